@@ -1,0 +1,42 @@
+/** File helpers for the CLI: tensor files in, atomic writes out (a temp file renamed, so nothing is half-written). */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SimError } from '../errors.js';
+import { isObject } from '../ir/fields.js';
+import { readDocument } from '../ir/load.js';
+import { parseTensor } from '../ir/tensor-json.js';
+import type { Tensor } from '../float/tensor.js';
+
+export function readTensorFile(file: string): Tensor {
+  return parseTensor(readDocument(file), { file, path: '' });
+}
+
+/** One tensor (for a single-input model) or an object mapping input names to tensors. */
+export function readInputsFile(file: string, inputNames: readonly string[]): Record<string, Tensor> {
+  const doc = readDocument(file);
+  const isTensor = Array.isArray(doc) || (isObject(doc) && 'shape' in doc && 'data' in doc);
+  if (isTensor) {
+    if (inputNames.length !== 1) {
+      throw new SimError(`holds one tensor but the model has ${inputNames.length} inputs`, {
+        code: 'badValue', file, hint: `Map each input name to a tensor: { ${inputNames.map((n) => `"${n}": {…}`).join(', ')} }.`,
+      });
+    }
+    return { [inputNames[0]]: parseTensor(doc, { file, path: '' }) };
+  }
+  if (!isObject(doc)) {
+    throw new SimError('must be a tensor { "shape": [...], "data": [...] } or an object mapping input names to tensors', { code: 'malformed', file });
+  }
+  return Object.fromEntries(Object.entries(doc).map(([name, raw]) => [name, parseTensor(raw, { file, path: name })]));
+}
+
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Elementwise activations: value and derivative per element, as one table. Derivative conventions follow PyTorch:
+ * ReLU'(0) = 0, leaky ReLU'(0) = slope, relu6/clip pass the gradient only strictly inside (min, max).
+ */
+import { normalCdf, normalPdf } from './special.js';
+import type { Tensor } from './tensor.js';
+
+/** f(x) and f'(x) (given x and y = f(x); whichever is cheaper). */
+export interface Activation {
+  readonly f: (x: number) => number;
+  readonly df: (x: number, y: number) => number;
+}
+
+export function sigmoid(x: number): number {
+  // Stable on both sides: never exp of a large positive number.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+const SQRT_2_OVER_PI = 0.7978845608028654;
+
+export const relu: Activation = { f: (x) => (x > 0 || x !== x ? x : 0), df: (x) => (x > 0 ? 1 : 0) };
+export const sigmoidAct: Activation = { f: sigmoid, df: (_x, y) => y * (1 - y) };
+export const tanhAct: Activation = { f: Math.tanh, df: (_x, y) => 1 - y * y };
+export const geluExact: Activation = { f: (x) => x * normalCdf(x), df: (x) => normalCdf(x) + x * normalPdf(x) };
+export const geluTanh: Activation = {
+  f: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
+  df: (x) => {
+    const inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+    const t = Math.tanh(inner);
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
+  },
+};
+export function leakyRelu(slope: number): Activation {
+  return { f: (x) => (x > 0 ? x : slope * x), df: (x) => (x > 0 ? 1 : slope) };
+}
+export function clip(min: number, max: number): Activation {
+  return { f: (x) => (x < min ? min : x > max ? max : x), df: (x) => (x > min && x < max ? 1 : 0) };
+}
+
+export function applyForward(act: Activation, x: Tensor): Tensor {
+  const out = new Float64Array(x.data.length);
+  const d = x.data;
+  const f = act.f;
+  for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
+  return { shape: x.shape, data: out };
+}
+
+export function applyBackward(act: Activation, x: Tensor, y: Tensor, dy: Tensor): Tensor {
+  const out = new Float64Array(x.data.length);
+  const xd = x.data, yd = y.data, g = dy.data;
+  const df = act.df;
+  for (let i = 0; i < xd.length; i++) out[i] = g[i] * df(xd[i], yd[i]);
+  return { shape: x.shape, data: out };
+}

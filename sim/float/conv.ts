@@ -1,0 +1,261 @@
+/**
+ * conv2d forward and backward for the float64 reference engine, PyTorch conventions: cross-correlation,
+ * NCHW activations, weights [K, C/groups, R, S], zero padding.
+ *
+ * Dense and grouped convolutions go through im2col + gemm, one image and one group at a time: the GEMM's
+ * n dimension is already P·Q, which for the shapes we care about is large enough that folding the batch
+ * into it buys nothing while it would cost a transposed copy of Y (NCHW puts K between N and P·Q).
+ * Two cheaper routes are taken when they apply:
+ *  - 1×1, stride 1, no padding: the image itself is the column matrix, so the copy is skipped;
+ *  - one input channel per group (depthwise, with any channel multiplier): the GEMM would have m = K/groups
+ *    (usually 1, padded to the 4-row micro-tile) and k = R·S, so a direct loop is both simpler and faster.
+ */
+import { gemm } from './gemm.js';
+
+export interface Conv2dGeometry {
+  readonly n: number; readonly c: number; readonly h: number; readonly w: number;   // input N, C, H, W
+  readonly k: number; readonly r: number; readonly s: number;                       // filters K, kernel R×S
+  readonly p: number; readonly q: number;                                           // output P×Q (caller computes)
+  readonly strideH: number; readonly strideW: number;
+  readonly dilationH: number; readonly dilationW: number;
+  readonly padTop: number; readonly padLeft: number;   // zero padding (bottom/right padding is implied by p, q)
+  readonly groups: number;                              // C and K divisible by groups; depthwise = groups == C
+}
+
+// Column-matrix scratch shared by forward and backward (im2col output, or dCols before col2im).
+let colsScratch = new Float64Array(0);
+
+function scratch(size: number): Float64Array {
+  if (colsScratch.length < size) colsScratch = new Float64Array(size);
+  return colsScratch;
+}
+
+function checkGeometry(g: Conv2dGeometry): void {
+  if (g.groups < 1 || g.c % g.groups !== 0 || g.k % g.groups !== 0) {
+    throw new Error(`conv2d: C=${g.c} and K=${g.k} must both be divisible by groups=${g.groups}`);
+  }
+}
+
+function isPointwise(g: Conv2dGeometry): boolean {
+  return g.r === 1 && g.s === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0
+    && g.p === g.h && g.q === g.w;
+}
+
+/** y [N,K,P,Q] */
+export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
+  checkGeometry(g);
+  const { n, c, h, w, k, r, s, p, q, groups } = g;
+  const pq = p * q;
+  const y = new Float64Array(n * k * pq);
+  if (bias !== null) {
+    // Seed Y with the bias so the GEMM can accumulate onto it instead of a separate pass afterwards.
+    for (let img = 0; img < n; img++) {
+      for (let o = 0; o < k; o++) y.fill(bias[o], (img * k + o) * pq, (img * k + o + 1) * pq);
+    }
+  }
+  if (c / groups === 1) {
+    depthwiseForward(x, weight, y, g);
+    return y;
+  }
+  const cg = c / groups, kg = k / groups, crs = cg * r * s, hw = h * w;
+  const pointwise = isPointwise(g);
+  const cols = pointwise ? x : scratch(crs * pq);
+  for (let img = 0; img < n; img++) {
+    for (let grp = 0; grp < groups; grp++) {
+      const xOff = (img * c + grp * cg) * hw;
+      if (!pointwise) im2col(x, xOff, cols, g);
+      gemm(false, false, kg, pq, crs,
+        weight, grp * kg * crs, crs,
+        cols, pointwise ? xOff : 0, pq,
+        y, (img * k + grp * kg) * pq, pq, bias !== null);
+    }
+  }
+  return y;
+}
+
+export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
+  { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+  checkGeometry(g);
+  const { n, c, h, w, k, r, s, p, q, groups } = g;
+  const pq = p * q, hw = h * w;
+  const cg = c / groups, kg = k / groups, crs = cg * r * s;
+  const dx = needDx ? new Float64Array(n * c * hw) : null;
+  const dWeight = new Float64Array(k * crs);
+  const dBias = new Float64Array(k);
+  for (let img = 0; img < n; img++) {
+    for (let o = 0; o < k; o++) {
+      let sum = 0;
+      const base = (img * k + o) * pq;
+      for (let i = 0; i < pq; i++) sum += dy[base + i];
+      dBias[o] += sum;
+    }
+  }
+  if (cg === 1) {
+    depthwiseBackward(x, weight, dy, dx, dWeight, g);
+    return { dx, dWeight, dBias };
+  }
+  const pointwise = isPointwise(g);
+  // Forward cols and dCols are both crs×pq; with a dx to produce we need both at once, so take twice that.
+  const buf = pointwise ? null : scratch(crs * pq * (needDx ? 2 : 1));
+  for (let img = 0; img < n; img++) {
+    for (let grp = 0; grp < groups; grp++) {
+      const xOff = (img * c + grp * cg) * hw;
+      const dyOff = (img * k + grp * kg) * pq;
+      const wOff = grp * kg * crs;
+      // dW_g += dY_g · colsᵀ
+      if (buf !== null) im2col(x, xOff, buf, g);
+      gemm(false, true, kg, crs, pq,
+        dy, dyOff, pq,
+        buf ?? x, buf !== null ? 0 : xOff, pq,
+        dWeight, wOff, crs, true);
+      if (dx === null) continue;
+      // dCols = W_gᵀ · dY_g, scattered back onto the input positions it was gathered from.
+      if (buf === null) {
+        gemm(true, false, crs, pq, kg, weight, wOff, crs, dy, dyOff, pq, dx, xOff, pq, false);
+      } else {
+        const dOff = crs * pq;
+        gemm(true, false, crs, pq, kg, weight, wOff, crs, dy, dyOff, pq, buf, dOff, pq, false);
+        col2im(buf, dOff, dx, xOff, g);
+      }
+    }
+  }
+  return { dx, dWeight, dBias };
+}
+
+/**
+ * Output columns j whose input column j·stride + offset lies inside [0, size): returns [j0, j1).
+ * Computing this once per (u or v) keeps bounds tests out of the inner loops.
+ */
+function validRange(outSize: number, stride: number, offset: number, size: number): [number, number] {
+  const j0 = Math.max(0, Math.ceil(-offset / stride));
+  const j1 = Math.min(outSize, Math.ceil((size - offset) / stride));
+  return j1 > j0 ? [j0, j1] : [0, 0];
+}
+
+/** cols[(c·R + u)·S + v, i·Q + j] = x[c, i·sh + u·dh − padTop, j·sw + v·dw − padLeft] for one image-group, 0 outside. */
+function im2col(x: Float64Array, xOff: number, cols: Float64Array, g: Conv2dGeometry): void {
+  const { h, w, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const cg = g.c / g.groups, pq = p * q;
+  let row = 0;
+  for (let ch = 0; ch < cg; ch++) {
+    const chOff = xOff + ch * h * w;
+    for (let u = 0; u < r; u++) {
+      for (let v = 0; v < s; v++, row++) {
+        const colOff = v * dw - padLeft;
+        const [j0, j1] = validRange(q, sw, colOff, w);
+        let dst = row * pq;
+        for (let i = 0; i < p; i++, dst += q) {
+          const ih = i * sh + u * dh - padTop;
+          if (ih < 0 || ih >= h || j0 === j1) {
+            cols.fill(0, dst, dst + q);
+            continue;
+          }
+          for (let j = 0; j < j0; j++) cols[dst + j] = 0;
+          let src = chOff + ih * w + j0 * sw + colOff;
+          if (sw === 1) {
+            for (let j = j0; j < j1; j++) cols[dst + j] = x[src++];
+          } else {
+            for (let j = j0; j < j1; j++, src += sw) cols[dst + j] = x[src];
+          }
+          for (let j = j1; j < q; j++) cols[dst + j] = 0;
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: dx[...] += dCols[...] over the same index map (overlapping windows add up). */
+function col2im(cols: Float64Array, colsOff: number, dx: Float64Array, xOff: number, g: Conv2dGeometry): void {
+  const { h, w, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const cg = g.c / g.groups, pq = p * q;
+  let row = 0;
+  for (let ch = 0; ch < cg; ch++) {
+    const chOff = xOff + ch * h * w;
+    for (let u = 0; u < r; u++) {
+      for (let v = 0; v < s; v++, row++) {
+        const colOff = v * dw - padLeft;
+        const [j0, j1] = validRange(q, sw, colOff, w);
+        if (j0 === j1) continue;
+        let srcRow = colsOff + row * pq;
+        for (let i = 0; i < p; i++, srcRow += q) {
+          const ih = i * sh + u * dh - padTop;
+          if (ih < 0 || ih >= h) continue;
+          let dst = chOff + ih * w + j0 * sw + colOff;
+          for (let j = j0; j < j1; j++, dst += sw) dx[dst] += cols[srcRow + j];
+        }
+      }
+    }
+  }
+}
+
+/** One input channel per group: output channel o reads only input channel floor(o / (K/groups)). y is pre-seeded. */
+function depthwiseForward(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry): void {
+  const { n, c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const kg = k / g.groups, hw = h * w, pq = p * q;
+  const ranges = columnRanges(g);
+  for (let img = 0; img < n; img++) {
+    for (let o = 0; o < k; o++) {
+      const xOff = (img * c + Math.floor(o / kg)) * hw;
+      const yOff = (img * k + o) * pq;
+      for (let u = 0; u < r; u++) {
+        for (let i = 0; i < p; i++) {
+          const ih = i * sh + u * dh - padTop;
+          if (ih < 0 || ih >= h) continue;
+          const xRow = xOff + ih * w - padLeft;
+          const yRow = yOff + i * q;
+          for (let v = 0; v < s; v++) {
+            const wt = weight[(o * r + u) * s + v];
+            const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
+            let src = xRow + j0 * sw + v * dw;
+            for (let j = j0; j < j1; j++, src += sw) y[yRow + j] += wt * x[src];
+          }
+        }
+      }
+    }
+  }
+}
+
+function depthwiseBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, dx: Float64Array | null,
+  dWeight: Float64Array, g: Conv2dGeometry): void {
+  const { n, c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const kg = k / g.groups, hw = h * w, pq = p * q;
+  const ranges = columnRanges(g);
+  for (let img = 0; img < n; img++) {
+    for (let o = 0; o < k; o++) {
+      const xOff = (img * c + Math.floor(o / kg)) * hw;
+      const dyOff = (img * k + o) * pq;
+      for (let u = 0; u < r; u++) {
+        for (let v = 0; v < s; v++) {
+          const wi = (o * r + u) * s + v;
+          const wt = weight[wi];
+          const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
+          let dwSum = 0;
+          for (let i = 0; i < p; i++) {
+            const ih = i * sh + u * dh - padTop;
+            if (ih < 0 || ih >= h) continue;
+            const start = xOff + ih * w - padLeft + j0 * sw + v * dw;
+            const dyRow = dyOff + i * q;
+            let src = start;
+            for (let j = j0; j < j1; j++, src += sw) dwSum += dy[dyRow + j] * x[src];
+            if (dx !== null) {
+              src = start;
+              for (let j = j0; j < j1; j++, src += sw) dx[src] += wt * dy[dyRow + j];
+            }
+          }
+          dWeight[wi] += dwSum;
+        }
+      }
+    }
+  }
+}
+
+/** [j0, j1) of valid output columns for each kernel column v, flattened. */
+function columnRanges(g: Conv2dGeometry): Int32Array {
+  const ranges = new Int32Array(2 * g.s);
+  for (let v = 0; v < g.s; v++) {
+    const [j0, j1] = validRange(g.q, g.strideW, v * g.dilationW - g.padLeft, g.w);
+    ranges[2 * v] = j0;
+    ranges[2 * v + 1] = j1;
+  }
+  return ranges;
+}

@@ -1,0 +1,144 @@
+/**
+ * The reference float engine over a LayerGraph: forward in topological order, keeping what each layer's backward
+ * needs (the tape); backward in reverse order, summing the gradients of values consumed more than once.
+ *   forward(graph, params, inputs, { training, seed }) → outputs of every layer, updated state, tape
+ *   backward(tape, params, upstream)                    → dL/d(inputs), dL/d(trainable params)
+ */
+import { SimError } from '../errors.js';
+import { inferShapes } from '../ir/graph.js';
+import type { LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
+import { type FloatRule, floatRules } from './layers.js';
+import type { Params } from './init.js';
+import { createRng } from './rng.js';
+import { type Tensor, addInto, sameShape, showShape } from './tensor.js';
+
+export interface ForwardOptions {
+  /** Training mode: batch norm uses batch statistics and updates running ones; dropout drops. */
+  readonly training?: boolean;
+  /** Seed of the dropout masks. */
+  readonly seed?: number;
+}
+
+export interface Tape {
+  readonly graph: LayerGraph;
+  readonly values: Readonly<Record<string, Tensor>>;
+  readonly saved: Readonly<Record<string, unknown>>;
+}
+
+export interface ForwardResult {
+  /** Output of every layer (inputs included), by layer name. */
+  readonly values: Readonly<Record<string, Tensor>>;
+  /** The model's output (the graph's `output` layer). */
+  readonly output: Tensor;
+  /** Non-trainable parameters changed by this pass (batch-norm running statistics in training), keyed `layer.param`. */
+  readonly state: Readonly<Record<string, Tensor>>;
+  readonly tape: Tape;
+}
+
+export interface Gradients {
+  /** dL/d(input) per input layer. */
+  readonly inputs: Readonly<Record<string, Tensor>>;
+  /** dL/d(param) per trainable parameter, keyed `layer.param`. */
+  readonly params: Readonly<Record<string, Tensor>>;
+}
+
+function rule(node: LayerNode): FloatRule<LayerKind> {
+  return floatRules[node.kind] as FloatRule<LayerKind>;
+}
+
+function paramsOf(graph: LayerGraph, params: Params, layer: string): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const name of Object.keys(graph.paramSpecs[layer] ?? {})) out[name] = params[`${layer}.${name}`];
+  return out;
+}
+
+/** Checks fed inputs against the declared input layers: every one present, same rank and same non-batch dims. */
+function checkInputs(graph: LayerGraph, inputs: Readonly<Record<string, Tensor>>): void {
+  const declared = graph.layers.filter((l): l is Extract<LayerNode, { kind: 'input' }> => l.kind === 'input');
+  for (const key of Object.keys(inputs)) {
+    if (!declared.some((l) => l.name === key)) {
+      throw new SimError('is not an input layer of the model', {
+        code: 'unknownInput', path: `inputs.${key}`, hint: `Inputs: ${declared.map((l) => l.name).join(', ')}.`,
+      });
+    }
+  }
+  for (const layer of declared) {
+    const t = inputs[layer.name];
+    if (t === undefined) {
+      throw new SimError(`no value given for input layer "${layer.name}"`, {
+        code: 'missingInput', path: `inputs.${layer.name}`, hint: `Give a tensor of shape ${showShape(layer.shape)}.`,
+      });
+    }
+    if (t.shape.length !== layer.shape.length || !sameShape(t.shape.slice(1), layer.shape.slice(1))) {
+      throw new SimError(`has shape ${showShape(t.shape)} but input layer "${layer.name}" declares ${showShape(layer.shape)}`, {
+        code: 'shapeMismatch', path: `inputs.${layer.name}`, hint: 'Only the batch (first) dimension may differ.',
+      });
+    }
+  }
+}
+
+export function forward(
+  graph: LayerGraph, params: Params, inputs: Readonly<Record<string, Tensor>>, options: ForwardOptions = {},
+): ForwardResult {
+  checkInputs(graph, inputs);
+  const shapes = inferShapes(graph.layers, graph.order, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape])));
+  const ctx = { training: options.training ?? false, rng: createRng(options.seed ?? graph.seed) };
+  const byName = new Map(graph.layers.map((l) => [l.name, l]));
+  const values: Record<string, Tensor> = {};
+  const saved: Record<string, unknown> = {};
+  const state: Record<string, Tensor> = {};
+  for (const name of graph.order) {
+    const node = byName.get(name)!;
+    if (node.kind === 'input') {
+      values[name] = inputs[name];
+      continue;
+    }
+    const out = rule(node).forward(node, node.inputs.map((s) => values[s]), paramsOf(graph, params, name), shapes[name], ctx);
+    values[name] = out.y;
+    saved[name] = out.saved;
+    for (const [p, t] of Object.entries(out.state ?? {})) state[`${name}.${p}`] = t;
+  }
+  return { values, output: values[graph.output], state, tape: { graph, values, saved } };
+}
+
+/** Back-propagates `upstream` = dL/d(output of the graph's output layer). */
+export function backward(tape: Tape, params: Params, upstream: Tensor): Gradients {
+  const { graph, values, saved } = tape;
+  const out = values[graph.output];
+  if (!sameShape(upstream.shape, out.shape)) {
+    throw new SimError(`has shape ${showShape(upstream.shape)} but the output "${graph.output}" has shape ${showShape(out.shape)}`, {
+      code: 'shapeMismatch', path: 'upstream', hint: 'The upstream gradient dL/dy has the shape of the final output.',
+    });
+  }
+  const byName = new Map(graph.layers.map((l) => [l.name, l]));
+  const grads = new Map<string, Float64Array>([[graph.output, Float64Array.from(upstream.data)]]);
+  const accumulate = (name: string, g: Tensor): void => {
+    const have = grads.get(name);
+    if (have) addInto(have, g.data);
+    else grads.set(name, Float64Array.from(g.data));
+  };
+  const paramGrads: Record<string, Tensor> = {};
+  const inputGrads: Record<string, Tensor> = {};
+  for (let i = graph.order.length - 1; i >= 0; i--) {
+    const name = graph.order[i];
+    const node = byName.get(name)!;
+    const g = grads.get(name);
+    if (node.kind === 'input') {
+      inputGrads[name] = { shape: values[name].shape, data: g ?? new Float64Array(values[name].data.length) };
+      continue;
+    }
+    if (g === undefined) continue; // does not feed the output
+    const xs = node.inputs.map((s) => values[s]);
+    const res = rule(node).backward(node, { shape: values[name].shape, data: g }, xs, values[name], paramsOf(graph, params, name), saved[name]);
+    res.dxs.forEach((dx, j) => accumulate(node.inputs[j], dx));
+    for (const [p, t] of Object.entries(res.dparams ?? {})) paramGrads[`${name}.${p}`] = t;
+  }
+  // Trainable parameters of layers that do not feed the output get zero gradients, so every one is reported.
+  for (const [layer, specs] of Object.entries(graph.paramSpecs)) {
+    for (const [p, spec] of Object.entries(specs)) {
+      const key = `${layer}.${p}`;
+      if (spec.trainable && !(key in paramGrads)) paramGrads[key] = { shape: spec.shape, data: new Float64Array(params[key].data.length) };
+    }
+  }
+  return { inputs: inputGrads, params: paramGrads };
+}

@@ -1,0 +1,74 @@
+/**
+ * Dense (y = x·Wᵀ + b over the last dim, PyTorch nn.Linear) and batched matmul of two activations, on the GEMM
+ * kernel. Gradients: for C = op(A)·op(B), d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC, transposed back when the
+ * operand was stored transposed.
+ */
+import { gemm } from './gemm.js';
+import type { Tensor } from './tensor.js';
+
+export function denseForward(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor {
+  const [out, inF] = weight.shape;
+  const rows = x.data.length / inF;
+  const y = new Float64Array(rows * out);
+  if (bias) for (let r = 0; r < rows; r++) y.set(bias.data, r * out);
+  gemm(false, true, rows, out, inF, x.data, 0, inF, weight.data, 0, inF, y, 0, out, bias !== undefined);
+  return { shape: [...x.shape.slice(0, -1), out], data: y };
+}
+
+export function denseBackward(
+  x: Tensor, weight: Tensor, dy: Tensor, hasBias: boolean,
+): { dx: Tensor; dWeight: Float64Array; dBias?: Float64Array } {
+  const [out, inF] = weight.shape;
+  const rows = x.data.length / inF;
+  const dx = new Float64Array(x.data.length);
+  gemm(false, false, rows, inF, out, dy.data, 0, out, weight.data, 0, inF, dx, 0, inF, false);
+  const dWeight = new Float64Array(out * inF);
+  gemm(true, false, out, inF, rows, dy.data, 0, out, x.data, 0, inF, dWeight, 0, inF, false);
+  let dBias: Float64Array | undefined;
+  if (hasBias) {
+    dBias = new Float64Array(out);
+    for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) dBias[o] += dy.data[r * out + o];
+  }
+  return { dx: { shape: x.shape, data: dx }, dWeight, dBias };
+}
+
+interface MatmulDims {
+  readonly batch: number; readonly m: number; readonly k: number; readonly n: number;
+  readonly aStep: number; readonly bStep: number;
+}
+
+function dims(a: Tensor, b: Tensor, transA: boolean, transB: boolean): MatmulDims {
+  const ar = a.shape.length, br = b.shape.length;
+  const m = transA ? a.shape[ar - 1] : a.shape[ar - 2];
+  const k = transA ? a.shape[ar - 2] : a.shape[ar - 1];
+  const n = transB ? b.shape[br - 2] : b.shape[br - 1];
+  const batch = Math.max(a.data.length / (m * k), b.data.length / (k * n));
+  // A rank-2 operand is shared by every batch (step 0).
+  return { batch, m, k, n, aStep: ar === 2 ? 0 : m * k, bStep: br === 2 ? 0 : k * n };
+}
+
+export function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: readonly number[]): Tensor {
+  const { batch, m, k, n, aStep, bStep } = dims(a, b, transA, transB);
+  const y = new Float64Array(batch * m * n);
+  const lda = transA ? m : k, ldb = transB ? k : n;
+  for (let i = 0; i < batch; i++) {
+    gemm(transA, transB, m, n, k, a.data, i * aStep, lda, b.data, i * bStep, ldb, y, i * m * n, n, false);
+  }
+  return { shape: outShape, data: y };
+}
+
+export function matmulBackward(a: Tensor, b: Tensor, dy: Tensor, transA: boolean, transB: boolean): [Tensor, Tensor] {
+  const { batch, m, k, n, aStep, bStep } = dims(a, b, transA, transB);
+  const da = new Float64Array(a.data.length), db = new Float64Array(b.data.length);
+  const lda = transA ? m : k, ldb = transB ? k : n;
+  for (let i = 0; i < batch; i++) {
+    const dc = i * m * n;
+    // A shared (rank-2) operand accumulates its gradient over the batch.
+    const accA = aStep === 0 && i > 0, accB = bStep === 0 && i > 0;
+    if (!transA) gemm(false, !transB, m, k, n, dy.data, dc, n, b.data, i * bStep, ldb, da, i * aStep, lda, accA);
+    else gemm(transB, true, k, m, n, b.data, i * bStep, ldb, dy.data, dc, n, da, i * aStep, lda, accA);
+    if (!transB) gemm(!transA, false, k, n, m, a.data, i * aStep, lda, dy.data, dc, n, db, i * bStep, ldb, accB);
+    else gemm(true, transA, n, k, m, dy.data, dc, n, a.data, i * aStep, lda, db, i * bStep, ldb, accB);
+  }
+  return [{ shape: a.shape, data: da }, { shape: b.shape, data: db }];
+}

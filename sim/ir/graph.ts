@@ -1,0 +1,135 @@
+/**
+ * ParsedModel → validated LayerGraph: every input names an existing layer, the graph has no cycle, every shape
+ * is inferred and every given parameter has the shape its layer needs. Errors name the file, layer and field.
+ */
+import { SimError } from '../errors.js';
+import { type At, child } from './fields.js';
+import type { ParsedModel } from './parse.js';
+import { type Shape, ShapeProblem, arityOf, inferShape, paramSpecsOf } from './shapes.js';
+import type { LayerGraph, LayerNode, ParamSpec, ParamTensor } from './types.js';
+
+const show = (s: Shape): string => `[${s.join(', ')}]`;
+
+function layerAt(file: string | undefined, index: number): At {
+  return { file, path: `layers[${index}]` };
+}
+
+/** Topological order (Kahn's algorithm, ties broken by file order so the result is deterministic). */
+function topoOrder(layers: readonly LayerNode[], file?: string): string[] {
+  const index = new Map(layers.map((l, i) => [l.name, i]));
+  const pending = layers.map((l) => new Set(l.inputs).size);
+  const consumers = layers.map(() => [] as number[]);
+  layers.forEach((l, i) => {
+    for (const src of new Set(l.inputs)) consumers[index.get(src)!].push(i);
+  });
+  const ready = layers.map((_, i) => i).filter((i) => pending[i] === 0);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => a - b);
+    const i = ready.shift()!;
+    order.push(layers[i].name);
+    for (const j of consumers[i]) if (--pending[j] === 0) ready.push(j);
+  }
+  if (order.length < layers.length) {
+    const stuck = layers.filter((_, i) => pending[i] > 0).map((l) => l.name);
+    throw new SimError('the layers form a cycle', {
+      code: 'cycle', file, path: 'layers', value: stuck,
+      hint: 'A layer cannot depend, directly or through others, on its own output.',
+    });
+  }
+  return order;
+}
+
+/** Shapes of every layer for the given input shapes (keyed by input layer name), in topological order. */
+export function inferShapes(
+  layers: readonly LayerNode[], order: readonly string[], inputShapes: Readonly<Record<string, Shape>>, file?: string,
+): Record<string, Shape> {
+  const index = new Map(layers.map((l, i) => [l.name, i]));
+  const shapes: Record<string, Shape> = {};
+  for (const name of order) {
+    const i = index.get(name)!;
+    const node = layers[i];
+    const ins = node.inputs.map((src) => shapes[src]);
+    try {
+      shapes[name] = node.kind === 'input' ? inputShapes[name] ?? node.shape : inferShape(node, ins);
+    } catch (e) {
+      if (!(e instanceof ShapeProblem)) throw e;
+      const at = layerAt(file, i);
+      const fieldAt = e.field ? child(at, e.field) : at;
+      throw new SimError(`(${node.kind} "${name}") ${e.message}`, {
+        code: 'shapeMismatch', file, path: fieldAt.path, ...(e.value !== undefined ? { value: e.value } : {}),
+        hint: `Input shapes: ${node.inputs.map((s, j) => `${s} ${show(ins[j])}`).join(', ') || 'none'}.`,
+      });
+    }
+  }
+  return shapes;
+}
+
+export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
+  const { layers } = model;
+  const names = new Set(layers.map((l) => l.name));
+  layers.forEach((node, i) => {
+    const at = layerAt(file, i);
+    const [min, max] = arityOf(node.kind);
+    if (node.inputs.length < min || node.inputs.length > max) {
+      const want = min === max ? `exactly ${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      throw new SimError(`${node.kind} "${node.name}" takes ${want} input${max === 1 ? '' : 's'}`, {
+        code: 'arity', file, path: child(at, 'inputs').path, value: node.inputs,
+      });
+    }
+    node.inputs.forEach((src, j) => {
+      if (!names.has(src)) {
+        throw new SimError(`names a layer that does not exist`, {
+          code: 'danglingInput', file, path: child(child(at, 'inputs'), j).path, value: src,
+          hint: `Layers: ${[...names].slice(0, 12).join(', ')}${names.size > 12 ? ', …' : ''}.`,
+        });
+      }
+      if (src === node.name) {
+        throw new SimError('a layer cannot read its own output', { code: 'cycle', file, path: child(at, 'inputs').path, value: src });
+      }
+    });
+  });
+  const order = topoOrder(layers, file);
+  const shapes = inferShapes(layers, order, {}, file);
+  const paramSpecs: Record<string, Record<string, ParamSpec>> = {};
+  layers.forEach((node) => {
+    const specs = paramSpecsOf(node, node.inputs.map((s) => shapes[s]));
+    if (Object.keys(specs).length > 0) paramSpecs[node.name] = specs;
+  });
+  const output = model.output ?? layers[layers.length - 1].name;
+  if (!names.has(output)) {
+    throw new SimError('names a layer that does not exist', { code: 'danglingInput', file, path: 'output', value: output });
+  }
+  const givenParams: Record<string, ParamTensor> = {};
+  for (const [key, { tensor, at }] of Object.entries(model.params)) {
+    const [layer, param] = splitKey(key);
+    const specs = paramSpecs[layer] ?? {};
+    const spec = specs[param];
+    if (spec === undefined) {
+      const allowed = Object.keys(specs);
+      throw new SimError(`is not a parameter of layer "${layer}"`, {
+        code: 'unknownParam', file: at.file, path: at.path, value: param,
+        hint: allowed.length ? `Allowed: ${allowed.join(', ')}.` : 'This layer has no parameters.',
+      });
+    }
+    if (show(spec.shape) !== show(tensor.shape)) {
+      throw new SimError(`has shape ${show(tensor.shape)} but layer "${layer}" needs ${show(spec.shape)}`, {
+        code: 'shapeMismatch', file: at.file, path: at.path,
+        hint: paramLayoutHint(layers.find((l) => l.name === layer)!, param),
+      });
+    }
+    givenParams[key] = tensor;
+  }
+  return { name: model.name, layers, order, output, shapes, paramSpecs, givenParams, seed: model.seed };
+}
+
+export function splitKey(key: string): [string, string] {
+  const dot = key.lastIndexOf('.');
+  return [key.slice(0, dot), key.slice(dot + 1)];
+}
+
+function paramLayoutHint(node: LayerNode, param: string): string {
+  if (node.kind === 'conv2d' && param === 'weight') return 'Conv weights are [filters, inChannels/groups, kernelH, kernelW].';
+  if (node.kind === 'dense' && param === 'weight') return 'Dense weights are [units, inFeatures] (y = x·Wᵀ + b).';
+  return 'See models/README.md for parameter layouts.';
+}
