@@ -35,9 +35,10 @@ try {
     .recommendCommands()
     .example('$0 run', 'forward pass of the default model, printing every layer')
     .wrap(Math.min(120, process.stdout.columns ?? 100))
-    .fail((msg, err, y) => {
-      if (err) throw err;
-      process.stderr.write(`${y.help() && ''}systolab: ${msg}\nRun \`systolab --help\` (or \`systolab <command> --help\`) for usage.\n`);
+    .fail((msg, err) => {
+      // Usage problems (yargs' own YError, or a failed .check() message) exit 2; anything else is rethrown.
+      if (err instanceof Error && err.name !== 'YError') throw err;
+      process.stderr.write(`systolab: ${msg ?? String(err)}\nRun \`systolab --help\` (or \`systolab <command> --help\`) for usage.\n`);
       process.exit(2);
     })
     .parseAsync();

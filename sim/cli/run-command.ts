@@ -37,14 +37,20 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('full', { type: 'boolean', default: false, describe: 'table format: print every value, not the first 8' })
     .option('out', { type: 'string', describe: 'also write the JSON result to this file' })
     .check((a) => {
-      if (a.loss !== undefined && a.target === undefined) throw new Error('--loss needs --target FILE.json');
-      if (a.target !== undefined && a.loss === undefined) throw new Error(`--target needs --loss (${LOSS_KINDS.join('|')})`);
-      if (a.upstream !== undefined && a.loss !== undefined) throw new Error('give --upstream or --loss, not both');
+      if (a.loss !== undefined && a.target === undefined) return '--loss needs --target FILE.json';
+      if (a.target !== undefined && a.loss === undefined) return `--target needs --loss (${LOSS_KINDS.join('|')})`;
+      if (a.upstream !== undefined && a.loss !== undefined) return 'give --upstream or --loss, not both';
       return true;
     })
     .example('$0 run', `forward pass of the default model (${DEFAULT_MODEL}) on a random input`)
-    .example('$0 run --model models/course/pass-fail-mlp.yaml --input x.json --loss bce --target t.json', 'forward, BCE loss, backward')
-    .example('$0 run --model net.yaml --upstream dy.json --format json', 'gradients for a given dL/dy, as JSON') as unknown as Argv<RunArgs>;
+    .example(
+      '$0 run --model models/examples/xor-mlp.yaml --input models/examples/xor-x.json --loss bce --target models/examples/xor-t.json',
+      'forward, BCE loss and backward on the XOR network',
+    )
+    .example(
+      '$0 run --model models/examples/xor-mlp.yaml --input models/examples/xor-x.json --upstream models/examples/xor-dy.json --format json',
+      'gradients for a given dL/d(output), as JSON',
+    ) as unknown as Argv<RunArgs>;
 }
 
 export function runCommand(args: RunArgs): string {

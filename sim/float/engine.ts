@@ -133,12 +133,14 @@ export function backward(tape: Tape, params: Params, upstream: Tensor): Gradient
     res.dxs.forEach((dx, j) => accumulate(node.inputs[j], dx));
     for (const [p, t] of Object.entries(res.dparams ?? {})) paramGrads[`${name}.${p}`] = t;
   }
-  // Trainable parameters of layers that do not feed the output get zero gradients, so every one is reported.
-  for (const [layer, specs] of Object.entries(graph.paramSpecs)) {
-    for (const [p, spec] of Object.entries(specs)) {
-      const key = `${layer}.${p}`;
-      if (spec.trainable && !(key in paramGrads)) paramGrads[key] = { shape: spec.shape, data: new Float64Array(params[key].data.length) };
+  // Every trainable parameter is reported, in file order; those of layers that do not feed the output get zeros.
+  const ordered: Record<string, Tensor> = {};
+  for (const layer of graph.layers) {
+    for (const [p, spec] of Object.entries(graph.paramSpecs[layer.name] ?? {})) {
+      const key = `${layer.name}.${p}`;
+      if (spec.trainable) ordered[key] = paramGrads[key] ?? { shape: spec.shape, data: new Float64Array(params[key].data.length) };
     }
   }
-  return { inputs: inputGrads, params: paramGrads };
+  const inputs = Object.fromEntries(graph.layers.filter((l) => l.kind === 'input').map((l) => [l.name, inputGrads[l.name]]));
+  return { inputs, params: ordered };
 }

@@ -35,7 +35,8 @@ export function readDocument(file: string): unknown {
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const pos = e.linePos?.[0];
-      throw new SimError(`is not valid YAML: ${e.message.split('\n')[0]}`, {
+      const reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new SimError(`is not valid YAML: ${reason}`, {
         code: 'malformed', file, path: pos ? `line ${pos.line}, column ${pos.col}` : undefined,
       });
     }

@@ -2,6 +2,7 @@
  * Tensors in files: `{ "shape": [...], "data": [...] }` with data flat and row-major, or a nested list of numbers
  * (its shape read from the nesting). The strings "NaN", "Infinity" and "-Infinity" stand for those values.
  */
+import { SimError } from '../errors.js';
 import { type At, child, fail, isObject } from './fields.js';
 import type { ParamTensor } from './types.js';
 
@@ -28,8 +29,9 @@ export function parseTensor(raw: unknown, at: At): ParamTensor {
   if (!Array.isArray(data)) fail(dataAt, 'must be a flat list of numbers', data);
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
   if (data.length !== size) {
-    fail(dataAt, `has ${data.length} values but shape [${(shape as number[]).join(', ')}] needs ${size}`, data.length,
-      'data is flat and row-major: its length must be the product of the shape.', 'dataLength');
+    throw new SimError(`has ${data.length} values but shape [${(shape as number[]).join(', ')}] needs ${size}`, {
+      code: 'dataLength', file: dataAt.file, path: dataAt.path, hint: 'data is flat and row-major: its length must be the product of the shape.',
+    });
   }
   const out = new Float64Array(size);
   for (let i = 0; i < size; i++) out[i] = element(data[i], child(dataAt, i));

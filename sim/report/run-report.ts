@@ -71,6 +71,7 @@ export function runToText(r: RunResult, full: boolean): string {
       parts.push(tensorSection('Gradients w.r.t. parameters (layer.param)', ps, full));
     }
   }
-  if (!full) parts.push('\n(values shortened to 8 per tensor: --full prints all, --format json prints exact values)');
+  const shortened = !full && [...Object.values(r.outputs), ...Object.values(r.gradients?.params ?? {})].some((t) => t.data.length > 8);
+  if (shortened) parts.push('\n(values shortened to 8 per tensor: --full prints all, --format json prints exact values)');
   return parts.join('\n');
 }
