@@ -34,7 +34,7 @@ try {
     .strict()
     .recommendCommands()
     .example('$0 run', 'forward pass of the default model, printing every layer')
-    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .wrap(null) // unwrapped, so every example can be copied as one line
     .fail((msg, err) => {
       // Usage problems (yargs' own YError, or a failed .check() message) exit 2; anything else is rethrown.
       if (err instanceof Error && err.name !== 'YError') throw err;

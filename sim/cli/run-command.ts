@@ -23,6 +23,19 @@ export interface RunArgs {
   out?: string;
 }
 
+/** `--help` examples, [command without the program name, what it shows]; test/cli runs every one. */
+export const RUN_EXAMPLES: readonly [string, string][] = [
+  ['run', `forward pass of the default model (${DEFAULT_MODEL}) on a random input`],
+  [
+    'run --model models/examples/xor-mlp.yaml --input models/examples/xor-x.json --loss bce --target models/examples/xor-t.json',
+    'forward, BCE loss and backward on the XOR network',
+  ],
+  [
+    'run --model models/examples/xor-mlp.yaml --input models/examples/xor-x.json --upstream models/examples/xor-dy.json --format json',
+    'gradients for a given dL/d(output), as JSON',
+  ],
+];
+
 export function runBuilder(y: Argv): Argv<RunArgs> {
   return y
     .option('model', { type: 'string', describe: `model file (YAML or JSON; see models/README.md) [default: ${DEFAULT_MODEL}]` })
@@ -42,15 +55,7 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
       if (a.upstream !== undefined && a.loss !== undefined) return 'give --upstream or --loss, not both';
       return true;
     })
-    .example('$0 run', `forward pass of the default model (${DEFAULT_MODEL}) on a random input`)
-    .example(
-      '$0 run --model models/examples/xor-mlp.yaml --input models/examples/xor-x.json --loss bce --target models/examples/xor-t.json',
-      'forward, BCE loss and backward on the XOR network',
-    )
-    .example(
-      '$0 run --model models/examples/xor-mlp.yaml --input models/examples/xor-x.json --upstream models/examples/xor-dy.json --format json',
-      'gradients for a given dL/d(output), as JSON',
-    ) as unknown as Argv<RunArgs>;
+    .example(RUN_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<RunArgs>;
 }
 
 export function runCommand(args: RunArgs): string {
