@@ -15,6 +15,7 @@ export function runToJson(r: RunResult): unknown {
     outputs: Object.fromEntries(r.order.map((name) => [name, tensorToJson(r.outputs[name])])),
     ...(r.loss ? { loss: r.loss.value, lossKind: r.loss.kind, lossReduction: r.loss.reduction, lossGradient: tensorToJson(r.loss.gradient) } : {}),
     ...(r.gradients ? { gradients: { inputs: tensors(r.gradients.inputs), parameters: tensors(r.gradients.params) } } : {}),
+    ...(Object.keys(r.state).length ? { state: tensors(r.state) } : {}),
   };
 }
 
@@ -70,6 +71,10 @@ export function runToText(r: RunResult, full: boolean): string {
       parts.push('');
       parts.push(tensorSection('Gradients w.r.t. parameters (layer.param)', ps, full));
     }
+  }
+  if (Object.keys(r.state).length) {
+    parts.push('');
+    parts.push(tensorSection('Running statistics after this training-mode pass', Object.entries(r.state), full));
   }
   const shortened = !full && [...Object.values(r.outputs), ...Object.values(r.gradients?.params ?? {})].some((t) => t.data.length > 8);
   if (shortened) parts.push('\n(values shortened to 8 per tensor: --full prints all, --format json prints exact values)');

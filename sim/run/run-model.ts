@@ -31,6 +31,8 @@ export interface RunResult {
   readonly output: string;
   readonly loss?: { readonly kind: LossKind; readonly reduction: Reduction; readonly value: number; readonly gradient: Tensor };
   readonly gradients?: Gradients;
+  /** Non-trainable parameters updated by a training-mode pass (batch-norm running statistics), keyed `layer.param`. */
+  readonly state: Readonly<Record<string, Tensor>>;
 }
 
 export function runModel(req: RunRequest): RunResult {
@@ -67,5 +69,6 @@ export function runModel(req: RunRequest): RunResult {
     output: graph.output,
     loss,
     gradients: upstream ? backward(fwd.tape, params, upstream) : undefined,
+    state: fwd.state,
   };
 }

@@ -28,12 +28,15 @@ interface TorchCase {
     outputs: Record<string, JsonTensor>;
     inputs: Record<string, JsonTensor>;
     parameters: Record<string, JsonTensor>;
+    /** Updated non-trainable parameters (batch-norm running statistics) after a training-mode pass. */
+    state?: Record<string, JsonTensor>;
   };
 }
 
 interface RunJson {
   outputs: Record<string, JsonTensor>;
   gradients: { inputs: Record<string, JsonTensor>; parameters: Record<string, JsonTensor> };
+  state?: Record<string, JsonTensor>;
 }
 
 const doc = JSON.parse(readFileSync(FILE, 'utf8')) as { torch: string; cases: TorchCase[] };
@@ -93,6 +96,7 @@ describe(`PyTorch ${doc.torch} float64 references (torch-refs/layers.json)`, () 
       for (const [name, t] of Object.entries(c.expect.inputs)) checkTensor(`dL/d(input ${name})`, out.gradients.inputs[name], t);
       expect.soft(Object.keys(out.gradients.parameters).sort(), 'parameters with gradients').toEqual(Object.keys(c.expect.parameters).sort());
       for (const [key, t] of Object.entries(c.expect.parameters)) checkTensor(`dL/d(${key})`, out.gradients.parameters[key], t);
+      for (const [key, t] of Object.entries(c.expect.state ?? {})) checkTensor(`updated ${key}`, out.state?.[key], t);
     });
   }
 });
