@@ -5,6 +5,7 @@
  * Dense and grouped convolutions go through im2col + gemm, one image and one group at a time: the GEMM's
  * n dimension is already P·Q, which for the shapes we care about is large enough that folding the batch
  * into it buys nothing while it would cost a transposed copy of Y (NCHW puts K between N and P·Q).
+ * Large images are further cut into bands of output rows so the column matrix stays a few MB.
  * Two cheaper routes are taken when they apply:
  *  - 1×1, stride 1, no padding: the image itself is the column matrix, so the copy is skipped;
  *  - one input channel per group (depthwise, with any channel multiplier): the GEMM would have m = K/groups
@@ -22,17 +23,47 @@ export interface Conv2dGeometry {
   readonly groups: number;                              // C and K divisible by groups; depthwise = groups == C
 }
 
-// Column-matrix scratch shared by forward and backward (im2col output, or dCols before col2im).
+// Column matrices are built for a band of output rows at a time, so their scratch stays bounded
+// (a 224×224×64 3×3 layer would otherwise need 230 MB per buffer). 2^19 doubles = 4 MB each,
+// which measured as fast as (or a little faster than) one band for the whole image.
+let colsBudget = 1 << 19;
 let colsScratch = new Float64Array(0);
+let dColsScratch = new Float64Array(0);
 
-function scratch(size: number): Float64Array {
+/** Output rows per band: as many as fit the budget, at least one. */
+function bandRows(crs: number, g: Conv2dGeometry): number {
+  return Math.max(1, Math.min(g.p, Math.floor(colsBudget / Math.max(1, crs * g.q))));
+}
+
+/** Sets the per-buffer column budget in doubles and returns the old one; tests shrink it to force banding. */
+export function setIm2colBudget(doubles: number): number {
+  const old = colsBudget;
+  colsBudget = Math.max(1, Math.floor(doubles));
+  return old;
+}
+
+function colsBuffer(size: number): Float64Array {
   if (colsScratch.length < size) colsScratch = new Float64Array(size);
   return colsScratch;
 }
 
-function checkGeometry(g: Conv2dGeometry): void {
+function dColsBuffer(size: number): Float64Array {
+  if (dColsScratch.length < size) dColsScratch = new Float64Array(size);
+  return dColsScratch;
+}
+
+function checkGeometry(g: Conv2dGeometry, x: Float64Array, weight: Float64Array, other: Float64Array | null, otherName: 'bias' | 'dy'): void {
   if (g.groups < 1 || g.c % g.groups !== 0 || g.k % g.groups !== 0) {
     throw new Error(`conv2d: C=${g.c} and K=${g.k} must both be divisible by groups=${g.groups}`);
+  }
+  // Typed arrays read out of range give undefined → NaN silently, so a wrong size must fail here instead.
+  const sizes: [string, Float64Array | null, number][] = [
+    ['x', x, g.n * g.c * g.h * g.w],
+    ['weight', weight, g.k * (g.c / g.groups) * g.r * g.s],
+    [otherName, other, otherName === 'bias' ? g.k : g.n * g.k * g.p * g.q],
+  ];
+  for (const [name, data, size] of sizes) {
+    if (data !== null && data.length !== size) throw new Error(`conv2d: ${name} has ${data.length} elements, geometry needs ${size}`);
   }
 }
 
@@ -43,7 +74,7 @@ function isPointwise(g: Conv2dGeometry): boolean {
 
 /** y [N,K,P,Q] */
 export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
-  checkGeometry(g);
+  checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q;
   const y = new Float64Array(n * k * pq);
@@ -58,16 +89,28 @@ export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float
     return y;
   }
   const cg = c / groups, kg = k / groups, crs = cg * r * s, hw = h * w;
-  const pointwise = isPointwise(g);
-  const cols = pointwise ? x : scratch(crs * pq);
+  if (isPointwise(g)) {
+    for (let img = 0; img < n; img++) {
+      for (let grp = 0; grp < groups; grp++) {
+        gemm(false, false, kg, pq, crs, weight, grp * kg * crs, crs, x, (img * c + grp * cg) * hw, hw,
+          y, (img * k + grp * kg) * pq, pq, bias !== null);
+      }
+    }
+    return y;
+  }
+  const band = bandRows(crs, g);
+  const cols = colsBuffer(crs * band * q);
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < groups; grp++) {
       const xOff = (img * c + grp * cg) * hw;
-      if (!pointwise) im2col(x, xOff, cols, g);
-      gemm(false, false, kg, pq, crs,
-        weight, grp * kg * crs, crs,
-        cols, pointwise ? xOff : 0, pq,
-        y, (img * k + grp * kg) * pq, pq, bias !== null);
+      for (let i0 = 0; i0 < p; i0 += band) {
+        const i1 = Math.min(p, i0 + band);
+        const len = (i1 - i0) * q;   // columns in this band
+        im2col(x, xOff, cols, g, i0, i1);
+        // Y_g[:, band] (+)= W_g · cols
+        gemm(false, false, kg, len, crs, weight, grp * kg * crs, crs, cols, 0, len,
+          y, (img * k + grp * kg) * pq + i0 * q, pq, bias !== null);
+      }
     }
   }
   return y;
@@ -75,7 +118,7 @@ export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float
 
 export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
   { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
-  checkGeometry(g);
+  checkGeometry(g, x, weight, dy, 'dy');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q, hw = h * w;
   const cg = c / groups, kg = k / groups, crs = cg * r * s;
@@ -95,27 +138,29 @@ export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float6
     return { dx, dWeight, dBias };
   }
   const pointwise = isPointwise(g);
-  // Forward cols and dCols are both crs×pq; with a dx to produce we need both at once, so take twice that.
-  const buf = pointwise ? null : scratch(crs * pq * (needDx ? 2 : 1));
+  const band = pointwise ? p : bandRows(crs, g);
+  const cols = pointwise ? null : colsBuffer(crs * band * q);
+  const dCols = pointwise || dx === null ? null : dColsBuffer(crs * band * q);
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < groups; grp++) {
       const xOff = (img * c + grp * cg) * hw;
-      const dyOff = (img * k + grp * kg) * pq;
       const wOff = grp * kg * crs;
-      // dW_g += dY_g · colsᵀ
-      if (buf !== null) im2col(x, xOff, buf, g);
-      gemm(false, true, kg, crs, pq,
-        dy, dyOff, pq,
-        buf ?? x, buf !== null ? 0 : xOff, pq,
-        dWeight, wOff, crs, true);
-      if (dx === null) continue;
-      // dCols = W_gᵀ · dY_g, scattered back onto the input positions it was gathered from.
-      if (buf === null) {
-        gemm(true, false, crs, pq, kg, weight, wOff, crs, dy, dyOff, pq, dx, xOff, pq, false);
-      } else {
-        const dOff = crs * pq;
-        gemm(true, false, crs, pq, kg, weight, wOff, crs, dy, dyOff, pq, buf, dOff, pq, false);
-        col2im(buf, dOff, dx, xOff, g);
+      for (let i0 = 0; i0 < p; i0 += band) {
+        const i1 = Math.min(p, i0 + band);
+        const len = (i1 - i0) * q;
+        const dyOff = (img * k + grp * kg) * pq + i0 * q;
+        // dW_g += dY_g[:, band] · cols[:, band]ᵀ  (in the 1×1 case the image itself is cols, row stride hw)
+        if (cols !== null) im2col(x, xOff, cols, g, i0, i1);
+        gemm(false, true, kg, crs, len, dy, dyOff, pq,
+          cols ?? x, cols !== null ? 0 : xOff, cols !== null ? len : hw, dWeight, wOff, crs, true);
+        if (dx === null) continue;
+        // dCols = W_gᵀ · dY_g, scattered back onto the input positions it was gathered from.
+        if (dCols === null) {
+          gemm(true, false, crs, len, kg, weight, wOff, crs, dy, dyOff, pq, dx, xOff, hw, false);
+        } else {
+          gemm(true, false, crs, len, kg, weight, wOff, crs, dy, dyOff, pq, dCols, 0, len, false);
+          col2im(dCols, dx, xOff, g, i0, i1);
+        }
       }
     }
   }
@@ -132,10 +177,13 @@ function validRange(outSize: number, stride: number, offset: number, size: numbe
   return j1 > j0 ? [j0, j1] : [0, 0];
 }
 
-/** cols[(c·R + u)·S + v, i·Q + j] = x[c, i·sh + u·dh − padTop, j·sw + v·dw − padLeft] for one image-group, 0 outside. */
-function im2col(x: Float64Array, xOff: number, cols: Float64Array, g: Conv2dGeometry): void {
-  const { h, w, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
-  const cg = g.c / g.groups, pq = p * q;
+/**
+ * cols[(c·R + u)·S + v, (i − i0)·Q + j] = x[c, i·sh + u·dh − padTop, j·sw + v·dw − padLeft] for one
+ * image-group and the output rows i0 ≤ i < i1; 0 where the window hangs over the padding.
+ */
+function im2col(x: Float64Array, xOff: number, cols: Float64Array, g: Conv2dGeometry, i0: number, i1: number): void {
+  const { h, w, r, s, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const cg = g.c / g.groups, len = (i1 - i0) * q;
   let row = 0;
   for (let ch = 0; ch < cg; ch++) {
     const chOff = xOff + ch * h * w;
@@ -143,8 +191,8 @@ function im2col(x: Float64Array, xOff: number, cols: Float64Array, g: Conv2dGeom
       for (let v = 0; v < s; v++, row++) {
         const colOff = v * dw - padLeft;
         const [j0, j1] = validRange(q, sw, colOff, w);
-        let dst = row * pq;
-        for (let i = 0; i < p; i++, dst += q) {
+        let dst = row * len;
+        for (let i = i0; i < i1; i++, dst += q) {
           const ih = i * sh + u * dh - padTop;
           if (ih < 0 || ih >= h || j0 === j1) {
             cols.fill(0, dst, dst + q);
@@ -165,9 +213,9 @@ function im2col(x: Float64Array, xOff: number, cols: Float64Array, g: Conv2dGeom
 }
 
 /** The adjoint of im2col: dx[...] += dCols[...] over the same index map (overlapping windows add up). */
-function col2im(cols: Float64Array, colsOff: number, dx: Float64Array, xOff: number, g: Conv2dGeometry): void {
-  const { h, w, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
-  const cg = g.c / g.groups, pq = p * q;
+function col2im(cols: Float64Array, dx: Float64Array, xOff: number, g: Conv2dGeometry, i0: number, i1: number): void {
+  const { h, w, r, s, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const cg = g.c / g.groups, len = (i1 - i0) * q;
   let row = 0;
   for (let ch = 0; ch < cg; ch++) {
     const chOff = xOff + ch * h * w;
@@ -176,8 +224,8 @@ function col2im(cols: Float64Array, colsOff: number, dx: Float64Array, xOff: num
         const colOff = v * dw - padLeft;
         const [j0, j1] = validRange(q, sw, colOff, w);
         if (j0 === j1) continue;
-        let srcRow = colsOff + row * pq;
-        for (let i = 0; i < p; i++, srcRow += q) {
+        let srcRow = row * len;
+        for (let i = i0; i < i1; i++, srcRow += q) {
           const ih = i * sh + u * dh - padTop;
           if (ih < 0 || ih >= h) continue;
           let dst = chOff + ih * w + j0 * sw + colOff;

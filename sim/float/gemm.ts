@@ -25,7 +25,11 @@ let packB = new Float64Array(0);
 // A 4×4 tile for the partial write-back at the right/bottom edges.
 const edge = new Float64Array(MR * NR);
 
-/** C[m×n] (+)= op(A)[m×k] · op(B)[k×n], all row-major Float64Array with leading dimensions (row strides) and offsets. */
+/**
+ * C[m×n] (+)= op(A)[m×k] · op(B)[k×n], all row-major Float64Array with leading dimensions (row strides) and offsets.
+ * op(A) = Aᵀ when transA (A then stored k×m), likewise B. C must not overlap A or B: C is written block by
+ * block while later blocks of A and B are still to be packed.
+ */
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
   a: Float64Array, aOffset: number, lda: number,
   b: Float64Array, bOffset: number, ldb: number,

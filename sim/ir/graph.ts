@@ -120,7 +120,7 @@ export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
     }
     givenParams[key] = tensor;
   }
-  return { name: model.name, layers, order, output, shapes, paramSpecs, givenParams, seed: model.seed };
+  return { name: model.name, layers, order, output, shapes, paramSpecs, givenParams, seed: model.seed, init: model.init };
 }
 
 export function splitKey(key: string): [string, string] {

@@ -8,7 +8,7 @@ import {
   type At, type RawObject, boolean, checkKeys, child, fail, integer, intList, number, object, oneOf, padding, pair, string,
 } from './fields.js';
 import { parseTensor } from './tensor-json.js';
-import { LAYER_KINDS, type LayerKind, type LayerNode, type NodeOf, type ParamTensor } from './types.js';
+import { INIT_SCHEMES, type InitConfig, LAYER_KINDS, type LayerKind, type LayerNode, type NodeOf, type ParamTensor } from './types.js';
 
 type Attrs<K extends LayerKind> = Omit<NodeOf<K>, 'kind' | 'name' | 'inputs'>;
 
@@ -161,9 +161,10 @@ export interface ParsedModel {
   /** Parameter values given inline, keyed `layer.param`, with where they came from (for errors). */
   readonly params: Readonly<Record<string, { readonly tensor: ParamTensor; readonly at: At }>>;
   readonly paramsFile?: string;
+  readonly init: InitConfig;
 }
 
-const TOP = ['format', 'version', 'name', 'description', 'seed', 'output', 'paramsFile', 'layers'];
+const TOP = ['format', 'version', 'name', 'description', 'seed', 'init', 'initStd', 'output', 'paramsFile', 'layers'];
 
 /** Parses a model document. `file` is only used in error messages. */
 export function parseModel(doc: unknown, file?: string): ParsedModel {
@@ -204,7 +205,11 @@ export function parseModel(doc: unknown, file?: string): ParsedModel {
   const output = 'output' in top ? string(top.output, child(root, 'output')) : undefined;
   const seed = 'seed' in top ? integer(top.seed, child(root, 'seed'), 0) : 0;
   const paramsFile = 'paramsFile' in top ? string(top.paramsFile, child(root, 'paramsFile')) : undefined;
-  return { name, layers, output, seed, params, paramsFile };
+  const init: InitConfig = {
+    scheme: 'init' in top ? oneOf(top.init, INIT_SCHEMES, child(root, 'init')) : 'pytorch',
+    std: 'initStd' in top ? positive(top.initStd, child(root, 'initStd')) : 0.01,
+  };
+  return { name, layers, output, seed, params, paramsFile, init };
 }
 
 function parseInputs(raw: RawObject, at: At, kind: LayerKind, index: number, all: unknown[]): string[] {

@@ -104,7 +104,9 @@ export function resolveReshape(target: Shape, input: Shape): Shape {
   throw new ShapeProblem(`cannot reshape ${show(input)} (${size} elements) to ${show(target)}`, 'shape', target);
 }
 
-const fanIn = (shape: readonly number[], fan: number): ParamSpec => ({ shape, trainable: true, init: 'fanInUniform', fanIn: fan });
+const linear = (role: 'weight' | 'bias', shape: readonly number[], fanIn: number, fanOut: number): ParamSpec => ({
+  shape, role, trainable: true, init: 'zeros', fanIn, fanOut,
+});
 
 export const shapeRules: { readonly [K in LayerKind]: ShapeRule<K> } = {
   input: { arity: 0, shape: (node) => node.shape },
@@ -116,8 +118,8 @@ export const shapeRules: { readonly [K in LayerKind]: ShapeRule<K> } = {
     },
     params: (node, [x]) => {
       const inF = x[x.length - 1];
-      const p: Record<string, ParamSpec> = { weight: fanIn([node.units, inF], inF) };
-      if (node.bias) p.bias = fanIn([node.units], inF);
+      const p: Record<string, ParamSpec> = { weight: linear('weight', [node.units, inF], inF, node.units) };
+      if (node.bias) p.bias = linear('bias', [node.units], inF, node.units);
       return p;
     },
   },
@@ -145,9 +147,10 @@ export const shapeRules: { readonly [K in LayerKind]: ShapeRule<K> } = {
     },
     params: (node, [x]) => {
       const cg = x[1] / node.groups;
-      const fan = cg * node.kernel[0] * node.kernel[1];
-      const p: Record<string, ParamSpec> = { weight: fanIn([node.filters, cg, ...node.kernel], fan) };
-      if (node.bias) p.bias = fanIn([node.filters], fan);
+      const field = node.kernel[0] * node.kernel[1];
+      const [fin, fout] = [cg * field, node.filters * field];
+      const p: Record<string, ParamSpec> = { weight: linear('weight', [node.filters, cg, ...node.kernel], fin, fout) };
+      if (node.bias) p.bias = linear('bias', [node.filters], fin, fout);
       return p;
     },
   },
@@ -248,7 +251,7 @@ export const shapeRules: { readonly [K in LayerKind]: ShapeRule<K> } = {
     params: (node, [x]): Record<string, ParamSpec> => {
       if (!node.affine) return {};
       const shape = node.normalizedShape ?? [x[x.length - 1]];
-      return { weight: { shape, trainable: true, init: 'ones' }, bias: { shape, trainable: true, init: 'zeros' } };
+      return { weight: { shape, role: 'scale', trainable: true, init: 'ones' }, bias: { shape, role: 'shift', trainable: true, init: 'zeros' } };
     },
   },
   batchNorm: {
@@ -260,11 +263,11 @@ export const shapeRules: { readonly [K in LayerKind]: ShapeRule<K> } = {
     params: (node, [x]) => {
       const c = [x[1]];
       const stats: Record<string, ParamSpec> = {
-        runningMean: { shape: c, trainable: false, init: 'zeros' },
-        runningVar: { shape: c, trainable: false, init: 'ones' },
+        runningMean: { shape: c, role: 'stat', trainable: false, init: 'zeros' },
+        runningVar: { shape: c, role: 'stat', trainable: false, init: 'ones' },
       };
       return node.affine
-        ? { weight: { shape: c, trainable: true, init: 'ones' }, bias: { shape: c, trainable: true, init: 'zeros' }, ...stats }
+        ? { weight: { shape: c, role: 'scale', trainable: true, init: 'ones' }, bias: { shape: c, role: 'shift', trainable: true, init: 'zeros' }, ...stats }
         : stats;
     },
   },

@@ -105,14 +105,36 @@ const kindTable: Record<LayerKind, true> = {
 };
 export const LAYER_KINDS = Object.keys(kindTable) as readonly LayerKind[];
 
-/** A parameter tensor as the IR knows it: shape and whether an optimizer trains it (batch-norm running stats don't). */
+/**
+ * What a parameter is: dense/conv `weight`s (the ones weight initializers and "weights only" regularization mean),
+ * their `bias`es, normalization `scale` (γ) and `shift` (β), and running statistics (`stat`, never trained).
+ */
+export type ParamRole = 'weight' | 'bias' | 'scale' | 'shift' | 'stat';
+
+/** A parameter tensor as the IR knows it: shape, role and whether an optimizer trains it (running stats don't). */
 export interface ParamSpec {
   readonly shape: readonly number[];
+  readonly role: ParamRole;
   readonly trainable: boolean;
-  /** How to fill it when the model file gives no value (see float/init.ts). */
-  readonly init: 'fanInUniform' | 'zeros' | 'ones';
-  /** Fan-in for `fanInUniform` (PyTorch's default init of Linear/Conv: U(−1/√fanIn, 1/√fanIn)). */
+  /** The fill of norms and statistics when the file gives no value; weights and biases follow the InitScheme. */
+  readonly init: 'zeros' | 'ones';
+  /** Fan-in and fan-out of dense/conv weights and biases (PyTorch's definition: receptive field × channels). */
   readonly fanIn?: number;
+  readonly fanOut?: number;
+}
+
+/**
+ * Weight initialization schemes (dense and conv weights; biases start at 0 except under `pytorch`):
+ * pytorch U(±1/√fanIn) for weights and biases (torch.nn defaults); normal N(0, σ²); xavier U(±√(6/(fanIn+fanOut)))
+ * and xavier-normal N(0, 2/(fanIn+fanOut)) (Glorot & Bengio 2010); he N(0, 2/fanIn) and he-uniform U(±√(6/fanIn))
+ * (He et al. 2015).
+ */
+export const INIT_SCHEMES = ['pytorch', 'normal', 'xavier', 'xavier-normal', 'he', 'he-uniform'] as const;
+export type InitScheme = (typeof INIT_SCHEMES)[number];
+export interface InitConfig {
+  readonly scheme: InitScheme;
+  /** σ of `normal`. */
+  readonly std: number;
 }
 
 export interface ParamTensor { readonly shape: readonly number[]; readonly data: Float64Array }
@@ -132,4 +154,6 @@ export interface LayerGraph {
   /** Parameter values given in the model file (inline or sidecar), keyed `layer.param`. Missing ones are initialized from `seed`. */
   readonly givenParams: Readonly<Record<string, ParamTensor>>;
   readonly seed: number;
+  /** How parameters not given are initialized (model file `init:`; default pytorch). */
+  readonly init: InitConfig;
 }

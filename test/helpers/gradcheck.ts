@@ -200,7 +200,7 @@ export function randomParams(graph: LayerGraph, rand: Rand): Params {
   const params = initParams(graph);
   for (const [layer, specs] of Object.entries(graph.paramSpecs)) {
     for (const [name, spec] of Object.entries(specs)) {
-      if (spec.init === 'fanInUniform') continue;
+      if (spec.role === 'weight' || spec.role === 'bias') continue;
       const d = params[`${layer}.${name}`].data;
       for (let i = 0; i < d.length; i++) {
         const u = 2 * rand() - 1; // uniform in [−1, 1)
