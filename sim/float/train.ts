@@ -1,0 +1,181 @@
+/**
+ * The training loop of an intro-to-DNN course, on the float engine:
+ *   for each epoch: (shuffle) → mini-batches in order, the last partial batch kept →
+ *     forward in training mode → loss → backward → + regularizer → optimizer step (lr from the schedule)
+ *   then evaluate every split in eval mode → history; early stopping on validation loss restores the best weights.
+ * Deterministic: permutations and dropout masks come from `seed`. A step's recorded loss is the mini-batch data loss
+ * (no regularizer) at the parameters used for that step, before the update; epoch losses are evaluated after the epoch.
+ */
+import type { LayerGraph } from '../ir/types.js';
+import { backward, forward } from './engine.js';
+import type { Params } from './init.js';
+import { type LossKind, losses } from './losses.js';
+import {
+  type OptimizerConfig, type Regularization, type Schedule, createOptimizerState, learningRate, optimizerStep, regularize,
+} from './optimizers.js';
+import { createRng } from './rng.js';
+import type { Tensor } from './tensor.js';
+
+export interface Split {
+  readonly features: Tensor;
+  readonly targets: Tensor;
+}
+
+export type AccuracyRule = 'threshold-probability' | 'threshold-logit' | 'argmax' | 'none';
+
+export interface TrainConfig {
+  readonly loss: LossKind;
+  readonly accuracy: AccuracyRule;
+  readonly optimizer: OptimizerConfig;
+  readonly lr: number;
+  readonly schedule: Schedule;
+  readonly batch: number;
+  /** Stop after this many epochs, or after `steps` optimizer steps (the last epoch may be partial); one must be set. */
+  readonly epochs?: number;
+  readonly steps?: number;
+  readonly reg: Regularization;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  /** Early stopping: epochs without a lower validation loss before training stops (needs a validation split). */
+  readonly earlyStopPatience?: number;
+}
+
+export interface StepRecord { readonly epoch: number; readonly step: number; readonly loss: number }
+export interface SplitMetrics { readonly loss: number; readonly accuracy: number | null }
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly lr: number;
+  readonly steps: number;
+  readonly train: SplitMetrics;
+  readonly validation?: SplitMetrics;
+  readonly test?: SplitMetrics;
+}
+
+export interface TrainResult {
+  readonly steps: readonly StepRecord[];
+  readonly epochs: readonly EpochRecord[];
+  readonly params: Params;
+  readonly earlyStop?: { readonly stoppedAtEpoch: number | null; readonly bestEpoch: number; readonly bestValidationLoss: number };
+}
+
+export interface Splits { readonly train: Split; readonly validation?: Split; readonly test?: Split }
+
+const rowSize = (t: Tensor) => t.data.length / t.shape[0];
+
+/** Rows `idx` of a tensor (batch = first dimension). */
+export function takeRows(t: Tensor, idx: ArrayLike<number>, from = 0, to = idx.length): Tensor {
+  const size = rowSize(t);
+  const out = new Float64Array((to - from) * size);
+  for (let i = from; i < to; i++) out.set(t.data.subarray(idx[i] * size, (idx[i] + 1) * size), (i - from) * size);
+  return { shape: [to - from, ...t.shape.slice(1)], data: out };
+}
+
+function correct(rule: AccuracyRule, out: Tensor, target: Tensor): number {
+  const n = out.shape[0];
+  const width = rowSize(out);
+  let hits = 0;
+  for (let r = 0; r < n; r++) {
+    if (rule === 'argmax') {
+      let best = 0;
+      for (let c = 1; c < width; c++) if (out.data[r * width + c] > out.data[r * width + best]) best = c;
+      if (best === target.data[r]) hits++;
+    } else {
+      const cut = rule === 'threshold-probability' ? 0.5 : 0;
+      for (let c = 0; c < width; c++) if ((out.data[r * width + c] >= cut ? 1 : 0) === target.data[r * width + c]) hits++;
+    }
+  }
+  return rule === 'argmax' ? hits : hits / width;
+}
+
+/** Loss (mean over the split, as the loss defines its mean) and accuracy, in eval mode, in chunks. */
+export function evaluate(graph: LayerGraph, params: Params, split: Split, loss: LossKind, rule: AccuracyRule): SplitMetrics {
+  const n = split.features.shape[0];
+  const input = graph.order[0];
+  const chunk = 512;
+  let lossSum = 0, hits = 0;
+  const all = Array.from({ length: n }, (_, i) => i);
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk);
+    const out = forward(graph, params, { [input]: takeRows(split.features, all, from, to) }).output;
+    const target = takeRows(split.targets, all, from, to);
+    lossSum += losses[loss](out, target).loss * (to - from);
+    if (rule !== 'none') hits += correct(rule, out, target);
+  }
+  return { loss: lossSum / n, accuracy: rule === 'none' ? null : hits / n };
+}
+
+function copyParams(p: Params): Params {
+  return Object.fromEntries(Object.entries(p).map(([k, t]) => [k, { shape: t.shape, data: Float64Array.from(t.data) }]));
+}
+
+export function train(
+  graph: LayerGraph, initial: Params, data: Splits, cfg: TrainConfig, onEpoch?: (e: EpochRecord) => void,
+): TrainResult {
+  const params = copyParams(initial);
+  const input = graph.order.find((name) => graph.layers.some((l) => l.name === name && l.kind === 'input'))!;
+  const n = data.train.features.shape[0];
+  const perEpoch = Math.ceil(n / cfg.batch);
+  const totalSteps = cfg.steps ?? perEpoch * (cfg.epochs ?? 1);
+  const epochCount = Math.ceil(totalSteps / perEpoch);
+  const rng = createRng(cfg.seed);
+  const state = createOptimizerState();
+  const steps: StepRecord[] = [];
+  const epochs: EpochRecord[] = [];
+  let order = Array.from({ length: n }, (_, i) => i);
+  let best: { loss: number; epoch: number; params: Params } | undefined;
+  let stoppedAtEpoch: number | null = null;
+  let wait = 0;
+  for (let e = 0; e < epochCount; e++) {
+    const lr = learningRate(cfg.lr, cfg.schedule, e);
+    if (cfg.shuffle) order = shuffled(order, rng);
+    const stepsThisEpoch = Math.min(perEpoch, totalSteps - steps.length);
+    for (let b = 0; b < stepsThisEpoch; b++) {
+      const from = b * cfg.batch, to = Math.min(n, from + cfg.batch);
+      const x = takeRows(data.train.features, order, from, to);
+      const y = takeRows(data.train.targets, order, from, to);
+      const stepNo = steps.length + 1;
+      // Each step's dropout masks get their own seed, derived from the run's seed and the step number.
+      const fwd = forward(graph, params, { [input]: x }, { training: true, seed: (Math.imul(cfg.seed, 0x9e3779b1) + stepNo) >>> 0 });
+      const res = losses[cfg.loss](fwd.output, y);
+      steps.push({ epoch: e + 1, step: stepNo, loss: res.loss });
+      const grads = backward(fwd.tape, params, res.gradient).params;
+      for (const [key, t] of Object.entries(fwd.state)) params[key] = t;
+      const regularized = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, regularize(k, params[k].data, g.data, cfg.reg)]));
+      optimizerStep(cfg.optimizer, state, lr, params, regularized);
+    }
+    const record: EpochRecord = {
+      epoch: e + 1, lr, steps: steps.length,
+      train: evaluate(graph, params, data.train, cfg.loss, cfg.accuracy),
+      ...(data.validation ? { validation: evaluate(graph, params, data.validation, cfg.loss, cfg.accuracy) } : {}),
+      ...(data.test ? { test: evaluate(graph, params, data.test, cfg.loss, cfg.accuracy) } : {}),
+    };
+    epochs.push(record);
+    onEpoch?.(record);
+    if (cfg.earlyStopPatience !== undefined && record.validation) {
+      if (best === undefined || record.validation.loss < best.loss) {
+        best = { loss: record.validation.loss, epoch: e + 1, params: copyParams(params) };
+        wait = 0;
+      } else if (++wait >= cfg.earlyStopPatience) {
+        stoppedAtEpoch = e + 1;
+        break;
+      }
+    }
+  }
+  if (best) {
+    return {
+      steps, epochs, params: best.params,
+      earlyStop: { stoppedAtEpoch, bestEpoch: best.epoch, bestValidationLoss: best.loss },
+    };
+  }
+  return { steps, epochs, params };
+}
+
+/** Fisher–Yates with the run's RNG. */
+function shuffled(order: readonly number[], rng: ReturnType<typeof createRng>): number[] {
+  const out = [...order];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
