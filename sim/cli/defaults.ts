@@ -7,9 +7,19 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const DEFAULT_MODEL = 'models/tiny-cnn.yaml';
 
-/** A model argument: a path as given, or (when absent) the default model shipped with the package. */
+/** Folders searched for a built-in model NAME (NAME.yaml), in order. */
+const MODEL_DIRS = ['models', 'models/course'];
+
+/**
+ * A model argument: an existing file as given; else a built-in NAME from models/ or models/course/; absent, the
+ * default model. Built-ins are found in the package, wherever it is installed.
+ */
 export function resolveModel(model: string | undefined): string {
-  if (model !== undefined) return model;
-  const local = DEFAULT_MODEL;
-  return existsSync(local) ? local : join(PACKAGE_ROOT, DEFAULT_MODEL);
+  if (model === undefined) return existsSync(DEFAULT_MODEL) ? DEFAULT_MODEL : join(PACKAGE_ROOT, DEFAULT_MODEL);
+  if (existsSync(model) || /[\\/.]/.test(model)) return model;
+  for (const dir of MODEL_DIRS) {
+    const file = join(PACKAGE_ROOT, dir, `${model}.yaml`);
+    if (existsSync(file)) return file;
+  }
+  return model; // the loader reports it as a missing file
 }

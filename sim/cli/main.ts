@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SimError } from '../errors.js';
 import { type RunArgs, runBuilder, runCommand } from './run-command.js';
+import { type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
 
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
@@ -28,6 +29,11 @@ try {
     .usage('$0 <command> [options]\n\nSystolab: a DNN systolic-array accelerator simulator with a reference float engine.')
     .command<RunArgs>('run', 'run a model forward (and backward) in the float engine, printing every layer', runBuilder, (a) => {
       process.stdout.write(runCommand(a));
+    })
+    .command<TrainArgs>('train', 'train a model on a dataset in the float engine (optimizers, schedules, regularization, splits)', trainBuilder, (a) => {
+      // Epoch lines go to stdout in table format; with --format json, stdout carries only the JSON document.
+      const progress = a.format === 'json' ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
+      process.stdout.write(trainCommand(a, progress));
     })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
     .demandCommand(1, 'Name a command, e.g. `systolab run`.')

@@ -1,0 +1,165 @@
+/**
+ * `train`: model + dataset + options → a training run. Fits the dataset to the model (shapes, the loss and the
+ * accuracy rule for the task), splits it, applies the dropout and init options, then runs float/train.ts.
+ * Plain data in and out; the CLI reads files and prints.
+ */
+import { SimError } from '../errors.js';
+import type { Dataset, Task } from '../datasets/types.js';
+import { buildGraph } from '../ir/graph.js';
+import type { InitConfig, LayerGraph, LayerNode } from '../ir/types.js';
+import { initParams } from '../float/init.js';
+import type { LossKind } from '../float/losses.js';
+import { createRng } from '../float/rng.js';
+import type { Tensor } from '../float/tensor.js';
+import {
+  type AccuracyRule, type EpochRecord, type Split, type SplitMetrics, type Splits, type TrainConfig, type TrainResult, evaluate, takeRows, train,
+} from '../float/train.js';
+
+export interface TrainRequest {
+  readonly graph: LayerGraph;
+  readonly dataset: Dataset;
+  /** Loss; default from the task and the model's last layer. */
+  readonly loss?: LossKind;
+  readonly config: Omit<TrainConfig, 'loss' | 'accuracy'>;
+  readonly init?: InitConfig;
+  /** Set p of every dropout layer; with none in the model, add one after every hidden activation. */
+  readonly dropout?: number;
+  readonly valSplit: number;
+  readonly testSplit: number;
+  /** Progress callback after every epoch. */
+  readonly onEpoch?: (e: EpochRecord) => void;
+}
+
+export interface TrainRun {
+  readonly graph: LayerGraph;
+  readonly loss: LossKind;
+  readonly accuracy: AccuracyRule;
+  readonly sizes: { readonly train: number; readonly validation: number; readonly test: number };
+  readonly result: TrainResult;
+  /** Metrics of the returned parameters (the best epoch's when early stopping restored them). */
+  readonly final: { readonly train: SplitMetrics; readonly validation?: SplitMetrics; readonly test?: SplitMetrics };
+  readonly notes: readonly string[];
+}
+
+const ACTIVATIONS = new Set(['relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'clip']);
+
+/** The graph with dropout p set, or dropout layers added after hidden activations when the model has none. */
+export function withDropout(graph: LayerGraph, p: number): { graph: LayerGraph; note: string } {
+  const existing = graph.layers.filter((l) => l.kind === 'dropout');
+  let layers: LayerNode[];
+  let note: string;
+  if (existing.length) {
+    layers = graph.layers.map((l) => (l.kind === 'dropout' ? { ...l, p } : l));
+    note = `dropout p = ${p} on ${existing.map((l) => l.name).join(', ')}`;
+  } else {
+    const hidden = graph.layers.filter((l) => ACTIVATIONS.has(l.kind) && l.name !== graph.output);
+    if (!hidden.length) throw new SimError('the model has no hidden activation to put dropout after', { code: 'badValue', path: '--dropout', value: p });
+    const rename = new Map(hidden.map((l) => [l.name, `${l.name}_dropout`]));
+    layers = graph.layers.flatMap((l): LayerNode[] => {
+      const node = { ...l, inputs: l.inputs.map((s) => rename.get(s) ?? s) } as LayerNode;
+      return rename.has(l.name) ? [node, { kind: 'dropout', name: rename.get(l.name)!, inputs: [l.name], p }] : [node];
+    });
+    note = `dropout p = ${p} added after ${hidden.map((l) => l.name).join(', ')}`;
+  }
+  const params = Object.fromEntries(Object.entries(graph.givenParams).map(([k, t]) => [k, { tensor: t, at: { path: k } }]));
+  return { graph: buildGraph({ name: graph.name, layers, output: graph.output, seed: graph.seed, params, init: graph.init }), note };
+}
+
+function defaultLoss(task: Task, last: LayerNode): LossKind {
+  if (task === 'multiclass') return 'softmax-ce';
+  if (task === 'binary') return last.kind === 'sigmoid' ? 'bce' : 'bce-logits';
+  return 'mse';
+}
+
+const show = (s: readonly number[]) => `[${s.join(', ')}]`;
+
+/** Checks that loss, model output and dataset targets fit together; one clear error otherwise. */
+function checkFit(loss: LossKind, task: Task, out: readonly number[], targets: Tensor, last: LayerNode, classes: number): void {
+  const err = (problem: string, hint: string): never => {
+    throw new SimError(problem, { code: 'lossMismatch', path: '--loss', value: loss, hint });
+  };
+  if (loss === 'softmax-ce') {
+    if (task !== 'multiclass') err(`softmax-ce needs class labels, but the dataset is a ${task} task`, 'Use bce or bce-logits for 0/1 labels, mse for regression.');
+    if (out.length !== 2 || out[1] < 2) err(`softmax-ce needs a model output of shape [N, classes], got ${show(out)}`, 'End the model with a dense layer of one unit per class.');
+    if (out[1] < classes) err(`the dataset has ${classes} classes but the model outputs ${out[1]} scores`, `Give the last dense layer units: ${classes}.`);
+    if (last.kind === 'softmax') err('softmax-ce takes logits, but the model ends with a softmax layer', 'Remove the final softmax layer (the loss applies softmax itself).');
+    return;
+  }
+  if (task === 'multiclass') err(`${loss} needs one target per output, but the dataset has class labels`, 'Use --loss softmax-ce with a [N, classes] output.');
+  const want = targets.shape.slice(1);
+  if (show(out.slice(1)) !== show(want)) {
+    err(`${loss} needs the model output ${show(out)} to match the targets [N, ${want.join(', ')}]`, `Give the last layer ${want[want.length - 1]} unit(s).`);
+  }
+}
+
+/** Features fitted to the model's input: same per-sample shape, or the same size (then reshaped, e.g. 28×28 → 784). */
+function fitFeatures(features: Tensor, input: readonly number[]): Tensor {
+  const per = features.shape.slice(1);
+  if (show(per) === show(input.slice(1))) return features;
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  if (size(per) === size(input.slice(1))) return { shape: [features.shape[0], ...input.slice(1)], data: features.data };
+  throw new SimError(`the dataset's samples have shape ${show(per)} but the model's input takes ${show(input.slice(1))}`, {
+    code: 'shapeMismatch', path: '--dataset', hint: 'Change the input layer\'s shape to [1, …] of the sample shape.',
+  });
+}
+
+/** Train | validation | test. Shuffled by the seed, or (no shuffle) the last rows of the file become validation then test. */
+function split(features: Tensor, targets: Tensor, val: number, test: number, shuffle: boolean, seed: number): Splits {
+  const n = features.shape[0];
+  const nVal = Math.round(n * val), nTest = Math.round(n * test);
+  if (n - nVal - nTest < 1) {
+    throw new SimError(`leaves no training samples out of ${n}`, { code: 'badValue', path: '--val-split/--test-split', value: [val, test] });
+  }
+  let order = Array.from({ length: n }, (_, i) => i);
+  if (shuffle) {
+    const rng = createRng(seed ^ 0x5eed);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+  }
+  const part = (from: number, to: number): Split | undefined => {
+    if (to <= from) return undefined;
+    const idx = order.slice(from, to).sort((a, b) => a - b); // keep file order inside a split
+    return { features: takeRows(features, idx), targets: takeRows(targets, idx) };
+  };
+  const nTrain = n - nVal - nTest;
+  return { train: part(0, nTrain)!, validation: part(nTrain, nTrain + nVal), test: part(nTrain + nVal, n) };
+}
+
+export function runTraining(req: TrainRequest): TrainRun {
+  const notes: string[] = [];
+  let graph = req.graph;
+  if (req.dropout !== undefined) {
+    const d = withDropout(graph, req.dropout);
+    graph = d.graph;
+    notes.push(d.note);
+  }
+  const inputs = graph.layers.filter((l) => l.kind === 'input');
+  if (inputs.length !== 1) {
+    throw new SimError(`training needs a model with one input layer, this one has ${inputs.length}`, { code: 'badValue', path: '--model' });
+  }
+  const ds = req.dataset;
+  const features = fitFeatures(ds.features, graph.shapes[inputs[0].name]);
+  const last = graph.layers.find((l) => l.name === graph.output)!;
+  const loss = req.loss ?? defaultLoss(ds.task, last);
+  const classes = ds.task === 'multiclass' ? Math.max(...ds.targets.data) + 1 : 0;
+  checkFit(loss, ds.task, graph.shapes[graph.output], ds.targets, last, classes);
+  const accuracy: AccuracyRule =
+    ds.task === 'multiclass' ? 'argmax' : ds.task === 'regression' ? 'none' : loss === 'bce-logits' ? 'threshold-logit' : 'threshold-probability';
+  const splits = split(features, ds.targets, req.valSplit, req.testSplit, req.config.shuffle, req.config.seed);
+  if (req.config.earlyStopPatience !== undefined && !splits.validation) {
+    throw new SimError('early stopping watches the validation loss: give a validation split', {
+      code: 'badValue', path: '--early-stop-patience', hint: 'Example: --val-split 0.2 --early-stop-patience 10',
+    });
+  }
+  // Parameters the model file does not give are drawn from the run's seed.
+  const params = initParams(graph, req.config.seed, req.init ?? graph.init);
+  const result = train(graph, params, splits, { ...req.config, loss, accuracy }, req.onEpoch);
+  const metrics = (s?: Split) => (s ? evaluate(graph, result.params, s, loss, accuracy) : undefined);
+  const final = { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) };
+  return {
+    graph, loss, accuracy, result, final, notes,
+    sizes: { train: splits.train.features.shape[0], validation: splits.validation?.features.shape[0] ?? 0, test: splits.test?.features.shape[0] ?? 0 },
+  };
+}
