@@ -39,18 +39,26 @@ export function clip(min: number, max: number): Activation {
   return { f: (x) => (x < min ? min : x > max ? max : x), df: (x) => (x > min && x < max ? 1 : 0) };
 }
 
+/**
+ * Whole-tensor loops. The common activations get loops of their own, so the element function is inlined (a shared
+ * loop calling `act.f` sees many functions and cannot inline any: 3× slower on a small MLP's training run).
+ */
 export function applyForward(act: Activation, x: Tensor): Tensor {
   const out = new Float64Array(x.data.length);
   const d = x.data;
-  const f = act.f;
-  for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
+  if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
+  else if (act === sigmoidAct) for (let i = 0; i < d.length; i++) out[i] = sigmoid(d[i]);
+  else if (act === relu) for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 || d[i] !== d[i] ? d[i] : 0;
+  else for (let i = 0; i < d.length; i++) out[i] = act.f(d[i]);
   return { shape: x.shape, data: out };
 }
 
 export function applyBackward(act: Activation, x: Tensor, y: Tensor, dy: Tensor): Tensor {
   const out = new Float64Array(x.data.length);
   const xd = x.data, yd = y.data, g = dy.data;
-  const df = act.df;
-  for (let i = 0; i < xd.length; i++) out[i] = g[i] * df(xd[i], yd[i]);
+  if (act === tanhAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (1 - yd[i] * yd[i]);
+  else if (act === sigmoidAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (yd[i] * (1 - yd[i]));
+  else if (act === relu) for (let i = 0; i < xd.length; i++) out[i] = xd[i] > 0 ? g[i] : 0;
+  else for (let i = 0; i < xd.length; i++) out[i] = g[i] * act.df(xd[i], yd[i]);
   return { shape: x.shape, data: out };
 }

@@ -4,7 +4,9 @@
  *     forward in training mode → loss → backward → + regularizer → optimizer step (lr from the schedule)
  *   then evaluate every split in eval mode → history; early stopping on validation loss restores the best weights.
  * Deterministic: permutations and dropout masks come from `seed`. A step's recorded loss is the mini-batch data loss
- * (no regularizer) at the parameters used for that step, before the update; epoch losses are evaluated after the epoch.
+ * (no regularizer) at the parameters used for that step, before the update. An epoch's train loss and accuracy are
+ * the means over its mini-batches as they were trained (training mode, as Keras reports them); validation and test
+ * are evaluated after the epoch in eval mode.
  */
 import type { LayerGraph } from '../ir/types.js';
 import { backward, forward } from './engine.js';
@@ -129,6 +131,7 @@ export function train(
     const lr = learningRate(cfg.lr, cfg.schedule, e);
     if (cfg.shuffle) order = shuffled(order, rng);
     const stepsThisEpoch = Math.min(perEpoch, totalSteps - steps.length);
+    let lossSum = 0, hits = 0, seen = 0;
     for (let b = 0; b < stepsThisEpoch; b++) {
       const from = b * cfg.batch, to = Math.min(n, from + cfg.batch);
       const x = takeRows(data.train.features, order, from, to);
@@ -138,6 +141,9 @@ export function train(
       const fwd = forward(graph, params, { [input]: x }, { training: true, seed: (Math.imul(cfg.seed, 0x9e3779b1) + stepNo) >>> 0 });
       const res = losses[cfg.loss](fwd.output, y);
       steps.push({ epoch: e + 1, step: stepNo, loss: res.loss });
+      lossSum += res.loss * (to - from);
+      if (cfg.accuracy !== 'none') hits += correct(cfg.accuracy, fwd.output, y);
+      seen += to - from;
       const grads = backward(fwd.tape, params, res.gradient).params;
       for (const [key, t] of Object.entries(fwd.state)) params[key] = t;
       const regularized = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, regularize(k, params[k].data, g.data, cfg.reg)]));
@@ -145,7 +151,7 @@ export function train(
     }
     const record: EpochRecord = {
       epoch: e + 1, lr, steps: steps.length,
-      train: evaluate(graph, params, data.train, cfg.loss, cfg.accuracy),
+      train: { loss: lossSum / seen, accuracy: cfg.accuracy === 'none' ? null : hits / seen },
       ...(data.validation ? { validation: evaluate(graph, params, data.validation, cfg.loss, cfg.accuracy) } : {}),
       ...(data.test ? { test: evaluate(graph, params, data.test, cfg.loss, cfg.accuracy) } : {}),
     };
