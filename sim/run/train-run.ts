@@ -140,11 +140,11 @@ export function runTraining(req: TrainRequest): TrainRun {
     throw new SimError(`training needs a model with one input layer, this one has ${inputs.length}`, { code: 'badValue', path: '--model' });
   }
   const ds = req.dataset;
-  const features = fitFeatures(ds.features, graph.shapes[inputs[0].name]);
   const last = graph.layers.find((l) => l.name === graph.output)!;
   const loss = req.loss ?? defaultLoss(ds.task, last);
   const classes = ds.task === 'multiclass' ? Math.max(...ds.targets.data) + 1 : 0;
   checkFit(loss, ds.task, graph.shapes[graph.output], ds.targets, last, classes);
+  const features = fitFeatures(ds.features, graph.shapes[inputs[0].name]);
   const accuracy: AccuracyRule =
     ds.task === 'multiclass' ? 'argmax' : ds.task === 'regression' ? 'none' : loss === 'bce-logits' ? 'threshold-logit' : 'threshold-probability';
   const splits = split(features, ds.targets, req.valSplit, req.testSplit, req.config.shuffle, req.config.seed);
