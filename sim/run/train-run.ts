@@ -103,15 +103,18 @@ function fitFeatures(features: Tensor, input: readonly number[]): Tensor {
   });
 }
 
-/** Train | validation | test. Shuffled by the seed, or (no shuffle) the last rows of the file become validation then test. */
-function split(features: Tensor, targets: Tensor, val: number, test: number, shuffle: boolean, seed: number): Splits {
+/**
+ * Train | validation | test, drawn by a seeded permutation (always: a file sorted by class, like iris, must not put
+ * one class in the test split); each split keeps file order, so `--shuffle false` trains in file order.
+ */
+function split(features: Tensor, targets: Tensor, val: number, test: number, seed: number): Splits {
   const n = features.shape[0];
   const nVal = Math.round(n * val), nTest = Math.round(n * test);
   if (n - nVal - nTest < 1) {
     throw new SimError(`leaves no training samples out of ${n}`, { code: 'badValue', path: '--val-split/--test-split', value: [val, test] });
   }
-  let order = Array.from({ length: n }, (_, i) => i);
-  if (shuffle) {
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (nVal + nTest > 0) {
     const rng = createRng(seed ^ 0x5eed);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(rng.uniform() * (i + 1));
@@ -142,12 +145,12 @@ export function runTraining(req: TrainRequest): TrainRun {
   const ds = req.dataset;
   const last = graph.layers.find((l) => l.name === graph.output)!;
   const loss = req.loss ?? defaultLoss(ds.task, last);
-  const classes = ds.task === 'multiclass' ? Math.max(...ds.targets.data) + 1 : 0;
+  const classes = ds.task === 'multiclass' ? ds.targets.data.reduce((a, b) => Math.max(a, b), 0) + 1 : 0;
   checkFit(loss, ds.task, graph.shapes[graph.output], ds.targets, last, classes);
   const features = fitFeatures(ds.features, graph.shapes[inputs[0].name]);
   const accuracy: AccuracyRule =
     ds.task === 'multiclass' ? 'argmax' : ds.task === 'regression' ? 'none' : loss === 'bce-logits' ? 'threshold-logit' : 'threshold-probability';
-  const splits = split(features, ds.targets, req.valSplit, req.testSplit, req.config.shuffle, req.config.seed);
+  const splits = split(features, ds.targets, req.valSplit, req.testSplit, req.config.seed);
   if (req.config.earlyStopPatience !== undefined && !splits.validation) {
     throw new SimError('early stopping watches the validation loss: give a validation split', {
       code: 'badValue', path: '--early-stop-patience', hint: 'Example: --val-split 0.2 --early-stop-patience 10',
