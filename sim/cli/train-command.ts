@@ -25,7 +25,7 @@ export interface TrainArgs {
   loss?: LossKind;
   optimizer: OptimizerKind;
   lr: number;
-  momentum: number;
+  momentum?: number;
   beta1: number;
   beta2: number;
   alpha: number;
@@ -83,7 +83,7 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
     .option('loss', { choices: LOSS_KINDS, describe: 'loss [default: softmax-ce for classes, bce (sigmoid output) or bce-logits for 0/1 labels, mse for regression]' })
     .option('optimizer', { choices: OPTIMIZERS, default: 'sgd' as OptimizerKind })
     .option('lr', { type: 'number', default: 0.01, coerce: positive('lr'), describe: 'learning rate α' })
-    .option('momentum', { type: 'number', default: OPTIMIZER_DEFAULTS.momentum, coerce: nonNegative('momentum'), describe: 'ρ of --optimizer momentum' })
+    .option('momentum', { type: 'number', coerce: nonNegative('momentum'), describe: `ρ of --optimizer momentum [default: ${OPTIMIZER_DEFAULTS.momentum}]; with --optimizer sgd, ρ > 0 means momentum (as torch.optim.SGD)` })
     .option('beta1', { type: 'number', default: OPTIMIZER_DEFAULTS.beta1, coerce: fraction('beta1'), describe: 'Adam β₁' })
     .option('beta2', { type: 'number', default: OPTIMIZER_DEFAULTS.beta2, coerce: fraction('beta2'), describe: 'Adam β₂' })
     .option('alpha', { type: 'number', default: OPTIMIZER_DEFAULTS.alpha, coerce: fraction('alpha'), describe: 'RMSProp smoothing α' })
@@ -159,11 +159,13 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
   const seed = args.seed ?? graph.seed;
   const epochs = args.steps === undefined ? args.epochs ?? 10 : undefined;
   const everyN = Math.max(1, Math.ceil((epochs ?? 1) / 20));
+  // torch.optim.SGD(momentum=ρ) is momentum: honour `--optimizer sgd --momentum ρ` the same way.
+  const optimizer = args.optimizer === 'sgd' && (args.momentum ?? 0) > 0 ? 'momentum' : args.optimizer;
   const run = runTraining({
     graph, dataset, loss: args.loss, dropout: args.dropout, valSplit: args.valSplit, testSplit: args.testSplit,
     init: args.init ? { scheme: args.init, std: args.initStd } : undefined,
     config: {
-      optimizer: { kind: args.optimizer, momentum: args.momentum, beta1: args.beta1, beta2: args.beta2, alpha: args.alpha, eps: args.eps },
+      optimizer: { kind: optimizer, momentum: args.momentum ?? OPTIMIZER_DEFAULTS.momentum, beta1: args.beta1, beta2: args.beta2, alpha: args.alpha, eps: args.eps },
       lr: args.lr, schedule: { kind: args.schedule, gamma: args.lrGamma, stepEpochs: args.lrStepEpochs },
       batch: args.batch ?? 32, epochs, steps: args.steps, shuffle: args.shuffle, seed,
       reg: {
@@ -195,7 +197,7 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
   }
   const lines = [
     '',
-    `Trained ${graph.name} on ${dataset.name} (${dataset.task}), loss ${run.loss}, ${args.optimizer} lr ${args.lr}, ${result.steps.length} steps of batch ${args.batch ?? 32}.`,
+    `Trained ${graph.name} on ${dataset.name} (${dataset.task}), loss ${run.loss}, ${optimizer} lr ${args.lr}, ${result.steps.length} steps of batch ${args.batch ?? 32}.`,
     ...run.notes.map((n) => `note: ${n}`),
     ...(result.earlyStop
       ? [result.earlyStop.stoppedAtEpoch !== null

@@ -92,3 +92,17 @@ describe('attribute forms', () => {
     }
   });
 });
+
+describe('sidecar parameters', () => {
+  it('paramsFile supplies parameters; inline values win', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadModel } = await import('../../sim/ir/load.js');
+    const dir = mkdtempSync(join(tmpdir(), 'systolab-sidecar-'));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ 'd.weight': { shape: [1, 2], data: [3, 4] }, 'd.bias': [9] }));
+    writeFileSync(join(dir, 'm.yaml'), 'paramsFile: p.json\nlayers:\n  - { name: x, kind: input, shape: [1, 2] }\n  - { name: d, kind: dense, units: 1, params: { bias: [0.5] } }\n');
+    const g = loadModel(join(dir, 'm.yaml'));
+    expect(Array.from(g.givenParams['d.weight'].data)).toEqual([3, 4]);
+    expect(Array.from(g.givenParams['d.bias'].data)).toEqual([0.5]);
+  });
+});
