@@ -1,0 +1,70 @@
+/**
+ * The CostReport: what `systolab simulate` prints with --format json (schemaVersion 1). One entry per (layer, pass)
+ * in execution order — per conv group in `--compat scalesim` mode, as SCALE-Sim reports depthwise layers — and totals.
+ * Fractions are 0–1; cycles are clock cycles of the array; every figure is computed, none estimated, except vector-op
+ * cycles (marked `estimated`).
+ */
+import type { HwConfig } from '../arch/types.js';
+import type { Mode, Pass } from '../lower/types.js';
+import type { Compat } from '../timing/gemm-timing.js';
+
+export interface UtilizationLoss {
+  /** Fractions of all PE-cycles (they add up to 1 − overallUtilization). */
+  /** PEs left without work because the GEMM does not fill the array in every fold. */
+  readonly unmappedPes: number;
+  /** Mapped PEs idle while operands skew in and results drain (fill/drain of every fold). */
+  readonly fillAndDrain: number;
+  /** Every PE idle during memory stalls. */
+  readonly stalls: number;
+}
+
+export interface LayerCost {
+  /** The layer's name in the model; `id` names the op (`conv1.forward`, `dw.forward.g3`). */
+  readonly name: string;
+  readonly id: string;
+  readonly pass: Pass;
+  readonly kind: 'gemm' | 'vector';
+  readonly layerKind: string;
+  /** GEMM dims of one GEMM (per group); `groups` GEMMs of this shape when aggregated. */
+  readonly m?: number;
+  readonly k?: number;
+  readonly n?: number;
+  readonly groups?: number;
+  /** Vector ops: elements produced. */
+  readonly elements?: number;
+  readonly macs: number;
+  readonly rowFolds: number;
+  readonly colFolds: number;
+  readonly computeCycles: number;
+  readonly stallCycles: number;
+  readonly totalCycles: number;
+  readonly mappingEfficiency: number;
+  readonly computeUtilization: number;
+  readonly overallUtilization: number;
+  readonly utilizationLoss?: UtilizationLoss;
+  /** True when the cycles are an estimate (vector ops: elements ÷ lanes). */
+  readonly estimated?: boolean;
+}
+
+export interface CostReport {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'systolab'; readonly version: string };
+  readonly model: string;
+  readonly hw: HwConfig;
+  readonly mode: Mode;
+  readonly compat: Compat;
+  readonly layers: readonly LayerCost[];
+  readonly totals: {
+    readonly totalCycles: number;
+    readonly computeCycles: number;
+    readonly stallCycles: number;
+    readonly gemmCycles: number;
+    readonly vectorCycles: number;
+    readonly seconds: number;
+    readonly macs: number;
+    readonly mappingEfficiency: number;
+    readonly computeUtilization: number;
+    readonly overallUtilization: number;
+  };
+  readonly warnings: readonly string[];
+}
