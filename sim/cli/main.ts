@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { SimError } from '../errors.js';
 import { type RunArgs, runBuilder, runCommand } from './run-command.js';
 import { type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
+import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from './simulate-command.js';
 
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
@@ -27,6 +28,12 @@ try {
   await yargs(argv)
     .scriptName('systolab')
     .usage('$0 <command> [options]\n\nSystolab: a DNN systolic-array accelerator simulator with a reference float engine.')
+    .command<SimulateArgs>('simulate', 'simulate a model on a systolic array: cycles, MACs, utilization per layer and pass', simulateBuilder, (a) => {
+      process.stdout.write(simulateCommand(a));
+    })
+    .command('hw', 'list the hardware presets in hw-configs/', (y) => y.example('$0 hw', 'the presets, with array size, dataflow and SRAM'), () => {
+      process.stdout.write(hwCommand());
+    })
     .command<RunArgs>('run', 'run a model forward (and backward) in the float engine, printing every layer', runBuilder, (a) => {
       process.stdout.write(runCommand(a));
     })
@@ -39,7 +46,9 @@ try {
     .demandCommand(1, 'Name a command, e.g. `systolab run`.')
     .strict()
     .recommendCommands()
-    .example('$0 run', 'forward pass of the default model, printing every layer')
+    .example('$0 simulate', 'ResNet-18 on a 32×32 array: cycles and utilization per layer')
+    .example('$0 run', 'forward pass of the default model in the float engine, printing every layer')
+    .example('$0 train --model pass-fail-mlp --dataset pass-fail --optimizer adam --lr 0.05 --epochs 200', 'train a course network')
     .wrap(null) // unwrapped, so every example can be copied as one line
     .fail((msg, err) => {
       // Usage problems (yargs' own YError, or a failed .check() message) exit 2; anything else is rethrown.

@@ -1,0 +1,96 @@
+/** `systolab simulate` and `systolab hw`: flags → model + hardware config → simulate → table / JSON / CSV (+ files). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { SimError } from '../errors.js';
+import { listHwConfigs, loadHwConfig, withOverrides } from '../arch/load.js';
+import { DATAFLOWS, type Dataflow, PRECISIONS, type Precision } from '../arch/types.js';
+import { loadAnyModel } from '../ir/load-any.js';
+import { simulate } from '../run/simulate.js';
+import { costToCsv, costToText } from '../report/cost-table.js';
+import { table } from '../report/run-report.js';
+import { PACKAGE_ROOT, resolveModel } from './defaults.js';
+import { writeFileAtomic } from './files.js';
+
+export const DEFAULT_SIM_MODEL = 'models/scalesim/resnet18.csv';
+export const DEFAULT_HW = 'scalesim-32x32';
+
+export interface SimulateArgs {
+  model?: string;
+  hw: string;
+  array?: string;
+  dataflow?: Dataflow;
+  precision?: Precision;
+  macPipelineCycles?: number;
+  mode: 'inference' | 'training';
+  batch?: number;
+  compat: 'none' | 'scalesim';
+  format: 'table' | 'json' | 'csv';
+  out?: string;
+}
+
+export const SIMULATE_EXAMPLES: readonly [string, string][] = [
+  ['simulate', `ResNet-18 (SCALE-Sim's topology) on the ${DEFAULT_HW} preset`],
+  ['simulate --model models/tiny-cnn.yaml --array 16x16 --dataflow ws --mode training', 'forward and backward passes on a 16×16 weight-stationary array'],
+  ['simulate --model test/fixtures/scalesim/example_conv.csv --hw test/fixtures/scalesim/example_16x16_ws.cfg --compat scalesim --format csv', 'SCALE-Sim\'s files as-is, its numbers'],
+];
+
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `16x64` → 16 rows × 64 cols. */
+export function parseArray(spec: string): { rows: number; cols: number } {
+  const m = /^(\d+)x(\d+)$/i.exec(spec.trim());
+  const rows = m ? Number(m[1]) : NaN, cols = m ? Number(m[2]) : NaN;
+  if (!m || rows < 1 || cols < 1) {
+    throw new SimError('must be ROWSxCOLS with positive integers', { code: 'badValue', path: '--array', value: spec, hint: 'Example: --array 16x64 (16 rows, 64 columns).' });
+  }
+  return { rows, cols };
+}
+
+export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
+  return y
+    .option('model', { type: 'string', describe: `model file (YAML/JSON, SCALE-Sim topology .csv) or a built-in name [default: ${DEFAULT_SIM_MODEL}]` })
+    .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset name (systolab hw lists them), a YAML file or a SCALE-Sim .cfg' })
+    .option('array', { type: 'string', describe: 'array size ROWSxCOLS, e.g. 16x64 (overrides the config)' })
+    .option('dataflow', { choices: DATAFLOWS, describe: 'os (output stationary), ws (weight stationary), is (input stationary)' })
+    .option('precision', { choices: PRECISIONS, describe: 'operand format of activations and weights (overrides the config)' })
+    .option('mac-pipeline-cycles', { type: 'number', describe: 'MAC pipeline depth d ≥ 1 (d − 1 extra cycles per fold)' })
+    .option('mode', { choices: ['inference', 'training'] as const, default: 'inference' as const, describe: 'training adds backwardData, backwardWeight and update passes' })
+    .option('batch', { type: 'number', describe: 'batch size (overrides the model\'s input batch)' })
+    .option('compat', { choices: ['none', 'scalesim'] as const, default: 'none' as const, describe: 'scalesim: reproduce SCALE-Sim v2\'s reported numbers, quirks included' })
+    .option('format', { choices: ['table', 'json', 'csv'] as const, default: 'table' as const })
+    .option('out', { type: 'string', describe: 'also write cost-report.json and layers.csv into this folder' })
+    .example(SIMULATE_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SimulateArgs>;
+}
+
+export function simulateCommand(args: SimulateArgs): string {
+  if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) {
+    throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--batch', value: args.batch });
+  }
+  const graph = loadAnyModel(args.model === undefined ? resolveModel(DEFAULT_SIM_MODEL) : resolveModel(args.model));
+  const hw = withOverrides(loadHwConfig(args.hw), {
+    ...(args.array ? parseArray(args.array) : {}), dataflow: args.dataflow, precision: args.precision,
+    macPipelineCycles: args.macPipelineCycles,
+  });
+  const report = simulate(graph, hw, { mode: args.mode, compat: args.compat, batch: args.batch, version: version() });
+  const json = `${JSON.stringify(report, null, 1)}\n`;
+  if (args.out) {
+    writeFileAtomic(join(args.out, 'cost-report.json'), json);
+    writeFileAtomic(join(args.out, 'layers.csv'), costToCsv(report));
+  }
+  return args.format === 'json' ? json : args.format === 'csv' ? costToCsv(report) : costToText(report);
+}
+
+export function hwCommand(): string {
+  const rows = listHwConfigs().map(({ name, config: c }) => [
+    name, `${c.array.rows}×${c.array.cols}`, c.array.dataflow, `${c.numerics.input}/${c.numerics.weight}`,
+    `${c.sram.ifmapKib}/${c.sram.filterKib}/${c.sram.ofmapKib}`, String(c.clockHz / 1e6), c.description ?? '',
+  ]);
+  return `${table(['name', 'array rows×cols', 'dataflow', 'operands', 'SRAM KiB ifmap/filter/ofmap', 'clock MHz', 'description'], rows, new Set([5]))}\n\nUse one with: systolab simulate --hw NAME (or a YAML file, or a SCALE-Sim .cfg).\n`;
+}

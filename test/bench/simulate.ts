@@ -1,0 +1,55 @@
+/**
+ * Simulator speed (`npm run bench`), one JSON line per case:
+ *   - SCALE-Sim's ResNet-18 topology (21 layers) at 32×32 os, in-process: load excluded, lower + time + report
+ *     (target: well under 5 ms; SCALE-Sim v2 takes about 6 minutes for it);
+ *   - raw (layer × config) evaluations per second of the timing model (target ≥ 100,000 per core);
+ *   - the whole `systolab simulate` process for that run (target ≤ 150 ms).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { loadHwConfig, withOverrides } from '../../sim/arch/load.js';
+import { loadAnyModel } from '../../sim/ir/load-any.js';
+import { lowerGraph } from '../../sim/lower/lower.js';
+import { simulate } from '../../sim/run/simulate.js';
+import { timeGemm } from '../../sim/timing/gemm-timing.js';
+import type { Dataflow } from '../../sim/arch/types.js';
+
+const root = process.cwd();
+const graph = loadAnyModel(join(root, 'models', 'scalesim', 'resnet18.csv'));
+const hw = withOverrides(loadHwConfig('scalesim-32x32'), { rows: 32, cols: 32, dataflow: 'os' });
+
+function best(run: () => void, reps: number): number {
+  let ms = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    run();
+    ms = Math.min(ms, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return ms;
+}
+
+for (let i = 0; i < 50; i++) simulate(graph, hw, { mode: 'inference', compat: 'none', version: 'bench' });
+const ms = best(() => simulate(graph, hw, { mode: 'inference', compat: 'none', version: 'bench' }), 200);
+const layers = simulate(graph, hw, { mode: 'inference', compat: 'none', version: 'bench' }).layers.length;
+console.log(JSON.stringify({ case: 'resnet18_32x32_os_in_process', layers, ms: Number(ms.toFixed(4)), targetMs: 5 }));
+
+const gemms = lowerGraph(graph, { mode: 'inference' }).ops.flatMap((o) => (o.kind === 'gemm' ? [o] : []));
+const dataflows: Dataflow[] = ['os', 'ws', 'is'];
+const sizes = [8, 16, 32, 64, 128, 256];
+let evaluations = 0;
+let sink = 0;
+const evalMs = best(() => {
+  evaluations = 0;
+  for (const df of dataflows) for (const r of sizes) for (const c of sizes) for (const g of gemms) {
+    sink += timeGemm(g.m, g.k, g.n, { rows: r, cols: c, dataflow: df, macPipelineCycles: 1 }).computeCycles;
+    evaluations++;
+  }
+}, 20);
+console.log(JSON.stringify({ case: 'timing_evaluations_per_second', evaluations, ms: Number(evalMs.toFixed(3)), perSecond: Math.round(evaluations / (evalMs / 1e3)), target: 100000, sink: sink > 0 }));
+
+const cli = join(root, 'dist', 'sim', 'cli', 'main.js');
+const procMs = best(() => {
+  const r = spawnSync(process.execPath, [cli, 'simulate', '--format', 'json'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+}, 7);
+console.log(JSON.stringify({ case: 'systolab_simulate_process', ms: Number(procMs.toFixed(1)), targetMs: 150 }));
