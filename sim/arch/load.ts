@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 import { SimError } from '../errors.js';
 import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../ir/fields.js';
 import { readDocument } from '../ir/load.js';
@@ -279,10 +279,7 @@ export function parseScaleSimCfg(text: string, file: string): HwConfig {
  * cli/defaults.ts) but two above the source sim/arch/ (tests run the sources): take the first that has hw-configs/.
  */
 export function hwConfigDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const roots = [resolve(here, '..', '..', '..'), resolve(here, '..', '..')];
-  const root = roots.find((r) => existsSync(join(r, 'hw-configs')) && existsSync(join(r, 'package.json'))) ?? roots[0];
-  return join(root, 'hw-configs');
+  return join(packageRoot(), 'hw-configs');
 }
 
 /** Names of the shipped presets (hw-configs/NAME.yaml), sorted. */

@@ -1,10 +1,9 @@
 /** Built-in defaults of the CLI: the model the quick start runs, found relative to the installed package. */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 
-/** The package root (dist/sim/cli/ → ../../..). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const PACKAGE_ROOT = packageRoot();
 export const DEFAULT_MODEL = 'models/tiny-cnn.yaml';
 
 /** Folders searched for a built-in model NAME (NAME.yaml), in order. */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { RUN_EXAMPLES } from '../../sim/cli/run-command.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'sim', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
 
 function systolab(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { SIMULATE_EXAMPLES } from '../../sim/cli/simulate-command.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'sim', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
 const FIX = join(ROOT, 'test', 'fixtures', 'scalesim');
 
 function systolab(args: string[]) {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JsonTensor, closeness } from '../helpers/golden.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'sim', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
 const FILE = join(import.meta.dirname, '..', 'fixtures', 'train-refs', 'runs.json');
 const RTOL = 1e-9, ATOL = 1e-12;
 

@@ -12,7 +12,7 @@ import { HOUSE_SLOPE } from '../../sim/datasets/generators.js';
 import { TRAIN_EXAMPLES } from '../../sim/cli/train-command.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'sim', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
 
 function systolab(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
