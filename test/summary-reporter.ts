@@ -8,6 +8,8 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const count = { passed: 0, failed: 0, skipped: 0 };
     for (const m of modules) {
+      // A file that failed to load (or to collect) has no failed test to count: count the file itself.
+      if (m.errors().length > 0) count.failed++;
       for (const t of m.children.allTests()) {
         const state = t.result().state;
         if (state === 'passed') count.passed++;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { hwConfigNames, listHwConfigs, loadHwConfig, parseHwConfig, parseScaleSimCfg, withOverrides } from '../../sim/arch/load.js';
 import { SimError } from '../../sim/errors.js';
 
-const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'scalesim-format');
+const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // a copy of shared/data/scalesim-format
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'hw-configs', 'README.md'), 'utf8');
 
 const base = { name: 'edge', array: { rows: 16, cols: 16, dataflow: 'os' } };
