@@ -6,12 +6,12 @@
  * CLI flags are applied afterwards with `withOverrides`. Every bad value throws one SimError naming the file, the key
  * (or .cfg line), the value and what is allowed. Imports ir/ (field readers, readDocument) and errors only.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { SimError } from '../errors.js';
 import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../ir/fields.js';
-import { readDocument } from '../ir/load.js';
+import { readDocument, readTextFile } from '../ir/load.js';
 import { DATAFLOWS, type Dataflow, type HwConfig, PRECISION_BITS, PRECISIONS, type Precision } from './types.js';
 
 /**
@@ -295,16 +295,7 @@ const FILE_EXTENSIONS = ['.yaml', '.yml', '.json', '.cfg'];
 export function loadHwConfigFile(file: string): HwConfig {
   const ext = extname(file).toLowerCase();
   if (ext === '.cfg') {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, {
-        code: 'missingFile', file, hint: code === 'ENOENT' ? `Looked in ${resolve(file)}.` : undefined,
-      });
-    }
-    return parseScaleSimCfg(text, file);
+    return parseScaleSimCfg(readTextFile(file), file);
   }
   if (!FILE_EXTENSIONS.includes(ext)) {
     throw new SimError('is not a hardware-config file', {

@@ -1,12 +1,11 @@
 /** `systolab train`: flags → model + dataset → runTraining → a line per epoch, final metrics, written history and model. */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SimError } from '../errors.js';
 import { type ParsedCsv, csvToDataset } from '../datasets/csv.js';
 import { loadDataset } from '../datasets/registry.js';
 import type { Dataset, Task } from '../datasets/types.js';
-import { loadModel } from '../ir/load.js';
+import { loadModel, readTextFile } from '../ir/load.js';
 import { graphToDocument } from '../ir/serialize.js';
 import { tensorToJson } from '../ir/tensor-json.js';
 import { INIT_SCHEMES, type InitScheme, type LayerGraph } from '../ir/types.js';
@@ -119,15 +118,8 @@ function csvTask(csv: ParsedCsv, loss: LossKind | undefined, outWidth: number): 
 }
 
 function loadDatasetFor(args: TrainArgs, graph: LayerGraph): Dataset {
-  const readText = (file: string) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      throw new SimError('file not found', { code: 'missingFile', file });
-    }
-  };
   const spec = args.label !== undefined && args.dataset.toLowerCase().endsWith('.csv') ? `${args.dataset}:label=${args.label}` : args.dataset;
-  const loaded = loadDataset(spec, readText);
+  const loaded = loadDataset(spec, readTextFile);
   if (loaded.kind !== 'csv') {
     if (args.label !== undefined) throw new SimError('only applies to a CSV dataset', { code: 'badValue', path: '--label', value: args.label });
     return loaded.dataset;

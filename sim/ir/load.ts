@@ -12,17 +12,21 @@ import { parseModel } from './parse.js';
 import { parseTensor } from './tensor-json.js';
 import type { LayerGraph } from './types.js';
 
-/** Reads and parses a YAML or JSON document; JSON when the file ends in .json (faster for large tensors). */
-export function readDocument(file: string): unknown {
-  let text: string;
+/** A user's text file; a missing or unreadable file is a SimError naming it. */
+export function readTextFile(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, {
       code: 'missingFile', file, hint: code === 'ENOENT' ? `Looked in ${resolve(file)}.` : undefined,
     });
   }
+}
+
+/** Reads and parses a YAML or JSON document; JSON when the file ends in .json (faster for large tensors). */
+export function readDocument(file: string): unknown {
+  const text = readTextFile(file);
   if (extname(file).toLowerCase() === '.json') {
     try {
       return JSON.parse(text);
