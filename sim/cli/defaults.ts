@@ -11,7 +11,9 @@ const MODEL_DIRS = ['models', 'models/course'];
 
 /**
  * A model argument: an existing file as given; else a built-in NAME from models/ or models/course/; absent, the
- * default model. Built-ins are found in the package, wherever it is installed.
+ * default model. Built-ins are found in the package, wherever it is installed. Anything else (e.g. a zoo reference
+ * `resnet50` or `mobilenet-v2:width=0.5`, models/zoo/index.ts) is returned as given: `loadAnyModel` resolves it and
+ * reports an unknown name with the list of built-ins.
  */
 export function resolveModel(model: string | undefined): string {
   if (model === undefined) return existsSync(DEFAULT_MODEL) ? DEFAULT_MODEL : join(PACKAGE_ROOT, DEFAULT_MODEL);

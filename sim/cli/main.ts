@@ -9,6 +9,7 @@ import { SimError } from '../errors.js';
 import { type RunArgs, runBuilder, runCommand } from './run-command.js';
 import { type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
 import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from './simulate-command.js';
+import { modelsBuilder, modelsListCommand } from './models-command.js';
 
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
@@ -34,6 +35,9 @@ try {
     .command('hw', 'list the hardware presets in hw-configs/', (y) => y.example('$0 hw', 'the presets, with array size, dataflow and SRAM'), () => {
       process.stdout.write(hwCommand());
     })
+    .command('models', 'list the built-in models (ResNet, MobileNet, VGG, BERT/GPT-2 layers, course nets…); `models show NAME|FILE` prints a layer table', modelsBuilder, () => {
+      process.stdout.write(modelsListCommand());
+    })
     .command<RunArgs>('run', 'run a model forward (and backward) in the float engine, printing every layer', runBuilder, (a) => {
       process.stdout.write(runCommand(a));
     })
@@ -47,6 +51,7 @@ try {
     .strict()
     .recommendCommands()
     .example('$0 simulate', 'ResNet-18 on a 32×32 array: cycles and utilization per layer')
+    .example('$0 simulate --model resnet50:batch=8', 'a built-in model (systolab models lists them) with parameters')
     .example('$0 run', 'forward pass of the default model in the float engine, printing every layer')
     .example('$0 train --model pass-fail-mlp --dataset pass-fail --optimizer adam --lr 0.05 --epochs 200', 'train a course network')
     .wrap(null) // unwrapped, so every example can be copied as one line

@@ -1,7 +1,7 @@
 /** `systolab run`: flags → files → runModel → printed table or JSON (and --out FILE written atomically). */
 import type { Argv } from 'yargs';
 import { SimError } from '../errors.js';
-import { loadModel } from '../ir/load.js';
+import { loadAnyModel } from '../ir/load-any.js';
 import { LOSS_KINDS, type LossKind, type Reduction } from '../float/losses.js';
 import type { Tensor } from '../float/tensor.js';
 import { runModel } from '../run/run-model.js';
@@ -59,8 +59,7 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
 }
 
 export function runCommand(args: RunArgs): string {
-  const modelFile = resolveModel(args.model);
-  const graph = loadModel(modelFile);
+  const graph = loadAnyModel(resolveModel(args.model));
   const inputNames = graph.layers.filter((l) => l.kind === 'input').map((l) => l.name);
   const inputs: Record<string, Tensor> = args.input ? readInputsFile(args.input, inputNames) : {};
   const upstream = args.upstream ? readTensorFile(args.upstream) : undefined;

@@ -5,7 +5,8 @@ import { SimError } from '../errors.js';
 import { type ParsedCsv, csvToDataset } from '../datasets/csv.js';
 import { loadDataset } from '../datasets/registry.js';
 import type { Dataset, Task } from '../datasets/types.js';
-import { loadModel, readTextFile } from '../ir/load.js';
+import { readTextFile } from '../ir/load.js';
+import { loadAnyModel } from '../ir/load-any.js';
 import { graphToDocument } from '../ir/serialize.js';
 import { tensorToJson } from '../ir/tensor-json.js';
 import { INIT_SCHEMES, type InitScheme, type LayerGraph } from '../ir/types.js';
@@ -145,8 +146,7 @@ function finalTable(run: TrainRun): string {
 }
 
 export function trainCommand(args: TrainArgs, progress: (line: string) => void): string {
-  const modelFile = resolveModel(args.model);
-  const graph = loadModel(modelFile);
+  const graph = loadAnyModel(resolveModel(args.model));
   const dataset = loadDatasetFor(args, graph);
   const seed = args.seed ?? graph.seed;
   const epochs = args.steps === undefined ? args.epochs ?? 10 : undefined;

@@ -1,12 +1,34 @@
-/** Any model file the simulator accepts: Systolab YAML/JSON, or a SCALE-Sim topology CSV as-is. */
-import { readFileSync } from 'node:fs';
+/**
+ * Any model the simulator accepts: Systolab YAML/JSON, a SCALE-Sim topology CSV as-is, or a built-in model
+ * (`NAME` or `NAME:key=value:key=value`, the registry in models/zoo/index.ts). An existing file always wins; an
+ * argument shaped like a built-in reference (no path separator, no extension before the first colon) is looked up
+ * in the registry, and an unknown name is reported with the list of built-ins.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SimError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
+import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
 import { buildGraph } from './graph.js';
 import { loadModel } from './load.js';
+import { parseModel } from './parse.js';
 import { parseScaleSimTopology } from './scalesim-topology.js';
 import type { LayerGraph } from './types.js';
 
-export function loadAnyModel(file: string): LayerGraph {
+export function loadAnyModel(spec: string): LayerGraph {
+  if (!existsSync(spec) && isBuiltinSpec(spec)) return loadBuiltinModel(spec);
+  return loadModelFile(spec);
+}
+
+/** A built-in model by `NAME[:key=value…]`; the graph is named by the canonical spec (non-default parameters). */
+export function loadBuiltinModel(spec: string): LayerGraph {
+  const { entry, params, canonical } = resolveBuiltin(spec);
+  if (entry.source === 'file') return loadModelFile(join(packageRoot(), entry.file));
+  const doc = { ...entry.build(params), name: canonical };
+  return buildGraph(parseModel(doc, canonical), canonical);
+}
+
+function loadModelFile(file: string): LayerGraph {
   if (!file.toLowerCase().endsWith('.csv')) return loadModel(file);
   let text: string;
   try {
