@@ -10,3 +10,11 @@ export { forward, backward, type ForwardResult, type Gradients } from './float/e
 export { initParams, type Params } from './float/init.js';
 export { losses, LOSS_KINDS, type LossKind } from './float/losses.js';
 export { runModel, type RunRequest, type RunResult } from './run/run-model.js';
+export { lowerGraph } from './lower/lower.js';
+export { loadHwConfig, withOverrides } from './arch/load.js';
+export type { HwConfig } from './arch/types.js';
+export { simulate } from './run/simulate.js';
+export type { CostReport, LayerCost } from './run/cost-report.js';
+export { timeGemm } from './timing/gemm-timing.js';
+export { simulateArrayGemm } from './array/systolic-array.js';
+export { runTraining } from './run/train-run.js';

@@ -26,7 +26,12 @@ function report(e: unknown): never {
 }
 
 try {
-  await yargs(argv)
+  const cli = yargs(argv);
+  // yargs renders a command's whole help text after its handler runs, to show on a later failure: ~17 ms of text
+  // measuring on every run, for output we never print (our failures are one line). Skip it.
+  (cli as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } })
+    .getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
+  await cli
     .scriptName('systolab')
     .usage('$0 <command> [options]\n\nSystolab: a DNN systolic-array accelerator simulator with a reference float engine.')
     .command<SimulateArgs>('simulate', 'simulate a model on a systolic array: cycles, MACs, utilization per layer and pass', simulateBuilder, (a) => {

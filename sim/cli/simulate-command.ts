@@ -7,10 +7,13 @@ import { listHwConfigs, loadHwConfig, withOverrides } from '../arch/load.js';
 import { DATAFLOWS, type Dataflow, PRECISIONS, type Precision } from '../arch/types.js';
 import { loadAnyModel } from '../ir/load-any.js';
 import { simulate } from '../run/simulate.js';
+import { timeGemm } from '../timing/gemm-timing.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
 import { PACKAGE_ROOT, resolveModel } from './defaults.js';
 import { writeFileAtomic } from './files.js';
+import { formatTrace, traceGemm } from '../array/trace.js';
+import { createRng } from '../float/rng.js';
 
 export const DEFAULT_SIM_MODEL = 'models/scalesim/resnet18.csv';
 export const DEFAULT_HW = 'scalesim-32x32';
@@ -27,12 +30,15 @@ export interface SimulateArgs {
   compat: 'none' | 'scalesim';
   format: 'table' | 'json' | 'csv';
   out?: string;
+  trace?: string;
+  seed: number;
 }
 
 export const SIMULATE_EXAMPLES: readonly [string, string][] = [
   ['simulate', `ResNet-18 (SCALE-Sim's topology) on the ${DEFAULT_HW} preset`],
   ['simulate --model models/tiny-cnn.yaml --array 16x16 --dataflow ws --mode training', 'forward and backward passes on a 16×16 weight-stationary array'],
   ['simulate --model test/fixtures/scalesim/example_conv.csv --hw test/fixtures/scalesim/example_16x16_ws.cfg --compat scalesim --format csv', 'SCALE-Sim\'s files as-is, its numbers'],
+  ['simulate --trace 2x3x2 --array 2x2 --dataflow os', 'cycle by cycle: what every PE of a 2×2 output-stationary array holds while it multiplies a 2×3 by a 3×2 matrix'],
 ];
 
 export function version(): string {
@@ -66,10 +72,13 @@ export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
     .option('compat', { choices: ['none', 'scalesim'] as const, default: 'none' as const, describe: 'scalesim: reproduce SCALE-Sim v2\'s reported numbers, quirks included' })
     .option('format', { choices: ['table', 'json', 'csv'] as const, default: 'table' as const })
     .option('out', { type: 'string', describe: 'also write cost-report.json and layers.csv into this folder' })
+    .option('trace', { type: 'string', describe: 'trace one GEMM MxKxN (e.g. 2x3x2) cycle by cycle on the cycle-stepped array (small arrays only); --format json for the snapshots' })
+    .option('seed', { type: 'number', default: 1, describe: 'seed of the random small-integer operands of --trace' })
     .example(SIMULATE_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SimulateArgs>;
 }
 
 export function simulateCommand(args: SimulateArgs): string {
+  if (args.trace !== undefined) return traceCommand(args, args.trace);
   if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) {
     throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--batch', value: args.batch });
   }
@@ -93,4 +102,44 @@ export function hwCommand(): string {
     `${c.sram.ifmapKib}/${c.sram.filterKib}/${c.sram.ofmapKib}`, String(c.clockHz / 1e6), c.description ?? '',
   ]);
   return `${table(['name', 'array rows×cols', 'dataflow', 'operands', 'SRAM KiB ifmap/filter/ofmap', 'clock MHz', 'description'], rows, new Set([5]))}\n\nUse one with: systolab simulate --hw NAME (or a YAML file, or a SCALE-Sim .cfg).\n`;
+}
+
+/** `--trace MxKxN`: random operands in −3…3 from --seed, traced on the cycle-stepped array, checked against a plain GEMM. */
+function traceCommand(args: SimulateArgs, spec: string): string {
+  const dims = /^(\d+)x(\d+)x(\d+)$/i.exec(spec.trim());
+  const [m, k, n] = dims ? [Number(dims[1]), Number(dims[2]), Number(dims[3])] : [NaN, NaN, NaN];
+  if (!dims || !(m >= 1 && k >= 1 && n >= 1)) {
+    throw new SimError('must be MxKxN with positive integers', { code: 'badValue', path: '--trace', value: spec, hint: 'Example: --trace 2x3x2 (A is 2×3, B is 3×2).' });
+  }
+  if (!Number.isInteger(args.seed)) throw new SimError('must be an integer', { code: 'badValue', path: '--seed', value: args.seed });
+  const hw = withOverrides(loadHwConfig(args.hw), {
+    ...(args.array ? parseArray(args.array) : {}), dataflow: args.dataflow, precision: args.precision, macPipelineCycles: args.macPipelineCycles,
+  });
+  const rng = createRng(args.seed);
+  const draw = (len: number) => Float64Array.from({ length: len }, () => Math.floor(rng.uniform() * 7) - 3);
+  const a = draw(m * k), b = draw(k * n);
+  const shape = { ...hw.array };
+  const accumulatorBits = Math.min(64, Math.max(2, hw.numerics.accumulatorBits));
+  const trace = traceGemm({ m, k, n, a, b }, shape, { kind: 'int', accumulatorBits, overflow: 'saturate' });
+  const plain = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) plain[i * n + j] += a[i * k + p] * b[p * n + j];
+  const matches = trace.run.c.every((x, i) => x === plain[i]);
+  const rowsOf = (x: Float64Array, cols: number) => Array.from({ length: x.length / cols }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols)));
+  const timingCycles = timeGemm(m, k, n, shape).computeCycles;
+  if (args.format === 'json') {
+    return `${JSON.stringify({
+      array: shape, gemm: { m, k, n }, seed: args.seed, accumulatorBits, a: rowsOf(a, k), b: rowsOf(b, n),
+      cycles: trace.cycles, c: rowsOf(trace.run.c, n), plainGemm: rowsOf(plain, n), matchesPlainGemm: matches,
+      computeCycles: trace.run.computeCycles, timingModelCycles: timingCycles, macs: trace.run.macs,
+      busyCycles: rowsOf(trace.run.busyCycles, shape.cols),
+    })}\n`;
+  }
+  const mat = (rows: number[][]) => rows.map((r) => `  [${r.map((x) => String(x).padStart(3)).join(' ')} ]`).join('\n');
+  return [
+    `A (${m}×${k}, seed ${args.seed}):`, mat(rowsOf(a, k)), `B (${k}×${n}):`, mat(rowsOf(b, n)), '',
+    formatTrace(trace),
+    `C = A·B from the array:`, mat(rowsOf(trace.run.c, n)),
+    `${matches ? 'matches' : 'DOES NOT MATCH'} the plain GEMM; ${trace.run.computeCycles} cycles (fast timing model: ${timingCycles}), ${trace.run.macs} MACs, ${trace.run.folds} fold(s).`,
+    '',
+  ].join('\n');
 }
