@@ -18,3 +18,8 @@ export type { CostReport, LayerCost } from './run/cost-report.js';
 export { timeGemm } from './timing/gemm-timing.js';
 export { simulateArrayGemm } from './array/systolic-array.js';
 export { runTraining } from './run/train-run.js';
+export { quantize, dequantize, parseFormat, type NumberFormat, type IntFormat, type FloatFormat } from './fixed/format.js';
+export { gemmInt, type GemmIntOptions } from './fixed/gemm-int.js';
+export { requantize, quantizeMultiplier, type RequantizeOptions } from './fixed/requantize.js';
+export { ROUNDINGS, type Rounding, type OverflowRule } from './fixed/rounding.js';
+export { runCheck, type CheckRequest, type NumericsReport } from './run/check.js';

@@ -33,9 +33,11 @@ export const HW_DEFAULTS = {
 
 const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit'];
 const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
-const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits'];
+const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
+const ROUNDING_RULES = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;
+const OVERFLOW_RULES = ['saturate', 'wrap'] as const;
 const SRAM_KEYS = ['ifmapKib', 'filterKib', 'ofmapKib', 'doubleBuffered'];
-const DRAM_KEYS = ['bytesPerCycle', 'bandwidthMode', 'type'];
+const DRAM_KEYS = ['bytesPerCycle', 'bandwidthMode', 'type', 'latencyCycles'];
 const VECTOR_KEYS = ['lanes'];
 const BANDWIDTH_MODES = ['calc', 'user'] as const;
 
@@ -105,6 +107,8 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     fail(child(numAt, 'accumulatorBits'), `must be at least the operand width (${operandBits} bits)`, accumulatorBits,
       `Example: accumulatorBits: ${Math.max(32, operandBits)}`);
   }
+  const rounding = optional(num, 'rounding', numAt, (v, a) => oneOf(v, ROUNDING_RULES, a), 'gemmlowp');
+  const overflow = optional(num, 'overflow', numAt, (v, a) => oneOf(v, OVERFLOW_RULES, a), 'saturate');
 
   const sramAt = child(root, 'sram');
   const sram = section(top, 'sram', SRAM_KEYS, root, 'the sram section', false);
@@ -119,6 +123,7 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     (v, a) => positive(v, a, 'Example: bytesPerCycle: 16'), HW_DEFAULTS.bytesPerCycle);
   const bandwidthMode = optional(dram, 'bandwidthMode', dramAt, (v, a) => oneOf(v, BANDWIDTH_MODES, a), HW_DEFAULTS.bandwidthMode);
   const type = optional(dram, 'type', dramAt, (v, a) => string(v, a, 'Example: type: LPDDR4'), HW_DEFAULTS.dramType);
+  const latencyCycles = optional(dram, 'latencyCycles', dramAt, (v, a) => (v === 0 ? 0 : positive(v, a, 'Example: latencyCycles: 100')), 0);
 
   const vecAt = child(root, 'vectorUnit');
   const vec = section(top, 'vectorUnit', VECTOR_KEYS, root, 'the vectorUnit section', false);
@@ -130,9 +135,9 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     ...(description !== undefined ? { description } : {}),
     clockHz: Math.round(clockMhz * 1e6),
     array: { rows, cols, dataflow, macPipelineCycles },
-    numerics: { input, weight, accumulatorBits },
+    numerics: { input, weight, accumulatorBits, rounding, overflow },
     sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered },
-    dram: { bytesPerCycle, bandwidthMode, type },
+    dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
     vectorUnit: { lanes },
     ...(file !== undefined ? { source: file } : {}),
   };
@@ -263,7 +268,7 @@ export function parseScaleSimCfg(text: string, file: string): HwConfig {
     description: `SCALE-Sim config ${basename(file)} (operand formats, clock and accumulators are Systolab defaults)`,
     clockHz: HW_DEFAULTS.clockMhz * 1e6,
     array: { rows, cols, dataflow, macPipelineCycles: HW_DEFAULTS.macPipelineCycles },
-    numerics: { input: 'int8', weight: 'int8', accumulatorBits: HW_DEFAULTS.accumulatorBits },
+    numerics: { input: 'int8', weight: 'int8', accumulatorBits: HW_DEFAULTS.accumulatorBits, rounding: 'gemmlowp', overflow: 'saturate' },
     sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered: HW_DEFAULTS.doubleBuffered },
     dram: { bytesPerCycle, bandwidthMode: mode, type: HW_DEFAULTS.dramType },
     vectorUnit: { lanes: cols },
@@ -356,7 +361,7 @@ export function withOverrides(hw: HwConfig, o: HwOverrides): HwConfig {
   if (o.precision !== undefined) {
     const p = oneOf(o.precision, PRECISIONS, flag('precision'));
     const bits = PRECISION_BITS[p];
-    numerics = { input: p, weight: p, accumulatorBits: numerics.accumulatorBits >= bits ? numerics.accumulatorBits : Math.max(32, bits) };
+    numerics = { ...numerics, input: p, weight: p, accumulatorBits: numerics.accumulatorBits >= bits ? numerics.accumulatorBits : Math.max(32, bits) };
   }
   return { ...hw, array: { rows, cols, dataflow, macPipelineCycles }, numerics };
 }

@@ -27,6 +27,10 @@ export interface HwConfig {
     readonly input: Precision;
     readonly weight: Precision;
     readonly accumulatorBits: number;
+    /** Requantization rounding of GEMM outputs (sim/fixed/README.md) [default gemmlowp]. */
+    readonly rounding?: 'nearestEven' | 'nearestAway' | 'towardZero' | 'stochastic' | 'gemmlowp';
+    /** What the accumulator does when a sum leaves its range, at every step [default saturate]. */
+    readonly overflow?: 'saturate' | 'wrap';
   };
   readonly sram: { readonly ifmapKib: number; readonly filterKib: number; readonly ofmapKib: number; readonly doubleBuffered: boolean };
   readonly dram: {
@@ -35,6 +39,8 @@ export interface HwConfig {
     /** SCALE-Sim's InterfaceBandwidth: CALC (no stalls; report the bandwidth needed) or USER (bytesPerCycle enforced). */
     readonly bandwidthMode: 'calc' | 'user';
     readonly type: string;
+    /** Cycles from a DRAM request to its first word (default 0: SCALE-Sim's model); exposed once per op at the first fill. */
+    readonly latencyCycles?: number;
   };
   readonly vectorUnit: { readonly lanes: number };
   /** Where it was loaded from (file), for reports. */

@@ -10,6 +10,8 @@ import { type RunArgs, runBuilder, runCommand } from './run-command.js';
 import { type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
 import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from './simulate-command.js';
 import { modelsBuilder, modelsListCommand } from './models-command.js';
+import { type ExportArgs, type ImportArgs, exportBuilder, exportCommand, importBuilder, importCommand } from './import-command.js';
+import { type CheckArgs, checkBuilder, checkCommand } from './check-command.js';
 
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
@@ -50,6 +52,17 @@ try {
       // Epoch lines go to stdout in table format; with --format json, stdout carries only the JSON document.
       const progress = a.format === 'json' ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
       process.stdout.write(trainCommand(a, progress));
+    })
+    .command<CheckArgs>('check', 'run a model in the hardware\'s number format (int8, q4.12, bf16 …) and compare every layer with the float engine; exit 1 when a threshold fails', checkBuilder, (a) => {
+      const r = checkCommand(a);
+      process.stdout.write(r.text);
+      if (!r.passed) process.exitCode = 1;
+    })
+    .command<ImportArgs>('import <file>', 'an ONNX model or a SCALE-Sim topology CSV → a Systolab model file (JSON)', importBuilder, (a) => {
+      process.stdout.write(importCommand(a));
+    })
+    .command<ExportArgs>('export [model]', 'a model → a SCALE-Sim topology CSV (--scalesim), to cross-check in SCALE-Sim', exportBuilder, (a) => {
+      process.stdout.write(exportCommand(a));
     })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
     .demandCommand(1, 'Name a command, e.g. `systolab run`.')

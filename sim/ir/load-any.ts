@@ -1,5 +1,5 @@
 /**
- * Any model the simulator accepts: Systolab YAML/JSON, a SCALE-Sim topology CSV as-is, or a built-in model
+ * Any model the simulator accepts: Systolab YAML/JSON, a SCALE-Sim topology CSV as-is, an ONNX file (.onnx), or a built-in model
  * (`NAME` or `NAME:key=value:key=value`, the registry in models/zoo/index.ts). An existing file always wins; an
  * argument shaped like a built-in reference (no path separator, no extension before the first colon) is looked up
  * in the registry, and an unknown name is reported with the list of built-ins.
@@ -13,6 +13,7 @@ import { buildGraph } from './graph.js';
 import { loadModel } from './load.js';
 import { parseModel } from './parse.js';
 import { parseScaleSimTopology } from './scalesim-topology.js';
+import { loadOnnxModel } from '../import/onnx.js';
 import type { LayerGraph } from './types.js';
 
 export function loadAnyModel(spec: string): LayerGraph {
@@ -29,6 +30,7 @@ export function loadBuiltinModel(spec: string): LayerGraph {
 }
 
 function loadModelFile(file: string): LayerGraph {
+  if (file.toLowerCase().endsWith('.onnx')) return loadOnnxModel(file);
   if (!file.toLowerCase().endsWith('.csv')) return loadModel(file);
   let text: string;
   try {

@@ -26,12 +26,20 @@ export interface GemmEnv {
   paramGrad(layer: string, name: string): Float64Array;
   /** The output buffer of a layer (allocated zero on first use). */
   output(layer: string): Float64Array;
+  /** Multiplies the materialized operands (default: float64 `multiply`); sim/fixed/ swaps in fixed point here. */
+  readonly multiply?: (op: GemmOp, a: Mat, b: Mat) => Mat;
 }
 
 type GemmKind = 'dense' | 'conv2d' | 'matmul';
 type Exec<K extends GemmKind> = (op: GemmOp, node: NodeOf<K>, env: GemmEnv) => void;
 
-const run = (op: GemmOp, a: Mat, b: Mat): Mat => multiply(a, b, op.m, op.k, op.n, op.id);
+const run = (env: GemmEnv, op: GemmOp, a: Mat, b: Mat): Mat => {
+  if (env.multiply === undefined) return multiply(a, b, op.m, op.k, op.n, op.id);
+  if (a.rows !== op.m || a.cols !== op.k || b.rows !== op.k || b.cols !== op.n) {
+    throw new Error(`${op.id}: lowered as (m=${op.m}, k=${op.k}, n=${op.n}) but its operands are A ${a.rows}×${a.cols}, B ${b.rows}×${b.cols}`);
+  }
+  return env.multiply(op, a, b);
+};
 
 const dense: Exec<'dense'> = (op, node, env) => {
   const x = env.value(node.inputs[0]);
@@ -39,12 +47,12 @@ const dense: Exec<'dense'> = (op, node, env) => {
   const inF = x.shape[x.shape.length - 1], units = node.units, rows = sizeOf(x.shape) / inF;
   const W = mat(units, inF, w.data);
   if (op.pass === 'forward') {
-    env.output(node.name).set(run(op, mat(rows, inF, x.data), transposeMat(W)).data);
+    env.output(node.name).set(run(env, op, mat(rows, inF, x.data), transposeMat(W)).data);
   } else if (op.pass === 'backwardData') {
-    env.deliver(node.inputs[0], run(op, mat(rows, units, env.grad(node.name)), W).data);
+    env.deliver(node.inputs[0], run(env, op, mat(rows, units, env.grad(node.name)), W).data);
   } else {
     // dWᵀ = Xᵀ·dY (in × units), stored back as W's [units, in].
-    env.paramGrad(node.name, 'weight').set(transposeMat(run(op, transposeMat(mat(rows, inF, x.data)), mat(rows, units, env.grad(node.name)))).data);
+    env.paramGrad(node.name, 'weight').set(transposeMat(run(env, op, transposeMat(mat(rows, inF, x.data)), mat(rows, units, env.grad(node.name)))).data);
   }
 };
 
@@ -59,18 +67,18 @@ const conv2d: Exec<'conv2d'> = (op, node, env) => {
   const g = op.group, pq = d.p * d.q;
   const cols = () => im2col(x.data, d.n, d.c, g * d.cg, d.cg, d.h, d.w, d.r, d.s, d.p, d.q, win);
   if (op.pass === 'forward') {
-    columnsToChannels(run(op, cols(), weightMatrix(w, d, g)), env.output(node.name), d.n, d.k, g * d.kg, pq);
+    columnsToChannels(run(env, op, cols(), weightMatrix(w, d, g)), env.output(node.name), d.n, d.k, g * d.kg, pq);
   } else if (op.pass === 'backwardData') {
     // Stride-1 correlation of the dilated, padded dY with the flipped kernel, at the layer's dilation.
     const dp = dilatePadGrad(env.grad(node.name), d, g, win);
     const unit: Window = { strideH: 1, strideW: 1, dilationH: win.dilationH, dilationW: win.dilationW, padTop: 0, padLeft: 0 };
     const a = im2col(dp.data, d.n, d.kg, 0, d.kg, dp.h, dp.w, d.r, d.s, d.h, d.w, unit);
     const dx = new Float64Array(sizeOf(x.shape));
-    columnsToChannels(run(op, a, flippedWeightMatrix(w, d, g)), dx, d.n, d.c, g * d.cg, d.h * d.w);
+    columnsToChannels(run(env, op, a, flippedWeightMatrix(w, d, g)), dx, d.n, d.c, g * d.cg, d.h * d.w);
     env.deliver(node.inputs[0], dx);
   } else {
     const dy = channelsAsColumns(env.grad(node.name), d.n, d.k, g * d.kg, d.kg, pq);
-    const c = run(op, transposeMat(cols()), dy);   // dW_gᵀ = im2col(X)ᵀ·dY: (R·S·Cg) × Kg, rows (u, v, c)
+    const c = run(env, op, transposeMat(cols()), dy);   // dW_gᵀ = im2col(X)ᵀ·dY: (R·S·Cg) × Kg, rows (u, v, c)
     const dW = env.paramGrad(node.name, 'weight');
     for (let o = 0; o < d.kg; o++) {
       for (let ch = 0; ch < d.cg; ch++) {
@@ -106,11 +114,11 @@ const matmul: Exec<'matmul'> = (op, node, env) => {
   const { grad, index: i } = matmulIdParts(op);
   if (op.pass === 'forward') {
     const y = env.output(node.name);
-    if (d.plan === 'stackA') y.set(run(op, vstack(As), Bs[0]).data);
+    if (d.plan === 'stackA') y.set(run(env, op, vstack(As), Bs[0]).data);
     else if (d.plan === 'stackB') {
-      const c = run(op, As[0], hstack(Bs));
+      const c = run(env, op, As[0], hstack(Bs));
       for (let j = 0; j < d.batch; j++) y.set(block(c, 0, M, j * N, N).data, j * M * N);
-    } else y.set(run(op, As[i], Bs[i]).data, i * M * N);
+    } else y.set(run(env, op, As[i], Bs[i]).data, i * M * N);
     return;
   }
   const dy = env.grad(node.name);
@@ -123,14 +131,14 @@ const matmul: Exec<'matmul'> = (op, node, env) => {
     env.deliver(input, out);
   };
   if (grad === 'dA') {
-    const pieces = d.plan === 'stackA' ? split(run(op, vstack(dCs), transposeMat(Bs[0])), d.batch, M)
-      : d.plan === 'stackB' ? [{ at: 0, m: run(op, hstack(dCs), vstack(T(Bs))) }]
-        : [{ at: i, m: run(op, dCs[i], transposeMat(Bs[i])) }];
+    const pieces = d.plan === 'stackA' ? split(run(env, op, vstack(dCs), transposeMat(Bs[0])), d.batch, M)
+      : d.plan === 'stackB' ? [{ at: 0, m: run(env, op, hstack(dCs), vstack(T(Bs))) }]
+        : [{ at: i, m: run(env, op, dCs[i], transposeMat(Bs[i])) }];
     scatter(node.inputs[0], a, pieces, node.transposeA);
   } else {
-    const pieces = d.plan === 'stackA' ? [{ at: 0, m: run(op, hstack(T(As)), vstack(dCs)) }]
-      : d.plan === 'stackB' ? splitCols(run(op, transposeMat(As[0]), hstack(dCs)), d.batch, N)
-        : [{ at: i, m: run(op, transposeMat(As[i]), dCs[i]) }];
+    const pieces = d.plan === 'stackA' ? [{ at: 0, m: run(env, op, hstack(T(As)), vstack(dCs)) }]
+      : d.plan === 'stackB' ? splitCols(run(env, op, transposeMat(As[0]), hstack(dCs)), d.batch, N)
+        : [{ at: i, m: run(env, op, transposeMat(As[i]), dCs[i]) }];
     scatter(node.inputs[1], b, pieces, node.transposeB);
   }
 };

@@ -24,7 +24,8 @@ import { createRng } from '../float/rng.js';
 import { type Tensor, addInto, reshaped } from '../float/tensor.js';
 import { type GemmEnv, gemmExecutors, isGemmKind } from './execute-gemms.js';
 import { sizeOf } from './geometry.js';
-import type { LoweredProgram, VectorOp } from './types.js';
+import type { Mat } from './operands.js';
+import type { GemmOp, LoweredOp, LoweredProgram, VectorOp } from './types.js';
 
 export interface ExecuteResult {
   /** Output of every layer (inputs included). */
@@ -36,12 +37,23 @@ export interface ExecuteResult {
   readonly executed: readonly string[];
 }
 
+/** How sim/fixed/ runs the same program in another arithmetic (all optional; absent = float64). */
+export interface ExecuteHooks {
+  /** Multiplies a GEMM's materialized operands A (m×k) and B (k×n). */
+  readonly multiply?: (op: GemmOp, node: LayerNode, a: Mat, b: Mat) => Mat;
+  /** Called before a vector op; returning true skips the op (e.g. a bias the GEMM hook already added). */
+  readonly skipVector?: (op: VectorOp, node: LayerNode) => boolean;
+  /** Called after every executed op with the live values; may replace values[op.layer] (e.g. requantize it). */
+  readonly afterOp?: (op: LoweredOp, node: LayerNode, values: Record<string, Tensor>) => void;
+}
+
 function floatRule(node: LayerNode): FloatRule<LayerKind> {
   return floatRules[node.kind] as FloatRule<LayerKind>;
 }
 
 export function executeProgram(
   program: LoweredProgram, graph: LayerGraph, params: Params, inputs: Readonly<Record<string, Tensor>>, upstream?: Tensor,
+  hooks: ExecuteHooks = {},
 ): ExecuteResult {
   const training = program.mode === 'training';
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
@@ -85,6 +97,7 @@ export function executeProgram(
     deliver,
     paramGrad: (layer, p) => (paramGrads[`${layer}.${p}`] ??= new Float64Array(params[`${layer}.${p}`].data.length)),
     output: (layer) => (values[layer] ??= { shape: shapes[layer], data: new Float64Array(sizeOf(shapes[layer])) }).data,
+    ...(hooks.multiply ? { multiply: (op: GemmOp, a: Mat, b: Mat) => hooks.multiply!(op, byName.get(op.layer)!, a, b) } : {}),
   };
 
   const vector = (op: VectorOp, node: LayerNode): void => {
@@ -126,12 +139,15 @@ export function executeProgram(
     const node = byName.get(op.layer);
     if (node === undefined) throw new Error(`op ${op.id} names a layer "${op.layer}" the graph does not have`);
     if (op.kind === 'vector') {
+      if (hooks.skipVector?.(op, node)) continue;
       vector(op, node);
+      hooks.afterOp?.(op, node, values);
       continue;
     }
     if (!isGemmKind(node.kind)) throw new Error(`op ${op.id}: ${node.kind} layers do not lower to GEMMs`);
     (gemmExecutors[node.kind] as (o: typeof op, n: LayerNode, e: GemmEnv) => void)(op, node, env);
     executed.push(op.id);
+    hooks.afterOp?.(op, node, values);
   }
   for (const name of graph.order) value(name);   // views nobody read, and a check that every layer was computed
 

@@ -42,8 +42,33 @@ export interface LayerCost {
   readonly computeUtilization: number;
   readonly overallUtilization: number;
   readonly utilizationLoss?: UtilizationLoss;
+  /** GEMMs: SRAM accesses per operand in words (elements); `--compat scalesim`: SCALE-Sim's counts. */
+  readonly sram?: MemoryCounts;
+  /** GEMMs: DRAM accesses per operand in words (ifmapReads, filterReads, ofmapReads, ofmapWrites). */
+  readonly dram?: MemoryCounts;
+  readonly dramReadBytes?: number;
+  readonly dramWriteBytes?: number;
+  /** DRAM bandwidth each operand needs to run without stalls, bytes per cycle (compat CALC: SCALE-Sim's words/cycle). */
+  readonly bandwidthBytesPerCycle?: { readonly ifmap: number; readonly filter: number; readonly ofmap: number };
   /** True when the cycles are an estimate (vector ops: elements ÷ lanes). */
   readonly estimated?: boolean;
+}
+
+/** Per-operand access counts in words; absent keys are not counted in that mode. */
+export interface MemoryCounts {
+  readonly ifmapReads: number; readonly ifmapWrites?: number;
+  readonly filterReads: number; readonly filterWrites?: number;
+  readonly ofmapReads?: number; readonly ofmapWrites: number;
+}
+
+/** Training: what a step keeps for backprop vs the on-chip capacity; the excess spills to DRAM and back. */
+export interface TrainingMemory {
+  readonly activationBytes: number;
+  readonly optimizerStateBytes: number;
+  readonly onChipBytes: number;
+  readonly spillBytes: number;
+  /** DRAM traffic the spill adds: written in the forward pass, read back in the backward pass. */
+  readonly spillDramBytes: number;
 }
 
 export interface CostReport {
@@ -65,6 +90,12 @@ export interface CostReport {
     readonly mappingEfficiency: number;
     readonly computeUtilization: number;
     readonly overallUtilization: number;
+    readonly sram: Required<MemoryCounts>;
+    readonly dram: Required<MemoryCounts>;
+    /** DRAM bytes, training spills included. */
+    readonly dramReadBytes: number;
+    readonly dramWriteBytes: number;
   };
+  readonly training?: TrainingMemory;
   readonly warnings: readonly string[];
 }

@@ -9,7 +9,12 @@ import type { LayerGraph } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { GemmOp, Mode, VectorOp } from '../lower/types.js';
 import { type Compat, type GemmTiming, timeGemm } from '../timing/gemm-timing.js';
-import type { CostReport, LayerCost, UtilizationLoss } from './cost-report.js';
+import type { CostReport, LayerCost, MemoryCounts, TrainingMemory, UtilizationLoss } from './cost-report.js';
+import { PRECISION_BITS } from '../arch/types.js';
+import { loweringShapes } from '../lower/lower.js';
+import { exact, gemmMemory } from '../memory/gemm-memory.js';
+import { scalesimCalcReads, scalesimSramCounts, scalesimUser } from '../memory/scalesim.js';
+import type { ConvGeometry } from '../memory/scalesim-streams.js';
 
 export interface SimulateOptions {
   readonly mode: Mode;
@@ -28,7 +33,46 @@ function loss(macs: number, mapped: number, computeCycles: number, stallCycles: 
 }
 
 /** One entry for the GEMMs of a (layer, pass): the groups of a conv add up. */
-function gemmEntry(ops: readonly GemmOp[], timings: readonly GemmTiming[], hw: HwConfig, compat: Compat): LayerCost {
+interface OpMemory {
+  readonly sram: MemoryCounts; readonly dram: MemoryCounts; readonly dramReadBytes: number; readonly dramWriteBytes: number;
+  readonly bandwidthBytesPerCycle: { readonly ifmap: number; readonly filter: number; readonly ofmap: number };
+  readonly stallCycles: number;
+}
+
+function addCounts(a: MemoryCounts | undefined, b: MemoryCounts): MemoryCounts {
+  if (!a) return b;
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(b) as (keyof MemoryCounts)[]) out[key] = exact((a[key] ?? 0) + (b[key] ?? 0), `sram/dram.${key}`);
+  return out as unknown as MemoryCounts;
+}
+
+/** Default mode: the closed-form model (memory/gemm-memory.ts). Compat: SCALE-Sim's counts (memory/scalesim.ts). */
+function opMemory(op: GemmOp, t: GemmTiming, hw: HwConfig, compat: Compat, geom: ConvGeometry | undefined): OpMemory {
+  if (compat === 'none') return gemmMemory(op, hw, t.computeCycles);
+  const { rows, cols, dataflow: df } = hw.array;
+  const shape = { m: op.m, k: op.k, n: op.n };
+  const words = { ifmap: hw.sram.ifmapKib * 1024, filter: hw.sram.filterKib * 1024 };
+  const sram = scalesimSramCounts(shape, df, rows, cols);
+  // SCALE-Sim's ofmap DRAM writes are its SRAM writes less its os double count (its write buffer adds a few words).
+  const ofmapWrites = df === 'os' ? op.m * op.n : sram.ofmapWrites;
+  if (hw.dram.bandwidthMode === 'user') {
+    const u = scalesimUser(shape, df, rows, cols, words, hw.dram.bytesPerCycle, geom);
+    const elapsed = t.computeCycles + u.stallCycles;
+    return {
+      sram, dram: { ifmapReads: u.ifmapReads, filterReads: u.filterReads, ofmapWrites }, dramReadBytes: u.ifmapReads + u.filterReads,
+      dramWriteBytes: ofmapWrites, stallCycles: u.stallCycles,
+      bandwidthBytesPerCycle: { ifmap: u.ifmapReads / elapsed, filter: u.filterReads / elapsed, ofmap: ofmapWrites / elapsed },
+    };
+  }
+  const c = scalesimCalcReads(shape, df, rows, cols, words, geom);
+  return {
+    sram, dram: { ifmapReads: c.ifmap.reads, filterReads: c.filter.reads, ofmapWrites }, dramReadBytes: c.ifmap.reads + c.filter.reads,
+    dramWriteBytes: ofmapWrites, stallCycles: 0,
+    bandwidthBytesPerCycle: { ifmap: c.ifmap.wordsPerCycle, filter: c.filter.wordsPerCycle, ofmap: ofmapWrites / Math.max(1, t.computeCycles) },
+  };
+}
+
+function gemmEntry(ops: readonly GemmOp[], timings: readonly GemmTiming[], hw: HwConfig, compat: Compat, mems: readonly OpMemory[]): LayerCost {
   const pes = hw.array.rows * hw.array.cols;
   const first = ops[0];
   let macs = 0, computeCycles = 0, mappedPeCycles = 0, spatial = 0, folds = 0;
@@ -41,7 +85,18 @@ function gemmEntry(ops: readonly GemmOp[], timings: readonly GemmTiming[], hw: H
     // Mapped PE-cycles: the folds' mapped PEs add up to Sr·Sc, each held for a whole fold.
     mappedPeCycles += t.spatialRows * t.spatialCols * t.cyclesPerFold;
   }
-  const stallCycles = 0;
+  let stallCycles = 0, sram: MemoryCounts | undefined, dram: MemoryCounts | undefined, dramReadBytes = 0, dramWriteBytes = 0;
+  const bw = { ifmap: 0, filter: 0, ofmap: 0 };
+  for (const mem of mems) {
+    stallCycles += mem.stallCycles;
+    sram = addCounts(sram, mem.sram);
+    dram = addCounts(dram, mem.dram);
+    dramReadBytes += mem.dramReadBytes;
+    dramWriteBytes += mem.dramWriteBytes;
+    bw.ifmap = Math.max(bw.ifmap, mem.bandwidthBytesPerCycle.ifmap);
+    bw.filter = Math.max(bw.filter, mem.bandwidthBytesPerCycle.filter);
+    bw.ofmap = Math.max(bw.ofmap, mem.bandwidthBytesPerCycle.ofmap);
+  }
   const totalCycles = computeCycles + stallCycles;
   const mappingEfficiency = spatial / (folds * pes);
   return {
@@ -52,6 +107,7 @@ function gemmEntry(ops: readonly GemmOp[], timings: readonly GemmTiming[], hw: H
     computeUtilization: compat === 'scalesim' && timings.length === 1 ? timings[0].computeUtilization : macs / (computeCycles * pes),
     overallUtilization: macs / (totalCycles * pes),
     ...(compat === 'none' ? { utilizationLoss: loss(macs, mappedPeCycles, computeCycles, stallCycles, pes) } : {}),
+    ...(sram && dram ? { sram, dram, dramReadBytes, dramWriteBytes, bandwidthBytesPerCycle: bw } : {}),
   };
 }
 
@@ -76,6 +132,16 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
   const warnings: string[] = [];
   let skippedVector = 0;
   const ops = program.ops;
+  const shapes = options.compat === 'scalesim' ? loweringShapes(graph, options.batch) : graph.shapes;
+  const byName = new Map(graph.layers.map((l) => [l.name, l]));
+  /** SCALE-Sim's address layout needs the conv behind a forward GEMM; other GEMMs use a plain row-major layout. */
+  const geometryOf = (g: GemmOp): ConvGeometry | undefined => {
+    const node = byName.get(g.layer);
+    if (!node || node.kind !== 'conv2d' || g.pass !== 'forward' || node.padding.some((p) => p !== 0)) return undefined;
+    const x = shapes[node.inputs[0]], y = shapes[node.name];
+    if (!x || !y || x[0] !== 1 || node.stride[0] !== node.stride[1] || node.dilation.some((d) => d !== 1)) return undefined;
+    return { h: x[2], w: x[3], c: x[1] / node.groups, r: node.kernel[0], s: node.kernel[1], stride: node.stride[0], q: y[3] };
+  };
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     if (op.kind === 'vector') {
@@ -92,10 +158,11 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
       i++;
     }
     const timings = group.map((g) => timeGemm(g.m, g.k, g.n, a, options.compat));
-    layers.push(gemmEntry(group, timings, hw, options.compat));
+    const mems = group.map((g, j) => opMemory(g, timings[j], hw, options.compat, options.compat === 'scalesim' ? geometryOf(g) : undefined));
+    layers.push(gemmEntry(group, timings, hw, options.compat, mems));
   }
-  if (hw.dram.bandwidthMode === 'user') {
-    warnings.push(`the config asks for SCALE-Sim's USER bandwidth mode (${hw.dram.bytesPerCycle} bytes/cycle), but DRAM stalls are not modelled yet: stall cycles are 0, as in CALC mode`);
+  if (hw.dram.bandwidthMode === 'user' && options.compat === 'scalesim') {
+    warnings.push(`SCALE-Sim's USER bandwidth mode (${hw.dram.bytesPerCycle} words/cycle) is emulated approximately: ifmap/filter prefetch stalls only (no ofmap write-buffer stalls); large layers can differ from SCALE-Sim's stall cycles by tens of percent (sim/timing/README.md)`);
   }
   if (skippedVector > 0) {
     warnings.push(`${skippedVector} vector op(s) (activations, pooling, normalization…) are not in SCALE-Sim's model and are left out in --compat scalesim`);
@@ -114,6 +181,20 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
       mapped += l.mappingEfficiency * folds * pes;
     } else vectorCycles += l.totalCycles;
   }
+  const zero = { ifmapReads: 0, ifmapWrites: 0, filterReads: 0, filterWrites: 0, ofmapReads: 0, ofmapWrites: 0 };
+  let sramT: MemoryCounts = zero, dramT: MemoryCounts = zero, dramReadBytes = 0, dramWriteBytes = 0;
+  for (const l of layers) {
+    if (l.sram) sramT = addCounts(sramT, l.sram);
+    if (l.dram) dramT = addCounts(dramT, l.dram);
+    dramReadBytes += l.dramReadBytes ?? 0;
+    dramWriteBytes += l.dramWriteBytes ?? 0;
+  }
+  const training = options.mode === 'training' && options.compat === 'none' ? trainingMemory(ops, hw) : undefined;
+  if (training && training.spillBytes > 0) {
+    dramReadBytes += training.spillBytes;
+    dramWriteBytes += training.spillBytes;
+    warnings.push(`training keeps ${training.activationBytes + training.optimizerStateBytes} bytes of activations and optimizer state, more than the ${training.onChipBytes} bytes of SRAM: ${training.spillBytes} bytes spill to DRAM and back`);
+  }
   return {
     schemaVersion: 1,
     tool: { name: 'systolab', version: options.version },
@@ -123,7 +204,29 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
       mappingEfficiency: spatialPeFolds ? mapped / spatialPeFolds : 0,
       computeUtilization: gemmCycles ? macs / (gemmCycles * pes) : 0,
       overallUtilization: totalCycles ? macs / (totalCycles * pes) : 0,
+      sram: sramT as Required<MemoryCounts>, dram: dramT as Required<MemoryCounts>,
+      dramReadBytes: exact(dramReadBytes, 'totals.dramReadBytes'), dramWriteBytes: exact(dramWriteBytes, 'totals.dramWriteBytes'),
     },
+    ...(training ? { training } : {}),
     warnings,
   };
+}
+
+/**
+ * Training memory: the forward outputs a step keeps for backprop (every forward op's result, at the activation width)
+ * and the optimizer state (what each update reads beyond W and dW), against the total SRAM. The excess is written to
+ * DRAM in the forward pass and read back in the backward pass.
+ */
+function trainingMemory(ops: readonly (GemmOp | VectorOp)[], hw: HwConfig): TrainingMemory {
+  const inBytes = PRECISION_BITS[hw.numerics.input] / 8, wBytes = PRECISION_BITS[hw.numerics.weight] / 8;
+  let activations = 0, state = 0;
+  for (const op of ops) {
+    if (op.pass === 'forward') activations += op.kind === 'gemm' ? op.operands.c.uniqueElements : op.elements;
+    if (op.kind === 'vector' && op.op === 'update') state += op.readElements - 2 * op.elements;
+  }
+  const activationBytes = exact(activations * inBytes, 'training.activationBytes');
+  const optimizerStateBytes = exact(state * wBytes, 'training.optimizerStateBytes');
+  const onChipBytes = (hw.sram.ifmapKib + hw.sram.filterKib + hw.sram.ofmapKib) * 1024;
+  const spillBytes = Math.max(0, activationBytes + optimizerStateBytes - onChipBytes);
+  return { activationBytes, optimizerStateBytes, onChipBytes, spillBytes, spillDramBytes: 2 * spillBytes };
 }

@@ -93,7 +93,7 @@ function checkFit(loss: LossKind, task: Task, out: readonly number[], targets: T
 }
 
 /** Features fitted to the model's input: same per-sample shape, or the same size (then reshaped, e.g. 28×28 → 784). */
-function fitFeatures(features: Tensor, input: readonly number[]): Tensor {
+export function fitFeatures(features: Tensor, input: readonly number[]): Tensor {
   const per = features.shape.slice(1);
   if (show(per) === show(input.slice(1))) return features;
   const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -107,7 +107,7 @@ function fitFeatures(features: Tensor, input: readonly number[]): Tensor {
  * Train | validation | test, drawn by a seeded permutation (always: a file sorted by class, like iris, must not put
  * one class in the test split); each split keeps file order, so `--shuffle false` trains in file order.
  */
-function split(features: Tensor, targets: Tensor, val: number, test: number, seed: number): Splits {
+export function split(features: Tensor, targets: Tensor, val: number, test: number, seed: number): Splits {
   const n = features.shape[0];
   const nVal = Math.round(n * val), nTest = Math.round(n * test);
   if (n - nVal - nTest < 1) {

@@ -40,7 +40,7 @@ describe('presets', () => {
     const tpu = loadHwConfig('tpu-v1');
     expect(tpu.array).toEqual({ rows: 256, cols: 256, dataflow: 'ws', macPipelineCycles: 1 });
     expect(tpu.clockHz).toBe(700e6);
-    expect(tpu.numerics).toEqual({ input: 'int8', weight: 'int8', accumulatorBits: 32 });
+    expect(tpu.numerics).toEqual({ input: 'int8', weight: 'int8', accumulatorBits: 32, rounding: 'gemmlowp', overflow: 'saturate' });
     expect(tpu.sram.ifmapKib).toBe(24 * 1024);
     const eyeriss = loadHwConfig('eyeriss');
     expect([eyeriss.array.rows, eyeriss.array.cols, eyeriss.array.dataflow, eyeriss.clockHz]).toEqual([12, 14, 'ws', 200e6]);
@@ -73,14 +73,14 @@ describe('parseHwConfig', () => {
     expect(hw).toEqual({
       schemaVersion: 1, name: 'edge', clockHz: 1e9,
       array: { rows: 16, cols: 16, dataflow: 'os', macPipelineCycles: 1 },
-      numerics: { input: 'int8', weight: 'int8', accumulatorBits: 32 },
+      numerics: { input: 'int8', weight: 'int8', accumulatorBits: 32, rounding: 'gemmlowp', overflow: 'saturate' },
       sram: { ifmapKib: 64, filterKib: 64, ofmapKib: 64, doubleBuffered: true },
       dram: { bytesPerCycle: 10, bandwidthMode: 'calc', type: 'generic' },
       vectorUnit: { lanes: 16 },
       source: FILE,
     });
     expect(parseHwConfig({ array: base.array }, 'dir/my-npu.yaml').name).toBe('my-npu');
-    expect(parseHwConfig({ ...base, numerics: { input: 'fp16' } }).numerics).toEqual({ input: 'fp16', weight: 'fp16', accumulatorBits: 32 });
+    expect(parseHwConfig({ ...base, numerics: { input: 'fp16' } }).numerics).toEqual({ input: 'fp16', weight: 'fp16', accumulatorBits: 32, rounding: 'gemmlowp', overflow: 'saturate' });
   });
 
   const cases: [string, unknown, string[]][] = [
@@ -124,7 +124,7 @@ describe('SCALE-Sim .cfg', () => {
     expect(hw.array).toEqual({ rows: 16, cols: 16, dataflow: 'ws', macPipelineCycles: 1 });
     expect(hw.sram).toEqual({ ifmapKib: 32, filterKib: 32, ofmapKib: 16, doubleBuffered: true });
     expect(hw.dram).toMatchObject({ bytesPerCycle: 4, bandwidthMode: 'calc' });
-    expect(hw.numerics).toEqual({ input: 'int8', weight: 'int8', accumulatorBits: 32 });
+    expect(hw.numerics).toEqual({ input: 'int8', weight: 'int8', accumulatorBits: 32, rounding: 'gemmlowp', overflow: 'saturate' });
   });
 
   it('example_8x16_user_bw4.cfg: 8 rows × 16 cols os, 8/8/4 KiB, USER at 4 B/cycle', () => {
@@ -178,7 +178,7 @@ describe('withOverrides', () => {
   it('applies CLI flags', () => {
     const o = withOverrides(hw, { rows: 8, cols: '32', dataflow: 'ws', precision: 'int16', macPipelineCycles: 2 });
     expect(o.array).toEqual({ rows: 8, cols: 32, dataflow: 'ws', macPipelineCycles: 2 });
-    expect(o.numerics).toEqual({ input: 'int16', weight: 'int16', accumulatorBits: 32 });
+    expect(o.numerics).toEqual({ input: 'int16', weight: 'int16', accumulatorBits: 32, rounding: 'gemmlowp', overflow: 'saturate' });
     expect(o.sram).toEqual(hw.sram);
     expect(withOverrides(hw, {})).toEqual(hw);
     expect(withOverrides(loadHwConfig('eyeriss'), { precision: 'fp32' }).numerics.accumulatorBits).toBe(32);

@@ -53,3 +53,16 @@ const procMs = best(() => {
   if (r.status !== 0) throw new Error(r.stderr);
 }, 7);
 console.log(JSON.stringify({ case: 'systolab_simulate_process', ms: Number(procMs.toFixed(1)), targetMs: 150 }));
+
+// Memory model: whole ResNet-50 inference, timing + closed-form memory, in-process (target ≤ 1 ms).
+{
+  const r50 = loadAnyModel('resnet50');
+  for (let i = 0; i < 50; i++) simulate(r50, hw, { mode: 'inference', compat: 'none', version: 'bench' });
+  const ms50 = best(() => simulate(r50, hw, { mode: 'inference', compat: 'none', version: 'bench' }), 200);
+  console.log(JSON.stringify({ case: 'resnet50_timing_memory_default_in_process', ms: Number(ms50.toFixed(4)), targetMs: 1 }));
+}
+// Compat mode: ResNet-18 (SCALE-Sim's CSV) with CALC DRAM read counting by address-level emulation (target: seconds).
+{
+  const msCalc = best(() => simulate(graph, hw, { mode: 'inference', compat: 'scalesim', version: 'bench' }), 3);
+  console.log(JSON.stringify({ case: 'resnet18_compat_calc_dram_emulation', ms: Number(msCalc.toFixed(1)), targetMs: 5000 }));
+}

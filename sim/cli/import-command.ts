@@ -1,0 +1,102 @@
+/**
+ * `systolab import FILE` (an ONNX model or a SCALE-Sim topology CSV → a Systolab model file, JSON) and
+ * `systolab export --scalesim MODEL` (any model → a SCALE-Sim topology CSV). See sim/import/.
+ */
+import { basename, join } from 'node:path';
+import type { Argv } from 'yargs';
+import { SimError } from '../errors.js';
+import { buildGraph } from '../ir/graph.js';
+import { loadAnyModel } from '../ir/load-any.js';
+import { readTextFile } from '../ir/load.js';
+import { parseScaleSimTopology } from '../ir/scalesim-topology.js';
+import type { LayerGraph } from '../ir/types.js';
+import { onnxToDocument, parseInputShapes } from '../import/onnx.js';
+import { graphToScaleSim } from '../import/scalesim-export.js';
+import { writeFileAtomic } from './files.js';
+import { human, summarize } from './models-command.js';
+import { resolveModel } from './defaults.js';
+
+export interface ImportArgs {
+  file: string;
+  out?: string;
+  inputShape?: string[];
+  seed: number;
+}
+export interface ExportArgs {
+  model?: string;
+  scalesim: boolean;
+  out?: string;
+}
+
+/** `--help` examples, [command without the program name, what it does]; test/import runs every one. */
+export const IMPORT_EXAMPLES: readonly [string, string][] = [
+  ['import test/fixtures/onnx/cnn.onnx --out reports/imported/cnn.json', 'an ONNX model (weights inline) → a model file'],
+  ['import test/fixtures/onnx/flat-cnn-dynamic.onnx --input-shape 4x1x28x28 --out reports/imported/flat-cnn.json', 'dynamic dimensions fixed'],
+  ['import models/scalesim/mobilenet.csv --out reports/imported/mobilenet.json', 'a SCALE-Sim topology → a model file'],
+  ['simulate --model test/fixtures/onnx/tv-resnet18-noweights.onnx --array 32x32', 'an .onnx file anywhere a model is accepted'],
+];
+export const EXPORT_EXAMPLES: readonly [string, string][] = [
+  ['export --scalesim resnet18 --out reports/exported/resnet18.csv', 'ResNet-18 as a SCALE-Sim topology (padding folded into the ifmap size)'],
+  ['export --scalesim test/fixtures/onnx/tv-mobilenet_v2-noweights.onnx', 'an ONNX model\'s GEMM layers as a topology CSV, to stdout'],
+];
+
+const stem = (file: string) => basename(file).replace(/\.[^.]*$/, '');
+
+/** A graph's layers as a model document without parameter values (they are drawn from the seed). */
+function documentWithoutParams(graph: LayerGraph): Record<string, unknown> {
+  return {
+    version: 1, name: graph.name, seed: graph.seed, output: graph.output,
+    layers: graph.layers.map(({ kind, name, inputs, ...attrs }) => ({ name, kind, ...(kind === 'input' ? {} : { inputs: [...inputs] }), ...attrs })),
+  };
+}
+
+export function importCommand(args: ImportArgs): string {
+  const lower = args.file.toLowerCase();
+  const out = args.out ?? join('reports', 'imported', `${stem(args.file)}.json`);
+  let doc: Record<string, unknown>;
+  let graph: LayerGraph;
+  let note = '';
+  if (lower.endsWith('.onnx')) {
+    if (!Number.isInteger(args.seed)) throw new SimError('must be an integer', { code: 'badValue', path: '--seed', value: args.seed });
+    const r = onnxToDocument(args.file, { inputShapes: parseInputShapes(args.inputShape ?? []), seed: args.seed });
+    doc = r.document;
+    graph = r.graph;
+    if (r.drawn.length) note = `; ${r.drawn.length} parameter tensors not in the file are drawn from seed ${args.seed}`;
+  } else if (lower.endsWith('.csv')) {
+    if (args.inputShape?.length) throw new SimError('applies to ONNX files only', { code: 'badValue', path: '--input-shape', value: args.inputShape.join(' ') });
+    graph = buildGraph(parseScaleSimTopology(readTextFile(args.file), args.file), args.file);
+    doc = documentWithoutParams(graph);
+    note = '; each topology row is an independent layer with its own input, as SCALE-Sim simulates them';
+  } else {
+    throw new SimError('is neither an ONNX model (.onnx) nor a SCALE-Sim topology (.csv)', { code: 'badValue', file: args.file });
+  }
+  writeFileAtomic(out, `${JSON.stringify(doc)}\n`);
+  const s = summarize(graph);
+  return `wrote ${out}: ${s.layers.length} layers, ${human(s.totals.macs)} forward MACs (${s.totals.macs}), ${human(s.totals.parameters)} parameters (${s.totals.parameters})${note}\n`;
+}
+
+export function exportCommand(args: ExportArgs): string {
+  if (!args.scalesim) throw new SimError('is required (the only export format so far)', { code: 'badValue', path: '--scalesim', hint: 'Example: systolab export --scalesim resnet18.' });
+  const spec = resolveModel(args.model);
+  const csv = graphToScaleSim(loadAnyModel(spec), spec);
+  if (args.out === undefined) return csv;
+  writeFileAtomic(args.out, csv);
+  return `wrote ${args.out}: ${csv.trim().split('\n').length - 1} rows\n`;
+}
+
+export function importBuilder(y: Argv): Argv<ImportArgs> {
+  return y
+    .positional('file', { type: 'string', demandOption: true, describe: 'an ONNX model (.onnx) or a SCALE-Sim topology (.csv)' })
+    .option('out', { type: 'string', describe: 'the model file to write (JSON) [default: reports/imported/NAME.json]' })
+    .option('input-shape', { type: 'string', array: true, describe: 'fix the input dimensions: DIMS (e.g. 1x3x224x224) or NAME=DIMS per input' })
+    .option('seed', { type: 'number', default: 0, describe: 'seed of the parameters an ONNX file leaves out (written into the model file)' })
+    .example(IMPORT_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<ImportArgs>;
+}
+
+export function exportBuilder(y: Argv): Argv<ExportArgs> {
+  return y
+    .option('scalesim', { type: 'boolean', default: false, describe: 'write a SCALE-Sim topology CSV (conv rows; dense as 1×1 convs)' })
+    .positional('model', { type: 'string', describe: 'a model file (YAML/JSON, .onnx, .csv) or a built-in NAME[:key=value…] [default: the run default]' })
+    .option('out', { type: 'string', describe: 'the file to write [default: stdout]' })
+    .example(EXPORT_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<ExportArgs>;
+}

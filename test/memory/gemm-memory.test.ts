@@ -1,0 +1,75 @@
+/**
+ * Default-mode memory model invariants as fast-check properties: DRAM traffic ≥ compulsory traffic; more SRAM never
+ * increases DRAM traffic; unlimited bandwidth gives zero stalls; counts past 2^53 are an error.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadHwConfig, withOverrides } from '../../sim/arch/load.js';
+import type { Dataflow, HwConfig } from '../../sim/arch/types.js';
+import { gemmMemory } from '../../sim/memory/gemm-memory.js';
+import { timeGemm } from '../../sim/timing/gemm-timing.js';
+
+const base = loadHwConfig('scalesim-32x32');
+const hwOf = (df: Dataflow, rows: number, cols: number, kib: number, mode: 'calc' | 'user', bytesPerCycle = 10): HwConfig => {
+  const h = withOverrides(base, { rows, cols, dataflow: df });
+  return { ...h, sram: { ...h.sram, ifmapKib: kib, filterKib: kib, ofmapKib: kib }, dram: { ...h.dram, bandwidthMode: mode, bytesPerCycle } };
+};
+const gemm = fc.record({
+  m: fc.integer({ min: 1, max: 3000 }), k: fc.integer({ min: 1, max: 3000 }), n: fc.integer({ min: 1, max: 1000 }),
+  reuse: fc.double({ min: 0.05, max: 1, noNaN: true }),
+});
+const opOf = (g: { m: number; k: number; n: number; reuse: number }) => ({
+  m: g.m, k: g.k, n: g.n,
+  operands: {
+    a: { tensor: 'x', uniqueElements: Math.max(1, Math.floor(g.m * g.k * g.reuse)) },
+    b: { tensor: 'w', uniqueElements: g.k * g.n },
+    c: { tensor: 'y', uniqueElements: g.m * g.n },
+  },
+});
+const df = fc.constantFrom<Dataflow>('os', 'ws', 'is');
+const dim = fc.constantFrom(4, 8, 16, 32, 128);
+
+describe('default memory model', () => {
+  it('DRAM traffic ≥ compulsory traffic; SRAM reads ≥ DRAM reads', () => {
+    fc.assert(fc.property(gemm, df, dim, dim, fc.integer({ min: 1, max: 512 }), (g, d, r, c, kib) => {
+      const op = opOf(g);
+      const mem = gemmMemory(op, hwOf(d, r, c, kib, 'user'), timeGemm(g.m, g.k, g.n, { rows: r, cols: c, dataflow: d, macPipelineCycles: 1 }).computeCycles);
+      expect(mem.dram.ifmapReads).toBeGreaterThanOrEqual(op.operands.a.uniqueElements);
+      expect(mem.dram.filterReads).toBeGreaterThanOrEqual(op.operands.b.uniqueElements);
+      expect(mem.dram.ofmapWrites).toBeGreaterThanOrEqual(op.operands.c.uniqueElements);
+      expect(mem.sram.ifmapReads).toBeGreaterThanOrEqual(mem.dram.ifmapReads);
+      expect(mem.sram.filterReads).toBeGreaterThanOrEqual(mem.dram.filterReads);
+    }), { numRuns: 300 });
+  });
+
+  it('more SRAM never increases DRAM traffic', () => {
+    fc.assert(fc.property(gemm, df, dim, dim, fc.integer({ min: 1, max: 256 }), fc.integer({ min: 0, max: 256 }), (g, d, r, c, kib, more) => {
+      const op = opOf(g);
+      const cycles = timeGemm(g.m, g.k, g.n, { rows: r, cols: c, dataflow: d, macPipelineCycles: 1 }).computeCycles;
+      const small = gemmMemory(op, hwOf(d, r, c, kib, 'user'), cycles), big = gemmMemory(op, hwOf(d, r, c, kib + more, 'user'), cycles);
+      expect(big.dramReadBytes).toBeLessThanOrEqual(small.dramReadBytes);
+      expect(big.dramWriteBytes).toBeLessThanOrEqual(small.dramWriteBytes);
+    }), { numRuns: 300 });
+  });
+
+  it('unlimited bandwidth (and no latency) gives zero stalls; CALC mode never stalls', () => {
+    fc.assert(fc.property(gemm, df, dim, dim, fc.integer({ min: 1, max: 256 }), (g, d, r, c, kib) => {
+      const cycles = timeGemm(g.m, g.k, g.n, { rows: r, cols: c, dataflow: d, macPipelineCycles: 1 }).computeCycles;
+      expect(gemmMemory(opOf(g), hwOf(d, r, c, kib, 'user', Infinity), cycles).stallCycles).toBe(0);
+      expect(gemmMemory(opOf(g), hwOf(d, r, c, kib, 'calc'), cycles).stallCycles).toBe(0);
+    }), { numRuns: 200 });
+  });
+
+  it('a starved interface stalls: stalls ≥ DRAM transfer time − compute time', () => {
+    const op = opOf({ m: 1024, k: 1024, n: 1024, reuse: 1 });
+    const cycles = timeGemm(1024, 1024, 1024, { rows: 16, cols: 16, dataflow: 'ws', macPipelineCycles: 1 }).computeCycles;
+    const mem = gemmMemory(op, hwOf('ws', 16, 16, 8, 'user', 0.5), cycles);
+    expect(mem.stallCycles).toBeGreaterThanOrEqual(Math.ceil((mem.dramReadBytes + mem.dramWriteBytes) / 0.5) - cycles);
+  });
+
+  it('counts past 2^53 are an error, never a wrong number', () => {
+    const huge = 2 ** 27;
+    const op = opOf({ m: huge, k: huge, n: 4, reuse: 1 });
+    expect(() => gemmMemory(op, hwOf('os', 4, 4, 1, 'user'), 1)).toThrow(/2\^53/);
+  });
+});
