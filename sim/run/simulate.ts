@@ -13,7 +13,7 @@ import type { CostReport, LayerCost, MemoryCounts, TrainingMemory, UtilizationLo
 import { PRECISION_BITS } from '../arch/types.js';
 import { loweringShapes } from '../lower/lower.js';
 import { exact, gemmMemory } from '../memory/gemm-memory.js';
-import { scalesimCalcReads, scalesimSramCounts, scalesimUser } from '../memory/scalesim.js';
+import { scalesimCalcOfmap, scalesimCalcReads, scalesimSramCounts, scalesimUser } from '../memory/scalesim.js';
 import type { ConvGeometry } from '../memory/scalesim-streams.js';
 
 export interface SimulateOptions {
@@ -51,12 +51,12 @@ function opMemory(op: GemmOp, t: GemmTiming, hw: HwConfig, compat: Compat, geom:
   if (compat === 'none') return gemmMemory(op, hw, t.computeCycles);
   const { rows, cols, dataflow: df } = hw.array;
   const shape = { m: op.m, k: op.k, n: op.n };
-  const words = { ifmap: hw.sram.ifmapKib * 1024, filter: hw.sram.filterKib * 1024 };
+  const words = { ifmap: hw.sram.ifmapKib * 1024, filter: hw.sram.filterKib * 1024, ofmap: hw.sram.ofmapKib * 1024 };
   const sram = scalesimSramCounts(shape, df, rows, cols);
-  // SCALE-Sim's ofmap DRAM writes are its SRAM writes less its os double count (its write buffer adds a few words).
-  const ofmapWrites = df === 'os' ? op.m * op.n : sram.ofmapWrites;
   if (hw.dram.bandwidthMode === 'user') {
     const u = scalesimUser(shape, df, rows, cols, words, hw.dram.bytesPerCycle, geom);
+    // Ofmap DRAM writes through SCALE-Sim's write buffer (lines of `bw` words, short lines counted as full).
+    const ofmapWrites = u.ofmapWrites ?? sram.ofmapWrites;
     const elapsed = t.computeCycles + u.stallCycles;
     return {
       sram, dram: { ifmapReads: u.ifmapReads, filterReads: u.filterReads, ofmapWrites }, dramReadBytes: u.ifmapReads + u.filterReads,
@@ -65,6 +65,8 @@ function opMemory(op: GemmOp, t: GemmTiming, hw: HwConfig, compat: Compat, geom:
     };
   }
   const c = scalesimCalcReads(shape, df, rows, cols, words, geom);
+  // CALC mode: the ofmap drains at cols words/cycle through the same write buffer, which fixes its write count.
+  const ofmapWrites = scalesimCalcOfmap(shape, df, rows, cols, words.ofmap, geom).writes;
   return {
     sram, dram: { ifmapReads: c.ifmap.reads, filterReads: c.filter.reads, ofmapWrites }, dramReadBytes: c.ifmap.reads + c.filter.reads,
     dramWriteBytes: ofmapWrites, stallCycles: 0,
@@ -160,9 +162,6 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
     const timings = group.map((g) => timeGemm(g.m, g.k, g.n, a, options.compat));
     const mems = group.map((g, j) => opMemory(g, timings[j], hw, options.compat, options.compat === 'scalesim' ? geometryOf(g) : undefined));
     layers.push(gemmEntry(group, timings, hw, options.compat, mems));
-  }
-  if (hw.dram.bandwidthMode === 'user' && options.compat === 'scalesim') {
-    warnings.push(`SCALE-Sim's USER bandwidth mode (${hw.dram.bytesPerCycle} words/cycle) is emulated approximately: ifmap/filter prefetch stalls only (no ofmap write-buffer stalls); large layers can differ from SCALE-Sim's stall cycles by tens of percent (sim/timing/README.md)`);
   }
   if (skippedVector > 0) {
     warnings.push(`${skippedVector} vector op(s) (activations, pooling, normalization…) are not in SCALE-Sim's model and are left out in --compat scalesim`);
