@@ -1,16 +1,9 @@
 /** The teaching trace: limits, snapshot count, and `systolab simulate --trace` end to end (the bundled bin). */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { formatTrace, traceGemm } from '../../sim/array/trace.js';
 import { timeGemm } from '../../sim/timing/gemm-timing.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs');
-const systolab = (args: string[]) => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
 
 describe('traceGemm', () => {
   const g = (m: number, k: number, n: number) => ({ m, k, n, a: new Float64Array(m * k).fill(1), b: new Float64Array(k * n).fill(2) });

@@ -2,20 +2,13 @@
  * The built CLI as a user meets it: exit codes, one-line errors without stack traces, nothing written on failure,
  * and every example that `--help` shows actually works.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { RUN_EXAMPLES } from '../../sim/cli/run-command.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
-
-function systolab(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 function tmp(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'systolab-cli-'));

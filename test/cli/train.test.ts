@@ -3,21 +3,14 @@
  * early stopping stops and restores, runs are deterministic, outputs are written and loadable, bad input is one line
  * with exit 2.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { HOUSE_SLOPE } from '../../sim/datasets/generators.js';
 import { TRAIN_EXAMPLES } from '../../sim/cli/train-command.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
-
-function systolab(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 function trainJson(args: string[]): any {
   const out = mkdtempSync(join(tmpdir(), 'systolab-train-'));

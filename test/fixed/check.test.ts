@@ -2,8 +2,8 @@
  * `check` on the committed demo models (models/trained/, made by `systolab train`; see its README): int8 top-1
  * agreement with float ≥ 99 % on the test split train used; the CLI's examples, thresholds (exit 1) and bad input (exit 2).
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { ROOT, systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { CHECK_EXAMPLES } from '../../sim/cli/check-command.js';
 import { loadHwConfig } from '../../sim/arch/load.js';
@@ -11,12 +11,6 @@ import { loadNamedDataset } from '../../sim/datasets/registry.js';
 import { loadModel } from '../../sim/ir/load.js';
 import { runCheck } from '../../sim/run/check.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs');
-const systolab = (args: string[]) => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
 
 describe('demo models in int8 agree with float', () => {
   const hw = loadHwConfig('scalesim-32x32');

@@ -4,9 +4,9 @@
  * builds, runs forward in the float engine at a tiny size and lowers in training mode, and `--model NAME[:k=v…]` works
  * through the bundled CLI (dist/systolab.mjs; run `npm run build` first).
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { CLI, ROOT, systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { ZOO, ZOO_NAMES, resolveBuiltin } from '../../models/zoo/index.js';
 import { MODELS_EXAMPLES, summarize } from '../../sim/cli/models-command.js';
@@ -16,14 +16,7 @@ import type { LayerGraph } from '../../sim/ir/types.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
 import { runModel } from '../../sim/run/run-model.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs'); // the bundled bin users run
 const run = promisify(execFile);
-
-function systolab(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 function forwardMacs(g: LayerGraph): number {
   return lowerGraph(g, { mode: 'inference' }).ops.reduce((s, o) => s + (o.kind === 'gemm' && o.pass === 'forward' ? o.m * o.k * o.n : 0), 0);
