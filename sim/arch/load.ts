@@ -7,7 +7,7 @@
  * (or .cfg line), the value and what is allowed. Imports ir/ (field readers, readDocument) and errors only.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { SimError } from '../errors.js';
 import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../ir/fields.js';
@@ -29,9 +29,13 @@ export const HW_DEFAULTS = {
   bytesPerCycle: 10,
   bandwidthMode: 'calc' as const,
   dramType: 'generic',
+  /** Energy table and SRAM transistor flavour (hw-configs/tech/; CACTI B_lstp is close to Accelergy's defaults). */
+  energyTable: '45nm',
+  leakage: 'lstp' as const,
 } as const;
 
-const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit'];
+const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy'];
+const ENERGY_KEYS = ['table', 'leakage'];
 const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
 const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
 const ROUNDING_RULES = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;
@@ -129,6 +133,13 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const vec = section(top, 'vectorUnit', VECTOR_KEYS, root, 'the vectorUnit section', false);
   const lanes = optional(vec, 'lanes', vecAt, (v, a) => integer(v, a, 1, 'Example: lanes: 16'), cols);
 
+  // energy.table: a shipped table name, or a file path taken relative to this config's folder.
+  const energyAt = child(root, 'energy');
+  const en = section(top, 'energy', ENERGY_KEYS, root, 'the energy section', false);
+  const tableSpec = optional(en, 'table', energyAt, (v, a) => string(v, a, 'Example: table: 45nm'), HW_DEFAULTS.energyTable);
+  const table = /[\\/]|\.(ya?ml|json)$/i.test(tableSpec) && !isAbsolute(tableSpec) && file !== undefined ? resolve(dirname(file), tableSpec) : tableSpec;
+  const leakage = optional(en, 'leakage', energyAt, (v, a) => oneOf(v, ['hp', 'lstp'] as const, a), HW_DEFAULTS.leakage);
+
   return {
     schemaVersion: 1,
     name,
@@ -139,6 +150,7 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered },
     dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
     vectorUnit: { lanes },
+    ...('energy' in top ? { energy: { table, leakage } } : {}),
     ...(file !== undefined ? { source: file } : {}),
   };
 }

@@ -43,6 +43,11 @@ export interface HwConfig {
     readonly latencyCycles?: number;
   };
   readonly vectorUnit: { readonly lanes: number };
+  /**
+   * The energy table (hw-configs/tech/NAME.yaml, or a file path resolved against the config's folder) and the SRAM /
+   * leakage transistor flavour (CACTI's A_hp = `hp`, B_lstp = `lstp`). Absent: 45nm, lstp (sim/energy/).
+   */
+  readonly energy?: { readonly table: string; readonly leakage: 'hp' | 'lstp' };
   /** Where it was loaded from (file), for reports. */
   readonly source?: string;
 }

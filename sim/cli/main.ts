@@ -12,6 +12,7 @@ import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from '
 import { modelsBuilder, modelsListCommand } from './models-command.js';
 import { type ExportArgs, type ImportArgs, exportBuilder, exportCommand, importBuilder, importCommand } from './import-command.js';
 import { type CheckArgs, checkBuilder, checkCommand } from './check-command.js';
+import { type MergeArgs, type SweepArgs, mergeBuilder, mergeCommand, sweepBuilder, sweepCommand } from './sweep-command.js';
 
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
@@ -57,6 +58,14 @@ try {
       const r = checkCommand(a);
       process.stdout.write(r.text);
       if (!r.passed) process.exitCode = 1;
+    })
+    .command<SweepArgs>('sweep [spec]', 'design-space sweep: a grid of models × array shapes × dataflows × SRAM × … on all cores, resumable (--resume) and shardable (--shard i/N)', sweepBuilder, async (a) => {
+      const r = await sweepCommand(a, argv);
+      process.stdout.write(r.text);
+      if (r.exitCode !== 0) process.exitCode = r.exitCode;
+    })
+    .command<MergeArgs>('merge <dirs..>', 'combine sweep result folders (shards, interrupted runs) into one: results.jsonl, results.csv, summary, Pareto front', mergeBuilder, (a) => {
+      process.stdout.write(mergeCommand(a));
     })
     .command<ImportArgs>('import <file>', 'an ONNX model or a SCALE-Sim topology CSV → a Systolab model file (JSON)', importBuilder, (a) => {
       process.stdout.write(importCommand(a));

@@ -13,12 +13,14 @@ import { INIT_SCHEMES, type InitScheme, type LayerGraph } from '../ir/types.js';
 import { LOSS_KINDS, type LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type ScheduleKind } from '../float/optimizers.js';
 import type { EpochRecord } from '../float/train.js';
-import { type TrainRun, runTraining } from '../run/train-run.js';
+import { type TrainRequest, type TrainRun, runTraining } from '../run/train-run.js';
 import { table } from '../report/run-report.js';
 import { writeFileAtomic } from './files.js';
 import { resolveModel } from './defaults.js';
+import { type QuantFlags, quantJson, quantOptions, quantRequested, quantText } from './qtrain-output.js';
+import { runQuantizedTraining } from '../run/qtrain-run.js';
 
-export interface TrainArgs {
+export interface TrainArgs extends QuantFlags {
   model?: string;
   dataset: string;
   label?: string;
@@ -56,6 +58,8 @@ export const TRAIN_EXAMPLES: readonly [string, string][] = [
   ['train --model linear-regression --dataset house --optimizer sgd --lr 0.1 --epochs 300 --batch 200', 'full-batch gradient descent recovers the slope'],
   ['train --model playground-mlp --dataset spiral:noise=0.05 --optimizer adam --lr 0.01 --epochs 300', 'TensorFlow Playground spiral'],
   ['train --model iris-mlp --dataset iris --test-split 0.2 --val-split 0.2 --early-stop-patience 20 --optimizer adam --lr 0.01 --epochs 500', 'iris with early stopping'],
+  ['train --model playground-mlp --dataset spiral --optimizer adam --lr 0.01 --epochs 100 --precision int16', 'fixed-point training (16-bit GEMMs, fp32 master) beside float: both loss curves, per-layer diagnostics'],
+  ['train --model playground-mlp --dataset spiral --optimizer adam --lr 0.01 --epochs 30 --precision int8 --master-format int8 --stochastic-rounding', '8-bit everything: stochastic rounding keeps updates alive'],
 ];
 
 const positive = (name: string) => (v: number) => {
@@ -107,6 +111,16 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
     .option('init-std', { type: 'number', default: 0.01, coerce: positive('init-std'), describe: 'σ of --init normal' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const })
     .option('out', { type: 'string', describe: 'folder for history.json and model.json [default: reports/train-<model>-<dataset>]' })
+    .option('precision', { type: 'string', group: 'Quantized training:', describe: 'train with fixed-point GEMMs in this format (weights, activations, errors, gradients) beside the float run: int4…int32 (dynamic fixed point: a power-of-two scale per tensor), qM.N (fixed point), fp16, bf16; `simulate --mode training --precision` times it (int ≤ 8 bits → int8, ≤ 16 → int16, else int32; floats by name)' })
+    .option('weight-format', { type: 'string', group: 'Quantized training:', describe: 'weights as GEMM operands [default: --precision]' })
+    .option('activation-format', { type: 'string', group: 'Quantized training:', describe: 'activations (forward A, backwardWeight Xᵀ) [default: --precision]' })
+    .option('error-format', { type: 'string', group: 'Quantized training:', describe: 'errors dL/dY (backwardData A, backwardWeight B) [default: --precision]' })
+    .option('gradient-format', { type: 'string', group: 'Quantized training:', describe: 'parameter gradients before the update [default: --precision]' })
+    .option('master-format', { type: 'string', group: 'Quantized training:', describe: 'the weights the optimizer updates: fp32, fp64, fp16, bf16, intN, qM.N [default: fp32]' })
+    .option('stochastic-rounding', { type: 'boolean', group: 'Quantized training:', describe: 'round errors, gradients and master weights stochastically (seeded by --seed)' })
+    .option('loss-scale', { type: 'number', group: 'Quantized training:', describe: 'static loss scale S: dL/dY·S in the backward pass, gradients ÷ S before the update [default: 1]' })
+    .option('accumulator-bits', { type: 'number', group: 'Quantized training:', describe: 'integer GEMM accumulator width, saturating [default: min(53, 2·bits + 16)]' })
+    .option('diagnostics', { choices: ['full', 'loss'] as const, group: 'Quantized training:', describe: 'full: also the float gradient every step for gradient SQNR (default); loss: skip it (faster)' })
     .conflicts('epochs', 'steps')
     .example(TRAIN_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<TrainArgs>;
 }
@@ -153,7 +167,11 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
   const everyN = Math.max(1, Math.ceil((epochs ?? 1) / 20));
   // torch.optim.SGD(momentum=ρ) is momentum: honour `--optimizer sgd --momentum ρ` the same way.
   const optimizer = args.optimizer === 'sgd' && (args.momentum ?? 0) > 0 ? 'momentum' : args.optimizer;
-  const run = runTraining({
+  const quant = quantRequested(args) ? quantOptions(args) : undefined;
+  if (quant && args.earlyStopPatience !== undefined) {
+    throw new SimError('does not combine with quantized training (--precision)', { code: 'badValue', path: '--early-stop-patience', value: args.earlyStopPatience });
+  }
+  const request: TrainRequest = {
     graph, dataset, loss: args.loss, dropout: args.dropout, valSplit: args.valSplit, testSplit: args.testSplit,
     init: args.init ? { scheme: args.init, std: args.initStd } : undefined,
     config: {
@@ -167,9 +185,11 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
       earlyStopPatience: args.earlyStopPatience,
     },
     onEpoch: (e) => {
-      if (e.epoch === 1 || e.epoch % everyN === 0 || e.epoch === epochs) progress(epochLine(e));
+      if (e.epoch === 1 || e.epoch % everyN === 0 || e.epoch === epochs) progress(`${quant ? 'fixed-point ' : ''}${epochLine(e)}`);
     },
-  });
+  };
+  if (quant) return quantizedTrain(args, graph, dataset.name, request, quant, optimizer);
+  const run = runTraining(request);
   const { result } = run;
   const datasetName = args.dataset.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_');
   const outDir = args.out ?? join('reports', `train-${graph.name}-${datasetName}`);
@@ -203,4 +223,21 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
     `Wrote ${join(outDir, 'history.json')} (every step and epoch) and ${join(outDir, 'model.json')} (the trained model: systolab run --model ${join(outDir, 'model.json')}).`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function quantizedTrain(
+  args: TrainArgs, graph: LayerGraph, datasetName: string, request: TrainRequest, quant: ReturnType<typeof quantOptions>, optimizer: string,
+): string {
+  const run = runQuantizedTraining({ ...request, quant });
+  const safe = args.dataset.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_');
+  const outDir = args.out ?? join('reports', `train-${graph.name}-${safe}-${quant.formats.weight}`);
+  const batch = args.batch ?? 32;
+  const model = args.model ?? graph.name;
+  const history = quantJson(run, { model: graph.name, dataset: datasetName, loss: run.float.loss, sizes: run.float.sizes, optimizer, lr: args.lr, batch }, quant);
+  writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(history)}\n`);
+  const trained = graphToDocument(run.float.graph, run.fixed.params, `${graph.name} trained on ${datasetName} with fixed-point GEMMs by systolab train --precision`);
+  writeFileAtomic(join(outDir, 'model.json'), `${JSON.stringify(trained)}\n`);
+  if (args.format === 'json') return `${JSON.stringify(history)}\n`;
+  const head = `Trained ${graph.name} on ${datasetName}, loss ${run.float.loss}, ${optimizer} lr ${args.lr}, ${run.float.result.steps.length} steps of batch ${batch}, twice.`;
+  return quantText(run, quant, head, model, batch, outDir);
 }

@@ -72,7 +72,7 @@ export function takeRows(t: Tensor, idx: ArrayLike<number>, from = 0, to = idx.l
   return { shape: [to - from, ...t.shape.slice(1)], data: out };
 }
 
-function correct(rule: AccuracyRule, out: Tensor, target: Tensor): number {
+export function correct(rule: AccuracyRule, out: Tensor, target: Tensor): number {
   const n = out.shape[0];
   const width = rowSize(out);
   let hits = 0;
@@ -106,7 +106,7 @@ export function evaluate(graph: LayerGraph, params: Params, split: Split, loss: 
   return { loss: lossSum / n, accuracy: rule === 'none' ? null : hits / n };
 }
 
-function copyParams(p: Params): Params {
+export function copyParams(p: Params): Params {
   return Object.fromEntries(Object.entries(p).map(([k, t]) => [k, { shape: t.shape, data: Float64Array.from(t.data) }]));
 }
 
@@ -177,7 +177,7 @@ export function train(
 }
 
 /** Fisher–Yates with the run's RNG. */
-function shuffled(order: readonly number[], rng: ReturnType<typeof createRng>): number[] {
+export function shuffled(order: readonly number[], rng: ReturnType<typeof createRng>): number[] {
   const out = [...order];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rng.uniform() * (i + 1));

@@ -22,7 +22,10 @@ export function mainLoss(l: LayerCost): string {
   return share < 0.005 ? '-' : `${why} (${pct(share)} %)`;
 }
 
-const HEADER = ['layer', 'pass', 'GEMM m×k×n', 'MACs', 'folds r×c', 'cycles', 'stall cycles', 'util %', 'mapping %', 'SRAM rd/wr (words)', 'DRAM rd/wr (bytes)', 'DRAM need (B/cycle)', 'main loss (share of PE-cycles)'];
+const HEADER = ['layer', 'pass', 'GEMM m×k×n', 'MACs', 'folds r×c', 'cycles', 'stall cycles', 'util %', 'mapping %', 'SRAM rd/wr (words)', 'DRAM rd/wr (bytes)', 'DRAM need (B/cycle)', 'energy', 'main loss (share of PE-cycles)'];
+const eUnit = (r: CostReport) => (r.totals.energy.unit === 'pJ' ? 'nJ' : 'MAC-normalized');
+/** Energies print in nJ (pJ tables) or in MACs (normalized tables). */
+const en = (unit: 'pJ' | 'normalized', v: number) => (unit === 'pJ' ? v / 1e3 : v).toPrecision(4);
 
 const sramRd = (c: MemoryCounts) => c.ifmapReads + c.filterReads + (c.ofmapReads ?? 0);
 const sramWr = (c: MemoryCounts) => (c.ifmapWrites ?? 0) + (c.filterWrites ?? 0) + c.ofmapWrites;
@@ -34,7 +37,7 @@ function row(l: LayerCost): string[] {
     l.name, l.pass, shape, int(l.macs), l.kind === 'gemm' ? `${l.rowFolds}×${l.colFolds}` : '-', int(l.totalCycles), int(l.stallCycles),
     l.kind === 'gemm' ? pct(l.overallUtilization) : '-', l.kind === 'gemm' ? pct(l.mappingEfficiency) : '-',
     l.sram ? `${int(sramRd(l.sram))} / ${int(sramWr(l.sram))}` : '-',
-    l.dramReadBytes !== undefined ? `${int(l.dramReadBytes)} / ${int(l.dramWriteBytes ?? 0)}` : '-', bwNeed(l), mainLoss(l),
+    l.dramReadBytes !== undefined ? `${int(l.dramReadBytes)} / ${int(l.dramWriteBytes ?? 0)}` : '-', bwNeed(l), en(l.energy.unit, l.energy.total), mainLoss(l),
   ];
 }
 
@@ -43,17 +46,33 @@ export function costToText(r: CostReport): string {
   const t = r.totals;
   const rows = r.layers.map(row);
   rows.push(['total', r.mode, '', int(t.macs), '', int(t.totalCycles), int(t.stallCycles), pct(t.overallUtilization), pct(t.mappingEfficiency),
-    `${int(sramRd(t.sram))} / ${int(sramWr(t.sram))}`, `${int(t.dramReadBytes)} / ${int(t.dramWriteBytes)}`, '', '']);
+    `${int(sramRd(t.sram))} / ${int(sramWr(t.sram))}`, `${int(t.dramReadBytes)} / ${int(t.dramWriteBytes)}`, '', en(t.energy.unit, t.energy.total), '']);
+  const header = HEADER.map((h) => (h === 'energy' ? `energy (${eUnit(r)})` : h));
+  const e = t.energy, u = e.unit;
+  const share = (v: number) => (e.total > 0 ? `${pct(v / e.total)} %` : '-');
+  const bc = e.byComponent;
+  const rl = t.roofline;
+  const loss = t.utilizationLoss;
   const lines = [
     `${r.model} on ${r.hw.name}: ${a.rows}×${a.cols} ${a.dataflow.toUpperCase()} array, ${r.hw.clockHz / 1e6} MHz, ${r.mode}${r.compat === 'scalesim' ? ', SCALE-Sim v2 compatible numbers' : ''}`,
     '',
-    table(HEADER, rows, new Set([3, 5, 6, 7, 8, 9, 10, 11])),
+    table(header, rows, new Set([3, 5, 6, 7, 8, 9, 10, 11, 12])),
     '',
     `Total ${int(t.totalCycles)} cycles = ${(t.seconds * 1e3).toPrecision(4)} ms at ${r.hw.clockHz / 1e6} MHz; ${int(t.macs)} MACs; ` +
       `utilization ${pct(t.overallUtilization)} % (array ${int(t.gemmCycles)} cycles, vector unit ${int(t.vectorCycles)} cycles, estimated).`,
     'util % = MACs ÷ (cycles × PEs); mapping % = PEs given work ÷ PEs, over folds; folds r×c = row × column folds.',
     `DRAM ${int(t.dramReadBytes)} bytes read, ${int(t.dramWriteBytes)} bytes written; DRAM need = bandwidth for stall-free running (${r.hw.dram.bandwidthMode === 'calc' ? 'CALC mode: never stalls' : `USER mode: ${r.hw.dram.bytesPerCycle} B/cycle enforced`}).`,
     ...(r.training ? [`Training keeps ${int(r.training.activationBytes)} B of activations + ${int(r.training.optimizerStateBytes)} B of optimizer state vs ${int(r.training.onChipBytes)} B of SRAM: ${int(r.training.spillBytes)} B spill (written and read back).`] : []),
+    `Energy ${en(u, e.total)} ${eUnit(r)} (table ${r.energyTable.name}, SRAM ${r.energyTable.leakage}): MACs ${share(bc.mac)}, PE registers ${share(bc.registers)}, ` +
+      `SRAM ifmap/filter/ofmap ${share(bc.sramIfmap)} / ${share(bc.sramFilter)} / ${share(bc.sramOfmap)}, DRAM ${share(bc.dram)}, vector unit ${share(bc.vectorUnit)}, leakage ${share(bc.leakage)}.`,
+    `By operand (registers + SRAM + DRAM): ifmap ${en(u, e.byOperand.ifmap)}, filter ${en(u, e.byOperand.filter)}, ofmap ${en(u, e.byOperand.ofmap)} ${eUnit(r)}.`,
+    (u === 'pJ' ? `${(e.perMac ?? 0).toPrecision(3)} pJ/MAC; ${(e.topsPerWatt ?? 0).toPrecision(3)} TOPS/W (1 MAC = 2 ops); ${(e.averagePowerW ?? 0).toPrecision(3)} W at ${r.hw.clockHz / 1e6} MHz; EDP ${(t.edpJs ?? 0).toPrecision(3)} J·s. `
+      : `${(e.perMac ?? 0).toPrecision(3)} per MAC; EDP ${e.edpUnitSeconds.toPrecision(3)} MAC-normalized·s. `) +
+      `Energy floor (MACs × E_mac + compulsory DRAM traffic) ${en(u, e.floor)} ${eUnit(r)}: ${e.floorRatio ? `${e.floorRatio.toFixed(2)}×` : '-'} of it.`,
+    `Area ${t.areaMm2.toPrecision(4)} mm²: PE array ${t.areaMm2ByComponent.array.toPrecision(3)}, vector unit ${t.areaMm2ByComponent.vectorUnit.toPrecision(3)}, SRAM ifmap/filter/ofmap ${t.areaMm2ByComponent.sramIfmap.toPrecision(3)} / ${t.areaMm2ByComponent.sramFilter.toPrecision(3)} / ${t.areaMm2ByComponent.sramOfmap.toPrecision(3)}.`,
+    `Roofline: ${rl.arithmeticIntensityMacsPerByte.toPrecision(3)} MACs/DRAM byte; attainable ${rl.attainableMacsPerCycle.toPrecision(4)} of ${rl.peakMacsPerCycle} MACs/cycle (${rl.bound}-bound), achieved ${rl.achievedMacsPerCycle.toPrecision(4)}.`,
+    ...(loss ? [`Lost PE-cycles: array not filled ${pct(loss.unmappedPes)} %, fill/drain ${pct(loss.fillAndDrain)} %, memory stalls ${pct(loss.stalls)} %, vector-unit time ${pct(loss.vectorUnit)} %.`] : []),
+    ...(t.byPass ? [`By pass: ${Object.entries(t.byPass).map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${en(u, v!.energy)} ${eUnit(r)}`).join('; ')}.`] : []),
     ...(r.compat === 'scalesim' ? ['Compat mode: cycles are SCALE-Sim\'s (one less than elapse); compute utilization uses its fold length.'] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
@@ -66,6 +85,12 @@ const CSV_COLUMNS = [
   'sram.ifmapReads', 'sram.ifmapWrites', 'sram.filterReads', 'sram.filterWrites', 'sram.ofmapReads', 'sram.ofmapWrites',
   'dram.ifmapReads', 'dram.filterReads', 'dram.ofmapReads', 'dram.ofmapWrites', 'dramReadBytes', 'dramWriteBytes',
   'bandwidthBytesPerCycle.ifmap', 'bandwidthBytesPerCycle.filter', 'bandwidthBytesPerCycle.ofmap',
+  'energyPj', 'energyNormalized', 'energy.byComponent.mac', 'energy.byComponent.registers', 'energy.byComponent.sramIfmap',
+  'energy.byComponent.sramFilter', 'energy.byComponent.sramOfmap', 'energy.byComponent.dram', 'energy.byComponent.vectorUnit',
+  'energy.byComponent.leakage', 'energy.byOperand.ifmap', 'energy.byOperand.filter', 'energy.byOperand.ofmap', 'energy.perMac',
+  'energy.floor', 'energy.floorRatio', 'energy.edpUnitSeconds', 'energy.topsPerWatt',
+  'roofline.arithmeticIntensityMacsPerByte', 'roofline.peakMacsPerCycle', 'roofline.attainableMacsPerCycle',
+  'roofline.achievedMacsPerCycle', 'roofline.bound', 'areaMm2',
 ] as const;
 
 /** A CSV column's value: `a.b` reads a nested field. */
@@ -84,5 +109,8 @@ function csvCell(v: unknown): string {
 export function costToCsv(r: CostReport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const l of r.layers) lines.push(CSV_COLUMNS.map((c) => csvCell(field(l, c))).join(','));
+  // The last row: the totals (area is a property of the whole config, so only this row has it).
+  const total = { ...r.totals, name: 'total', id: 'total', pass: r.mode, kind: 'total' } as unknown as LayerCost;
+  lines.push(CSV_COLUMNS.map((c) => csvCell(field(total, c))).join(','));
   return `${lines.join('\n')}\n`;
 }

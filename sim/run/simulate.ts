@@ -7,20 +7,32 @@ import { SimError } from '../errors.js';
 import type { HwConfig } from '../arch/types.js';
 import type { LayerGraph } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
-import type { GemmOp, Mode, VectorOp } from '../lower/types.js';
+import type { GemmOp, LoweredProgram, Mode, VectorOp } from '../lower/types.js';
 import { type Compat, type GemmTiming, timeGemm } from '../timing/gemm-timing.js';
 import type { CostReport, LayerCost, MemoryCounts, TrainingMemory, UtilizationLoss } from './cost-report.js';
 import { PRECISION_BITS } from '../arch/types.js';
+import { HW_DEFAULTS } from '../arch/load.js';
+import { relative } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { loweringShapes } from '../lower/lower.js';
 import { exact, gemmMemory } from '../memory/gemm-memory.js';
 import { scalesimCalcOfmap, scalesimCalcReads, scalesimSramCounts, scalesimUser } from '../memory/scalesim.js';
 import type { ConvGeometry } from '../memory/scalesim-streams.js';
+import { vectorAluOps, vectorCycles } from '../timing/vector-timing.js';
+import { type ActionCounts, gemmActions, vectorActions } from '../energy/actions.js';
+import { analyze, energyFloor, roofline } from '../energy/analysis.js';
+import { type Flavour, type PricedEnergy, type UnitPrices, areaOf, priceActions, unitPrices } from '../energy/price.js';
+import { type EnergyTable, loadEnergyTable } from '../energy/table.js';
+import type { Pass } from '../lower/types.js';
+import type { PassTotals, TotalUtilizationLoss } from './cost-report.js';
 
 export interface SimulateOptions {
   readonly mode: Mode;
   readonly compat: Compat;
   readonly batch?: number;
   readonly version: string;
+  /** The graph already lowered for this mode and batch (`lowerGraph`), reused across calls, e.g. by sweeps. */
+  readonly program?: LoweredProgram;
 }
 
 function loss(macs: number, mapped: number, computeCycles: number, stallCycles: number, pes: number): UtilizationLoss {
@@ -74,7 +86,10 @@ function opMemory(op: GemmOp, t: GemmTiming, hw: HwConfig, compat: Compat, geom:
   };
 }
 
-function gemmEntry(ops: readonly GemmOp[], timings: readonly GemmTiming[], hw: HwConfig, compat: Compat, mems: readonly OpMemory[]): LayerCost {
+/** A report entry before pricing (energy and roofline are added by `priced`). */
+type Bare = Omit<LayerCost, 'energy' | 'energyPj' | 'energyNormalized' | 'roofline'>;
+
+function gemmEntry(ops: readonly GemmOp[], timings: readonly GemmTiming[], hw: HwConfig, compat: Compat, mems: readonly OpMemory[]): Bare {
   const pes = hw.array.rows * hw.array.cols;
   const first = ops[0];
   let macs = 0, computeCycles = 0, mappedPeCycles = 0, spatial = 0, folds = 0;
@@ -113,13 +128,59 @@ function gemmEntry(ops: readonly GemmOp[], timings: readonly GemmTiming[], hw: H
   };
 }
 
-function vectorEntry(op: VectorOp, hw: HwConfig): LayerCost {
-  const cycles = Math.ceil(op.elements / hw.vectorUnit.lanes);
+function vectorEntry(op: VectorOp, hw: HwConfig): Bare {
+  const cycles = vectorCycles(op, hw.vectorUnit.lanes);
   return {
     name: op.layer, id: op.id, pass: op.pass, kind: 'vector', layerKind: op.layerKind, elements: op.elements, macs: 0,
     rowFolds: 0, colFolds: 0, computeCycles: cycles, stallCycles: 0, totalCycles: cycles,
     mappingEfficiency: 0, computeUtilization: 0, overallUtilization: 0, estimated: true,
   };
+}
+
+const ZERO_COUNTS = { ifmapReads: 0, filterReads: 0, ofmapWrites: 0 };
+
+/** Energy pricing for one config: the table (cached by path), the unit prices, the operand widths. */
+interface EnergyContext {
+  readonly table: EnergyTable; readonly flavour: Flavour; readonly prices: UnitPrices;
+  readonly inBits: number; readonly wBits: number;
+  readonly widths: { readonly inputBits: number; readonly weightBits: number; readonly accumulatorBits: number };
+  readonly pes: number; readonly bytesPerCycle: number; readonly clockHz: number;
+}
+function energyContext(hw: HwConfig): EnergyContext {
+  const table = loadEnergyTable(hw.energy?.table ?? HW_DEFAULTS.energyTable);
+  const flavour = hw.energy?.leakage ?? HW_DEFAULTS.leakage;
+  const inBits = PRECISION_BITS[hw.numerics.input], wBits = PRECISION_BITS[hw.numerics.weight];
+  return {
+    table, flavour, prices: unitPrices(table, hw, flavour), inBits, wBits,
+    widths: { inputBits: inBits, weightBits: wBits, accumulatorBits: hw.numerics.accumulatorBits },
+    pes: hw.array.rows * hw.array.cols, bytesPerCycle: hw.dram.bytesPerCycle, clockHz: hw.clockHz,
+  };
+}
+
+/** Key of the energy total: `energyPj`, or `energyNormalized` with a normalized table. */
+const energyKey = (ctx: EnergyContext) => (ctx.table.unit === 'pJ' ? 'energyPj' : 'energyNormalized');
+
+function priced(bare: Bare, actions: ActionCounts, floor: number, ctx: EnergyContext): LayerCost {
+  const e = priceActions(actions, ctx.prices);
+  const energy = analyze(e, bare.macs, floor, bare.totalCycles / ctx.clockHz, ctx.table.unit);
+  return {
+    ...bare, [energyKey(ctx)]: e.total, energy,
+    ...(bare.kind === 'gemm' ? { roofline: roofline(bare.macs, (bare.dramReadBytes ?? 0) + (bare.dramWriteBytes ?? 0), bare.totalCycles, ctx.pes, ctx.bytesPerCycle) } : {}),
+  };
+}
+
+function sumPriced(layers: readonly LayerCost[], extraDram: number): PricedEnergy {
+  const c = { mac: 0, registers: 0, sramIfmap: 0, sramFilter: 0, sramOfmap: 0, dram: extraDram, vectorUnit: 0, leakage: 0 };
+  const o = { ifmap: extraDram, filter: 0, ofmap: 0 };
+  let total = extraDram;
+  for (const l of layers) {
+    const b = l.energy.byComponent;
+    c.mac += b.mac; c.registers += b.registers; c.sramIfmap += b.sramIfmap; c.sramFilter += b.sramFilter; c.sramOfmap += b.sramOfmap;
+    c.dram += b.dram; c.vectorUnit += b.vectorUnit; c.leakage += b.leakage;
+    o.ifmap += l.energy.byOperand.ifmap; o.filter += l.energy.byOperand.filter; o.ofmap += l.energy.byOperand.ofmap;
+    total += l.energy.total;
+  }
+  return { total, byComponent: c, byOperand: o };
 }
 
 export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptions): CostReport {
@@ -128,9 +189,10 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
       code: 'badValue', path: 'array.macPipelineCycles', value: hw.array.macPipelineCycles,
     });
   }
-  const program = lowerGraph(graph, { mode: options.mode, batch: options.batch });
+  const program = options.program ?? lowerGraph(graph, { mode: options.mode, batch: options.batch });
   const a = hw.array;
   const layers: LayerCost[] = [];
+  const ctx = energyContext(hw);
   const warnings: string[] = [];
   let skippedVector = 0;
   const ops = program.ops;
@@ -148,7 +210,11 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
     const op = ops[i];
     if (op.kind === 'vector') {
       if (options.compat === 'scalesim') skippedVector++;
-      else layers.push(vectorEntry(op, hw));
+      else {
+        const bare = vectorEntry(op, hw);
+        const bits = PRECISION_BITS[op.op === 'update' ? hw.numerics.weight : hw.numerics.input];
+        layers.push(priced(bare, vectorActions(vectorAluOps(op), op.readElements, op.elements, bits, bare.totalCycles), 0, ctx));
+      }
       continue;
     }
     // Gather the consecutive group GEMMs of one (layer, pass); in compat mode each stays its own entry.
@@ -161,7 +227,17 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
     }
     const timings = group.map((g) => timeGemm(g.m, g.k, g.n, a, options.compat));
     const mems = group.map((g, j) => opMemory(g, timings[j], hw, options.compat, options.compat === 'scalesim' ? geometryOf(g) : undefined));
-    layers.push(gemmEntry(group, timings, hw, options.compat, mems));
+    const bare = gemmEntry(group, timings, hw, options.compat, mems);
+    let outputs = 0, compulsoryBits = 0;
+    for (const g of group) {
+      outputs += g.m * g.n;
+      compulsoryBits += (g.operands.a.uniqueElements + g.operands.c.uniqueElements) * ctx.inBits + g.operands.b.uniqueElements * ctx.wBits;
+    }
+    const actions = gemmActions({
+      macs: bare.macs, outputs, totalCycles: bare.totalCycles, sram: bare.sram ?? ZERO_COUNTS, dram: bare.dram ?? ZERO_COUNTS,
+      dramWriteBytes: bare.dramWriteBytes ?? 0,
+    }, a.dataflow, ctx.widths);
+    layers.push(priced(bare, actions, energyFloor(bare.macs, compulsoryBits, ctx.prices), ctx));
   }
   if (skippedVector > 0) {
     warnings.push(`${skippedVector} vector op(s) (activations, pooling, normalization…) are not in SCALE-Sim's model and are left out in --compat scalesim`);
@@ -194,6 +270,34 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
     dramWriteBytes += training.spillBytes;
     warnings.push(`training keeps ${training.activationBytes + training.optimizerStateBytes} bytes of activations and optimizer state, more than the ${training.onChipBytes} bytes of SRAM: ${training.spillBytes} bytes spill to DRAM and back`);
   }
+  // Energy, area and the analysis over the whole run (sim/energy/). A training spill is DRAM traffic of activations.
+  const spillEnergy = training ? training.spillDramBytes * 8 * ctx.prices.dramPerBit : 0;
+  const sum = sumPriced(layers, spillEnergy);
+  let floor = 0;
+  for (const l of layers) floor += l.energy.floor;
+  const energy = analyze(sum, macs, floor, totalCycles / hw.clockHz, ctx.table.unit);
+  const area = areaOf(ctx.table, hw, ctx.flavour);
+  warnings.push(...ctx.prices.notes, ...area.notes);
+  let utilizationLoss: TotalUtilizationLoss | undefined;
+  if (options.compat === 'none' && totalCycles > 0) {
+    let unmappedPes = 0, fillAndDrain = 0, stalls = 0;
+    for (const l of layers) {
+      const u = l.utilizationLoss;
+      if (!u) continue;
+      const w = l.totalCycles / totalCycles;
+      unmappedPes += u.unmappedPes * w; fillAndDrain += u.fillAndDrain * w; stalls += u.stalls * w;
+    }
+    utilizationLoss = { unmappedPes, fillAndDrain, stalls, vectorUnit: vectorCycles / totalCycles };
+  }
+  let byPass: Partial<Record<Pass, PassTotals>> | undefined;
+  if (options.mode === 'training') {
+    const acc: Partial<Record<Pass, { totalCycles: number; macs: number; energy: number }>> = {};
+    for (const l of layers) {
+      const t = (acc[l.pass] ??= { totalCycles: 0, macs: 0, energy: 0 });
+      t.totalCycles += l.totalCycles; t.macs += l.macs; t.energy += l.energy.total;
+    }
+    byPass = acc;
+  }
   return {
     schemaVersion: 1,
     tool: { name: 'systolab', version: options.version },
@@ -205,7 +309,14 @@ export function simulate(graph: LayerGraph, hw: HwConfig, options: SimulateOptio
       overallUtilization: totalCycles ? macs / (totalCycles * pes) : 0,
       sram: sramT as Required<MemoryCounts>, dram: dramT as Required<MemoryCounts>,
       dramReadBytes: exact(dramReadBytes, 'totals.dramReadBytes'), dramWriteBytes: exact(dramWriteBytes, 'totals.dramWriteBytes'),
+      [energyKey(ctx)]: sum.total, energy,
+      ...(ctx.table.unit === 'pJ' ? { edpJs: sum.total * 1e-12 * (totalCycles / hw.clockHz) } : {}),
+      areaMm2: area.total, areaMm2ByComponent: area.byComponent,
+      roofline: roofline(macs, dramReadBytes + dramWriteBytes, totalCycles, pes, hw.dram.bytesPerCycle),
+      ...(utilizationLoss ? { utilizationLoss } : {}),
+      ...(byPass ? { byPass } : {}),
     },
+    energyTable: { name: ctx.table.name, file: ctx.table.file.startsWith(packageRoot()) ? relative(packageRoot(), ctx.table.file) : ctx.table.file, unit: ctx.table.unit, leakage: ctx.flavour },
     ...(training ? { training } : {}),
     warnings,
   };

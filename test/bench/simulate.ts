@@ -3,7 +3,8 @@
  *   - SCALE-Sim's ResNet-18 topology (21 layers) at 32×32 os, in-process: load excluded, lower + time + report
  *     (target: well under 5 ms; SCALE-Sim v2 takes about 6 minutes for it);
  *   - raw (layer × config) evaluations per second of the timing model (target ≥ 100,000 per core);
- *   - the whole `systolab simulate` process for that run (target ≤ 150 ms).
+ *   - the whole `systolab simulate` process for that run (target ≤ 150 ms);
+ *   - ResNet-50 inference with timing, memory and energy, in-process (target ≤ 2 ms).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -54,12 +55,17 @@ const procMs = best(() => {
 }, 7);
 console.log(JSON.stringify({ case: 'systolab_simulate_process', ms: Number(procMs.toFixed(1)), targetMs: 150 }));
 
-// Memory model: whole ResNet-50 inference, timing + closed-form memory, in-process (target ≤ 1 ms).
+// Whole ResNet-50 inference in-process: timing + closed-form memory + energy, area and analysis (simulate prices
+// every op since the energy issue; target ≤ 2 ms), on the 45 nm table and on the Eyeriss-normalized one.
 {
   const r50 = loadAnyModel('resnet50');
-  for (let i = 0; i < 50; i++) simulate(r50, hw, { mode: 'inference', compat: 'none', version: 'bench' });
-  const ms50 = best(() => simulate(r50, hw, { mode: 'inference', compat: 'none', version: 'bench' }), 200);
-  console.log(JSON.stringify({ case: 'resnet50_timing_memory_default_in_process', ms: Number(ms50.toFixed(4)), targetMs: 1 }));
+  for (const table of ['45nm', 'eyeriss-normalized']) {
+    const hwE = { ...hw, energy: { table, leakage: 'lstp' as const } };
+    for (let i = 0; i < 50; i++) simulate(r50, hwE, { mode: 'inference', compat: 'none', version: 'bench' });
+    const ms50 = best(() => simulate(r50, hwE, { mode: 'inference', compat: 'none', version: 'bench' }), 200);
+    const r = simulate(r50, hwE, { mode: 'inference', compat: 'none', version: 'bench' });
+    console.log(JSON.stringify({ case: `resnet50_timing_memory_energy_in_process_${table}`, layers: r.layers.length, ms: Number(ms50.toFixed(4)), targetMs: 2, energy: Number(r.totals.energy.total.toPrecision(4)), unit: r.totals.energy.unit, areaMm2: Number(r.totals.areaMm2.toPrecision(4)) }));
+  }
 }
 // Compat mode: ResNet-18 (SCALE-Sim's CSV) with CALC DRAM read counting by address-level emulation (target: seconds).
 {

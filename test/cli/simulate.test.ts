@@ -78,11 +78,12 @@ describe('default mode', () => {
     expect([...passes].sort()).toEqual(['backwardData', 'backwardWeight', 'forward', 'update']);
   });
 
-  it('csv format has a header and one row per entry', () => {
+  it('csv format has a header, one row per entry and a totals row', () => {
     const r = systolab(['simulate', '--format', 'csv']);
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toMatch(/^name,id,pass,kind/);
-    expect(lines.length).toBe(1 + JSON.parse(systolab(['simulate', '--format', 'json']).out).layers.length);
+    expect(lines.length).toBe(2 + JSON.parse(systolab(['simulate', '--format', 'json']).out).layers.length);
+    expect(lines[lines.length - 1]).toMatch(/^total,total,/);
   });
 
   it('every --help example works; systolab hw lists the presets', () => {

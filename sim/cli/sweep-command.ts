@@ -1,0 +1,182 @@
+/**
+ * `systolab sweep` and `systolab merge`: flags or a spec file → a grid of design points, run on worker threads with a
+ * progress display on stderr, results in a folder (sim/sweep/run.ts has the file formats and the atomicity rules).
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import cliProgress from 'cli-progress';
+import { mergeSweeps } from '../sweep/merge.js';
+import { defaultSweepOut, executeSweep, planSweep, withOut } from '../sweep/run.js';
+import { type RawSpec, type SweepSpec, loadSweepSpecFile, parseSweepSpec } from '../sweep/spec.js';
+import { summarize, summaryText } from '../sweep/record.js';
+import { version } from './simulate-command.js';
+
+export interface SweepArgs {
+  spec?: string;
+  model?: string | string[];
+  hw?: string;
+  mode?: string | string[];
+  array?: string | string[];
+  dataflow?: string | string[];
+  sramKib?: string | string[];
+  ifmapKib?: string | string[];
+  filterKib?: string | string[];
+  ofmapKib?: string | string[];
+  dramBytesPerCycle?: string | string[];
+  precision?: string | string[];
+  clockMhz?: string | string[];
+  jobs?: number;
+  shard?: string;
+  out?: string;
+  resume: boolean;
+}
+
+export interface MergeArgs {
+  dirs: string[];
+  out: string;
+}
+
+export const SWEEP_EXAMPLES: readonly [string, string][] = [
+  ['sweep --model resnet50 --array 8x8,16x16,32x32,16x64 --dataflow os,ws,is', 'ResNet-50 inference on 12 array shapes and dataflows, on all cores'],
+  ['sweep hw-configs/sweeps/mobilenet-sram.yaml', 'the grid of a spec file (array shapes × dataflows × SRAM sizes for MobileNet-v2)'],
+  ['sweep --model tiny-cnn --mode inference,training --sram-kib 16,64 --shard 1/2 --out reports/sweep-tiny-1of2', 'the first half of a grid (a cluster job runs --shard i/N)'],
+  ['sweep --model tiny-cnn --mode inference,training --sram-kib 16,64 --shard 2/2 --out reports/sweep-tiny-2of2', 'the second half'],
+  ['merge reports/sweep-tiny-1of2 reports/sweep-tiny-2of2 --out reports/sweep-tiny', 'the halves as one result set: results.jsonl, results.csv, summary'],
+];
+
+const GRID_FLAGS: readonly [keyof SweepArgs, string, string][] = [
+  ['model', 'models', 'model: file (YAML/JSON, SCALE-Sim .csv, .onnx) or built-in NAME[:key=value…]; repeat for several'],
+  ['mode', 'modes', 'inference, training (comma list) [default inference]'],
+  ['array', 'arrays', 'array shapes ROWSxCOLS, comma list, e.g. 8x8,16x16,16x64'],
+  ['dataflow', 'dataflows', 'os, ws, is (comma list)'],
+  ['sramKib', 'sramKib', 'KiB of each of the three SRAM buffers (comma list)'],
+  ['ifmapKib', 'ifmapKib', 'KiB of the ifmap SRAM only (comma list; overrides --sram-kib for it)'],
+  ['filterKib', 'filterKib', 'KiB of the filter SRAM only (comma list)'],
+  ['ofmapKib', 'ofmapKib', 'KiB of the ofmap SRAM only (comma list)'],
+  ['dramBytesPerCycle', 'dramBytesPerCycle', 'DRAM bandwidth, bytes per cycle (comma list)'],
+  ['precision', 'precisions', 'operand formats: int8, int16, int32, fp16, bf16, fp32 (comma list)'],
+  ['clockMhz', 'clockMhz', 'clock frequencies, MHz (comma list)'],
+];
+
+export function sweepBuilder(y: Argv): Argv<SweepArgs> {
+  let b = y.positional('spec', { type: 'string', describe: 'a sweep spec file (hw-configs/sweeps/*.yaml); flags override its keys' });
+  for (const [key, , describe] of GRID_FLAGS) b = b.option(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), { type: 'string', describe });
+  return b
+    .option('hw', { type: 'string', describe: 'base hardware config (preset or file) for everything not swept [default: scalesim-32x32]' })
+    .option('jobs', { type: 'number', describe: `worker threads [default: all cores, ${availableParallelism()} here]` })
+    .option('shard', { type: 'string', describe: 'i/N: run only the i-th of N deterministic slices of the grid (merge them with systolab merge)' })
+    .option('out', { type: 'string', describe: 'result folder [default: reports/sweep-NAME-GRIDHASH, the same for the same grid]' })
+    .option('resume', { type: 'boolean', default: false, describe: 'continue a sweep in --out: skip the points already in results.jsonl' })
+    .example(SWEEP_EXAMPLES.filter(([c]) => c.startsWith('sweep')).map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SweepArgs>;
+}
+
+export function mergeBuilder(y: Argv): Argv<MergeArgs> {
+  return y
+    .positional('dirs', { type: 'string', array: true, describe: 'sweep result folders (each with results.jsonl)' })
+    .option('out', { type: 'string', demandOption: true, describe: 'the merged folder (its own results, if any, are kept in the union)' })
+    .example(SWEEP_EXAMPLES.filter(([c]) => c.startsWith('merge')).map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<MergeArgs>;
+}
+
+/** Flags (and the spec file) → a validated spec. */
+export function sweepSpecFromArgs(args: SweepArgs): SweepSpec {
+  const fromFile: SweepSpec | undefined = args.spec !== undefined ? loadSweepSpecFile(args.spec) : undefined;
+  const raw: Record<string, unknown> = { ...(fromFile ?? {}) };
+  for (const [key, specKey] of GRID_FLAGS) if (args[key] !== undefined) raw[specKey] = args[key];
+  if (args.hw !== undefined) raw.hw = args.hw;
+  if (Array.isArray(raw.models) && args.model !== undefined) raw.models = ([] as string[]).concat(args.model);
+  return parseSweepSpec(raw as RawSpec);
+}
+
+const duration = (s: number) => (!Number.isFinite(s) ? '?' : s < 60 ? `${Math.ceil(s)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${(s / 3600).toFixed(1)} h`);
+
+/** A progress display on stderr: a bar with rate and ETA on a TTY, a plain line every 2 s otherwise. */
+function progressDisplay(): { update: (done: number, total: number) => void; stop: () => void } {
+  const t0 = performance.now();
+  let first: { done: number; t: number } | undefined;
+  const rate = (done: number) => {
+    const now = performance.now();
+    if (!first) first = { done, t: now };
+    const dt = (now - first.t) / 1e3;
+    return dt > 0 ? (done - first.done) / dt : 0;
+  };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar({
+      stream: process.stderr, format: 'sweep {bar} {percentage}% | {value}/{total} points | {rate} points/s | ETA {eta_formatted}',
+      hideCursor: true, etaBuffer: 50, fps: 10,
+    }, cliProgress.Presets.shades_classic);
+    let started = false;
+    return {
+      update: (done, total) => {
+        const r = rate(done);
+        if (!started) { bar.start(total, done, { rate: '…' }); started = true; } else bar.update(done, { rate: r > 0 ? Math.round(r) : '…' });
+      },
+      stop: () => { if (started) bar.stop(); },
+    };
+  }
+  let last = 0, latest = 0, latestTotal = 0, printed = -1;
+  const line = (done: number, total: number) => {
+    const r = rate(done);
+    const eta = r > 0 ? duration((total - done) / r) : '?';
+    process.stderr.write(`sweep: ${done}/${total} points (${total ? Math.floor((100 * done) / total) : 100}%), ${Math.round(r)} points/s, ETA ${eta}\n`);
+    printed = done;
+  };
+  return {
+    update: (done, total) => {
+      rate(done);
+      latest = done;
+      latestTotal = total;
+      const now = performance.now();
+      if (now - t0 >= 1000 && now - last >= 2000) {
+        last = now;
+        line(done, total);
+      }
+    },
+    stop: () => {
+      if (printed !== -1 && printed !== latest) line(latest, latestTotal);
+    },
+  };
+}
+
+export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []): Promise<{ text: string; exitCode: number }> {
+  const spec = sweepSpecFromArgs(args);
+  // Plan (validates everything, writes nothing), then choose the default folder from the grid.
+  const grid = planSweep(spec, { jobs: args.jobs ?? availableParallelism(), shard: args.shard });
+  const out = args.out ?? defaultSweepOut(grid.spec, grid.gridHash, grid.shard, args.spec);
+  const plan = withOut(grid, out, args.resume);
+  const options = { version: version(), ...(args.spec !== undefined ? { specFile: args.spec } : {}), meta: { argv: [...argv] } };
+  const ac = new AbortController();
+  const onSigint = () => {
+    if (ac.signal.aborted) process.exit(130);
+    ac.abort();
+    process.stderr.write('\nsweep: interrupted: finishing the points in flight (Ctrl-C again to quit now; finished lines are safe)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const display = progressDisplay();
+  const todo = plan.points.filter((p) => !plan.finished.has(p.id)).length;
+  process.stderr.write(`sweep: ${plan.points.length} point(s)${plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count} of ${plan.grid.length})` : ''}`
+    + `${plan.finished.size ? `, ${plan.points.length - todo} already done` : ''}, ${Math.min(plan.jobs, Math.max(1, todo))} worker(s) → ${out}\n`);
+  let outcome;
+  try {
+    outcome = await executeSweep(plan, { ...options, signal: ac.signal, onProgress: display.update });
+  } finally {
+    display.stop();
+    process.off('SIGINT', onSigint);
+  }
+  if (outcome.interrupted) {
+    const done = outcome.records.length;
+    process.stderr.write(`sweep: interrupted with ${done} of ${plan.points.length} points in ${join(out, 'results.jsonl')}; continue with --resume\n`);
+    return { text: '', exitCode: 130 };
+  }
+  const rate = outcome.evaluated / Math.max(outcome.seconds, 1e-9);
+  process.stderr.write(`sweep: ${outcome.evaluated} point(s) evaluated in ${outcome.seconds.toFixed(2)} s (${Math.round(rate)} points/s); results in ${out}\n`);
+  return { text: summaryText(summarize(outcome.records)), exitCode: 0 };
+}
+
+export function mergeCommand(args: MergeArgs): string {
+  const r = mergeSweeps(args.dirs ?? [], args.out, version());
+  const complete = r.gridPoints !== undefined ? ` (${r.records.length} of the grid's ${r.gridPoints} points${r.records.length < r.gridPoints ? ': some shards are missing or unfinished' : ''})` : '';
+  process.stderr.write(`merge: ${r.inputs} folder(s), ${r.records.length} point(s)${complete}, ${r.duplicates} duplicate line(s)`
+    + `${r.conflicts ? `, ${r.conflicts} conflicting (same point, different line: the first kept)` : ''} → ${args.out}\n`);
+  return r.summary;
+}

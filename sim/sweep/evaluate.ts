@@ -1,0 +1,81 @@
+/**
+ * Evaluating sweep points: model loading and lowering cached per (model, mode), so a point costs only the timing and
+ * memory models. Runs in the worker threads (worker.ts) and, for `jobs: 1`, in the calling thread.
+ */
+import { existsSync } from 'node:fs';
+import { SimError } from '../errors.js';
+import type { HwConfig } from '../arch/types.js';
+import type { LayerGraph } from '../ir/types.js';
+import { loadAnyModel } from '../ir/load-any.js';
+import { lowerGraph } from '../lower/lower.js';
+import type { LoweredProgram } from '../lower/types.js';
+import { simulate } from '../run/simulate.js';
+import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
+import { resolveModel } from '../cli/defaults.js';
+import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
+import type { Point } from './spec.js';
+
+/** A model argument's canonical name: built-ins as `NAME[:non-default params]`, files as given. */
+export function canonicalModel(spec: string): string {
+  return !existsSync(spec) && isBuiltinSpec(spec) && !existsSync(resolveModel(spec)) ? resolveBuiltin(spec).canonical : spec;
+}
+
+/** Problems found while evaluating a point, carried across threads as plain data. */
+export interface PointError {
+  readonly id: string;
+  readonly simError: boolean;
+  readonly problem: string;
+  readonly code?: string;
+  readonly file?: string;
+  readonly path?: string;
+  readonly value?: unknown;
+  readonly hint?: string;
+}
+
+export function pointErrorToException(e: PointError): Error {
+  if (!e.simError) return new Error(`point ${e.id}: ${e.problem}`);
+  return new SimError(`point ${e.id}: ${e.problem}`, {
+    code: e.code ?? 'badValue', file: e.file, path: e.path, hint: e.hint, ...(e.value !== undefined ? { value: e.value } : {}),
+  });
+}
+
+export class Evaluator {
+  private readonly graphs = new Map<string, LayerGraph>();
+  private readonly programs = new Map<string, LoweredProgram>();
+
+  constructor(private readonly version: string, graphs?: ReadonlyMap<string, LayerGraph>) {
+    if (graphs) for (const [k, g] of graphs) this.graphs.set(k, g);
+  }
+
+  graph(model: string): LayerGraph {
+    let g = this.graphs.get(model);
+    if (!g) this.graphs.set(model, (g = loadAnyModel(resolveModel(model))));
+    return g;
+  }
+
+  record(point: Point, base: HwConfig): SweepRecord {
+    const p = point.params;
+    const graph = this.graph(p.model);
+    const key = `${p.model}\u0000${p.mode}`;
+    let program = this.programs.get(key);
+    if (!program) this.programs.set(key, (program = lowerGraph(graph, { mode: p.mode })));
+    const report = simulate(graph, pointHw(base, p), { mode: p.mode, compat: 'none', version: this.version, program });
+    return toRecord(point, report);
+  }
+
+  /** The points' result lines, or the first point's error. */
+  lines(points: readonly Point[], base: HwConfig): { lines: string[]; error?: PointError } {
+    const lines: string[] = [];
+    for (const point of points) {
+      try {
+        lines.push(recordLine(this.record(point, base)));
+      } catch (e) {
+        const error: PointError = e instanceof SimError
+          ? { id: point.id, simError: true, problem: e.problem, code: e.code, file: e.file, path: e.path, hint: e.hint, ...('value' in e && e.value !== undefined ? { value: e.value } : {}) }
+          : { id: point.id, simError: false, problem: e instanceof Error ? e.message : String(e) };
+        return { lines, error };
+      }
+    }
+    return { lines };
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Sweep records: one point's parameters, id and totals. `recordLine` is the exact line `results.jsonl` holds: the
+ * same point gives the same bytes (fixed key order, no timestamps or run times). Energy and area come from the
+ * CostReport when the simulator reports them (`totals.energyPj`, `totals.areaMm2`); EDP = energy × seconds (pJ·s).
+ * Also the tables made from a finished set: CSV, Pareto fronts and the summary.
+ */
+import type { HwConfig, Precision } from '../arch/types.js';
+import { withOverrides } from '../arch/load.js';
+import type { CostReport } from '../run/cost-report.js';
+import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
+
+export interface SweepTotals {
+  readonly cycles: number;
+  readonly seconds: number;
+  readonly macs: number;
+  /** MACs ÷ (total cycles × PEs). */
+  readonly utilization: number;
+  readonly computeUtilization: number;
+  readonly mappingEfficiency: number;
+  readonly stallCycles: number;
+  readonly dramReadBytes: number;
+  readonly dramWriteBytes: number;
+  readonly dramBytes: number;
+  /** Present when the simulator reports energy / area. */
+  readonly energyPj?: number;
+  readonly areaMm2?: number;
+  /** Energy-delay product, pJ·s (energyPj × seconds). */
+  readonly edpPjS?: number;
+}
+
+export interface SweepRecord {
+  readonly id: string;
+  readonly params: PointParams;
+  readonly totals: SweepTotals;
+}
+
+/** The point's hardware: the base config with the point's values. */
+export function pointHw(base: HwConfig, p: PointParams): HwConfig {
+  const hw = withOverrides(base, {
+    rows: p.rows, cols: p.cols, dataflow: p.dataflow, ...(p.precision.includes('/') ? {} : { precision: p.precision as Precision }),
+  });
+  return {
+    ...hw,
+    clockHz: Math.round(p.clockMhz * 1e6),
+    sram: { ...hw.sram, ifmapKib: p.ifmapKib, filterKib: p.filterKib, ofmapKib: p.ofmapKib },
+    dram: { ...hw.dram, bytesPerCycle: p.dramBytesPerCycle },
+  };
+}
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+export function toRecord(point: Point, report: CostReport): SweepRecord {
+  const t = report.totals as CostReport['totals'] & { readonly energyPj?: unknown; readonly areaMm2?: unknown };
+  const energyPj = finite(t.energyPj) ? t.energyPj : undefined;
+  const areaMm2 = finite(t.areaMm2) ? t.areaMm2 : undefined;
+  const params = Object.fromEntries(PARAM_KEYS.map((k) => [k, point.params[k]])) as unknown as PointParams;
+  return {
+    id: point.id,
+    params,
+    totals: {
+      cycles: t.totalCycles, seconds: t.seconds, macs: t.macs, utilization: t.overallUtilization,
+      computeUtilization: t.computeUtilization, mappingEfficiency: t.mappingEfficiency, stallCycles: t.stallCycles,
+      dramReadBytes: t.dramReadBytes, dramWriteBytes: t.dramWriteBytes, dramBytes: t.dramReadBytes + t.dramWriteBytes,
+      ...(energyPj !== undefined ? { energyPj } : {}),
+      ...(areaMm2 !== undefined ? { areaMm2 } : {}),
+      ...(energyPj !== undefined ? { edpPjS: energyPj * t.seconds } : {}),
+    },
+  };
+}
+
+/** The line results.jsonl holds for a record (without the newline). */
+export function recordLine(r: SweepRecord): string {
+  return JSON.stringify(r);
+}
+
+/** Parses one results.jsonl line; undefined when it is not a record. */
+export function parseRecordLine(line: string): SweepRecord | undefined {
+  try {
+    const r = JSON.parse(line) as SweepRecord;
+    return r && typeof r.id === 'string' && r.params && r.totals ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Finished sets: order, Pareto fronts, CSV, summary
+
+/** A human order for tables: by the parameters (models and modes first), then id. */
+export function sortRecords(records: readonly SweepRecord[]): SweepRecord[] {
+  return [...records].sort((a, b) => {
+    for (const k of PARAM_KEYS) {
+      const x = a.params[k], y = b.params[k];
+      if (x !== y) return typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+}
+
+export type Objective = 'seconds' | 'energyPj' | 'areaMm2';
+
+/** The objectives every record of the set has (latency always; energy and area when reported). */
+export function objectivesOf(records: readonly SweepRecord[]): Objective[] {
+  const out: Objective[] = ['seconds'];
+  if (records.length > 0 && records.every((r) => finite(r.totals.energyPj))) out.push('energyPj');
+  if (records.length > 0 && records.every((r) => finite(r.totals.areaMm2))) out.push('areaMm2');
+  return out;
+}
+
+/**
+ * Ids of the Pareto-optimal records (all objectives minimized; a record is dominated when another is no worse in
+ * every objective and better in one). Sorted sweep: a record dominated by anyone is dominated by a front member.
+ */
+export function paretoFront(records: readonly SweepRecord[], objectives: readonly Objective[]): Set<string> {
+  const vals = (r: SweepRecord) => objectives.map((o) => r.totals[o] as number);
+  const sorted = records.map((r) => ({ id: r.id, v: vals(r) })).sort((a, b) => {
+    for (let i = 0; i < a.v.length; i++) if (a.v[i] !== b.v[i]) return a.v[i] - b.v[i];
+    return 0;
+  });
+  const front: { id: string; v: number[] }[] = [];
+  for (const c of sorted) {
+    const dominated = front.some((f) => f.v.every((x, i) => x <= c.v[i]) && f.v.some((x, i) => x < c.v[i]));
+    if (!dominated) front.push(c);
+  }
+  return new Set(front.map((f) => f.id));
+}
+
+/** Records grouped by (model, mode): designs are compared within a workload only. */
+export function groups(records: readonly SweepRecord[]): { model: string; mode: string; records: SweepRecord[] }[] {
+  const map = new Map<string, { model: string; mode: string; records: SweepRecord[] }>();
+  for (const r of sortRecords(records)) {
+    const key = `${r.params.model}\u0000${r.params.mode}`;
+    if (!map.has(key)) map.set(key, { model: r.params.model, mode: r.params.mode, records: [] });
+    map.get(key)!.records.push(r);
+  }
+  return [...map.values()];
+}
+
+/** Every Pareto-optimal id, per (model, mode) group. */
+export function paretoIds(records: readonly SweepRecord[]): Set<string> {
+  const out = new Set<string>();
+  for (const g of groups(records)) for (const id of paretoFront(g.records, objectivesOf(g.records))) out.add(id);
+  return out;
+}
+
+const TOTAL_KEYS: readonly (keyof SweepTotals)[] = [
+  'cycles', 'seconds', 'macs', 'utilization', 'computeUtilization', 'mappingEfficiency', 'stallCycles',
+  'dramReadBytes', 'dramWriteBytes', 'dramBytes', 'energyPj', 'areaMm2', 'edpPjS',
+];
+
+const csvCell = (v: unknown): string => {
+  const s = v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** results.csv: one row per record in `sortRecords` order; `pareto` is 1 on its (model, mode) group's front. */
+export function recordsToCsv(records: readonly SweepRecord[]): string {
+  const sorted = sortRecords(records);
+  const front = paretoIds(sorted);
+  const totals = TOTAL_KEYS.filter((k) => sorted.some((r) => r.totals[k] !== undefined));
+  const head = ['id', ...PARAM_KEYS, ...totals, 'pareto'];
+  const rows = sorted.map((r) => [r.id, ...PARAM_KEYS.map((k) => r.params[k]), ...totals.map((k) => r.totals[k]), front.has(r.id) ? 1 : 0].map(csvCell).join(','));
+  return `${[head.join(','), ...rows].join('\n')}\n`;
+}
+
+export interface SweepSummary {
+  readonly points: number;
+  readonly groups: readonly {
+    readonly model: string;
+    readonly mode: string;
+    readonly points: number;
+    /** The objectives the Pareto front is over. */
+    readonly objectives: readonly Objective[];
+    readonly best: Readonly<Record<string, SweepRecord>>;
+    readonly pareto: readonly SweepRecord[];
+  }[];
+}
+
+export function summarize(records: readonly SweepRecord[]): SweepSummary {
+  return {
+    points: records.length,
+    groups: groups(records).map((g) => {
+      const objectives = objectivesOf(g.records);
+      const front = paretoFront(g.records, objectives);
+      const min = (key: keyof SweepTotals) => {
+        let best: SweepRecord | undefined;
+        for (const r of g.records) {
+          const v = r.totals[key];
+          if (finite(v) && (best === undefined || v < (best.totals[key] as number))) best = r;
+        }
+        return best;
+      };
+      const best: Record<string, SweepRecord> = {};
+      for (const [name, key] of [['latency', 'seconds'], ['energy', 'energyPj'], ['edp', 'edpPjS'], ['area', 'areaMm2'], ['dramTraffic', 'dramBytes']] as const) {
+        const r = min(key);
+        if (r) best[name] = r;
+      }
+      return { model: g.model, mode: g.mode, points: g.records.length, objectives, best, pareto: g.records.filter((r) => front.has(r.id)).sort((x, y) => x.totals.seconds - y.totals.seconds || (x.id < y.id ? -1 : 1)) };
+    }),
+  };
+}
+
+const describe = (p: PointParams) =>
+  `${p.rows}×${p.cols} ${p.dataflow}, SRAM ${p.ifmapKib}/${p.filterKib}/${p.ofmapKib} KiB, DRAM ${p.dramBytesPerCycle} B/cycle, ${p.precision}, ${p.clockMhz} MHz`;
+
+const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 ? x.toExponential(3) : String(Number(x.toPrecision(4))));
+
+/** The summary as text: per (model, mode), the best point per objective and the Pareto front (at most 10 shown). */
+export function summaryText(s: SweepSummary): string {
+  const lines: string[] = [`${s.points} point(s)`];
+  for (const g of s.groups) {
+    lines.push('', `${g.model}, ${g.mode}: ${g.points} point(s)`);
+    for (const [name, r] of Object.entries(g.best)) {
+      const t = r.totals;
+      const value = name === 'latency' ? `${fmt(t.seconds)} s (${t.cycles} cycles)` : name === 'energy' ? `${fmt(t.energyPj!)} pJ`
+        : name === 'edp' ? `${fmt(t.edpPjS!)} pJ·s` : name === 'area' ? `${fmt(t.areaMm2!)} mm²` : `${t.dramBytes} bytes`;
+      lines.push(`  best ${name.padEnd(11)} ${value.padEnd(28)} ${describe(r.params)}  [${r.id}]`);
+    }
+    lines.push(`  Pareto front over (${g.objectives.map((o) => (o === 'seconds' ? 'latency' : o === 'energyPj' ? 'energy' : 'area')).join(', ')}): ${g.pareto.length} point(s)`);
+    for (const r of g.pareto.slice(0, 10)) {
+      const t = r.totals;
+      lines.push(`    ${fmt(t.seconds)} s${t.energyPj !== undefined ? `, ${fmt(t.energyPj)} pJ` : ''}${t.areaMm2 !== undefined ? `, ${fmt(t.areaMm2)} mm²` : ''}  ${describe(r.params)}  [${r.id}]`);
+    }
+    if (g.pareto.length > 10) lines.push(`    … ${g.pareto.length - 10} more in results.csv (pareto = 1)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

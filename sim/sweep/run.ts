@@ -1,0 +1,262 @@
+/**
+ * Running a sweep: validate everything first (nothing is written for bad input), then evaluate the points on worker
+ * threads (piscina) and append each finished point's line to DIR/results.jsonl; at the end write results.csv,
+ * summary.json and summary.txt (atomically: temp file + rename) and run.json (run metadata: times, jobs, version).
+ *
+ * Atomicity: only this (main) thread writes. Workers return finished lines; each batch is appended with one
+ * write(2) of complete, newline-terminated lines to a file opened with O_APPEND, so a SIGINT/SIGKILL leaves whole
+ * lines only (a crash inside write(2) itself could at worst leave a trailing fragment; `--resume` truncates one if it
+ * is ever found). `--resume` skips the points whose id is already in results.jsonl; since a line depends only on its
+ * point, the resumed file holds exactly the lines of an uninterrupted run (in another order).
+ */
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SimError } from '../errors.js';
+import type { HwConfig } from '../arch/types.js';
+import { loadHwConfig } from '../arch/load.js';
+import type { LayerGraph } from '../ir/types.js';
+import { packageRoot } from '../package-root.js';
+import { writeFileAtomic } from '../cli/files.js';
+import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
+import { type SweepRecord, parseRecordLine, recordsToCsv, sortRecords, summarize, summaryText } from './record.js';
+import {
+  DEFAULT_SWEEP_HW, type Point, type Shard, type SweepSpec, expandGrid, gridHash, parseShard, parseSweepSpec, shardOf, sweepName,
+} from './spec.js';
+import type { SweepTask, SweepTaskResult } from './worker.js';
+
+export interface SweepOptions {
+  /** Worker threads [default: all cores]; 1 evaluates in the calling thread. */
+  readonly jobs?: number;
+  /** `i/N` or { index, count }: run only that deterministic slice of the grid. */
+  readonly shard?: Shard | string;
+  /** Write results.jsonl, results.csv, summary and run.json into this folder; without it nothing is written. */
+  readonly out?: string;
+  /** Skip the points already in out/results.jsonl. Without it, an out folder that holds results is an error. */
+  readonly resume?: boolean;
+  /** Stop scheduling points (in-flight batches finish and are written). */
+  readonly signal?: AbortSignal;
+  /** Called after each finished batch: points done (resumed ones included) of the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Tool version recorded in run.json [default "library"]. */
+  readonly version?: string;
+  /** The spec file's name, for run.json and the default folder name. */
+  readonly specFile?: string;
+  /** Extra run metadata for run.json (e.g. the command line). */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+export interface SweepPlan {
+  readonly spec: SweepSpec;
+  readonly base: HwConfig;
+  readonly graphs: ReadonlyMap<string, LayerGraph>;
+  /** Every point of the grid, canonical order. */
+  readonly grid: readonly Point[];
+  readonly gridHash: string;
+  /** This shard's points. */
+  readonly points: readonly Point[];
+  readonly shard?: Shard;
+  readonly jobs: number;
+  readonly out?: string;
+  /** Ids already in out/results.jsonl (resume). */
+  readonly finished: ReadonlySet<string>;
+  /** Bytes of a trailing partial line to cut from results.jsonl before appending (resume). */
+  readonly truncateTo?: number;
+}
+
+export interface SweepOutcome {
+  readonly plan: SweepPlan;
+  /** Every record in the result set (resumed ones included), `sortRecords` order. */
+  readonly records: SweepRecord[];
+  /** Points evaluated in this run. */
+  readonly evaluated: number;
+  readonly interrupted: boolean;
+  readonly seconds: number;
+}
+
+/** The default output folder: reports/sweep-NAME-GRIDHASH[-shardIofN], the same for the same grid (so --resume finds it). */
+export function defaultSweepOut(spec: SweepSpec, hash: string, shard: Shard | undefined, specFile?: string): string {
+  return join('reports', `sweep-${sweepName(spec, specFile)}-${hash.slice(0, 8)}${shard ? `-shard${shard.index}of${shard.count}` : ''}`);
+}
+
+/** Reads results.jsonl: the complete lines and the byte length they end at (a trailing partial line is not counted). */
+export function readResultsFile(file: string): { lines: string[]; completeBytes: number; totalBytes: number } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, { code: 'missingFile', file });
+  }
+  const end = buf.lastIndexOf(0x0a) + 1;
+  const text = buf.subarray(0, end).toString('utf8');
+  const lines = text === '' ? [] : text.slice(0, -1).split('\n');
+  lines.forEach((line, i) => {
+    if (parseRecordLine(line) === undefined) {
+      throw new SimError('is not a sweep result line', { code: 'malformed', file, path: `line ${i + 1}`, value: line, hint: 'results.jsonl holds one JSON record per line, as systolab sweep writes them.' });
+    }
+  });
+  return { lines, completeBytes: end, totalBytes: buf.length };
+}
+
+function checkJobs(jobs: unknown): number {
+  if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1) {
+    throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--jobs', value: jobs, hint: `Example: --jobs 4 (default: all ${availableParallelism()} cores).` });
+  }
+  return jobs;
+}
+
+/** Validates the spec and options, loads the base config and every model, expands the grid. Writes nothing. */
+export function planSweep(specIn: SweepSpec, options: SweepOptions = {}): SweepPlan {
+  const spec = parseSweepSpec(specIn as unknown as Record<string, unknown>);
+  const jobs = checkJobs(options.jobs ?? availableParallelism());
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
+  if (shard !== undefined) parseShard(`${shard.index}/${shard.count}`);
+  const base = loadHwConfig(spec.hw ?? DEFAULT_SWEEP_HW);
+  const graphs = new Map<string, LayerGraph>();
+  const models: string[] = [];
+  const evaluator = new Evaluator('plan');
+  for (const m of spec.models) {
+    const name = canonicalModel(m);
+    if (!graphs.has(name)) graphs.set(name, evaluator.graph(name));
+    if (!models.includes(name)) models.push(name);
+  }
+  const grid = expandGrid(spec, base, models);
+  const hash = gridHash(grid);
+  const points = shardOf(grid, shard);
+  const plan: SweepPlan = { spec, base, graphs, grid, gridHash: hash, points, ...(shard ? { shard } : {}), jobs, finished: new Set() };
+  return options.out !== undefined ? withOut(plan, options.out, options.resume === true) : plan;
+}
+
+/** The plan writing into `out`: checks the folder (results there need `resume`) and reads the finished points. */
+export function withOut(plan: SweepPlan, out: string, resume: boolean): SweepPlan {
+  let finished = new Set<string>();
+  let truncateTo: number | undefined;
+  const file = join(out, 'results.jsonl');
+  if (existsSync(file)) {
+    const r = readResultsFile(file);
+    if (r.totalBytes > 0 && !resume) {
+      throw new SimError('already holds sweep results', {
+        code: 'exists', file, hint: 'Add --resume to continue that sweep (finished points are skipped), or choose another --out.',
+      });
+    }
+    finished = new Set(r.lines.map((l) => parseRecordLine(l)!.id));
+    if (r.completeBytes < r.totalBytes) truncateTo = r.completeBytes;
+  }
+  return { ...plan, out, finished, ...(truncateTo !== undefined ? { truncateTo } : {}) };
+}
+
+/** The worker bundle (dist/sweep-worker.mjs) or the compiled worker, whichever sits beside this module. */
+function workerFile(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [join(here, 'sweep-worker.mjs'), join(here, 'worker.js'), join(packageRoot(), 'dist', 'sweep-worker.mjs')].find((f) => existsSync(f));
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+/** Writes results.csv, summary.json and summary.txt for a result set; returns the summary text. */
+export function writeTables(out: string, records: readonly SweepRecord[]): string {
+  const summary = summarize(records);
+  const text = summaryText(summary);
+  writeFileAtomic(join(out, 'results.csv'), recordsToCsv(records));
+  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
+  writeFileAtomic(join(out, 'summary.txt'), text);
+  return text;
+}
+
+/** Runs a planned sweep. */
+export async function executeSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
+  const t0 = performance.now();
+  const version = options.version ?? 'library';
+  const todo = plan.points.filter((p) => !plan.finished.has(p.id));
+  const total = plan.points.length;
+  let done = total - todo.length;
+  const lines: string[] = [];
+  let fd: number | undefined;
+  const startedAt = new Date().toISOString();
+  const runMeta = (status: string, evaluated: number) => ({
+    tool: { name: 'systolab', version }, status, startedAt, ...(status !== 'running' ? { finishedAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1e3 } : {}),
+    ...(options.specFile !== undefined ? { specFile: options.specFile } : {}), spec: plan.spec,
+    gridPoints: plan.grid.length, gridHash: plan.gridHash, ...(plan.shard ? { shard: `${plan.shard.index}/${plan.shard.count}` } : {}),
+    points: total, resumed: total - todo.length, evaluated, jobs: plan.jobs, ...(options.meta ?? {}),
+  });
+  if (plan.out !== undefined) {
+    mkdirSync(plan.out, { recursive: true });
+    writeFileAtomic(join(plan.out, 'run.json'), `${JSON.stringify(runMeta('running', 0), null, 1)}\n`);
+    fd = openSync(join(plan.out, 'results.jsonl'), 'a');
+    if (plan.truncateTo !== undefined) ftruncateSync(fd, plan.truncateTo);
+  }
+  const accept = (batch: readonly string[]) => {
+    if (batch.length === 0) return;
+    if (fd !== undefined) writeAll(fd, `${batch.join('\n')}\n`);
+    for (const l of batch) lines.push(l);
+    done += batch.length;
+    options.onProgress?.(done, total);
+  };
+  const aborted = () => options.signal?.aborted === true;
+  options.onProgress?.(done, total);
+  let failure: Error | undefined;
+  try {
+    const file = plan.jobs > 1 && todo.length > 1 ? workerFile() : undefined;
+    const jobs = Math.min(plan.jobs, todo.length);
+    // Batches of ~1/16 of a worker's share (at most 32 points): few messages, frequent lines and progress.
+    const size = Math.max(1, Math.min(32, Math.ceil(todo.length / (Math.max(1, jobs) * 16))));
+    const batches: Point[][] = [];
+    for (let i = 0; i < todo.length; i += size) batches.push(todo.slice(i, i + size));
+    if (file === undefined) {
+      const evaluator = new Evaluator(version, plan.graphs);
+      for (const batch of batches) {
+        if (aborted()) break;
+        const r = evaluator.lines(batch, plan.base);
+        accept(r.lines);
+        if (r.error) throw pointErrorToException(r.error);
+        await new Promise((resolve) => setImmediate(resolve)); // let signals and timers in
+      }
+    } else {
+      const { Piscina } = await import('piscina');
+      const pool = new Piscina<SweepTask, SweepTaskResult>({ filename: file, minThreads: jobs, maxThreads: jobs, idleTimeout: 1000 });
+      let next = 0;
+      const lane = async () => {
+        while (!aborted() && failure === undefined && next < batches.length) {
+          const batch = batches[next++];
+          const r = await pool.run({ version, base: plan.base, points: batch });
+          accept(r.lines);
+          if (r.error && failure === undefined) failure = pointErrorToException(r.error);
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: jobs * 2 }, lane));
+      } finally {
+        await pool.destroy();
+      }
+      if (failure) throw failure;
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const interrupted = aborted() && done < total;
+  let records: SweepRecord[];
+  if (plan.out !== undefined) {
+    records = readResultsFile(join(plan.out, 'results.jsonl')).lines.map((l) => parseRecordLine(l)!);
+    if (!interrupted) writeTables(plan.out, records);
+    writeFileAtomic(join(plan.out, 'run.json'), `${JSON.stringify(runMeta(interrupted ? 'interrupted' : 'complete', lines.length), null, 1)}\n`);
+  } else {
+    records = lines.map((l) => parseRecordLine(l)!);
+  }
+  return { plan, records: sortRecords(records), evaluated: lines.length, interrupted, seconds: (performance.now() - t0) / 1e3 };
+}
+
+/**
+ * The library entry: every record of the sweep (this shard's, when `shard` is given), in `sortRecords` order.
+ * With `out`, also writes the result files (and resumes with `resume`).
+ *
+ *   const records = await sweep({ models: ['mobilenet-v2'], arrays: ['16x16', '32x32'], dataflows: ['os', 'ws'] });
+ */
+export async function sweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepRecord[]> {
+  return (await executeSweep(planSweep(spec, options), options)).records;
+}

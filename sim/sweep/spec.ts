@@ -1,0 +1,238 @@
+/**
+ * Sweep specs: a grid of models × modes × hardware parameters, given by CLI flags or a spec file
+ * (hw-configs/sweeps/*.yaml; hw-configs/sweeps/README.md documents every key), validated up front, expanded into
+ * points in a canonical order.
+ *
+ * Point id: the first 16 hex digits of SHA-256 over the point's canonical parameters (PointParams, JSON with keys in
+ * the fixed order below, every hardware value resolved against the base config). The same point has the same id in
+ * every run, on every machine, whatever the order of the flags' values.
+ * Canonical order: points sorted by id (a stable pseudo-random mix, so shards and workers get even work);
+ * `--shard i/N` runs the points whose index in that order is ≡ i − 1 (mod N).
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { SimError } from '../errors.js';
+import { type At, checkKeys, child, fail, isObject } from '../ir/fields.js';
+import { readDocument } from '../ir/load.js';
+import { DATAFLOWS, type Dataflow, type HwConfig, PRECISIONS, type Precision } from '../arch/types.js';
+import type { Mode } from '../lower/types.js';
+
+export const MODES = ['inference', 'training'] as const;
+
+/** A sweep: lists of values per dimension (the grid is their product). Absent hardware dimensions keep the base's value. */
+export interface SweepSpec {
+  /** Models: files (YAML/JSON, SCALE-Sim .csv, .onnx) or built-ins (`resnet50`, `mobilenet-v2:width=0.5`). */
+  readonly models: readonly string[];
+  /** Base hardware config (preset name or file) for everything not swept [default scalesim-32x32]. */
+  readonly hw?: string;
+  readonly modes?: readonly Mode[];
+  /** `ROWSxCOLS` strings or { rows, cols }. */
+  readonly arrays?: readonly (string | { readonly rows: number; readonly cols: number })[];
+  readonly dataflows?: readonly Dataflow[];
+  /** All three SRAM buffers at once, KiB; `ifmapKib`/`filterKib`/`ofmapKib` set (and sweep) one buffer each. */
+  readonly sramKib?: readonly number[];
+  readonly ifmapKib?: readonly number[];
+  readonly filterKib?: readonly number[];
+  readonly ofmapKib?: readonly number[];
+  readonly dramBytesPerCycle?: readonly number[];
+  readonly precisions?: readonly Precision[];
+  readonly clockMhz?: readonly number[];
+}
+
+/** A point's canonical parameters, in this key order (the id hashes exactly this). */
+export interface PointParams {
+  readonly model: string;
+  readonly mode: Mode;
+  readonly hw: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly dataflow: Dataflow;
+  readonly ifmapKib: number;
+  readonly filterKib: number;
+  readonly ofmapKib: number;
+  readonly dramBytesPerCycle: number;
+  /** Operand format of activations and weights (`input/weight` when the base config mixes them and it is not swept). */
+  readonly precision: string;
+  readonly clockMhz: number;
+}
+export const PARAM_KEYS: readonly (keyof PointParams)[] = [
+  'model', 'mode', 'hw', 'rows', 'cols', 'dataflow', 'ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'precision', 'clockMhz',
+];
+
+export interface Point {
+  readonly id: string;
+  readonly params: PointParams;
+}
+
+export interface Shard { readonly index: number; readonly count: number }
+
+export const DEFAULT_SWEEP_HW = 'scalesim-32x32';
+
+/** The canonical JSON of the parameters (fixed key order). */
+export function canonicalParams(p: PointParams): string {
+  return JSON.stringify(Object.fromEntries(PARAM_KEYS.map((k) => [k, p[k]])));
+}
+
+export function pointId(p: PointParams): string {
+  return createHash('sha256').update(canonicalParams(p)).digest('hex').slice(0, 16);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation of values (flags and spec files share these; errors name the flag or the file and key)
+
+const flagAt = (name: string): At => ({ path: `--${name}` });
+
+export function parseArraySpec(v: unknown, at: At): { rows: number; cols: number } {
+  if (isObject(v)) {
+    const rows = v.rows, cols = v.cols;
+    if (Number.isInteger(rows) && Number.isInteger(cols) && (rows as number) >= 1 && (cols as number) >= 1) return { rows: rows as number, cols: cols as number };
+    fail(at, 'must be ROWSxCOLS with positive integers', v, 'Example: 16x64 (16 rows, 64 columns).');
+  }
+  const m = typeof v === 'string' ? /^\s*(\d+)x(\d+)\s*$/i.exec(v) : null;
+  const rows = m ? Number(m[1]) : NaN, cols = m ? Number(m[2]) : NaN;
+  if (!m || rows < 1 || cols < 1) fail(at, 'must be ROWSxCOLS with positive integers', v, 'Example: 16x64 (16 rows, 64 columns).');
+  return { rows, cols };
+}
+
+function positiveNumber(v: unknown, at: At, example: string): number {
+  const x = typeof v === 'string' && /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(v) ? Number(v) : v;
+  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) fail(at, 'must be a positive number', v, `Example: ${example}`);
+  return x;
+}
+function kibValue(v: unknown, at: At): number {
+  const x = positiveNumber(v, at, '64');
+  if (!Number.isInteger(x * 1024)) fail(at, 'must be a whole number of bytes (KiB × 1024 an integer)', v, 'Example: 64');
+  return x;
+}
+function choice<T extends string>(v: unknown, allowed: readonly T[], at: At): T {
+  const s = typeof v === 'string' ? v.trim() : v;
+  if (typeof s !== 'string' || !(allowed as readonly string[]).includes(s)) fail(at, 'is not an allowed value', v, `Allowed: ${allowed.join(', ')}.`);
+  return s as T;
+}
+function nonEmptyString(v: unknown, at: At, example: string): string {
+  if (typeof v !== 'string' || v.trim() === '') fail(at, 'must be a non-empty string', v, `Example: ${example}`);
+  return v.trim();
+}
+
+/** A raw value (a comma list string, a scalar or a list) → its items. */
+function items(v: unknown, at: At): unknown[] {
+  const list = Array.isArray(v) ? v.flatMap((x) => (typeof x === 'string' ? x.split(',') : [x])) : typeof v === 'string' ? v.split(',') : [v];
+  const out = list.map((x) => (typeof x === 'string' ? x.trim() : x)).filter((x) => x !== '');
+  if (out.length === 0) fail(at, 'must list at least one value', v);
+  return out;
+}
+function list<T>(v: unknown, at: At, read: (x: unknown, at: At) => T): T[] {
+  return items(v, at).map((x, i) => read(x, Array.isArray(v) ? child(at, i) : at));
+}
+
+/** Raw inputs of a spec (from flags or a parsed spec file), keyed by the spec file's key names. */
+export type RawSpec = Readonly<Record<string, unknown>>;
+
+/** Spec-file keys (also accepted in singular flag form from the CLI). */
+export const SPEC_KEYS = [
+  'models', 'hw', 'modes', 'arrays', 'dataflows', 'sramKib', 'ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'precisions', 'clockMhz',
+] as const;
+const FLAG_OF: Readonly<Record<(typeof SPEC_KEYS)[number], string>> = {
+  models: 'model', hw: 'hw', modes: 'mode', arrays: 'array', dataflows: 'dataflow', sramKib: 'sram-kib', ifmapKib: 'ifmap-kib',
+  filterKib: 'filter-kib', ofmapKib: 'ofmap-kib', dramBytesPerCycle: 'dram-bytes-per-cycle', precisions: 'precision', clockMhz: 'clock-mhz',
+};
+
+/**
+ * Raw values → a validated SweepSpec. `file` set: errors name the file and key; else they name the CLI flag.
+ * Every list is deduplicated (first occurrence wins).
+ */
+export function parseSweepSpec(raw: RawSpec, file?: string): SweepSpec {
+  const at = (key: (typeof SPEC_KEYS)[number]): At => (file !== undefined ? { file, path: key } : flagAt(FLAG_OF[key]));
+  if (file !== undefined) checkKeys(raw, SPEC_KEYS, { file, path: '' }, 'a sweep spec');
+  const dedupe = <T>(xs: T[], key: (x: T) => string = (x) => JSON.stringify(x)): T[] => {
+    const seen = new Set<string>();
+    return xs.filter((x) => (seen.has(key(x)) ? false : (seen.add(key(x)), true)));
+  };
+  const opt = <T>(key: (typeof SPEC_KEYS)[number], read: (x: unknown, at: At) => T): T[] | undefined =>
+    raw[key] === undefined ? undefined : dedupe(list(raw[key], at(key), read));
+  if (raw.models === undefined) {
+    throw new SimError('is required: at least one model', { code: 'missingField', ...(file !== undefined ? { file, path: 'models' } : { path: '--model' }), hint: 'Example: --model resnet50 (repeatable), or models: [resnet50] in a spec file.' });
+  }
+  const models = dedupe(list(raw.models, at('models'), (x, a) => nonEmptyString(x, a, 'resnet50')));
+  const hw = raw.hw === undefined ? undefined : nonEmptyString(raw.hw, at('hw'), DEFAULT_SWEEP_HW);
+  const spec: Record<string, unknown> = {
+    models,
+    ...(hw !== undefined ? { hw } : {}),
+    modes: opt('modes', (x, a) => choice(x, MODES, a)),
+    arrays: opt('arrays', parseArraySpec),
+    dataflows: opt('dataflows', (x, a) => choice(x, DATAFLOWS, a)),
+    sramKib: opt('sramKib', kibValue),
+    ifmapKib: opt('ifmapKib', kibValue),
+    filterKib: opt('filterKib', kibValue),
+    ofmapKib: opt('ofmapKib', kibValue),
+    dramBytesPerCycle: opt('dramBytesPerCycle', (x, a) => positiveNumber(x, a, '16')),
+    precisions: opt('precisions', (x, a) => choice(x, PRECISIONS, a)),
+    clockMhz: opt('clockMhz', (x, a) => positiveNumber(x, a, '500')),
+  };
+  for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
+  return spec as unknown as SweepSpec;
+}
+
+/** A spec file (YAML or JSON) → a validated SweepSpec. Relative model paths in it are taken as given (from the cwd). */
+export function loadSweepSpecFile(file: string): SweepSpec {
+  const doc = readDocument(file);
+  if (!isObject(doc)) fail({ file, path: '(top level)' }, 'must be a mapping with at least `models`', doc, 'Example: models: [resnet50]');
+  return parseSweepSpec(doc, file);
+}
+
+export function sweepName(spec: SweepSpec, specFile?: string): string {
+  if (specFile !== undefined) return basename(specFile).replace(/\.[^.]*$/, '');
+  return spec.models[0].replace(/^.*[\\/]/, '').replace(/\.[^.:]*$/, '').replace(/[^A-Za-z0-9_.=-]+/g, '_');
+}
+
+/** `i/N`, 1 ≤ i ≤ N. */
+export function parseShard(v: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new SimError('must be i/N with 1 ≤ i ≤ N', { code: 'badValue', path: '--shard', value: v, hint: 'Example: --shard 2/8 (the second of eight slices).' });
+  }
+  return { index, count };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expansion
+
+/** The base's operand format as a parameter: `int8`, or `int8/int16` when activations and weights differ. */
+function basePrecision(hw: HwConfig): string {
+  return hw.numerics.input === hw.numerics.weight ? hw.numerics.input : `${hw.numerics.input}/${hw.numerics.weight}`;
+}
+
+/**
+ * Every point of the grid, deduplicated and in canonical order (sorted by id). `models` are the canonical model
+ * names (built-ins canonicalized by the caller, files as given), in the spec's order.
+ */
+export function expandGrid(spec: SweepSpec, base: HwConfig, models: readonly string[]): Point[] {
+  const hwName = spec.hw ?? DEFAULT_SWEEP_HW;
+  const arrays = (spec.arrays ?? [{ rows: base.array.rows, cols: base.array.cols }]).map((a) => parseArraySpec(a, flagAt('array')));
+  const sram = spec.sramKib ?? [undefined];
+  const byId = new Map<string, Point>();
+  for (const model of models) for (const mode of spec.modes ?? ['inference' as const]) for (const a of arrays)
+    for (const dataflow of spec.dataflows ?? [base.array.dataflow]) for (const s of sram)
+      for (const ifmapKib of spec.ifmapKib ?? [s ?? base.sram.ifmapKib]) for (const filterKib of spec.filterKib ?? [s ?? base.sram.filterKib])
+        for (const ofmapKib of spec.ofmapKib ?? [s ?? base.sram.ofmapKib]) for (const dramBytesPerCycle of spec.dramBytesPerCycle ?? [base.dram.bytesPerCycle])
+          for (const precision of spec.precisions ?? [basePrecision(base)]) for (const clockMhz of spec.clockMhz ?? [base.clockHz / 1e6]) {
+            const params: PointParams = {
+              model, mode, hw: hwName, rows: a.rows, cols: a.cols, dataflow, ifmapKib, filterKib, ofmapKib, dramBytesPerCycle, precision, clockMhz,
+            };
+            const id = pointId(params);
+            if (!byId.has(id)) byId.set(id, { id, params });
+          }
+  return [...byId.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+}
+
+export function shardOf<T>(points: readonly T[], shard: Shard | undefined): T[] {
+  return shard === undefined ? [...points] : points.filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+/** The hash of the whole grid (every point id), shared by its shards: `merge` uses it to count missing points. */
+export function gridHash(points: readonly Point[]): string {
+  const h = createHash('sha256');
+  for (const p of points) h.update(p.id);
+  return h.digest('hex').slice(0, 16);
+}
