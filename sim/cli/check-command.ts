@@ -1,4 +1,5 @@
 /** `systolab check`: flags → model + hw numerics + dataset → runCheck → per-layer table and summary, or JSON. */
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SimError } from '../errors.js';
 import { loadHwConfig } from '../arch/load.js';
@@ -10,7 +11,9 @@ import { parseFormat } from '../fixed/format.js';
 import { ROUNDINGS, type Rounding } from '../fixed/rounding.js';
 import { type NumericsReport, runCheck } from '../run/check.js';
 import { table } from '../report/run-report.js';
+import { commandLine, writeCheckReport } from '../report/write-report.js';
 import { resolveModel } from './defaults.js';
+import { writeFileAtomic } from './files.js';
 import { DEFAULT_HW } from './simulate-command.js';
 
 export const DEFAULT_CHECK_MODEL = 'models/trained/lenet-digits.json';
@@ -32,6 +35,7 @@ export interface CheckArgs {
   minAgreement?: number;
   engine: 'fast' | 'array';
   format: 'table' | 'json';
+  out?: string;
 }
 
 export const CHECK_EXAMPLES: readonly [string, string][] = [
@@ -39,6 +43,7 @@ export const CHECK_EXAMPLES: readonly [string, string][] = [
   ['check --model models/trained/iris-mlp.json --precision int8 --min-agreement 0.99', 'fail (exit 1) unless int8 agrees with float on ≥ 99 % of the iris test set'],
   ['check --precision q4.12 --format json', 'Qm.n fixed point (16-bit, 12 fraction bits), every number as JSON'],
   ['check --precision bf16 --max-sqnr-drop 10', 'bfloat16 operands with an fp32 accumulator'],
+  ['check --model models/trained/iris-mlp.json --out reports/check-iris', 'also numerics-report.json, SQNR and error charts and an offline index.html in reports/check-iris'],
   ['check --precision int8 --accumulator-bits 16 --overflow wrap --calibration percentile:99.9', 'a narrow wrapping accumulator, percentile calibration'],
 ];
 
@@ -77,6 +82,7 @@ export function checkBuilder(y: Argv): Argv<CheckArgs> {
     .option('min-agreement', { type: 'number', describe: 'fail (exit 1) when top-1 agreement with float is below F (0–1)' })
     .option('engine', { choices: ['fast', 'array'] as const, default: 'fast' as const, describe: 'fast: the loop proven bit-identical to the array; array: the cycle-stepped array (slow)' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const })
+    .option('out', { type: 'string', describe: 'also write numerics-report.json, charts/ (.vl.json, .svg, .png) and index.html into this folder' })
     .example(CHECK_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<CheckArgs>;
 }
 
@@ -99,7 +105,7 @@ export function checkReportText(r: NumericsReport): string {
   ].filter((l, i, a) => !(l === '' && i === a.length - 1)).join('\n') + '\n';
 }
 
-export function checkCommand(args: CheckArgs): { text: string; passed: boolean } {
+export async function checkCommand(args: CheckArgs, argv: readonly string[] = []): Promise<{ text: string; passed: boolean }> {
   const modelSpec = args.model ?? DEFAULT_CHECK_MODEL;
   const graph = loadAnyModel(resolveModel(modelSpec));
   const hw = loadHwConfig(args.hw);
@@ -118,5 +124,10 @@ export function checkCommand(args: CheckArgs): { text: string; passed: boolean }
     calibration: parseCalibration(args.calibration), calibrationSamples: args.calibrationSamples, testSplit: args.testSplit,
     seed: args.seed, maxSqnrDropDb: args.maxSqnrDrop, minAgreement: args.minAgreement, engine: args.engine,
   });
+  if (args.out !== undefined) {
+    writeFileAtomic(join(args.out, 'numerics-report.json'), `${JSON.stringify(report, null, 1)}\n`);
+    const written = await writeCheckReport(args.out, report, commandLine(argv));
+    process.stderr.write(`check: charts in ${join(args.out, 'charts')}, report ${written.html}\n`);
+  }
   return { text: args.format === 'json' ? `${JSON.stringify(report)}\n` : checkReportText(report), passed: report.passed };
 }

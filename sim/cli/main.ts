@@ -12,6 +12,7 @@ import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from '
 import { modelsBuilder, modelsListCommand } from './models-command.js';
 import { type ExportArgs, type ImportArgs, exportBuilder, exportCommand, importBuilder, importCommand } from './import-command.js';
 import { type CheckArgs, checkBuilder, checkCommand } from './check-command.js';
+import { type ReportArgs, reportBuilder, reportCommand } from './report-command.js';
 import { type MergeArgs, type SweepArgs, mergeBuilder, mergeCommand, sweepBuilder, sweepCommand } from './sweep-command.js';
 
 const argv = hideBin(process.argv);
@@ -37,8 +38,8 @@ try {
   await cli
     .scriptName('systolab')
     .usage('$0 <command> [options]\n\nSystolab: a DNN systolic-array accelerator simulator with a reference float engine.')
-    .command<SimulateArgs>('simulate', 'simulate a model on a systolic array: cycles, MACs, utilization per layer and pass', simulateBuilder, (a) => {
-      process.stdout.write(simulateCommand(a));
+    .command<SimulateArgs>('simulate', 'simulate a model on a systolic array: cycles, MACs, utilization per layer and pass', simulateBuilder, async (a) => {
+      process.stdout.write(await simulateCommand(a, argv));
     })
     .command('hw', 'list the hardware presets in hw-configs/', (y) => y.example('$0 hw', 'the presets, with array size, dataflow and SRAM'), () => {
       process.stdout.write(hwCommand());
@@ -54,8 +55,8 @@ try {
       const progress = a.format === 'json' ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
       process.stdout.write(trainCommand(a, progress));
     })
-    .command<CheckArgs>('check', 'run a model in the hardware\'s number format (int8, q4.12, bf16 …) and compare every layer with the float engine; exit 1 when a threshold fails', checkBuilder, (a) => {
-      const r = checkCommand(a);
+    .command<CheckArgs>('check', 'run a model in the hardware\'s number format (int8, q4.12, bf16 …) and compare every layer with the float engine; exit 1 when a threshold fails', checkBuilder, async (a) => {
+      const r = await checkCommand(a, argv);
       process.stdout.write(r.text);
       if (!r.passed) process.exitCode = 1;
     })
@@ -66,6 +67,9 @@ try {
     })
     .command<MergeArgs>('merge <dirs..>', 'combine sweep result folders (shards, interrupted runs) into one: results.jsonl, results.csv, summary, Pareto front', mergeBuilder, (a) => {
       process.stdout.write(mergeCommand(a));
+    })
+    .command<ReportArgs>('report <dir>', 'charts (.vl.json, .svg, .png) and an offline index.html from a result folder (results.jsonl, cost-report.json …), without re-simulating', reportBuilder, async (a) => {
+      process.stdout.write(await reportCommand(a));
     })
     .command<ImportArgs>('import <file>', 'an ONNX model or a SCALE-Sim topology CSV → a Systolab model file (JSON)', importBuilder, (a) => {
       process.stdout.write(importCommand(a));

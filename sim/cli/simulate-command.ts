@@ -1,6 +1,6 @@
 /** `systolab simulate` and `systolab hw`: flags → model + hardware config → simulate → table / JSON / CSV (+ files). */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SimError } from '../errors.js';
 import { listHwConfigs, loadHwConfig, withOverrides } from '../arch/load.js';
@@ -10,6 +10,7 @@ import { simulate } from '../run/simulate.js';
 import { timeGemm } from '../timing/gemm-timing.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
+import { commandLine, writeSimulateReport } from '../report/write-report.js';
 import { PACKAGE_ROOT, resolveModel } from './defaults.js';
 import { writeFileAtomic } from './files.js';
 import { formatTrace, traceGemm } from '../array/trace.js';
@@ -30,6 +31,7 @@ export interface SimulateArgs {
   compat: 'none' | 'scalesim';
   format: 'table' | 'json' | 'csv';
   out?: string;
+  charts?: boolean;
   trace?: string;
   seed: number;
 }
@@ -71,13 +73,20 @@ export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
     .option('batch', { type: 'number', describe: 'batch size (overrides the model\'s input batch)' })
     .option('compat', { choices: ['none', 'scalesim'] as const, default: 'none' as const, describe: 'scalesim: reproduce SCALE-Sim v2\'s reported numbers, quirks included' })
     .option('format', { choices: ['table', 'json', 'csv'] as const, default: 'table' as const })
-    .option('out', { type: 'string', describe: 'also write cost-report.json and layers.csv into this folder' })
+    .option('out', { type: 'string', describe: 'also write cost-report.json, layers.csv, charts/ (.vl.json, .svg, .png) and index.html into this folder [default with --format table: reports/simulate-<model>]' })
+    .option('charts', { type: 'boolean', default: true, describe: 'write charts and index.html with the files (--no-charts: only cost-report.json and layers.csv; with --format table and no --out, nothing)' })
     .option('trace', { type: 'string', describe: 'trace one GEMM MxKxN (e.g. 2x3x2) cycle by cycle on the cycle-stepped array (small arrays only); --format json for the snapshots' })
     .option('seed', { type: 'number', default: 1, describe: 'seed of the random small-integer operands of --trace' })
     .example(SIMULATE_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SimulateArgs>;
 }
 
-export function simulateCommand(args: SimulateArgs): string {
+/** The default report folder of a table-format run: reports/simulate-<model file stem or built-in name>. */
+export function defaultSimulateOut(model: string | undefined): string {
+  const stem = basename(model ?? DEFAULT_SIM_MODEL).replace(/\.(ya?ml|json|csv|onnx)$/i, '').replace(/[^\w.-]+/g, '_');
+  return join('reports', `simulate-${stem}`);
+}
+
+export async function simulateCommand(args: SimulateArgs, argv: readonly string[] = []): Promise<string> {
   if (args.trace !== undefined) return traceCommand(args, args.trace);
   if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) {
     throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--batch', value: args.batch });
@@ -89,9 +98,15 @@ export function simulateCommand(args: SimulateArgs): string {
   });
   const report = simulate(graph, hw, { mode: args.mode, compat: args.compat, batch: args.batch, version: version() });
   const json = `${JSON.stringify(report, null, 1)}\n`;
-  if (args.out) {
-    writeFileAtomic(join(args.out, 'cost-report.json'), json);
-    writeFileAtomic(join(args.out, 'layers.csv'), costToCsv(report));
+  const charts = args.charts !== false;
+  const out = args.out ?? (args.format === 'table' && charts ? defaultSimulateOut(args.model) : undefined);
+  if (out) {
+    writeFileAtomic(join(out, 'cost-report.json'), json);
+    writeFileAtomic(join(out, 'layers.csv'), costToCsv(report));
+    if (charts) {
+      const written = await writeSimulateReport(out, report, commandLine(argv));
+      process.stderr.write(`simulate: charts in ${join(out, 'charts')}, report ${written.html}\n`);
+    }
   }
   return args.format === 'json' ? json : args.format === 'csv' ? costToCsv(report) : costToText(report);
 }

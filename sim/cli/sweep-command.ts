@@ -11,6 +11,7 @@ import { defaultSweepOut, executeSweep, planSweep, withOut } from '../sweep/run.
 import { type RawSpec, type SweepSpec, loadSweepSpecFile, parseSweepSpec } from '../sweep/spec.js';
 import { summarize, summaryText } from '../sweep/record.js';
 import { version } from './simulate-command.js';
+import { commandLine, writeSweepReport } from '../report/write-report.js';
 
 export interface SweepArgs {
   spec?: string;
@@ -170,6 +171,10 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   }
   const rate = outcome.evaluated / Math.max(outcome.seconds, 1e-9);
   process.stderr.write(`sweep: ${outcome.evaluated} point(s) evaluated in ${outcome.seconds.toFixed(2)} s (${Math.round(rate)} points/s); results in ${out}\n`);
+  if (outcome.records.length > 0) {
+    const written = await writeSweepReport(out, outcome.records, commandLine(argv));
+    process.stderr.write(`sweep: charts in ${join(out, 'charts')}, report ${written.html}\n`);
+  }
   return { text: summaryText(summarize(outcome.records)), exitCode: 0 };
 }
 

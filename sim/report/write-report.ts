@@ -1,0 +1,203 @@
+/**
+ * Output folders → charts + index.html. `writeSimulateReport`, `writeSweepReport`, `writeCheckReport` and
+ * `writeTrainReport` are what `simulate --out`, `sweep`, `check --out` and `report DIR` call; `regenerateReport(DIR)`
+ * reads what is there (results.jsonl, cost-report.json, numerics-report.json, history.json) without re-simulating.
+ * The command that made a folder is kept in DIR/command.txt (sweeps: run.json's argv).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimError } from '../errors.js';
+import type { CostReport } from '../run/cost-report.js';
+import type { NumericsReport } from '../run/check.js';
+import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
+import { writeFileAtomic } from '../cli/files.js';
+import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
+import { sweepCharts } from './charts/sweep-charts.js';
+import { type LossHistory, checkCharts, isLossHistory, lossCurvesChart } from './charts/numerics-charts.js';
+import type { Chart } from './charts/types.js';
+import { type HtmlReport, renderHtml } from './html.js';
+import { browserLibraries, writeCharts } from './render.js';
+
+/** argv → one shell-safe command line (`systolab simulate --model 'my net.yaml'`). */
+export function commandLine(argv: readonly string[]): string {
+  const q = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['systolab', ...argv.map(q)].join(' ');
+}
+
+const num = (x: number, d = 4) => (Number.isFinite(x) ? String(Number(x.toPrecision(d))) : String(x));
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+export interface WrittenReport { readonly html: string; readonly charts: readonly string[] }
+
+async function write(dir: string, charts: readonly Chart[], html: Omit<HtmlReport, 'charts'>, command?: string): Promise<WrittenReport> {
+  if (command !== undefined) writeFileAtomic(join(dir, 'command.txt'), `${command}\n`);
+  const written = await writeCharts(dir, charts);
+  const file = join(dir, 'index.html');
+  writeFileAtomic(file, renderHtml({ ...html, charts, ...(command !== undefined ? { command } : {}) }, browserLibraries()));
+  return { html: file, charts: written.flatMap((w) => w.files) };
+}
+
+const readCommand = (dir: string): string | undefined => {
+  const f = join(dir, 'command.txt');
+  return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined;
+};
+
+export function simulateHtml(r: CostReport): Omit<HtmlReport, 'charts'> {
+  const t = r.totals, unit = energyUnit(r);
+  return {
+    title: `Systolab simulate: ${r.model}`,
+    subtitle: `${r.hw.name}: ${r.hw.array.rows}×${r.hw.array.cols} ${r.hw.array.dataflow}, ${r.mode}${r.compat !== 'none' ? `, --compat ${r.compat}` : ''} · systolab ${r.tool.version}`,
+    summary: [
+      ['model', r.model], ['hardware', `${r.hw.name} (${r.hw.array.rows}×${r.hw.array.cols}, ${r.hw.array.dataflow}, ${r.hw.clockHz / 1e6} MHz)`],
+      ['mode', r.mode], ['total cycles', t.totalCycles.toLocaleString('en-US')], ['latency', `${num(t.seconds * 1e3)} ms`],
+      ['MACs', t.macs.toLocaleString('en-US')], ['utilization (overall)', pct(t.overallUtilization)],
+      ['mapping efficiency', pct(t.mappingEfficiency)], ['stall cycles', t.stallCycles.toLocaleString('en-US')],
+      ['DRAM traffic', `${(t.dramReadBytes + t.dramWriteBytes).toLocaleString('en-US')} bytes`],
+      ['energy', `${num(t.energy.total)} ${unit}`], ...(t.energy.topsPerWatt !== undefined ? [['TOPS/W', num(t.energy.topsPerWatt)] as [string, string]] : []),
+      ['area', `${num(t.areaMm2)} mm²`], ['roofline', `${t.roofline.bound}-bound, ${num(t.roofline.arithmeticIntensityMacsPerByte)} MACs/byte`],
+      ['energy table', `${r.energyTable.name} (${r.energyTable.unit})`], ...r.warnings.map((w) => ['warning', w] as [string, string]),
+    ],
+    tables: [{
+      title: 'Layers',
+      header: ['op', 'layer kind', 'pass', 'M×K×N', 'MACs', 'cycles', 'stall cycles', 'utilization', `energy (${unit})`, 'bound'],
+      numeric: new Set([4, 5, 6, 7, 8]),
+      rows: r.layers.map((l) => [
+        l.id, l.layerKind, l.pass, l.m !== undefined ? `${l.m}×${l.k}×${l.n}${l.groups && l.groups > 1 ? ` ×${l.groups}` : ''}` : `${l.elements ?? 0} el.`,
+        l.macs, l.totalCycles, l.stallCycles, pct(l.overallUtilization), num(l.energy.total), l.roofline?.bound ?? (l.estimated ? 'vector (est.)' : 'vector'),
+      ]),
+    }],
+    config: { title: 'Hardware config', value: r.hw },
+    files: ['cost-report.json', 'layers.csv'],
+  };
+}
+
+export function writeSimulateReport(dir: string, r: CostReport, command?: string): Promise<WrittenReport> {
+  return write(dir, simulateCharts(r), simulateHtml(r), command);
+}
+
+export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'charts'> {
+  const s = summarize(records);
+  const sorted = sortRecords(records);
+  const models = [...new Set(records.map((r) => r.params.model))];
+  return {
+    title: `Systolab sweep: ${models.join(', ')}`,
+    subtitle: `${records.length} design point(s)`,
+    summary: s.groups.flatMap((g) => [
+      [`${g.model} · ${g.mode}`, `${g.points} point(s), Pareto front over (${g.objectives.join(', ')}): ${g.pareto.length}`] as [string, string],
+      ...Object.entries(g.best).map(([name, r]) => [`  best ${name}`, `${r.params.rows}×${r.params.cols} ${r.params.dataflow}, SRAM ${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB: ${r.totals.cycles.toLocaleString('en-US')} cycles${r.totals.energyPj !== undefined ? `, ${num(r.totals.energyPj / 1e6)} µJ` : ''} [${r.id}]`] as [string, string]),
+    ]),
+    tables: [{
+      title: 'Design points',
+      header: ['id', 'model', 'mode', 'array', 'dataflow', 'SRAM KiB i/f/o', 'DRAM B/cycle', 'precision', 'MHz', 'cycles', 'latency (ms)', 'utilization', 'energy (µJ)', 'area (mm²)'],
+      numeric: new Set([6, 8, 9, 10, 11, 12, 13]),
+      rows: sorted.map((r) => {
+        const p = r.params, t = r.totals;
+        return [r.id, p.model, p.mode, `${p.rows}×${p.cols}`, p.dataflow, `${p.ifmapKib}/${p.filterKib}/${p.ofmapKib}`, p.dramBytesPerCycle, p.precision, p.clockMhz,
+          t.cycles, num(t.seconds * 1e3), pct(t.utilization), t.energyPj !== undefined ? num(t.energyPj / 1e6) : '-', t.areaMm2 !== undefined ? num(t.areaMm2) : '-'];
+      }),
+    }],
+    files: ['results.jsonl', 'results.csv', 'summary.json', 'summary.txt', 'run.json'],
+  };
+}
+
+/** Reads DIR/results.jsonl (complete lines only). */
+export function readSweepRecords(dir: string): SweepRecord[] {
+  const text = readFileSync(join(dir, 'results.jsonl'), 'utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').map(parseRecordLine).filter((r): r is SweepRecord => r !== undefined);
+}
+
+function sweepCommandOf(dir: string): string | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { argv?: unknown };
+    if (Array.isArray(meta.argv) && meta.argv.every((a) => typeof a === 'string')) return commandLine(meta.argv as string[]);
+  } catch {
+    // no run.json (a merged folder): no command
+  }
+  return readCommand(dir);
+}
+
+export function writeSweepReport(dir: string, records: readonly SweepRecord[], command?: string): Promise<WrittenReport> {
+  return write(dir, sweepCharts(records), sweepHtml(records), command);
+}
+
+export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
+  const s = r.summary;
+  const p = (v: number | null) => (v === null ? '-' : pct(v));
+  return {
+    title: `Systolab check: ${r.model}`,
+    subtitle: `${r.precision}, ${r.accumulatorBits}-bit accumulator (${r.overflow}), requantization ${r.rounding}, calibration ${r.calibration} · vs the float64 engine`,
+    summary: [
+      ['model', r.model], ['dataset', `${r.dataset} (${r.samples.evaluated} samples evaluated, ${r.samples.calibration} for calibration)`],
+      ['precision', r.precision], ['top-1 agreement with float', p(s.top1Agreement)], ['accuracy float / fixed', `${p(s.floatAccuracy)} / ${p(s.fixedAccuracy)}`],
+      ['output SQNR', `${num(s.outputSqnrDb)} dB (ideal ${num(r.idealSqnrDb)} dB)`], ['worst SQNR drop', `${num(s.worstSqnrDropDb)} dB at ${s.worstLayer}`],
+      ['accumulator overflows / clamps', `${s.accumulatorOverflows} / ${s.clamps}`], ['result', r.passed ? 'pass' : `FAIL: ${r.failures.join('; ')}`],
+    ],
+    tables: [{
+      title: 'Layers',
+      header: ['layer', 'kind', 'max |err|', 'mean |err|', 'SQNR dB', 'drop dB', 'cosine', 'acc overflows', 'clamps'],
+      numeric: new Set([2, 3, 4, 5, 6, 7, 8]),
+      rows: r.layers.map((l) => [l.name, l.kind, num(l.maxAbsError, 3), num(l.meanAbsError, 3), num(l.sqnrDb), num(l.sqnrDropDb), num(l.cosine, 6), l.accumulatorOverflows, l.clamps]),
+    }],
+    files: ['numerics-report.json'],
+  };
+}
+
+export function writeCheckReport(dir: string, r: NumericsReport, command?: string): Promise<WrittenReport> {
+  return write(dir, checkCharts(r), checkHtml(r), command);
+}
+
+export function trainHtml(h: LossHistory): Omit<HtmlReport, 'charts'> {
+  const fl = h.float.epochs, fx = h.fixed.epochs;
+  return {
+    title: `Systolab train --precision: ${h.model ?? 'model'}`,
+    subtitle: h.dataset ? `dataset ${h.dataset}` : undefined,
+    summary: [
+      ['epochs (float / fixed)', `${fl.length} / ${fx.length}`],
+      ['final train loss float', num(fl[fl.length - 1]?.train.loss ?? NaN)], ['final train loss fixed', num(fx[fx.length - 1]?.train.loss ?? NaN)],
+      ...Object.entries(h.formats ?? {}).map(([k, v]) => [`${k} format`, String(v)] as [string, string]),
+    ],
+    tables: [{
+      title: 'Train loss per epoch', header: ['epoch', 'float loss', 'fixed loss', 'fixed − float'], numeric: new Set([0, 1, 2, 3]),
+      rows: fl.map((e, i) => [e.epoch, num(e.train.loss, 6), fx[i] ? num(fx[i].train.loss, 6) : 'stopped', fx[i] ? num(fx[i].train.loss - e.train.loss, 3) : '-']),
+    }],
+    files: ['history.json'],
+  };
+}
+
+export function writeTrainReport(dir: string, h: LossHistory, command?: string): Promise<WrittenReport> {
+  return write(dir, [lossCurvesChart(h)], trainHtml(h), command);
+}
+
+/** `systolab report DIR`: charts and index.html again from the data files already in DIR. */
+export async function regenerateReport(dir: string): Promise<{ kind: string; written: WrittenReport }> {
+  const json = (f: string): unknown => {
+    try {
+      return JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    } catch (e) {
+      throw new SimError(`is not valid JSON: ${(e as Error).message}`, { code: 'malformed', file: join(dir, f) });
+    }
+  };
+  if (existsSync(join(dir, 'results.jsonl'))) {
+    const records = readSweepRecords(dir);
+    if (records.length === 0) throw new SimError('holds no complete sweep record', { code: 'malformed', file: join(dir, 'results.jsonl') });
+    return { kind: 'sweep', written: await writeSweepReport(dir, records, sweepCommandOf(dir)) };
+  }
+  if (existsSync(join(dir, 'cost-report.json'))) {
+    const r = json('cost-report.json') as CostReport;
+    if (r?.schemaVersion !== 1 || !Array.isArray(r.layers)) throw new SimError('is not a CostReport (schemaVersion 1)', { code: 'malformed', file: join(dir, 'cost-report.json') });
+    return { kind: 'simulate', written: await writeSimulateReport(dir, r, readCommand(dir)) };
+  }
+  if (existsSync(join(dir, 'numerics-report.json'))) {
+    const r = json('numerics-report.json') as NumericsReport;
+    if (!Array.isArray(r?.layers)) throw new SimError('is not a check report', { code: 'malformed', file: join(dir, 'numerics-report.json') });
+    return { kind: 'check', written: await writeCheckReport(dir, r, readCommand(dir)) };
+  }
+  if (existsSync(join(dir, 'history.json'))) {
+    const h = json('history.json');
+    if (isLossHistory(h)) return { kind: 'train', written: await writeTrainReport(dir, h, readCommand(dir)) };
+    throw new SimError('has no float and fixed-point curves (only `train --precision` histories are charted)', { code: 'badValue', file: join(dir, 'history.json') });
+  }
+  throw new SimError('holds none of results.jsonl, cost-report.json, numerics-report.json, history.json', {
+    code: 'badValue', path: 'DIR', value: dir, hint: 'Point it at a folder written by simulate --out, sweep, check --out or train --precision.',
+  });
+}

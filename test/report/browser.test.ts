@@ -1,0 +1,78 @@
+/**
+ * index.html in headless Chromium from file://: every chart rendered (an <svg> or <canvas> inside each chart div), no
+ * console error, no network, and a model named <script>alert(1)</script> shows as text (no dialog opens). Needs
+ * Debian's chromium at /usr/bin/chromium (.ci/run installs it); without it the tests skip and say why.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { writeCheckReport, writeSimulateReport, writeSweepReport } from '../../sim/report/write-report.js';
+import { simulate } from '../../sim/run/simulate.js';
+import { loadAnyModel } from '../../sim/ir/load-any.js';
+import { loadHwConfig } from '../../sim/arch/load.js';
+import { resolveModel } from '../../sim/cli/defaults.js';
+import { sampleCheck, sampleSweep } from './samples.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const EVIL = '<script>alert(1)</script>';
+const SKIP = existsSync(CHROMIUM) ? '' : `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium); skipping the browser test`;
+if (SKIP) console.warn(`test/report/browser.test.ts: ${SKIP}`);
+
+describe.skipIf(SKIP !== '')(`index.html in headless Chromium${SKIP ? ` — SKIPPED: ${SKIP}` : ''}`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  }, 60_000);
+  afterAll(async () => { await browser?.close(); });
+
+  async function open(html: string, expectedCharts: number) {
+    const page = await browser.newPage();
+    const errors: string[] = [], requests: string[] = [], dialogs: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    await page.goto(pathToFileURL(html).href);
+    await page.waitForFunction(() => (globalThis as unknown as { __chartsRendered?: number }).__chartsRendered !== undefined, undefined, { timeout: 30_000 });
+    const charts = await page.$$eval('div.chart', (divs) => divs.map((d) => ({ name: d.getAttribute('data-chart'), drawn: d.querySelector('svg, canvas') !== null })));
+    expect(charts).toHaveLength(expectedCharts);
+    for (const c of charts) expect(c.drawn, `chart ${c.name} did not render`).toBe(true);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(dialogs).toEqual([]);
+    return page;
+  }
+
+  it('simulate report: 4 charts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'systolab-browser-'));
+    const r = simulate(loadAnyModel(resolveModel('models/tiny-cnn.yaml')), loadHwConfig('scalesim-32x32'), { mode: 'training', compat: 'none', version: 'test' });
+    const w = await writeSimulateReport(dir, { ...r, model: EVIL }, `systolab simulate --model '${EVIL}'`);
+    const page = await open(w.html, 4);
+    expect(await page.textContent('h1')).toContain(EVIL);   // shown as text
+    expect(await page.textContent('#command')).toContain(EVIL);
+    await page.close();
+  });
+
+  it('sweep report (a model named <script>alert(1)</script>): 3 charts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'systolab-browser-'));
+    const w = await writeSweepReport(dir, sampleSweep(EVIL));
+    const page = await open(w.html, 3);
+    expect(await page.textContent('h1')).toContain(EVIL);
+    await page.close();
+  });
+
+  it('check report: 2 charts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'systolab-browser-'));
+    const w = await writeCheckReport(dir, sampleCheck(EVIL));
+    const page = await open(w.html, 2);
+    expect(await page.textContent('#summary')).toContain(EVIL);
+    await page.close();
+  });
+});
