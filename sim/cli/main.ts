@@ -50,10 +50,17 @@ try {
     .command<RunArgs>('run', 'run a model forward (and backward) in the float engine, printing every layer', runBuilder, (a) => {
       process.stdout.write(runCommand(a));
     })
-    .command<TrainArgs>('train', 'train a model on a dataset in the float engine (optimizers, schedules, regularization, splits)', trainBuilder, (a) => {
+    .command<TrainArgs>('train', 'train a model on a dataset in the float engine (optimizers, schedules, regularization, splits)', trainBuilder, async (a) => {
       // Epoch lines go to stdout in table format; with --format json, stdout carries only the JSON document.
       const progress = a.format === 'json' ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
-      process.stdout.write(trainCommand(a, progress));
+      const out = trainCommand(a, progress);
+      process.stdout.write(out.text);
+      if (out.chartsDir) {
+        // The float vs fixed-point loss curves, as for `systolab report DIR` (vega loads only here).
+        const { regenerateReport } = await import('../report/write-report.js');
+        await regenerateReport(out.chartsDir);
+        process.stderr.write(`train: loss-curve chart and report in ${out.chartsDir}/index.html\n`);
+      }
     })
     .command<CheckArgs>('check', 'run a model in the hardware\'s number format (int8, q4.12, bf16 …) and compare every layer with the float engine; exit 1 when a threshold fails', checkBuilder, async (a) => {
       const r = await checkCommand(a, argv);
@@ -65,8 +72,8 @@ try {
       process.stdout.write(r.text);
       if (r.exitCode !== 0) process.exitCode = r.exitCode;
     })
-    .command<MergeArgs>('merge <dirs..>', 'combine sweep result folders (shards, interrupted runs) into one: results.jsonl, results.csv, summary, Pareto front', mergeBuilder, (a) => {
-      process.stdout.write(mergeCommand(a));
+    .command<MergeArgs>('merge <dirs..>', 'combine sweep result folders (shards, interrupted runs) into one: results.jsonl, results.csv, summary, Pareto front', mergeBuilder, async (a) => {
+      process.stdout.write(await mergeCommand(a, argv));
     })
     .command<ReportArgs>('report <dir>', 'charts (.vl.json, .svg, .png) and an offline index.html from a result folder (results.jsonl, cost-report.json …), without re-simulating', reportBuilder, async (a) => {
       process.stdout.write(await reportCommand(a));

@@ -178,10 +178,14 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   return { text: summaryText(summarize(outcome.records)), exitCode: 0 };
 }
 
-export function mergeCommand(args: MergeArgs): string {
+export async function mergeCommand(args: MergeArgs, argv: readonly string[]): Promise<string> {
   const r = mergeSweeps(args.dirs ?? [], args.out, version());
   const complete = r.gridPoints !== undefined ? ` (${r.records.length} of the grid's ${r.gridPoints} points${r.records.length < r.gridPoints ? ': some shards are missing or unfinished' : ''})` : '';
   process.stderr.write(`merge: ${r.inputs} folder(s), ${r.records.length} point(s)${complete}, ${r.duplicates} duplicate line(s)`
     + `${r.conflicts ? `, ${r.conflicts} conflicting (same point, different line: the first kept)` : ''} → ${args.out}\n`);
+  if (r.records.length > 0) {
+    const written = await writeSweepReport(args.out, r.records, commandLine(argv));
+    process.stderr.write(`merge: charts in ${join(args.out, 'charts')}, report ${written.html}\n`);
+  }
   return r.summary;
 }

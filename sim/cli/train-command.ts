@@ -159,7 +159,13 @@ function finalTable(run: TrainRun): string {
   return table(['split', 'samples', `loss (${run.loss})`, 'accuracy'], rows, new Set([1, 2, 3]));
 }
 
-export function trainCommand(args: TrainArgs, progress: (line: string) => void): string {
+/** What `train` printed, and (quantized runs) the folder whose history gets loss-curve charts. */
+export interface TrainOutput {
+  readonly text: string;
+  readonly chartsDir?: string;
+}
+
+export function trainCommand(args: TrainArgs, progress: (line: string) => void): TrainOutput {
   const graph = loadAnyModel(resolveModel(args.model));
   const dataset = loadDatasetFor(args, graph);
   const seed = args.seed ?? graph.seed;
@@ -205,7 +211,7 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
       Object.entries(result.params).filter(([k]) => run.graph.paramSpecs[k.slice(0, k.lastIndexOf('.'))]?.[k.slice(k.lastIndexOf('.') + 1)]?.trainable)
         .map(([k, t]) => [k, tensorToJson(t)]),
     );
-    return `${JSON.stringify({ ...history, parameters: params, state: Object.fromEntries(Object.entries(result.params).filter(([k]) => !(k in params)).map(([k, t]) => [k, tensorToJson(t)])) })}\n`;
+    return { text: `${JSON.stringify({ ...history, parameters: params, state: Object.fromEntries(Object.entries(result.params).filter(([k]) => !(k in params)).map(([k, t]) => [k, tensorToJson(t)])) })}\n` };
   }
   const lines = [
     '',
@@ -222,12 +228,12 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
     '',
     `Wrote ${join(outDir, 'history.json')} (every step and epoch) and ${join(outDir, 'model.json')} (the trained model: systolab run --model ${join(outDir, 'model.json')}).`,
   ];
-  return `${lines.join('\n')}\n`;
+  return { text: `${lines.join('\n')}\n` };
 }
 
 function quantizedTrain(
   args: TrainArgs, graph: LayerGraph, datasetName: string, request: TrainRequest, quant: ReturnType<typeof quantOptions>, optimizer: string,
-): string {
+): TrainOutput {
   const run = runQuantizedTraining({ ...request, quant });
   const safe = args.dataset.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_');
   const outDir = args.out ?? join('reports', `train-${graph.name}-${safe}-${quant.formats.weight}`);
@@ -237,7 +243,7 @@ function quantizedTrain(
   writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(history)}\n`);
   const trained = graphToDocument(run.float.graph, run.fixed.params, `${graph.name} trained on ${datasetName} with fixed-point GEMMs by systolab train --precision`);
   writeFileAtomic(join(outDir, 'model.json'), `${JSON.stringify(trained)}\n`);
-  if (args.format === 'json') return `${JSON.stringify(history)}\n`;
+  if (args.format === 'json') return { text: `${JSON.stringify(history)}\n`, chartsDir: outDir };
   const head = `Trained ${graph.name} on ${datasetName}, loss ${run.float.loss}, ${optimizer} lr ${args.lr}, ${run.float.result.steps.length} steps of batch ${batch}, twice.`;
-  return quantText(run, quant, head, model, batch, outDir);
+  return { text: quantText(run, quant, head, model, batch, outDir), chartsDir: outDir };
 }
