@@ -13,7 +13,7 @@ import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sw
 import { writeFileAtomic } from '../cli/files.js';
 import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';
-import { type LossHistory, checkCharts, isLossHistory, lossCurvesChart } from './charts/numerics-charts.js';
+import { type LossHistory, checkCharts, gradientErrorChart, isLossHistory, lossCurvesChart } from './charts/numerics-charts.js';
 import type { Chart } from './charts/types.js';
 import { type HtmlReport, renderHtml } from './html.js';
 import { browserLibraries, writeCharts } from './render.js';
@@ -165,7 +165,8 @@ export function trainHtml(h: LossHistory): Omit<HtmlReport, 'charts'> {
 }
 
 export function writeTrainReport(dir: string, h: LossHistory, command?: string): Promise<WrittenReport> {
-  return write(dir, [lossCurvesChart(h)], trainHtml(h), command);
+  const gradients = gradientErrorChart(h);
+  return write(dir, gradients ? [lossCurvesChart(h), gradients] : [lossCurvesChart(h)], trainHtml(h), command);
 }
 
 /** `systolab report DIR`: charts and index.html again from the data files already in DIR. */

@@ -12,7 +12,7 @@ import { simulate } from '../../sim/run/simulate.js';
 import type { NumericsReport } from '../../sim/run/check.js';
 import { simulateCharts } from '../../sim/report/charts/simulate-charts.js';
 import { sweepCharts } from '../../sim/report/charts/sweep-charts.js';
-import { checkCharts, lossCurvesChart } from '../../sim/report/charts/numerics-charts.js';
+import { checkCharts, gradientErrorChart, lossCurvesChart } from '../../sim/report/charts/numerics-charts.js';
 import { CHART_CONFIG } from '../../sim/report/charts/palette.js';
 import { VL_SCHEMA } from '../../sim/report/charts/types.js';
 import { specToSvg, svgToPng } from '../../sim/report/render.js';
@@ -31,13 +31,14 @@ const all = [
   ...sweepCharts(sampleSweep().filter((r) => r.params.model === 'tiny-cnn')),   // one group: no facet
   ...checkCharts(sampleCheck()),
   lossCurvesChart(sampleHistory()),
+  gradientErrorChart(sampleHistory())!,
 ];
 
 describe('every emitted spec', () => {
   it('covers the chart kinds of the issue', () => {
     expect(new Set(all.map((c) => c.name))).toEqual(new Set([
       'utilization', 'energy-per-layer', 'energy-by-component', 'roofline', 'cycles-vs-array', 'utilization-heatmap', 'pareto',
-      'check-sqnr', 'check-error', 'loss-curves',
+      'check-sqnr', 'check-error', 'loss-curves', 'gradient-error',
     ]));
   });
   for (const [i, c] of all.entries()) {

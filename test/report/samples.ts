@@ -43,5 +43,12 @@ export function sampleCheck(model = 'lenet-digits'): NumericsReport {
 
 export function sampleHistory(): LossHistory {
   const epochs = (bias: number) => Array.from({ length: 30 }, (_, i) => ({ epoch: i + 1, train: { loss: 0.7 * Math.exp(-i / 10) + 0.1 + bias * (i / 30) } }));
-  return { model: 'playground-mlp', dataset: 'spiral', formats: { weight: 'int8', activation: 'int8', gradient: 'int8' }, float: { epochs: epochs(0) }, fixed: { epochs: epochs(0.02) } };
+  return {
+    model: 'playground-mlp', dataset: 'spiral', formats: { weight: 'int8', activation: 'int8', gradient: 'int8' }, float: { epochs: epochs(0) }, fixed: { epochs: epochs(0.02) },
+    layerSummary: [
+      { layer: 'fc1', meanGradSqnrDb: 28.1, minGradSqnrDb: 21.4, meanGradUnderflow: 0.063 },
+      { layer: 'fc2', meanGradSqnrDb: 30.5, minGradSqnrDb: 24.0, meanGradUnderflow: 0.016 },
+      { layer: 'fc3', meanGradSqnrDb: Infinity, minGradSqnrDb: Infinity, meanGradUnderflow: 0 },
+    ],
+  };
 }

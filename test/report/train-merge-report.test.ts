@@ -12,6 +12,7 @@ it('train --precision writes the float vs fixed loss-curve chart and index.html'
   const spec = JSON.parse(readFileSync(join(out, 'charts', 'loss-curves.vl.json'), 'utf8'));
   const runs = new Set((spec.data.values as { run: string }[]).map((v) => v.run));
   expect([...runs].sort()).toEqual(['fixed point', 'float64']);
+  expect(existsSync(join(out, 'charts', 'gradient-error.vl.json'))).toBe(true);
   for (const f of ['loss-curves.svg', 'loss-curves.png']) expect(existsSync(join(out, 'charts', f)), f).toBe(true);
   expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('loss-curves');
 });

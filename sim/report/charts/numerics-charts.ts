@@ -13,6 +13,8 @@ export interface LossHistory {
   readonly formats?: Readonly<Record<string, string>>;
   readonly float: { readonly epochs: readonly { readonly epoch: number; readonly train: { readonly loss: number } }[] };
   readonly fixed: { readonly epochs: readonly { readonly epoch: number; readonly train: { readonly loss: number } }[] };
+  /** Per-layer diagnostics averaged over the steps (train --precision). */
+  readonly layerSummary?: readonly { readonly layer: string; readonly meanGradSqnrDb: number; readonly minGradSqnrDb: number; readonly meanGradUnderflow: number }[];
 }
 
 export function isLossHistory(x: unknown): x is LossHistory {
@@ -41,6 +43,39 @@ export function lossCurvesChart(h: LossHistory): Chart {
         color: { field: 'run', type: 'nominal', title: 'arithmetic', scale: PRECISION_COLORS },
         strokeDash: { field: 'run', type: 'nominal', scale: { domain: PRECISION_COLORS.domain, range: [[1, 0], [6, 3]] }, legend: null },
         tooltip: [{ field: 'run', type: 'nominal' }, { field: 'epoch', type: 'quantitative' }, { field: 'loss', type: 'quantitative', format: '.5~g' }],
+      },
+    },
+  };
+}
+
+/** Per layer: the gradient's SQNR against the float gradient (mean and worst step), and the share quantizing to zero. */
+export function gradientErrorChart(h: LossHistory): Chart | undefined {
+  const rows = h.layerSummary ?? [];
+  if (rows.length === 0) return undefined;
+  const cap = 200; // an exact gradient has infinite SQNR: drawn at 200 dB
+  const values = rows.flatMap((l, i) => [
+    { layer: l.layer, order: i, stat: 'mean over steps', sqnr: finiteOr(l.meanGradSqnrDb, cap), underflowPct: 100 * l.meanGradUnderflow },
+    { layer: l.layer, order: i, stat: 'worst step', sqnr: finiteOr(l.minGradSqnrDb, cap), underflowPct: 100 * l.meanGradUnderflow },
+  ]);
+  return {
+    name: 'gradient-error',
+    title: 'Per-layer weight-gradient error, fixed point vs float64',
+    spec: {
+      $schema: VL_SCHEMA, config: CHART_CONFIG,
+      title: { text: 'Weight-gradient SQNR per layer', subtitle: [h.model, h.dataset, 'higher is closer to float64'].filter(Boolean).join(' · ') },
+      width: 480, height: 240,
+      data: { values },
+      mark: { type: 'bar' },
+      encoding: {
+        x: { field: 'layer', type: 'nominal', sort: { field: 'order' }, title: 'layer' },
+        xOffset: { field: 'stat', type: 'nominal' },
+        y: { field: 'sqnr', type: 'quantitative', title: 'gradient SQNR vs float64 (dB)' },
+        color: { field: 'stat', type: 'nominal', title: 'SQNR' },
+        tooltip: [
+          { field: 'layer', type: 'nominal' }, { field: 'stat', type: 'nominal' },
+          { field: 'sqnr', type: 'quantitative', format: '.1f', title: 'SQNR (dB)' },
+          { field: 'underflowPct', type: 'quantitative', format: '.2f', title: 'gradients quantized to 0 (%)' },
+        ],
       },
     },
   };
