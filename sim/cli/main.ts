@@ -16,6 +16,13 @@ import { type ReportArgs, reportBuilder, reportCommand } from './report-command.
 import { type MergeArgs, type SweepArgs, mergeBuilder, mergeCommand, sweepBuilder, sweepCommand } from './sweep-command.js';
 
 const argv = hideBin(process.argv);
+// `systolab … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
 const debug = argv.includes('--debug');
 
 function report(e: unknown): never {
@@ -52,8 +59,17 @@ try {
     })
     .command<TrainArgs>('train', 'train a model on a dataset in the float engine (optimizers, schedules, regularization, splits)', trainBuilder, async (a) => {
       // Epoch lines go to stdout in table format; with --format json, stdout carries only the JSON document.
-      const progress = a.format === 'json' ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
+      // A line per epoch; on a terminal the line is rewritten in place (the last one stays), so long runs stay readable.
+      const stream = a.format === 'json' ? process.stderr : process.stdout;
+      let live = false;
+      const progress = (l: string): void => {
+        if (stream.isTTY) {
+          stream.write(`\r${l}\x1b[K`);
+          live = true;
+        } else stream.write(`${l}\n`);
+      };
       const out = trainCommand(a, progress);
+      if (live) stream.write('\n');
       process.stdout.write(out.text);
       if (out.chartsDir) {
         // The float vs fixed-point loss curves, as for `systolab report DIR` (vega loads only here).

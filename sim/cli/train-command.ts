@@ -170,7 +170,6 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
   const dataset = loadDatasetFor(args, graph);
   const seed = args.seed ?? graph.seed;
   const epochs = args.steps === undefined ? args.epochs ?? 10 : undefined;
-  const everyN = Math.max(1, Math.ceil((epochs ?? 1) / 20));
   // torch.optim.SGD(momentum=ρ) is momentum: honour `--optimizer sgd --momentum ρ` the same way.
   const optimizer = args.optimizer === 'sgd' && (args.momentum ?? 0) > 0 ? 'momentum' : args.optimizer;
   const quant = quantRequested(args) ? quantOptions(args) : undefined;
@@ -191,7 +190,7 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
       earlyStopPatience: args.earlyStopPatience,
     },
     onEpoch: (e) => {
-      if (e.epoch === 1 || e.epoch % everyN === 0 || e.epoch === epochs) progress(`${quant ? 'fixed-point ' : ''}${epochLine(e)}`);
+      progress(`${quant ? 'fixed-point ' : ''}${epochLine(e)}`);
     },
   };
   if (quant) return quantizedTrain(args, graph, dataset.name, request, quant, optimizer);
