@@ -36,11 +36,11 @@
 import type { LayerGraph, LayerNode } from '../ir/types.js';
 import type { Params } from '../float/init.js';
 import { losses } from '../float/losses.js';
-import { createOptimizerState, learningRate, optimizerStep, regularize } from '../float/optimizers.js';
+import { createOptimizerState, optimizerStep, regularize } from '../float/optimizers.js';
 import { type Rng, createRng } from '../float/rng.js';
 import type { Tensor } from '../float/tensor.js';
 import {
-  type EpochRecord, type Splits, type StepRecord, type TrainConfig, copyParams, correct, evaluate, shuffled, takeRows,
+  type EpochRecord, type Splits, type StepRecord, type TrainConfig, copyParams, correct, epochPlan, evaluate,
 } from '../float/train.js';
 import { type ExecuteHooks, executeProgram } from '../lower/execute.js';
 import { lowerGraph } from '../lower/lower.js';
@@ -262,11 +262,6 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
     if (!p) programs.set(batch, (p = lowerGraph(graph, { mode: 'training', batch })));
     return p;
   };
-  const n = data.train.features.shape[0];
-  const perEpoch = Math.ceil(n / cfg.batch);
-  const totalSteps = cfg.steps ?? perEpoch * (cfg.epochs ?? 1);
-  const epochCount = Math.ceil(totalSteps / perEpoch);
-  const rng = createRng(cfg.seed);
   const srng = opts.stochastic ? createRng((cfg.seed ^ 0x51ab) >>> 0) : undefined;
   const state = createOptimizerState();
   const steps: QStepRecord[] = [];
@@ -279,23 +274,15 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
     warned.add(key);
     warnings.push({ step, kind, message, ...(layer ? { layer } : {}) });
   };
-  let order = Array.from({ length: n }, (_, i) => i);
   let minLoss = Infinity;
   let nanAtStep: number | null = null;
   const intBits = [qw, qa, qe].filter((q) => q.kind !== 'float').map((q) => q.bits);
   const accBits = opts.accumulatorBits ?? Math.min(53, 2 * Math.max(...intBits, 8) + 16);
 
-  outer: for (let e = 0; e < epochCount; e++) {
-    const lr = learningRate(cfg.lr, cfg.schedule, e);
-    if (cfg.shuffle) order = shuffled(order, rng);
-    const stepsThisEpoch = Math.min(perEpoch, totalSteps - steps.length);
+  outer: for (const { epoch, lr, batches } of epochPlan(data.train, cfg)) {
     let lossSum = 0, hits = 0, seen = 0;
-    for (let b = 0; b < stepsThisEpoch; b++) {
-      const from = b * cfg.batch, to = Math.min(n, from + cfg.batch);
-      const x = takeRows(data.train.features, order, from, to);
-      const y = takeRows(data.train.targets, order, from, to);
-      const stepNo = steps.length + 1;
-      const program = programFor(to - from);
+    for (const { step: stepNo, x, y, size } of batches) {
+      const program = programFor(size);
       const tallies = new Map<string, LayerTally>();
       const tally = (layer: string): LayerTally => {
         let t = tallies.get(layer);
@@ -324,18 +311,18 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
       // One pass of the training program: the loss op reads dL/d(output) lazily, from the program's own forward output.
       const tr = runStep(program, graph, master, input, x, y, cfg.loss, S, { multiply });
       const loss = tr.loss;
-      lossSum += loss * (to - from);
+      lossSum += loss * size;
       if (cfg.accuracy !== 'none') hits += correct(cfg.accuracy, tr.output, y);
-      seen += to - from;
+      seen += size;
       if (Number.isNaN(loss)) {
         nanAtStep = stepNo;
         const first = warnings[0];
         warnings.push({ step: stepNo, kind: 'nan', message: `the loss is NaN at step ${stepNo}; training stopped${first ? ` (first warning at step ${first.step}: ${first.message})` : ' (no earlier warning)'}` });
-        steps.push({ epoch: e + 1, step: stepNo, loss, layers: [] });
+        steps.push({ epoch, step: stepNo, loss, layers: [] });
         break outer;
       }
       const ref = opts.reference === false ? undefined : runStep(program, graph, master, input, x, y, cfg.loss, 1, {}).grads;
-      steps.push({ epoch: e + 1, step: stepNo, loss, layers: [] });
+      steps.push({ epoch, step: stepNo, loss, layers: [] });
       minLoss = Math.min(minLoss, loss);
       if (stepNo > 10 && loss > 10 * minLoss) warn(stepNo, 'divergence', `step ${stepNo}: the loss ${loss.toPrecision(4)} is more than 10× its minimum ${minLoss.toPrecision(4)}: training is diverging (NaN may follow)`);
 
@@ -413,10 +400,10 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
           warn(stepNo, 'underflow', `step ${stepNo}, ${name}: ${(100 * d.gradUnderflow).toFixed(1)} % of the nonzero gradients quantize to 0 — updates vanish; raise --loss-scale, use --stochastic-rounding or a wider gradient format`, name);
         }
       }
-      steps[steps.length - 1] = { epoch: e + 1, step: stepNo, loss, layers };
+      steps[steps.length - 1] = { epoch, step: stepNo, loss, layers };
     }
     const record: EpochRecord = {
-      epoch: e + 1, lr, steps: steps.length,
+      epoch, lr, steps: steps.length,
       train: { loss: lossSum / seen, accuracy: cfg.accuracy === 'none' ? null : hits / seen },
       ...(data.validation ? { validation: evaluate(graph, master, data.validation, cfg.loss, cfg.accuracy) } : {}),
       ...(data.test ? { test: evaluate(graph, master, data.test, cfg.loss, cfg.accuracy) } : {}),

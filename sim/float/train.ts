@@ -106,6 +106,38 @@ export function evaluate(graph: LayerGraph, params: Params, split: Split, loss: 
   return { loss: lossSum / n, accuracy: rule === 'none' ? null : hits / n };
 }
 
+/** One mini-batch of a run: its epoch and step (both from 1), inputs and targets. */
+export interface MiniBatch { readonly epoch: number; readonly step: number; readonly x: Tensor; readonly y: Tensor; readonly size: number }
+export interface EpochPlan { readonly epoch: number; readonly lr: number; readonly batches: Iterable<MiniBatch> }
+
+/**
+ * The schedule of a training run, shared by the float and the fixed-point loops: epochs (each reshuffled from the
+ * run's seed when `shuffle`), the learning rate of each, and its mini-batches in order, the last partial batch kept;
+ * `steps` ends the run part-way through an epoch. An epoch's batches must be consumed before asking for the next epoch.
+ */
+export function* epochPlan(
+  train: Split, cfg: Pick<TrainConfig, 'batch' | 'epochs' | 'steps' | 'shuffle' | 'seed' | 'lr' | 'schedule'>,
+): Generator<EpochPlan> {
+  const n = train.features.shape[0];
+  const perEpoch = Math.ceil(n / cfg.batch);
+  const totalSteps = cfg.steps ?? perEpoch * (cfg.epochs ?? 1);
+  const rng = createRng(cfg.seed);
+  let order = Array.from({ length: n }, (_, i) => i);
+  let step = 0;
+  for (let e = 0; step < totalSteps; e++) {
+    if (cfg.shuffle) order = shuffled(order, rng);
+    const ord = order, count = Math.min(perEpoch, totalSteps - step);
+    const batches = function* (): Generator<MiniBatch> {
+      for (let b = 0; b < count; b++) {
+        const from = b * cfg.batch, to = Math.min(n, from + cfg.batch);
+        step++;
+        yield { epoch: e + 1, step, x: takeRows(train.features, ord, from, to), y: takeRows(train.targets, ord, from, to), size: to - from };
+      }
+    };
+    yield { epoch: e + 1, lr: learningRate(cfg.lr, cfg.schedule, e), batches: batches() };
+  }
+}
+
 export function copyParams(p: Params): Params {
   return Object.fromEntries(Object.entries(p).map(([k, t]) => [k, { shape: t.shape, data: Float64Array.from(t.data) }]));
 }
@@ -115,42 +147,29 @@ export function train(
 ): TrainResult {
   const params = copyParams(initial);
   const input = graph.order.find((name) => graph.layers.some((l) => l.name === name && l.kind === 'input'))!;
-  const n = data.train.features.shape[0];
-  const perEpoch = Math.ceil(n / cfg.batch);
-  const totalSteps = cfg.steps ?? perEpoch * (cfg.epochs ?? 1);
-  const epochCount = Math.ceil(totalSteps / perEpoch);
-  const rng = createRng(cfg.seed);
   const state = createOptimizerState();
   const steps: StepRecord[] = [];
   const epochs: EpochRecord[] = [];
-  let order = Array.from({ length: n }, (_, i) => i);
   let best: { loss: number; epoch: number; params: Params } | undefined;
   let stoppedAtEpoch: number | null = null;
   let wait = 0;
-  for (let e = 0; e < epochCount; e++) {
-    const lr = learningRate(cfg.lr, cfg.schedule, e);
-    if (cfg.shuffle) order = shuffled(order, rng);
-    const stepsThisEpoch = Math.min(perEpoch, totalSteps - steps.length);
+  for (const { epoch, lr, batches } of epochPlan(data.train, cfg)) {
     let lossSum = 0, hits = 0, seen = 0;
-    for (let b = 0; b < stepsThisEpoch; b++) {
-      const from = b * cfg.batch, to = Math.min(n, from + cfg.batch);
-      const x = takeRows(data.train.features, order, from, to);
-      const y = takeRows(data.train.targets, order, from, to);
-      const stepNo = steps.length + 1;
+    for (const { step, x, y, size } of batches) {
       // Each step's dropout masks get their own seed, derived from the run's seed and the step number.
-      const fwd = forward(graph, params, { [input]: x }, { training: true, seed: (Math.imul(cfg.seed, 0x9e3779b1) + stepNo) >>> 0 });
+      const fwd = forward(graph, params, { [input]: x }, { training: true, seed: (Math.imul(cfg.seed, 0x9e3779b1) + step) >>> 0 });
       const res = losses[cfg.loss](fwd.output, y);
-      steps.push({ epoch: e + 1, step: stepNo, loss: res.loss });
-      lossSum += res.loss * (to - from);
+      steps.push({ epoch, step, loss: res.loss });
+      lossSum += res.loss * size;
       if (cfg.accuracy !== 'none') hits += correct(cfg.accuracy, fwd.output, y);
-      seen += to - from;
+      seen += size;
       const grads = backward(fwd.tape, params, res.gradient).params;
       for (const [key, t] of Object.entries(fwd.state)) params[key] = t;
       const regularized = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, regularize(k, params[k].data, g.data, cfg.reg)]));
       optimizerStep(cfg.optimizer, state, lr, params, regularized);
     }
     const record: EpochRecord = {
-      epoch: e + 1, lr, steps: steps.length,
+      epoch, lr, steps: steps.length,
       train: { loss: lossSum / seen, accuracy: cfg.accuracy === 'none' ? null : hits / seen },
       ...(data.validation ? { validation: evaluate(graph, params, data.validation, cfg.loss, cfg.accuracy) } : {}),
       ...(data.test ? { test: evaluate(graph, params, data.test, cfg.loss, cfg.accuracy) } : {}),
@@ -159,10 +178,10 @@ export function train(
     onEpoch?.(record);
     if (cfg.earlyStopPatience !== undefined && record.validation) {
       if (best === undefined || record.validation.loss < best.loss) {
-        best = { loss: record.validation.loss, epoch: e + 1, params: copyParams(params) };
+        best = { loss: record.validation.loss, epoch, params: copyParams(params) };
         wait = 0;
       } else if (++wait >= cfg.earlyStopPatience) {
-        stoppedAtEpoch = e + 1;
+        stoppedAtEpoch = epoch;
         break;
       }
     }

@@ -25,7 +25,7 @@ import { parseModel, type ParsedModel } from '../ir/parse.js';
 import { inferShape, ShapeProblem } from '../ir/shapes.js';
 import { tensorToJson } from '../ir/tensor-json.js';
 import type { LayerGraph, LayerNode, ParamTensor } from '../ir/types.js';
-import { type AttrValue, decodeOnnx, type OnnxGraph, type OnnxNode, type Tensor } from './onnx-decode.js';
+import { type AttrValue, decodeOnnx, type OnnxGraph, type OnnxNode } from './onnx-decode.js';
 import { FOLDABLE, fold, type FoldTensor, ints, reshapeDims, transposeTensor } from './onnx-fold.js';
 
 export interface OnnxImportOptions {

@@ -12,7 +12,7 @@ import type { LossKind } from '../float/losses.js';
 import { createRng } from '../float/rng.js';
 import type { Tensor } from '../float/tensor.js';
 import {
-  type AccuracyRule, type EpochRecord, type Split, type SplitMetrics, type Splits, type TrainConfig, type TrainResult, evaluate, takeRows, train,
+  type AccuracyRule, type EpochRecord, type Split, type SplitMetrics, type Splits, type TrainConfig, type TrainResult, evaluate, shuffled, takeRows, train,
 } from '../float/train.js';
 
 export interface TrainRequest {
@@ -113,14 +113,8 @@ export function split(features: Tensor, targets: Tensor, val: number, test: numb
   if (n - nVal - nTest < 1) {
     throw new SimError(`leaves no training samples out of ${n}`, { code: 'badValue', path: '--val-split/--test-split', value: [val, test] });
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  if (nVal + nTest > 0) {
-    const rng = createRng(seed ^ 0x5eed);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(rng.uniform() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-  }
+  const identity = Array.from({ length: n }, (_, i) => i);
+  const order = nVal + nTest > 0 ? shuffled(identity, createRng(seed ^ 0x5eed)) : identity;
   const part = (from: number, to: number): Split | undefined => {
     if (to <= from) return undefined;
     const idx = order.slice(from, to).sort((a, b) => a - b); // keep file order inside a split
