@@ -1,8 +1,8 @@
 /** Systolab as a library: the same plain objects the CLI prints. */
-export { SimError } from './errors.js';
+export { SimError } from './base/errors.js';
 export type { LayerGraph, LayerKind, LayerNode } from './ir/types.js';
 export { LAYER_KINDS } from './ir/types.js';
-export { loadModel } from './ir/load.js';
+export { loadModel } from './load/model-file.js';
 export { parseModel } from './ir/parse.js';
 export { buildGraph } from './ir/graph.js';
 export type { Tensor } from './float/tensor.js';
@@ -11,7 +11,7 @@ export { initParams, type Params } from './float/init.js';
 export { losses, LOSS_KINDS, type LossKind } from './float/losses.js';
 export { runModel, type RunRequest, type RunResult } from './run/run-model.js';
 export { lowerGraph } from './lower/lower.js';
-export { loadHwConfig, withOverrides } from './arch/load.js';
+export { loadHwConfig, withOverrides } from './load/hw.js';
 export type { HwConfig } from './arch/types.js';
 export { simulate } from './run/simulate.js';
 export type { CostReport, LayerCost } from './run/cost-report.js';

@@ -6,7 +6,7 @@
  *  - model files: models/tiny-cnn.yaml and the course's models/course/NAME.yaml (no parameters; their batch is the file's);
  *  - SCALE-Sim v2's topology CSVs, models/scalesim/*.csv, read as-is (one independent conv per row).
  */
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 import { alexnet } from './alexnet.js';
 import { lenet5 } from './lenet.js';
 import { mobilenetV1, mobilenetV2 } from './mobilenet.js';

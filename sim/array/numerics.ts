@@ -8,7 +8,7 @@
  * For widths 54–64 the accumulator cannot overflow unless a sum passes 2^53, so they are accepted when
  * k·max|a|·max|b| ≤ 2^53 (then no reduction ever happens) and refused otherwise. No BigInt on the hot path.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 
 export type Overflow = 'saturate' | 'wrap';
 export type ArrayNumerics =

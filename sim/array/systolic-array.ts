@@ -45,7 +45,7 @@
  *       the cycle PE (R−1, C−1) retires it. Fold = R + T + R + C − 2 + (d − 1).
  */
 import type { Dataflow } from '../arch/types.js';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { DATAFLOW_MAPPING, type ArrayShape } from '../timing/gemm-timing.js';
 import { type Accumulator, type ArrayNumerics, type Operand, accumulatorFor } from './numerics.js';
 

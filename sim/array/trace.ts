@@ -3,7 +3,7 @@
  * operand registers (null = bubble) and its accumulator (os) or partial sum (ws/is) — plus which PEs started a MAC.
  * Only for small cases (≤ 64 PEs, ≤ 200 cycles); `formatTrace` prints it as a grid per cycle.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { type ArrayShape, timeGemm } from '../timing/gemm-timing.js';
 import type { ArrayNumerics } from './numerics.js';
 import { type ArrayGemm, type ArrayRun, SystolicArray } from './systolic-array.js';

@@ -4,17 +4,17 @@
  */
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { buildGraph } from '../ir/graph.js';
-import { loadAnyModel } from '../ir/load-any.js';
-import { readTextFile } from '../ir/load.js';
-import { parseScaleSimTopology } from '../ir/scalesim-topology.js';
+import { loadAnyModel } from '../load/model.js';
+import { readTextFile } from '../load/model-file.js';
+import { parseScaleSimTopology } from '../load/scalesim-topology.js';
 import type { LayerGraph } from '../ir/types.js';
-import { onnxToDocument, parseInputShapes } from '../import/onnx.js';
-import { graphToScaleSim } from '../import/scalesim-export.js';
-import { writeFileAtomic } from './files.js';
+import { onnxToDocument, parseInputShapes } from '../load/onnx/index.js';
+import { graphToScaleSim } from '../report/scalesim-export.js';
+import { writeFileAtomic } from '../load/tensors.js';
 import { human, summarize } from './models-command.js';
-import { resolveModel } from './defaults.js';
+import { resolveModel } from '../load/defaults.js';
 
 export interface ImportArgs {
   file: string;

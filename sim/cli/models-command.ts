@@ -7,11 +7,11 @@
  */
 import type { Argv } from 'yargs';
 import { ZOO, ZOO_NAMES } from '../../models/zoo/index.js';
-import { loadAnyModel } from '../ir/load-any.js';
+import { loadAnyModel } from '../load/model.js';
 import type { LayerGraph } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
 import { table } from '../report/run-report.js';
-import { resolveModel } from './defaults.js';
+import { resolveModel } from '../load/defaults.js';
 
 export interface ModelsShowArgs {
   model: string;

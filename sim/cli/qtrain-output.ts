@@ -1,6 +1,6 @@
 /** `train --precision …`: the quantized-training flags → formats, and the side-by-side report (text or JSON). */
 import { join } from 'node:path';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { LayerStepDiag, QTrainFormats, QTrainOptions } from '../fixed/qtrain.js';
 import { quantizer } from '../fixed/qtrain.js';
 import type { QTrainRun } from '../run/qtrain-run.js';

@@ -1,13 +1,13 @@
 /** `systolab run`: flags → files → runModel → printed table or JSON (and --out FILE written atomically). */
 import type { Argv } from 'yargs';
-import { SimError } from '../errors.js';
-import { loadAnyModel } from '../ir/load-any.js';
+import { SimError } from '../base/errors.js';
+import { loadAnyModel } from '../load/model.js';
 import { LOSS_KINDS, type LossKind, type Reduction } from '../float/losses.js';
 import type { Tensor } from '../float/tensor.js';
 import { runModel } from '../run/run-model.js';
 import { runToJson, runToText } from '../report/run-report.js';
-import { readInputsFile, readTensorFile, writeFileAtomic } from './files.js';
-import { DEFAULT_MODEL, resolveModel } from './defaults.js';
+import { readInputsFile, readTensorFile, writeFileAtomic } from '../load/tensors.js';
+import { DEFAULT_MODEL, resolveModel } from '../load/defaults.js';
 
 export interface RunArgs {
   model?: string;

@@ -2,17 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { SimError } from '../errors.js';
-import { listHwConfigs, loadHwConfig, withOverrides } from '../arch/load.js';
+import { SimError } from '../base/errors.js';
+import { listHwConfigs, loadHwConfig, withOverrides } from '../load/hw.js';
 import { DATAFLOWS, type Dataflow, PRECISIONS, type Precision } from '../arch/types.js';
-import { loadAnyModel } from '../ir/load-any.js';
+import { loadAnyModel } from '../load/model.js';
 import { simulate } from '../run/simulate.js';
 import { timeGemm } from '../timing/gemm-timing.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
 import { commandLine, writeSimulateReport } from '../report/write-report.js';
-import { PACKAGE_ROOT, resolveModel } from './defaults.js';
-import { writeFileAtomic } from './files.js';
+import { PACKAGE_ROOT, resolveModel } from '../load/defaults.js';
+import { writeFileAtomic } from '../load/tensors.js';
 import { formatTrace, traceGemm } from '../array/trace.js';
 import { createRng } from '../float/rng.js';
 

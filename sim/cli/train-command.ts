@@ -1,12 +1,12 @@
 /** `systolab train`: flags → model + dataset → runTraining → a line per epoch, final metrics, written history and model. */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { type ParsedCsv, csvToDataset } from '../datasets/csv.js';
 import { loadDataset } from '../datasets/registry.js';
 import type { Dataset, Task } from '../datasets/types.js';
-import { readTextFile } from '../ir/load.js';
-import { loadAnyModel } from '../ir/load-any.js';
+import { readTextFile } from '../load/model-file.js';
+import { loadAnyModel } from '../load/model.js';
 import { graphToDocument } from '../ir/serialize.js';
 import { tensorToJson } from '../ir/tensor-json.js';
 import { INIT_SCHEMES, type InitScheme, type LayerGraph } from '../ir/types.js';
@@ -15,8 +15,8 @@ import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type Sch
 import type { EpochRecord } from '../float/train.js';
 import { type TrainRequest, type TrainRun, runTraining } from '../run/train-run.js';
 import { table } from '../report/run-report.js';
-import { writeFileAtomic } from './files.js';
-import { resolveModel } from './defaults.js';
+import { writeFileAtomic } from '../load/tensors.js';
+import { resolveModel } from '../load/defaults.js';
 import { type QuantFlags, quantJson, quantOptions, quantRequested, quantText } from './qtrain-output.js';
 import { runQuantizedTraining } from '../run/qtrain-run.js';
 

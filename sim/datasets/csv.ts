@@ -6,7 +6,7 @@
  * Errors name the file, the 1-based data row (row 1 is the first line after the header) and, because quoted fields may
  * span lines, also the 1-based line of the file where that row starts: `data.csv: row 3 (line 4), column "age": ...`.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { Tensor } from '../float/tensor.js';
 import type { Dataset, Task } from './types.js';
 

@@ -7,7 +7,7 @@
  * Where the Playground draws noise, we draw it even at noise 0 (as it does): changing only `noise` keeps every point
  * where it was and changes only what the noise touches.
  */
-import { type At, fail, integer, number } from '../ir/fields.js';
+import { type At, fail, integer, number } from '../base/fields.js';
 import { createRng, type Rng } from '../float/rng.js';
 import type { Dataset } from './types.js';
 

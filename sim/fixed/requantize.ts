@@ -11,7 +11,7 @@
  *     (y >> e) + (rem > threshold)                          (arithmetic shift; ties away from zero)
  * other roundings: one rounding of the exact rational acc · multiplier / 2^(31 − shift) under the rule (BigInt).
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { createRng } from '../float/rng.js';
 import { type Rounding, parseRounding, rounder } from './rounding.js';
 

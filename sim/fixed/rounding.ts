@@ -9,7 +9,7 @@
  *    RoundingDivideByPOT; on a plain real number it is nearestAway.
  * Overflow: saturate clamps to [lo, hi]; wrap reduces two's complement modulo 2^bits.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { type Rng, createRng } from '../float/rng.js';
 
 export const ROUNDINGS = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;

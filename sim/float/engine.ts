@@ -4,7 +4,7 @@
  *   forward(graph, params, inputs, { training, seed }) → outputs of every layer, updated state, tape
  *   backward(tape, params, upstream)                    → dL/d(inputs), dL/d(trainable params)
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { inferShapes } from '../ir/graph.js';
 import type { LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
 import { type FloatRule, floatRules } from './layers.js';

@@ -6,7 +6,7 @@
  *   softmax-ce  −(1/N)·Σₙ log softmax(zₙ)[labelₙ], labels integer class indices  dz = (softmax(z) − onehot)/N
  * `sum` reduction (mse and bce kinds) drops the 1/n.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import { sigmoid } from './activations.js';
 import { type Tensor, sameShape, showShape } from './tensor.js';
 

@@ -2,8 +2,8 @@
  * ParsedModel → validated LayerGraph: every input names an existing layer, the graph has no cycle, every shape
  * is inferred and every given parameter has the shape its layer needs. Errors name the file, layer and field.
  */
-import { SimError } from '../errors.js';
-import { type At, child } from './fields.js';
+import { SimError } from '../base/errors.js';
+import { type At, child } from '../base/fields.js';
 import type { ParsedModel } from './parse.js';
 import { type Shape, ShapeProblem, arityOf, inferShape, paramSpecsOf } from './shapes.js';
 import type { LayerGraph, LayerNode, ParamSpec, ParamTensor } from './types.js';

@@ -3,10 +3,10 @@
  * Each kind lists its fields with defaults, so a typo ("kernal") is an error naming the allowed fields.
  * The format is documented, with an example of every form, in models/README.md.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import {
   type At, type RawObject, boolean, checkKeys, child, fail, integer, intList, number, object, oneOf, padding, pair, string,
-} from './fields.js';
+} from '../base/fields.js';
 import { parseTensor } from './tensor-json.js';
 import { INIT_SCHEMES, type InitConfig, LAYER_KINDS, type LayerKind, type LayerNode, type NodeOf, type ParamTensor } from './types.js';
 

@@ -2,8 +2,8 @@
  * Tensors in files: `{ "shape": [...], "data": [...] }` with data flat and row-major, or a nested list of numbers
  * (its shape read from the nesting). The strings "NaN", "Infinity" and "-Infinity" stand for those values.
  */
-import { SimError } from '../errors.js';
-import { type At, child, fail, isObject } from './fields.js';
+import { SimError } from '../base/errors.js';
+import { type At, child, fail, isObject } from '../base/fields.js';
 import type { ParamTensor } from './types.js';
 
 const special: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

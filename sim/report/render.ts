@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { packageRoot } from '../package-root.js';
-import { writeFileAtomic } from '../cli/files.js';
+import { packageRoot } from '../base/package-root.js';
+import { writeFileAtomic } from '../load/tensors.js';
 import type { Chart, VlSpec } from './charts/types.js';
 
 // vega, vega-lite (≈ 1.5 MB of JS) and resvg (native) load on first use only, so commands that draw no chart start

@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
 import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
-import { writeFileAtomic } from '../cli/files.js';
+import { writeFileAtomic } from '../load/tensors.js';
 import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';
 import { type LossHistory, checkCharts, gradientErrorChart, isLossHistory, lossCurvesChart } from './charts/numerics-charts.js';

@@ -2,7 +2,7 @@
  * `run`: one forward pass of a model (eval mode unless training), optionally a loss on its output and a backward
  * pass from that loss's gradient or from a given upstream gradient. Plain data in, plain data out.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { LayerGraph } from '../ir/types.js';
 import { type Gradients, backward, forward } from '../float/engine.js';
 import { initParams } from '../float/init.js';

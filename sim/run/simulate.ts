@@ -3,7 +3,7 @@
  *   lowerGraph (lower/) → per GEMM, timeGemm (timing/) → per vector op, elements ÷ lanes (estimate) → CostReport.
  * In `scalesim` compat mode only GEMMs are reported (SCALE-Sim has no vector unit), one entry per conv group.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { HwConfig } from '../arch/types.js';
 import type { LayerGraph } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
@@ -11,13 +11,13 @@ import type { GemmOp, LoweredProgram, Mode, VectorOp } from '../lower/types.js';
 import { type Compat, type GemmTiming, timeGemm } from '../timing/gemm-timing.js';
 import type { CostReport, LayerCost, MemoryCounts, TrainingMemory, UtilizationLoss } from './cost-report.js';
 import { PRECISION_BITS } from '../arch/types.js';
-import { HW_DEFAULTS } from '../arch/load.js';
+import { HW_DEFAULTS } from '../load/hw.js';
 import { relative } from 'node:path';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../base/package-root.js';
 import { loweringShapes } from '../lower/lower.js';
-import { exact, gemmMemory } from '../memory/gemm-memory.js';
-import { scalesimCalcOfmap, scalesimCalcReads, scalesimSramCounts, scalesimUser } from '../memory/scalesim.js';
-import type { ConvGeometry } from '../memory/scalesim-streams.js';
+import { exact, gemmMemory } from '../timing/gemm-memory.js';
+import { scalesimCalcOfmap, scalesimCalcReads, scalesimSramCounts, scalesimUser } from '../compat/scalesim/memory.js';
+import type { ConvGeometry } from '../compat/scalesim/streams.js';
 import { vectorAluOps, vectorCycles } from '../timing/vector-timing.js';
 import { type ActionCounts, gemmActions, vectorActions } from '../energy/actions.js';
 import { analyze, energyFloor, roofline } from '../energy/analysis.js';

@@ -3,7 +3,7 @@
  * accuracy rule for the task), splits it, applies the dropout and init options, then runs float/train.ts.
  * Plain data in and out; the CLI reads files and prints.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { Dataset, Task } from '../datasets/types.js';
 import { buildGraph } from '../ir/graph.js';
 import type { InitConfig, LayerGraph, LayerNode } from '../ir/types.js';

@@ -3,15 +3,15 @@
  * memory models. Runs in the worker threads (worker.ts) and, for `jobs: 1`, in the calling thread.
  */
 import { existsSync } from 'node:fs';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { HwConfig } from '../arch/types.js';
 import type { LayerGraph } from '../ir/types.js';
-import { loadAnyModel } from '../ir/load-any.js';
+import { loadAnyModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { LoweredProgram } from '../lower/types.js';
 import { simulate } from '../run/simulate.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
-import { resolveModel } from '../cli/defaults.js';
+import { resolveModel } from '../load/defaults.js';
 import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
 import type { Point } from './spec.js';
 

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SimError } from '../errors.js';
-import { writeFileAtomic } from '../cli/files.js';
+import { SimError } from '../base/errors.js';
+import { writeFileAtomic } from '../load/tensors.js';
 import { type SweepRecord, parseRecordLine } from './record.js';
 import { readResultsFile, writeTables } from './run.js';
 

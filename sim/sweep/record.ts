@@ -5,7 +5,7 @@
  * Also the tables made from a finished set: CSV, Pareto fronts and the summary.
  */
 import type { HwConfig, Precision } from '../arch/types.js';
-import { withOverrides } from '../arch/load.js';
+import { withOverrides } from '../load/hw.js';
 import type { CostReport } from '../run/cost-report.js';
 import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
 

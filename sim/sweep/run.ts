@@ -13,12 +13,12 @@ import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { HwConfig } from '../arch/types.js';
-import { loadHwConfig } from '../arch/load.js';
+import { loadHwConfig } from '../load/hw.js';
 import type { LayerGraph } from '../ir/types.js';
-import { packageRoot } from '../package-root.js';
-import { writeFileAtomic } from '../cli/files.js';
+import { packageRoot } from '../base/package-root.js';
+import { writeFileAtomic } from '../load/tensors.js';
 import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
 import { type SweepRecord, parseRecordLine, recordsToCsv, sortRecords, summarize, summaryText } from './record.js';
 import {

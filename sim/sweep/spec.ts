@@ -11,9 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { SimError } from '../errors.js';
-import { type At, checkKeys, child, fail, isObject } from '../ir/fields.js';
-import { readDocument } from '../ir/load.js';
+import { SimError } from '../base/errors.js';
+import { type At, checkKeys, child, fail, isObject } from '../base/fields.js';
+import { readDocument } from '../load/model-file.js';
 import { DATAFLOWS, type Dataflow, type HwConfig, PRECISIONS, type Precision } from '../arch/types.js';
 import type { Mode } from '../lower/types.js';
 

@@ -4,7 +4,7 @@
  * accumulators, gemmlowp requantization), in chunks of 250 images, calibration excluded. Target: a few seconds.
  */
 import { join } from 'node:path';
-import { loadModel } from '../../sim/ir/load.js';
+import { loadModel } from '../../sim/load/model-file.js';
 import { initParams } from '../../sim/float/init.js';
 import { loadNamedDataset } from '../../sim/datasets/registry.js';
 import { takeRows } from '../../sim/float/train.js';
@@ -12,7 +12,7 @@ import { lowerGraph } from '../../sim/lower/lower.js';
 import { calibrate } from '../../sim/fixed/calibrate.js';
 import { executeFixed } from '../../sim/fixed/execute-fixed.js';
 import { parseFormat } from '../../sim/fixed/format.js';
-import { packageRoot } from '../../sim/package-root.js';
+import { packageRoot } from '../../sim/base/package-root.js';
 
 const graph = loadModel(join(packageRoot(), 'models', 'trained', 'lenet-digits.json'));
 const params = initParams(graph);

@@ -5,7 +5,7 @@
  * loop alone (the float comparison run excluded), best of `runs`; also the tracking of the float curve.
  */
 import { join } from 'node:path';
-import { loadModel } from '../../sim/ir/load.js';
+import { loadModel } from '../../sim/load/model-file.js';
 import { loadNamedDataset } from '../../sim/datasets/registry.js';
 import { initParams } from '../../sim/float/init.js';
 import { OPTIMIZER_DEFAULTS } from '../../sim/float/optimizers.js';

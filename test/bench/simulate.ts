@@ -8,8 +8,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadHwConfig, withOverrides } from '../../sim/arch/load.js';
-import { loadAnyModel } from '../../sim/ir/load-any.js';
+import { loadHwConfig, withOverrides } from '../../sim/load/hw.js';
+import { loadAnyModel } from '../../sim/load/model.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
 import { simulate } from '../../sim/run/simulate.js';
 import { timeGemm } from '../../sim/timing/gemm-timing.js';

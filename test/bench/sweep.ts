@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../../sim/package-root.js';
+import { packageRoot } from '../../sim/base/package-root.js';
 
 const root = packageRoot();
 const cli = join(root, 'dist', 'systolab.mjs');

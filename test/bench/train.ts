@@ -5,7 +5,7 @@
  * Wall-clock seconds of the training loop alone (dataset generation and loading excluded), best of `runs`.
  */
 import { join } from 'node:path';
-import { loadModel } from '../../sim/ir/load.js';
+import { loadModel } from '../../sim/load/model-file.js';
 import { loadNamedDataset } from '../../sim/datasets/registry.js';
 import type { Dataset } from '../../sim/datasets/types.js';
 import { OPTIMIZER_DEFAULTS } from '../../sim/float/optimizers.js';

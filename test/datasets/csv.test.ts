@@ -1,7 +1,7 @@
 /** The CSV reader: RFC 4180 quoting, label choice, string labels → classes, each error, and csvToDataset per task. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 import { csvToDataset, parseCsv } from '../../sim/datasets/csv.js';
 
 const F = 'data.csv';

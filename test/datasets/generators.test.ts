@@ -1,7 +1,7 @@
 /** The seeded generators: determinism, shapes, balance, and each generating rule checked point by point. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 import {
   HOUSE_INTERCEPT, HOUSE_SLOPE, PASS_FAIL_RULE, type GeneratorOptions, circle, gaussianVariance, gaussians, house,
   passFail, spiral, xor,

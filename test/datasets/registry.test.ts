@@ -1,6 +1,6 @@
 /** The dataset table and the `--dataset` spec: NAME, NAME:key=value:…, PATH.csv[:label=COLUMN], and their errors. */
 import { describe, expect, it } from 'vitest';
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 import { sizeOf } from '../../sim/float/tensor.js';
 import { spiral } from '../../sim/datasets/generators.js';
 import { DATASETS, DATASET_NAMES, describeParams, loadDataset, loadNamedDataset } from '../../sim/datasets/registry.js';

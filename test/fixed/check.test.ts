@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { ROOT, systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { CHECK_EXAMPLES } from '../../sim/cli/check-command.js';
-import { loadHwConfig } from '../../sim/arch/load.js';
+import { loadHwConfig } from '../../sim/load/hw.js';
 import { loadNamedDataset } from '../../sim/datasets/registry.js';
-import { loadModel } from '../../sim/ir/load.js';
+import { loadModel } from '../../sim/load/model-file.js';
 import { runCheck } from '../../sim/run/check.js';
 
 

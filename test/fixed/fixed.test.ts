@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 import { dequantize, parseFormat, quantize, symmetricScale } from '../../sim/fixed/format.js';
 import { bf16Bits, fp16Bits, fp16FromBits, bf16FromBits } from '../../sim/fixed/float16.js';
 import { gemmInt, gemmIntCounted } from '../../sim/fixed/gemm-int.js';

@@ -8,7 +8,7 @@ import { parseModel } from '../../sim/ir/parse.js';
 import { forward } from '../../sim/float/engine.js';
 import { initParams } from '../../sim/float/init.js';
 import { LAYER_KINDS } from '../../sim/ir/types.js';
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'models', 'README.md'), 'utf8');
 const build = (doc: unknown) => buildGraph(parseModel(doc, 'm.yaml'), 'm.yaml');
@@ -97,7 +97,7 @@ describe('sidecar parameters', () => {
   it('paramsFile supplies parameters; inline values win', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { loadModel } = await import('../../sim/ir/load.js');
+    const { loadModel } = await import('../../sim/load/model-file.js');
     const dir = mkdtempSync(join(tmpdir(), 'systolab-sidecar-'));
     writeFileSync(join(dir, 'p.json'), JSON.stringify({ 'd.weight': { shape: [1, 2], data: [3, 4] }, 'd.bias': [9] }));
     writeFileSync(join(dir, 'm.yaml'), 'paramsFile: p.json\nlayers:\n  - { name: x, kind: input, shape: [1, 2] }\n  - { name: d, kind: dense, units: 1, params: { bias: [0.5] } }\n');

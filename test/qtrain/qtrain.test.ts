@@ -11,12 +11,12 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../../sim/ir/load.js';
+import { loadModel } from '../../sim/load/model-file.js';
 import { loadNamedDataset } from '../../sim/datasets/registry.js';
 import { OPTIMIZER_DEFAULTS } from '../../sim/float/optimizers.js';
 import { type QTrainFormats, quantizer, quantizeTensor, simulatePrecision } from '../../sim/fixed/qtrain.js';
 import { type QTrainRun, runQuantizedTraining } from '../../sim/run/qtrain-run.js';
-import { loadHwConfig, withOverrides } from '../../sim/arch/load.js';
+import { loadHwConfig, withOverrides } from '../../sim/load/hw.js';
 import { simulate } from '../../sim/run/simulate.js';
 import { systolab } from '../helpers/cli.js';
 

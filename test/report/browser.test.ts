@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { writeCheckReport, writeSimulateReport, writeSweepReport } from '../../sim/report/write-report.js';
 import { simulate } from '../../sim/run/simulate.js';
-import { loadAnyModel } from '../../sim/ir/load-any.js';
-import { loadHwConfig } from '../../sim/arch/load.js';
-import { resolveModel } from '../../sim/cli/defaults.js';
+import { loadAnyModel } from '../../sim/load/model.js';
+import { loadHwConfig } from '../../sim/load/hw.js';
+import { resolveModel } from '../../sim/load/defaults.js';
 import { sampleCheck, sampleSweep } from './samples.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { loadAnyModel } from '../../sim/ir/load-any.js';
-import { loadHwConfig, withOverrides } from '../../sim/arch/load.js';
+import { loadAnyModel } from '../../sim/load/model.js';
+import { loadHwConfig, withOverrides } from '../../sim/load/hw.js';
 import { simulate } from '../../sim/run/simulate.js';
 import type { NumericsReport } from '../../sim/run/check.js';
 import { simulateCharts } from '../../sim/report/charts/simulate-charts.js';
@@ -16,7 +16,7 @@ import { checkCharts, gradientErrorChart, lossCurvesChart } from '../../sim/repo
 import { CHART_CONFIG } from '../../sim/report/charts/palette.js';
 import { VL_SCHEMA } from '../../sim/report/charts/types.js';
 import { specToSvg, svgToPng } from '../../sim/report/render.js';
-import { resolveModel } from '../../sim/cli/defaults.js';
+import { resolveModel } from '../../sim/load/defaults.js';
 import { sampleCheck, sampleHistory, sampleSweep } from './samples.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

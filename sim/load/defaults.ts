@@ -1,7 +1,7 @@
 /** Built-in defaults of the CLI: the model the quick start runs, found relative to the installed package. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../base/package-root.js';
 
 export const PACKAGE_ROOT = packageRoot();
 export const DEFAULT_MODEL = 'models/tiny-cnn.yaml';

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hwConfigNames, listHwConfigs, loadHwConfig, parseHwConfig, parseScaleSimCfg, withOverrides } from '../../sim/arch/load.js';
-import { SimError } from '../../sim/errors.js';
+import { hwConfigNames, listHwConfigs, loadHwConfig, parseHwConfig, parseScaleSimCfg, withOverrides } from '../../sim/load/hw.js';
+import { SimError } from '../../sim/base/errors.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // a copy of shared/data/scalesim-format
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'hw-configs', 'README.md'), 'utf8');

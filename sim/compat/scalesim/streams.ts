@@ -7,7 +7,7 @@
  * = filter·k + window index, ofmap = pixel·n + filter. Nothing is materialized: callers get each row through a
  * callback, so a ResNet-18 layer streams in milliseconds.
  */
-import type { Dataflow } from '../arch/types.js';
+import type { Dataflow } from '../../arch/types.js';
 
 /** The conv behind a GEMM's ifmap (SCALE-Sim's view: H×W×C, R×S window, stride, Q output columns). */
 export interface ConvGeometry {

@@ -2,7 +2,7 @@
  * Readers for raw (parsed YAML/JSON) values that either return a typed value or throw a SimError naming the file,
  * the key path, the value and what is allowed. Used by every loader of user files.
  */
-import { SimError } from '../errors.js';
+import { SimError } from './errors.js';
 
 export type Raw = unknown;
 export type RawObject = Readonly<Record<string, unknown>>;

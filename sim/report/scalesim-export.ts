@@ -16,7 +16,7 @@
  *  - matmul → one row per forward GEMM it lowers to (`name` or `name_b<i>`), as a 1×1 conv or GEMM row likewise.
  * Layers without GEMMs (activations, pools, norms, …) are not written: SCALE-Sim simulates only the array.
  */
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { LayerGraph, NodeOf } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
 

@@ -2,11 +2,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../sim/ir/graph.js';
-import { loadAnyModel } from '../../sim/ir/load-any.js';
+import { loadAnyModel } from '../../sim/load/model.js';
 import { parseModel } from '../../sim/ir/parse.js';
-import { parseScaleSimTopology } from '../../sim/ir/scalesim-topology.js';
+import { parseScaleSimTopology } from '../../sim/load/scalesim-topology.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
-import { graphToScaleSim } from '../../sim/import/scalesim-export.js';
+import { graphToScaleSim } from '../../sim/report/scalesim-export.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
 
 const gemmShapes = (g: LayerGraph) => lowerGraph(g, { mode: 'inference' }).ops

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { SimError } from '../errors.js';
-import { child, object } from './fields.js';
-import { buildGraph } from './graph.js';
-import { parseModel } from './parse.js';
-import { parseTensor } from './tensor-json.js';
-import type { LayerGraph } from './types.js';
+import { SimError } from '../base/errors.js';
+import { child, object } from '../base/fields.js';
+import { buildGraph } from '../ir/graph.js';
+import { parseModel } from '../ir/parse.js';
+import { parseTensor } from '../ir/tensor-json.js';
+import type { LayerGraph } from '../ir/types.js';
 
 /** A user's text file; a missing or unreadable file is a SimError naming it. */
 export function readTextFile(file: string): string {

@@ -21,7 +21,7 @@
  */
 import type { Dataflow, HwConfig } from '../arch/types.js';
 import { PRECISION_BITS } from '../arch/types.js';
-import { SimError } from '../errors.js';
+import { SimError } from '../base/errors.js';
 import type { GemmOp } from '../lower/types.js';
 
 export interface SramCounts {

@@ -2,9 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 import { buildGraph } from '../../sim/ir/graph.js';
-import { isScaleSimTopology, parseScaleSimTopology } from '../../sim/ir/scalesim-topology.js';
+import { isScaleSimTopology, parseScaleSimTopology } from '../../sim/load/scalesim-topology.js';
 import type { LayerGraph, NodeOf } from '../../sim/ir/types.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // a copy of shared/data/scalesim-format

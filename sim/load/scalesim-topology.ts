@@ -16,8 +16,8 @@
  *  - GEMM: `${name}.input` [M, K] → dense `${name}` with N units, no bias: the GEMM m = M, k = K, n = N (SCALE-Sim runs
  *    it as a conv of an M×K ifmap with N filters of 1×K, one channel, stride 1 — the same m, k, n).
  */
-import { SimError } from '../errors.js';
-import { type ParsedModel, parseModel } from './parse.js';
+import { SimError } from '../base/errors.js';
+import { type ParsedModel, parseModel } from '../ir/parse.js';
 
 /** A SCALE-Sim topology file is recognized by its `.csv` extension. */
 export function isScaleSimTopology(file: string): boolean {

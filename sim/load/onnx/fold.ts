@@ -3,7 +3,7 @@
  * Shape → Gather → Unsqueeze → Concat → Reshape chain for `x.view(x.size(0), -1)`, ConstantOfShape/Slice chains for
  * `F.pad`…). Every function takes constant inputs and returns a constant; `null` inputs are omitted optional ones.
  */
-import type { AttrValue, Tensor } from './onnx-decode.js';
+import type { AttrValue, Tensor } from './decode.js';
 
 export interface FoldTensor extends Tensor { readonly int?: boolean }
 

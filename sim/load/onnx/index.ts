@@ -19,14 +19,14 @@
  * Operators outside these: one error listing every one with its node name and the opset.
  */
 import { readFileSync } from 'node:fs';
-import { SimError } from '../errors.js';
-import { buildGraph } from '../ir/graph.js';
-import { parseModel, type ParsedModel } from '../ir/parse.js';
-import { inferShape, ShapeProblem } from '../ir/shapes.js';
-import { tensorToJson } from '../ir/tensor-json.js';
-import type { LayerGraph, LayerNode, ParamTensor } from '../ir/types.js';
-import { type AttrValue, decodeOnnx, type OnnxGraph, type OnnxNode } from './onnx-decode.js';
-import { FOLDABLE, fold, type FoldTensor, ints, reshapeDims, transposeTensor } from './onnx-fold.js';
+import { SimError } from '../../base/errors.js';
+import { buildGraph } from '../../ir/graph.js';
+import { parseModel, type ParsedModel } from '../../ir/parse.js';
+import { inferShape, ShapeProblem } from '../../ir/shapes.js';
+import { tensorToJson } from '../../ir/tensor-json.js';
+import type { LayerGraph, LayerNode, ParamTensor } from '../../ir/types.js';
+import { type AttrValue, decodeOnnx, type OnnxGraph, type OnnxNode } from './decode.js';
+import { FOLDABLE, fold, type FoldTensor, ints, reshapeDims, transposeTensor } from './fold.js';
 
 export interface OnnxImportOptions {
   /** Dims for graph inputs: `{ '': [1, 3, 224, 224] }` for the only input, or by input name. */

@@ -11,9 +11,9 @@ import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../sim/cli/models-command.js';
 import { EXPORT_EXAMPLES, IMPORT_EXAMPLES } from '../../sim/cli/import-command.js';
-import { SimError } from '../../sim/errors.js';
+import { SimError } from '../../sim/base/errors.js';
 import { buildGraph } from '../../sim/ir/graph.js';
-import { loadOnnxModel, importOnnx } from '../../sim/import/onnx.js';
+import { loadOnnxModel, importOnnx } from '../../sim/load/onnx/index.js';
 import type { NodeOf } from '../../sim/ir/types.js';
 
 const { onnx } = onnxProto;

@@ -15,8 +15,8 @@
  *     in flight and more than S/2 words held; the array stalls only when the buffer is full while a drain is in
  *     flight; the final drain is counted in DRAM writes but not in cycles. A row's stall is the largest of the three.
  */
-import type { Dataflow } from '../arch/types.js';
-import { type ConvGeometry, type DemandPlan, type GemmShape, demandPlan, forEachInRow, ifmapSpace, prefetchOrder } from './scalesim-streams.js';
+import type { Dataflow } from '../../arch/types.js';
+import { type ConvGeometry, type DemandPlan, type GemmShape, demandPlan, forEachInRow, ifmapSpace, prefetchOrder } from './streams.js';
 
 export interface ScalesimSram { readonly ifmapReads: number; readonly filterReads: number; readonly ofmapWrites: number }
 

@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadHwConfig, withOverrides } from '../../sim/arch/load.js';
+import { loadHwConfig, withOverrides } from '../../sim/load/hw.js';
 import type { Dataflow, HwConfig } from '../../sim/arch/types.js';
-import { gemmMemory } from '../../sim/memory/gemm-memory.js';
+import { gemmMemory } from '../../sim/timing/gemm-memory.js';
 import { timeGemm } from '../../sim/timing/gemm-timing.js';
 
 const base = loadHwConfig('scalesim-32x32');

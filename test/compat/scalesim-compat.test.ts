@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scalesimCalcOfmap, scalesimUser } from '../../sim/memory/scalesim.js';
-import type { ConvGeometry, GemmShape } from '../../sim/memory/scalesim-streams.js';
+import { scalesimCalcOfmap, scalesimUser } from '../../sim/compat/scalesim/memory.js';
+import type { ConvGeometry, GemmShape } from '../../sim/compat/scalesim/streams.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');

@@ -8,11 +8,11 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { packageRoot } from '../package-root.js';
-import { SimError } from '../errors.js';
-import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../ir/fields.js';
-import { readDocument, readTextFile } from '../ir/load.js';
-import { DATAFLOWS, type Dataflow, type HwConfig, PRECISION_BITS, PRECISIONS, type Precision } from './types.js';
+import { packageRoot } from '../base/package-root.js';
+import { SimError } from '../base/errors.js';
+import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../base/fields.js';
+import { readDocument, readTextFile } from './model-file.js';
+import { DATAFLOWS, type Dataflow, type HwConfig, PRECISION_BITS, PRECISIONS, type Precision } from '../arch/types.js';
 
 /**
  * Defaults of the optional keys (documented in hw-configs/README.md). SRAM sizes and DRAM bandwidth/mode are those of

@@ -4,7 +4,7 @@
  * a protobuf without a graph or an opset — is a SimError (exit 2), never a crash.
  */
 import onnxProto from 'onnx-proto';
-import { SimError } from '../errors.js';
+import { SimError } from '../../base/errors.js';
 
 const { onnx } = onnxProto;
 

@@ -6,15 +6,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SimError } from '../errors.js';
-import { packageRoot } from '../package-root.js';
+import { SimError } from '../base/errors.js';
+import { packageRoot } from '../base/package-root.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
-import { buildGraph } from './graph.js';
-import { loadModel } from './load.js';
-import { parseModel } from './parse.js';
+import { buildGraph } from '../ir/graph.js';
+import { loadModel } from './model-file.js';
+import { parseModel } from '../ir/parse.js';
 import { parseScaleSimTopology } from './scalesim-topology.js';
-import { loadOnnxModel } from '../import/onnx.js';
-import type { LayerGraph } from './types.js';
+import { loadOnnxModel } from './onnx/index.js';
+import type { LayerGraph } from '../ir/types.js';
 
 export function loadAnyModel(spec: string): LayerGraph {
   if (!existsSync(spec) && isBuiltinSpec(spec)) return loadBuiltinModel(spec);

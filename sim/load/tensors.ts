@@ -1,9 +1,9 @@
 /** File helpers for the CLI: tensor files in, atomic writes out (a temp file renamed, so nothing is half-written). */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SimError } from '../errors.js';
-import { isObject } from '../ir/fields.js';
-import { readDocument } from '../ir/load.js';
+import { SimError } from '../base/errors.js';
+import { isObject } from '../base/fields.js';
+import { readDocument } from './model-file.js';
 import { parseTensor } from '../ir/tensor-json.js';
 import type { Tensor } from '../float/tensor.js';
 
