@@ -53,6 +53,15 @@ for (const hw of ['scalesim-32x32', 'edge-16x16', 'eyeriss', 'tpu-v1']) {
   cases.push([`json-mobilenet-v2-${hw}-training`, ['simulate', '--model', 'mobilenet-v2', '--hw', hw, '--mode',
     'training', '--format', 'json']]);
 }
+// Presets that enforce DRAM bandwidth (stalls) under every dataflow, both modes.
+for (const hw of ['edge-16x16', 'eyeriss', 'tpu-v1']) {
+  for (const df of ['os', 'ws', 'is']) {
+    for (const model of ['resnet18', 'mobilenet-v2', 'bert-base-layer']) {
+      cases.push([`preset-${hw}-${df}-${model}-training`, ['simulate', '--model', model, '--hw', hw, '--dataflow', df,
+        '--mode', 'training', '--format', 'json']]);
+    }
+  }
+}
 cases.push(['table-default', ['simulate', '--out', '@tmp']]);
 cases.push(['table-tiny-training', ['simulate', '--model', 'models/tiny-cnn.yaml', '--array', '16x16', '--dataflow',
   'ws', '--mode', 'training', '--out', '@tmp']]);
