@@ -1,8 +1,9 @@
 /**
  * The cycle-stepped systolic array: the slow, obvious, executable definition of the fast timing model
- * (timing/gemm-timing.ts, shared/design/cycle-model.md). In: a GEMM C = A·B (A m×k, B k×n, row-major), the array
+ * (timing/gemm-timing.ts, docs/cycle-model.md). In: a GEMM C = A·B (A m×k, B k×n, row-major), the array
  * (rows R × cols C, dataflow, MAC pipeline depth d) and the numerics. Out: C, cycles, MACs and busy cycles per PE.
- * Imports only arch/types, timing's DATAFLOW_MAPPING, numerics and errors; nothing from run/, report/ or cli/.
+ * Imports only arch/types, map/ (which dims go on rows, cols and time), numerics and errors — never timing/ or compat/,
+ * whose numbers it checks.
  *
  * Registers of PE (i, j), each a typed array over all R·C PEs (no per-PE objects):
  *   h, hValid — the operand that moves right one PE per cycle (enters at column 0 from the left edge)
@@ -11,7 +12,7 @@
  *   acc       — os: the output accumulator (stays); ws/is: the partial sum, which moves down one PE per cycle
  *   pipe      — the d-stage MAC pipeline: a product started at cycle c is added to acc at cycle c + d − 1
  *
- * Mapping (DATAFLOW_MAPPING): Sr dims on rows, Sc on cols, T in time. A fold covers rows r0…r0+R−1 of Sr and
+ * Mapping (map/dataflow.ts): Sr dims on rows, Sc on cols, T in time. A fold covers rows r0…r0+R−1 of Sr and
  * columns c0…c0+C−1 of Sc; column folds outer, row folds inner; registers and pipeline are empty at each fold start.
  *   os: h(i) streams A[r0+i][τ], v(j) streams B[τ][c0+j], acc(i, j) = C[r0+i][c0+j], τ = 0…k−1
  *   ws: h(i) streams A[τ][r0+i], v(i, j) = B[r0+i][c0+j] stationary, psums leave column j as C[τ][c0+j], τ = 0…m−1
@@ -46,7 +47,8 @@
  */
 import type { Dataflow } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
-import { DATAFLOW_MAPPING, type ArrayShape } from '../timing/gemm-timing.js';
+import { strategyOf } from '../map/dataflow.js';
+import type { ArrayShape } from '../map/mapping.js';
 import { type Accumulator, type ArrayNumerics, type Operand, accumulatorFor } from './numerics.js';
 
 export interface ArrayGemm {
@@ -168,7 +170,7 @@ export class SystolicArray {
 
   /** The folds of a GEMM, in the order they run, with their phase lengths (derivation in the module comment). */
   folds(m: number, k: number, n: number): Fold[] {
-    const map = DATAFLOW_MAPPING[this.dataflow];
+    const map = strategyOf(this.dataflow);
     const dims = { m, k, n };
     const sr = dims[map.rows], sc = dims[map.cols], t = dims[map.time];
     const preloadCycles = map.preload ? this.rows : 0;
@@ -190,7 +192,7 @@ export class SystolicArray {
     if (g.b.length !== g.k * g.n) throw new SimError(`B must hold k·n = ${g.k * g.n} elements`, { code: 'shapeMismatch', path: 'b.length', value: g.b.length });
     const accumulator = accumulatorFor(numerics, g.a, g.b, g.k);
     const c = new Float64Array(g.m * g.n);
-    const temporal = { m: g.m, k: g.k, n: g.n }[DATAFLOW_MAPPING[this.dataflow].time];
+    const temporal = { m: g.m, k: g.k, n: g.n }[strategyOf(this.dataflow).time];
     this.busyCycles.fill(0);
     this.lastMacCycle = -1;
     let cycle = 0;

@@ -1,10 +1,10 @@
 /**
  * A cycle-by-cycle trace of the systolic array for teaching: what every PE holds after each cycle — its A and B
  * operand registers (null = bubble) and its accumulator (os) or partial sum (ws/is) — plus which PEs started a MAC.
- * Only for small cases (≤ 64 PEs, ≤ 200 cycles); `formatTrace` prints it as a grid per cycle.
+ * Only for small cases (≤ 64 PEs, ≤ 200 cycles); report/trace-text.ts prints it as a grid per cycle.
  */
 import { SimError } from '../base/errors.js';
-import { type ArrayShape, timeGemm } from '../timing/gemm-timing.js';
+import type { ArrayShape } from '../map/mapping.js';
 import type { ArrayNumerics } from './numerics.js';
 import { type ArrayGemm, type ArrayRun, SystolicArray } from './systolic-array.js';
 
@@ -44,7 +44,8 @@ export function traceGemm(g: ArrayGemm, shape: ArrayShape, numerics: ArrayNumeri
   if (pes > TRACE_MAX_PES) {
     throw new SimError(`a trace shows at most ${TRACE_MAX_PES} PEs`, { code: 'traceTooLarge', path: 'array', value: `${shape.rows}x${shape.cols}`, hint: 'Trace a small array, e.g. --array 2x2 or 4x4.' });
   }
-  const cycles = timeGemm(g.m, g.k, g.n, shape).computeCycles;
+  let cycles = 0;
+  for (const f of array.folds(g.m, g.k, g.n)) cycles += f.preloadCycles + f.streamCycles;
   if (cycles > TRACE_MAX_CYCLES) {
     throw new SimError(`a trace shows at most ${TRACE_MAX_CYCLES} cycles; this GEMM takes ${cycles}`, { code: 'traceTooLarge', path: 'gemm', value: `${g.m}x${g.k}x${g.n}`, hint: 'Trace a smaller GEMM, e.g. 2x3x2.' });
   }
@@ -60,26 +61,4 @@ export function traceGemm(g: ArrayGemm, shape: ArrayShape, numerics: ArrayNumeri
     });
   });
   return { shape, gemm: { m: g.m, k: g.k, n: g.n }, cycles: snaps, run };
-}
-
-const show = (x: number | null) => (x === null ? '·' : String(x));
-
-/** One block per cycle: each PE as `a b | acc`, a `*` marking a MAC started this cycle. */
-export function formatTrace(t: GemmTrace): string {
-  const { rows, cols, dataflow, macPipelineCycles: d } = t.shape;
-  const all = (f: (c: CycleSnapshot) => (number | null)[][]) => Math.max(...t.cycles.flatMap((c) => f(c).flat().map((x) => show(x).length)));
-  const wa = all((c) => c.a), wb = all((c) => c.b), wc = all((c) => c.acc);
-  const accName = dataflow === 'os' ? 'accumulator' : 'partial sum';
-  const lines = [
-    `${rows}×${cols} ${dataflow.toUpperCase()} array, GEMM ${t.gemm.m}×${t.gemm.k}×${t.gemm.n}, MAC pipeline ${d}: each PE shows  a b | ${accName}  after the cycle (· = no operand, * = MAC started)`,
-  ];
-  for (const c of t.cycles) {
-    lines.push('', `cycle ${c.cycle}  fold ${c.fold + 1}/${t.run.folds} ${c.phase} ${c.foldCycle}`);
-    for (let i = 0; i < rows; i++) {
-      const cells = Array.from({ length: cols }, (_, j) =>
-        `${c.mac[i][j] ? '*' : ' '}${show(c.a[i][j]).padStart(wa)} ${show(c.b[i][j]).padStart(wb)} | ${show(c.acc[i][j]).padStart(wc)}`);
-      lines.push(`  ${cells.join('   ')}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

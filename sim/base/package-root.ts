@@ -26,3 +26,12 @@ export function packageRoot(): string {
     dir = up;
   }
 }
+
+/** The installed package's version (package.json), or `unknown` when it cannot be read. */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,20 +1,21 @@
 /** `systolab check`: flags → model + hw numerics + dataset → runCheck → per-layer table and summary, or JSON. */
+import { readTextFile, writeFileAtomic } from '../base/files.js';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SimError } from '../base/errors.js';
 import { loadHwConfig } from '../load/hw.js';
-import { loadDataset } from '../datasets/registry.js';
+import { loadDataset } from '../load/datasets/registry.js';
 import { csvToDataset } from '../datasets/csv.js';
-import { readTextFile } from '../load/model-file.js';
+
 import { loadAnyModel } from '../load/model.js';
 import { parseFormat } from '../fixed/format.js';
 import { ROUNDINGS, type Rounding } from '../fixed/rounding.js';
 import { type NumericsReport, runCheck } from '../run/check.js';
 import { table } from '../report/run-report.js';
 import { commandLine, writeCheckReport } from '../report/write-report.js';
-import { resolveModel } from '../load/defaults.js';
-import { writeFileAtomic } from '../load/tensors.js';
-import { DEFAULT_HW } from './simulate-command.js';
+import { resolveModel } from '../load/model.js';
+
+import { DEFAULT_HW } from '../api/simulate.js';
 
 export const DEFAULT_CHECK_MODEL = 'models/trained/lenet-digits.json';
 

@@ -5,16 +5,16 @@
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SimError } from '../base/errors.js';
+import { readTextFile, writeFileAtomic } from '../base/files.js';
 import { buildGraph } from '../ir/graph.js';
 import { loadAnyModel } from '../load/model.js';
-import { readTextFile } from '../load/model-file.js';
 import { parseScaleSimTopology } from '../load/scalesim-topology.js';
 import type { LayerGraph } from '../ir/types.js';
 import { onnxToDocument, parseInputShapes } from '../load/onnx/index.js';
 import { graphToScaleSim } from '../report/scalesim-export.js';
-import { writeFileAtomic } from '../load/tensors.js';
+
 import { human, summarize } from './models-command.js';
-import { resolveModel } from '../load/defaults.js';
+import { resolveModel } from '../load/model.js';
 
 export interface ImportArgs {
   file: string;

@@ -11,7 +11,7 @@ import { loadAnyModel } from '../load/model.js';
 import type { LayerGraph } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
 import { table } from '../report/run-report.js';
-import { resolveModel } from '../load/defaults.js';
+import { resolveModel } from '../load/model.js';
 
 export interface ModelsShowArgs {
   model: string;

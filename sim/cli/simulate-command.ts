@@ -1,33 +1,19 @@
-/** `systolab simulate` and `systolab hw`: flags → model + hardware config → simulate → table / JSON / CSV (+ files). */
-import { readFileSync } from 'node:fs';
+/** `systolab simulate` and `systolab hw`: flags → api/simulate → table / JSON / CSV (+ files). */
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { SimError } from '../base/errors.js';
-import { listHwConfigs, loadHwConfig, withOverrides } from '../load/hw.js';
-import { DATAFLOWS, type Dataflow, PRECISIONS, type Precision } from '../arch/types.js';
-import { loadAnyModel } from '../load/model.js';
-import { simulate } from '../run/simulate.js';
-import { timeGemm } from '../timing/gemm-timing.js';
+import { DEFAULT_HW, DEFAULT_SIM_MODEL, type SimulateRequest, simulate, trace } from '../api/simulate.js';
+import { writeFileAtomic } from '../base/files.js';
+import { DATAFLOWS, PRECISIONS } from '../arch/types.js';
+import { listHwConfigs } from '../load/hw.js';
+import { traceJson } from '../run/trace.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
+import { traceToText } from '../report/trace-text.js';
 import { commandLine, writeSimulateReport } from '../report/write-report.js';
-import { PACKAGE_ROOT, resolveModel } from '../load/defaults.js';
-import { writeFileAtomic } from '../load/tensors.js';
-import { formatTrace, traceGemm } from '../array/trace.js';
-import { createRng } from '../float/rng.js';
 
-export const DEFAULT_SIM_MODEL = 'models/scalesim/resnet18.csv';
-export const DEFAULT_HW = 'scalesim-32x32';
-
-export interface SimulateArgs {
-  model?: string;
+export interface SimulateArgs extends SimulateRequest {
   hw: string;
-  array?: string;
-  dataflow?: Dataflow;
-  precision?: Precision;
-  macPipelineCycles?: number;
   mode: 'inference' | 'training';
-  batch?: number;
   compat: 'none' | 'scalesim';
   format: 'table' | 'json' | 'csv';
   out?: string;
@@ -42,24 +28,6 @@ export const SIMULATE_EXAMPLES: readonly [string, string][] = [
   ['simulate --model test/fixtures/scalesim/example_conv.csv --hw test/fixtures/scalesim/example_16x16_ws.cfg --compat scalesim --format csv', 'SCALE-Sim\'s files as-is, its numbers'],
   ['simulate --trace 2x3x2 --array 2x2 --dataflow os', 'cycle by cycle: what every PE of a 2×2 output-stationary array holds while it multiplies a 2×3 by a 3×2 matrix'],
 ];
-
-export function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** `16x64` → 16 rows × 64 cols. */
-export function parseArray(spec: string): { rows: number; cols: number } {
-  const m = /^(\d+)x(\d+)$/i.exec(spec.trim());
-  const rows = m ? Number(m[1]) : NaN, cols = m ? Number(m[2]) : NaN;
-  if (!m || rows < 1 || cols < 1) {
-    throw new SimError('must be ROWSxCOLS with positive integers', { code: 'badValue', path: '--array', value: spec, hint: 'Example: --array 16x64 (16 rows, 64 columns).' });
-  }
-  return { rows, cols };
-}
 
 export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
   return y
@@ -87,16 +55,11 @@ export function defaultSimulateOut(model: string | undefined): string {
 }
 
 export async function simulateCommand(args: SimulateArgs, argv: readonly string[] = []): Promise<string> {
-  if (args.trace !== undefined) return traceCommand(args, args.trace);
-  if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) {
-    throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--batch', value: args.batch });
+  if (args.trace !== undefined) {
+    const t = trace({ ...args, gemm: args.trace });
+    return args.format === 'json' ? `${JSON.stringify(traceJson(t))}\n` : traceToText(t);
   }
-  const graph = loadAnyModel(args.model === undefined ? resolveModel(DEFAULT_SIM_MODEL) : resolveModel(args.model));
-  const hw = withOverrides(loadHwConfig(args.hw), {
-    ...(args.array ? parseArray(args.array) : {}), dataflow: args.dataflow, precision: args.precision,
-    macPipelineCycles: args.macPipelineCycles,
-  });
-  const report = simulate(graph, hw, { mode: args.mode, compat: args.compat, batch: args.batch, version: version() });
+  const report = simulate(args);
   const json = `${JSON.stringify(report, null, 1)}\n`;
   const charts = args.charts !== false;
   const out = args.out ?? (args.format === 'table' && charts ? defaultSimulateOut(args.model) : undefined);
@@ -117,44 +80,4 @@ export function hwCommand(): string {
     `${c.sram.ifmapKib}/${c.sram.filterKib}/${c.sram.ofmapKib}`, String(c.clockHz / 1e6), c.description ?? '',
   ]);
   return `${table(['name', 'array rows×cols', 'dataflow', 'operands', 'SRAM KiB ifmap/filter/ofmap', 'clock MHz', 'description'], rows, new Set([5]))}\n\nUse one with: systolab simulate --hw NAME (or a YAML file, or a SCALE-Sim .cfg).\n`;
-}
-
-/** `--trace MxKxN`: random operands in −3…3 from --seed, traced on the cycle-stepped array, checked against a plain GEMM. */
-function traceCommand(args: SimulateArgs, spec: string): string {
-  const dims = /^(\d+)x(\d+)x(\d+)$/i.exec(spec.trim());
-  const [m, k, n] = dims ? [Number(dims[1]), Number(dims[2]), Number(dims[3])] : [NaN, NaN, NaN];
-  if (!dims || !(m >= 1 && k >= 1 && n >= 1)) {
-    throw new SimError('must be MxKxN with positive integers', { code: 'badValue', path: '--trace', value: spec, hint: 'Example: --trace 2x3x2 (A is 2×3, B is 3×2).' });
-  }
-  if (!Number.isInteger(args.seed)) throw new SimError('must be an integer', { code: 'badValue', path: '--seed', value: args.seed });
-  const hw = withOverrides(loadHwConfig(args.hw), {
-    ...(args.array ? parseArray(args.array) : {}), dataflow: args.dataflow, precision: args.precision, macPipelineCycles: args.macPipelineCycles,
-  });
-  const rng = createRng(args.seed);
-  const draw = (len: number) => Float64Array.from({ length: len }, () => Math.floor(rng.uniform() * 7) - 3);
-  const a = draw(m * k), b = draw(k * n);
-  const shape = { ...hw.array };
-  const accumulatorBits = Math.min(64, Math.max(2, hw.numerics.accumulatorBits));
-  const trace = traceGemm({ m, k, n, a, b }, shape, { kind: 'int', accumulatorBits, overflow: 'saturate' });
-  const plain = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) plain[i * n + j] += a[i * k + p] * b[p * n + j];
-  const matches = trace.run.c.every((x, i) => x === plain[i]);
-  const rowsOf = (x: Float64Array, cols: number) => Array.from({ length: x.length / cols }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols)));
-  const timingCycles = timeGemm(m, k, n, shape).computeCycles;
-  if (args.format === 'json') {
-    return `${JSON.stringify({
-      array: shape, gemm: { m, k, n }, seed: args.seed, accumulatorBits, a: rowsOf(a, k), b: rowsOf(b, n),
-      cycles: trace.cycles, c: rowsOf(trace.run.c, n), plainGemm: rowsOf(plain, n), matchesPlainGemm: matches,
-      computeCycles: trace.run.computeCycles, timingModelCycles: timingCycles, macs: trace.run.macs,
-      busyCycles: rowsOf(trace.run.busyCycles, shape.cols),
-    })}\n`;
-  }
-  const mat = (rows: number[][]) => rows.map((r) => `  [${r.map((x) => String(x).padStart(3)).join(' ')} ]`).join('\n');
-  return [
-    `A (${m}×${k}, seed ${args.seed}):`, mat(rowsOf(a, k)), `B (${k}×${n}):`, mat(rowsOf(b, n)), '',
-    formatTrace(trace),
-    `C = A·B from the array:`, mat(rowsOf(trace.run.c, n)),
-    `${matches ? 'matches' : 'DOES NOT MATCH'} the plain GEMM; ${trace.run.computeCycles} cycles (fast timing model: ${timingCycles}), ${trace.run.macs} MACs, ${trace.run.folds} fold(s).`,
-    '',
-  ].join('\n');
 }

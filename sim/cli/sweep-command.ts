@@ -10,7 +10,7 @@ import { mergeSweeps } from '../sweep/merge.js';
 import { defaultSweepOut, executeSweep, planSweep, withOut } from '../sweep/run.js';
 import { type RawSpec, type SweepSpec, loadSweepSpecFile, parseSweepSpec } from '../sweep/spec.js';
 import { summarize, summaryText } from '../sweep/record.js';
-import { version } from './simulate-command.js';
+import { packageVersion as version } from '../base/package-root.js';
 import { commandLine, writeSweepReport } from '../report/write-report.js';
 
 export interface SweepArgs {

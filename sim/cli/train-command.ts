@@ -1,11 +1,12 @@
 /** `systolab train`: flags → model + dataset → runTraining → a line per epoch, final metrics, written history and model. */
+import { readTextFile, writeFileAtomic } from '../base/files.js';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SimError } from '../base/errors.js';
 import { type ParsedCsv, csvToDataset } from '../datasets/csv.js';
-import { loadDataset } from '../datasets/registry.js';
+import { loadDataset } from '../load/datasets/registry.js';
 import type { Dataset, Task } from '../datasets/types.js';
-import { readTextFile } from '../load/model-file.js';
+
 import { loadAnyModel } from '../load/model.js';
 import { graphToDocument } from '../ir/serialize.js';
 import { tensorToJson } from '../ir/tensor-json.js';
@@ -15,8 +16,8 @@ import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type Sch
 import type { EpochRecord } from '../float/train.js';
 import { type TrainRequest, type TrainRun, runTraining } from '../run/train-run.js';
 import { table } from '../report/run-report.js';
-import { writeFileAtomic } from '../load/tensors.js';
-import { resolveModel } from '../load/defaults.js';
+
+import { resolveModel } from '../load/model.js';
 import { type QuantFlags, quantJson, quantOptions, quantRequested, quantText } from './qtrain-output.js';
 import { runQuantizedTraining } from '../run/qtrain-run.js';
 

@@ -9,7 +9,7 @@
  * accumulator, once per MAC; ws / is — the stationary operand, once per element loaded into the array (its SRAM
  * reads). os drains every finished output through the array once (one inter-PE move per output, accumulator bits).
  */
-import type { Dataflow } from '../arch/types.js';
+import type { DataflowStrategy } from '../map/dataflow.js';
 
 export interface PerOperand { readonly ifmap: number; readonly filter: number; readonly ofmap: number }
 
@@ -49,21 +49,23 @@ export interface GemmCountsIn {
   readonly dramWriteBytes: number;
 }
 
-export function gemmActions(g: GemmCountsIn, df: Dataflow, w: Widths): ActionCounts {
+export function gemmActions(g: GemmCountsIn, s: DataflowStrategy, w: Widths): ActionCounts {
   const { macs } = g;
-  const { inputBits: ib, weightBits: wb, accumulatorBits: ab } = w;
-  const registerReadBits = { ifmap: macs * ib, filter: macs * wb, ofmap: macs * ab };
-  const registerWriteBits = df === 'os' ? { ifmap: 0, filter: 0, ofmap: macs * ab }
-    : df === 'ws' ? { ifmap: 0, filter: g.sram.filterReads * wb, ofmap: 0 }
-      : { ifmap: g.sram.ifmapReads * ib, filter: 0, ofmap: 0 };
-  const interPeBits = df === 'os' ? { ifmap: macs * ib, filter: macs * wb, ofmap: g.outputs * ab }
-    : df === 'ws' ? { ifmap: macs * ib, filter: 0, ofmap: macs * ab }
-      : { ifmap: 0, filter: macs * wb, ofmap: macs * ab };
+  const bits: PerOperand = { ifmap: w.inputBits, filter: w.weightBits, ofmap: w.accumulatorBits };
+  const registerReadBits = { ifmap: macs * bits.ifmap, filter: macs * bits.filter, ofmap: macs * bits.ofmap };
+  // Local register writes: the stationary operand — output accumulators once per MAC, an input once per element loaded.
+  const loaded: PerOperand = { ifmap: g.sram.ifmapReads, filter: g.sram.filterReads, ofmap: macs };
+  const written = (o: keyof PerOperand) => (s.stationary === o ? loaded[o] * bits[o] : 0);
+  const registerWriteBits = { ifmap: written('ifmap'), filter: written('filter'), ofmap: written('ofmap') };
+  // Inter-PE moves: each moving operand once per MAC; accumulators that stay put drain once per output.
+  const moved = (o: keyof PerOperand) =>
+    s.movesBetweenPes[o] ? macs * bits[o] : o === 'ofmap' && !s.partialSumsLeaveArray ? g.outputs * bits.ofmap : 0;
+  const interPeBits = { ifmap: moved('ifmap'), filter: moved('filter'), ofmap: moved('ofmap') };
   return {
     macs, registerReadBits, registerWriteBits, interPeBits,
     sramReads: { ifmap: g.sram.ifmapReads, filter: g.sram.filterReads, ofmap: g.sram.ofmapReads ?? 0 },
     sramWrites: { ifmap: g.sram.ifmapWrites ?? 0, filter: g.sram.filterWrites ?? 0, ofmap: g.sram.ofmapWrites },
-    dramReadBits: { ifmap: g.dram.ifmapReads * ib, filter: g.dram.filterReads * wb, ofmap: (g.dram.ofmapReads ?? 0) * ab },
+    dramReadBits: { ifmap: g.dram.ifmapReads * w.inputBits, filter: g.dram.filterReads * w.weightBits, ofmap: (g.dram.ofmapReads ?? 0) * w.accumulatorBits },
     dramWriteBits: { ifmap: 0, filter: 0, ofmap: g.dramWriteBytes * 8 },
     vectorAluOps: 0, vectorReadBits: 0, vectorWriteBits: 0, cycles: g.totalCycles,
   };

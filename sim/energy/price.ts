@@ -17,6 +17,7 @@
  */
 import type { HwConfig, Precision } from '../arch/types.js';
 import { PRECISION_BITS } from '../arch/types.js';
+import { strategyOf } from '../map/dataflow.js';
 import { sramFigures } from './cacti.js';
 import type { ActionCounts, PerOperand } from './actions.js';
 import { type EnergyTable, type EnergyUnit, entry, has } from './table.js';
@@ -140,7 +141,8 @@ function logicArea(t: EnergyTable, hw: HwConfig): { array: number; vectorUnit: n
   const p = wider(hw.numerics.input, hw.numerics.weight);
   const ib = PRECISION_BITS[hw.numerics.input], wb = PRECISION_BITS[hw.numerics.weight], ab = hw.numerics.accumulatorBits;
   const reg = entry(t, 'areaUm2.registerPerBit').value;
-  const regBits = ib + wb + ab + (hw.array.dataflow === 'os' ? 0 : ab);
+  // A PE holds its two operands and an accumulator, plus a partial-sum register where partial sums move through.
+  const regBits = ib + wb + ab + (strategyOf(hw.array.dataflow).partialSumsLeaveArray ? ab : 0);
   const pe = entry(t, `areaUm2.mult.${p}`).value + adder(t, 'areaUm2.', isFloat(p), ab) + regBits * reg;
   const vp = hw.numerics.input;
   const lane = entry(t, `areaUm2.mult.${vp}`).value + adder(t, 'areaUm2.', isFloat(vp), PRECISION_BITS[vp]) + 2 * PRECISION_BITS[vp] * reg;

@@ -1,15 +1,11 @@
 /**
- * Energy tables (hw-configs/tech/*.yaml): component × action → energy, every entry with its source. In: a table
- * name (a file in hw-configs/tech/) or a path; out: a validated EnergyTable (entries, the CACTI SRAM rows it points
- * at, the table its areas come from). A loader: the only file reading in energy/. Bad input → SimError naming the
- * file and the entry (exit 2). Tables are cached by path: a sweep prices thousands of configs with one table.
+ * Energy tables (hw-configs/tech/*.yaml): component × action → energy, every entry with its source. In: a parsed
+ * document (load/energy-table.ts reads the files); out: a validated EnergyTable (entries, the CACTI SRAM rows it
+ * points at, the table its areas come from). Bad input → SimError naming the file and the entry (exit 2).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { type At, checkKeys, child, fail, object, oneOf, string } from '../base/fields.js';
-import { readDocument } from '../load/model-file.js';
-import { packageRoot } from '../base/package-root.js';
 
 export interface TableEntry {
   /** Energies in the table's unit (pJ, or MAC = 1); areas (`areaUm2.*`) in µm². */
@@ -45,40 +41,14 @@ export interface EnergyTable {
 const TOP_KEYS = ['schemaVersion', 'name', 'unit', 'techNm', 'sram', 'areaTable', 'entries', 'description'];
 const ENTRY_KEYS = ['value', 'source', 'estimated'];
 
-export function techDir(): string {
-  return join(packageRoot(), 'hw-configs', 'tech');
-}
-
-/** A table name (hw-configs/tech/NAME.yaml) or a file path → the file. */
-export function resolveTablePath(spec: string, baseDir?: string): string {
-  if (/[\\/]/.test(spec) || ['.yaml', '.yml', '.json'].includes(extname(spec).toLowerCase())) {
-    return isAbsolute(spec) ? spec : resolve(baseDir ?? process.cwd(), spec);
-  }
-  const file = join(techDir(), `${spec}.yaml`);
-  if (!existsSync(file)) {
-    const names = existsSync(techDir()) ? listTables().join(', ') : '(none found)';
-    throw new SimError('is neither an energy-table file nor a shipped table', { code: 'unknownPreset', path: 'energy.table', value: spec, hint: `Tables: ${names}; or a .yaml file path.` });
-  }
-  return file;
-}
-
-export function listTables(): string[] {
-  return readdirSync(techDir()).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
-}
-
-const cache = new Map<string, EnergyTable>();
-
-export function loadEnergyTable(spec: string, baseDir?: string): EnergyTable {
-  const file = resolveTablePath(spec, baseDir);
-  const hit = cache.get(file);
-  if (hit) return hit;
-  const table = parseEnergyTable(readDocument(file), file);
-  cache.set(file, table);
-  return table;
+/** What parsing a table needs from its loader: the CACTI rows a table points at, and another table by name or path. */
+export interface TableReaders {
+  readonly cactiRows: (file: string) => CactiRow[];
+  readonly table: (spec: string, baseDir: string) => EnergyTable;
 }
 
 /** Validates a parsed table. Every entry needs a finite value ≥ 0 and a source. */
-export function parseEnergyTable(doc: unknown, file: string): EnergyTable {
+export function parseEnergyTable(doc: unknown, file: string, read: TableReaders): EnergyTable {
   const root: At = { file, path: '' };
   const top = object(doc, { file, path: '(top level)' }, 'must be a mapping with `unit` and `entries`');
   checkKeys(top, TOP_KEYS, root, 'an energy table');
@@ -109,18 +79,17 @@ export function parseEnergyTable(doc: unknown, file: string): EnergyTable {
     const s = object(top.sram, sramAt);
     checkKeys(s, ['cactiCsv', 'source'], sramAt, 'the sram section');
     const csv = resolve(dirname(file), string(s.cactiCsv, child(sramAt, 'cactiCsv')));
-    cacti = { file: csv, source: string(s.source, child(sramAt, 'source')), rows: readCactiCsv(csv) };
+    cacti = { file: csv, source: string(s.source, child(sramAt, 'source')), rows: read.cactiRows(csv) };
   }
-  const areaTable = 'areaTable' in top ? loadEnergyTable(string(top.areaTable, child(root, 'areaTable')), dirname(file)) : undefined;
+  const areaTable = 'areaTable' in top ? read.table(string(top.areaTable, child(root, 'areaTable')), dirname(file)) : undefined;
   return { name, unit, file, entries, ...(cacti ? { cacti } : {}), ...(areaTable ? { areaTable } : {}) };
 }
 
 const CSV_COLUMNS = ['variant', 'capacity_bytes', 'width_bits', 'read_pJ', 'write_pJ', 'leak_mW', 'gate_leak_mW', 'area_mm2'];
 
-/** The CACTI CSV (hw-configs/tech/cacti-sram-*.csv; columns in ../shared/data/energy/README.md's format). */
-export function readCactiCsv(file: string): CactiRow[] {
-  if (!existsSync(file)) throw new SimError('does not exist', { code: 'missingFile', file, path: 'sram.cactiCsv' });
-  const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+/** The CACTI CSV's text (hw-configs/tech/cacti-sram-*.csv: one row per CACTI 7 run) → rows. */
+export function parseCactiCsv(text: string, file: string): CactiRow[] {
+  const lines = text.trim().split(/\r?\n/);
   const header = lines[0].split(',');
   const idx = CSV_COLUMNS.map((c) => header.indexOf(c));
   idx.forEach((i, j) => { if (i < 0) throw new SimError(`has no column ${CSV_COLUMNS[j]}`, { code: 'malformed', file, path: 'line 1' }); });

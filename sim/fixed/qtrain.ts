@@ -233,7 +233,7 @@ type Role = 'activation' | 'weight' | 'error';
 function roles(op: GemmOp, node: LayerNode): [Role, Role] {
   const wOrAct: Role = node.kind === 'matmul' ? 'activation' : 'weight';
   if (op.pass === 'forward') return ['activation', wOrAct];
-  if (node.kind === 'matmul') return /\.dA(\.|$)/.test(op.id) ? ['error', 'activation'] : ['activation', 'error'];
+  if (node.kind === 'matmul') return op.gradientOf === 'inputA' ? ['error', 'activation'] : ['activation', 'error'];
   return op.pass === 'backwardData' ? ['error', 'weight'] : ['activation', 'error'];
 }
 

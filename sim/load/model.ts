@@ -2,7 +2,8 @@
  * Any model the simulator accepts: Systolab YAML/JSON, a SCALE-Sim topology CSV as-is, an ONNX file (.onnx), or a built-in model
  * (`NAME` or `NAME:key=value:key=value`, the registry in models/zoo/index.ts). An existing file always wins; an
  * argument shaped like a built-in reference (no path separator, no extension before the first colon) is looked up
- * in the registry, and an unknown name is reported with the list of built-ins.
+ * in the registry, and an unknown name is reported with the list of built-ins. The one resolver of model arguments:
+ * every command and the library go through `resolveModel` then `loadAnyModel`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,28 @@ import { parseModel } from '../ir/parse.js';
 import { parseScaleSimTopology } from './scalesim-topology.js';
 import { loadOnnxModel } from './onnx/index.js';
 import type { LayerGraph } from '../ir/types.js';
+
+export const PACKAGE_ROOT = packageRoot();
+export const DEFAULT_MODEL = 'models/tiny-cnn.yaml';
+
+/** Folders searched for a built-in model NAME (NAME.yaml), in order. */
+const MODEL_DIRS = ['models', 'models/course'];
+
+/**
+ * A model argument: an existing file as given; else a built-in NAME from models/ or models/course/; absent, the
+ * default model. Built-ins are found in the package, wherever it is installed. Anything else (e.g. a zoo reference
+ * `resnet50` or `mobilenet-v2:width=0.5`, models/zoo/index.ts) is returned as given: `loadAnyModel` resolves it and
+ * reports an unknown name with the list of built-ins.
+ */
+export function resolveModel(model: string | undefined): string {
+  if (model === undefined) return existsSync(DEFAULT_MODEL) ? DEFAULT_MODEL : join(PACKAGE_ROOT, DEFAULT_MODEL);
+  if (existsSync(model) || /[\\/.]/.test(model)) return model;
+  for (const dir of MODEL_DIRS) {
+    const file = join(PACKAGE_ROOT, dir, `${model}.yaml`);
+    if (existsSync(file)) return file;
+  }
+  return model; // the loader reports it as a missing file
+}
 
 export function loadAnyModel(spec: string): LayerGraph {
   if (!existsSync(spec) && isBuiltinSpec(spec)) return loadBuiltinModel(spec);

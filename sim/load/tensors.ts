@@ -1,9 +1,7 @@
-/** File helpers for the CLI: tensor files in, atomic writes out (a temp file renamed, so nothing is half-written). */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+/** Tensor files a user passes (inputs, targets, gradients): JSON or YAML → Tensors, errors naming the file. */
 import { SimError } from '../base/errors.js';
 import { isObject } from '../base/fields.js';
-import { readDocument } from './model-file.js';
+import { readDocument } from '../base/files.js';
 import { parseTensor } from '../ir/tensor-json.js';
 import type { Tensor } from '../float/tensor.js';
 
@@ -27,16 +25,4 @@ export function readInputsFile(file: string, inputNames: readonly string[]): Rec
     throw new SimError('must be a tensor { "shape": [...], "data": [...] } or an object mapping input names to tensors', { code: 'malformed', file });
   }
   return Object.fromEntries(Object.entries(doc).map(([name, raw]) => [name, parseTensor(raw, { file, path: name })]));
-}
-
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }

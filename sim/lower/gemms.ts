@@ -4,17 +4,19 @@
  */
 import type { NodeOf } from '../ir/types.js';
 import { type Shape, convDims, matmulDims, matmulGemmShapes, sizeOf, touched } from './geometry.js';
-import type { GemmOp, OperandRef, Pass } from './types.js';
+import type { ConvGeometry, GemmLayerKind, GemmOp, OperandRef, Pass } from './types.js';
 
 const ref = (tensor: string, uniqueElements: number): OperandRef => ({ tensor, uniqueElements });
 
 interface GemmArgs {
   readonly layer: string;
-  readonly layerKind: string;
+  readonly layerKind: GemmLayerKind;
   readonly pass: Pass;
   readonly mkn: readonly [number, number, number];
   readonly a: OperandRef; readonly b: OperandRef; readonly c: OperandRef;
   readonly group?: number; readonly groups?: number;
+  readonly conv?: ConvGeometry;
+  readonly gradientOf?: 'inputA' | 'inputB';
   /** Extra id parts after the pass and group, e.g. `.dA`, `.b3`. */
   readonly suffix?: string;
 }
@@ -26,6 +28,7 @@ export function gemmOp(g: GemmArgs): GemmOp {
     id: `${g.layer}.${g.pass}${groups > 1 ? `.g${group}` : ''}${g.suffix ?? ''}`,
     layer: g.layer, layerKind: g.layerKind, pass: g.pass,
     m: g.mkn[0], k: g.mkn[1], n: g.mkn[2], group, groups,
+    ...(g.conv ? { conv: g.conv } : {}), ...(g.gradientOf ? { gradientOf: g.gradientOf } : {}),
     operands: { a: g.a, b: g.b, c: g.c },
   };
 }
@@ -40,7 +43,7 @@ export interface BackwardNeeds { readonly dx: readonly boolean[] }
 export function denseGemms(node: NodeOf<'dense'>, x: Shape, pass: Pass, needs?: BackwardNeeds): GemmOp[] {
   const L = node.name, inF = x[x.length - 1], units = node.units, rows = sizeOf(x) / inF;
   const W = ref(`${L}.weight`, units * inF);
-  const base = { layer: L, layerKind: 'dense' };
+  const base = { layer: L, layerKind: 'dense' } as const;
   if (pass === 'forward') {
     return [gemmOp({ ...base, pass, mkn: [rows, inF, units], a: ref(`${L}.input`, rows * inF), b: W, c: ref(`${L}.output`, rows * units) })];
   }
@@ -59,8 +62,12 @@ export function denseGemms(node: NodeOf<'dense'>, x: Shape, pass: Pass, needs?: 
 
 export function convGemms(node: NodeOf<'conv2d'>, x: Shape, y: Shape, pass: Pass, needs?: BackwardNeeds): GemmOp[] {
   const d = convDims(node, x, y);
-  const L = node.name, base = { layer: L, layerKind: 'conv2d', groups: d.groups };
-  const [pt, , pl] = node.padding;
+  const [pt, pb, pl, pr] = node.padding;
+  const conv: ConvGeometry = {
+    n: d.n, c: d.c, h: d.h, w: d.w, k: d.k, r: d.r, s: d.s, p: d.p, q: d.q, groups: d.groups,
+    stride: [node.stride[0], node.stride[1]], dilation: [node.dilation[0], node.dilation[1]], padding: [pt, pb, pl, pr],
+  };
+  const L = node.name, base = { layer: L, layerKind: 'conv2d', groups: d.groups, conv } as const;
   // Distinct input elements one group's im2col reads (rows/columns no window touches are skipped).
   const xRead = d.n * d.cg
     * touched(d.h, d.p, d.r, node.stride[0], node.dilation[0], pt) * touched(d.w, d.q, d.s, node.stride[1], node.dilation[1], pl);
@@ -92,7 +99,7 @@ export function convGemms(node: NodeOf<'conv2d'>, x: Shape, y: Shape, pass: Pass
 export function matmulGemms(node: NodeOf<'matmul'>, a: Shape, b: Shape, pass: Pass, needs?: BackwardNeeds): GemmOp[] {
   const d = matmulDims(node, a, b);
   const s = matmulGemmShapes(d);
-  const L = node.name, base = { layer: L, layerKind: 'matmul' };
+  const L = node.name, base = { layer: L, layerKind: 'matmul' } as const;
   const aSize = sizeOf(a), bSize = sizeOf(b), cSize = d.batch * d.m * d.n;
   // Per GEMM: the share of each tensor it touches (a shared operand is read whole by every GEMM).
   const per = (size: number, shared: boolean) => (shared ? size : size / s.count);
@@ -108,13 +115,13 @@ export function matmulGemms(node: NodeOf<'matmul'>, a: Shape, b: Shape, pass: Pa
   if (needs?.dx[0]) {
     const dA = ref(`${L}.dInputA`, per(aSize, d.sharedA));
     for (let i = 0; i < s.count; i++) {
-      ops.push(gemmOp({ ...base, pass: 'backwardData', mkn: s.dA, a: dC, b: B, c: dA, suffix: `.dA${batchSuffix(i)}` }));
+      ops.push(gemmOp({ ...base, pass: 'backwardData', mkn: s.dA, a: dC, b: B, c: dA, gradientOf: 'inputA', suffix: `.dA${batchSuffix(i)}` }));
     }
   }
   if (needs?.dx[1]) {
     const dB = ref(`${L}.dInputB`, per(bSize, d.sharedB));
     for (let i = 0; i < s.count; i++) {
-      ops.push(gemmOp({ ...base, pass: 'backwardData', mkn: s.dB, a: A, b: dC, c: dB, suffix: `.dB${batchSuffix(i)}` }));
+      ops.push(gemmOp({ ...base, pass: 'backwardData', mkn: s.dB, a: A, b: dC, c: dB, gradientOf: 'inputB', suffix: `.dB${batchSuffix(i)}` }));
     }
   }
   return ops;

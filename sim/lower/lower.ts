@@ -149,7 +149,7 @@ export function lowerGraph(graph: LayerGraph, options: LowerOptions): LoweredPro
 }
 
 function vectorOp(
-  layer: string, layerKind: string, id: string, pass: VectorOp['pass'], op: VectorOp['op'], elements: number, readElements: number,
+  layer: string, layerKind: LayerKind, id: string, pass: VectorOp['pass'], op: VectorOp['op'], elements: number, readElements: number,
 ): VectorOp {
   return { kind: 'vector', id, layer, layerKind, pass, op, elements, readElements };
 }

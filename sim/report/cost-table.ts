@@ -2,7 +2,8 @@
  * CostReport → the tables `systolab simulate` prints: one row per (layer, pass) with units in the headers and the
  * main reason utilization is lost, then totals; and the same rows as CSV.
  */
-import type { CostReport, LayerCost, MemoryCounts } from '../run/cost-report.js';
+import type { CostReport, LayerCost } from '../run/cost-report.js';
+import type { MemoryCounts } from '../timing/op-trace.js';
 import { table } from './run-report.js';
 
 const pct = (f: number) => `${(100 * f).toFixed(1)}`;
@@ -29,15 +30,21 @@ const en = (unit: 'pJ' | 'normalized', v: number) => (unit === 'pJ' ? v / 1e3 : 
 
 const sramRd = (c: MemoryCounts) => c.ifmapReads + c.filterReads + (c.ofmapReads ?? 0);
 const sramWr = (c: MemoryCounts) => (c.ifmapWrites ?? 0) + (c.filterWrites ?? 0) + c.ofmapWrites;
-const bwNeed = (l: LayerCost) => (l.bandwidthBytesPerCycle ? (l.bandwidthBytesPerCycle.ifmap + l.bandwidthBytesPerCycle.filter + l.bandwidthBytesPerCycle.ofmap).toFixed(2) : '-');
+/** The DRAM bandwidth a GEMM needs: bytes per cycle, or SCALE-Sim's words per cycle (1-byte words). */
+const bwNeed = (l: LayerCost) => {
+  const b = l.kind === 'gemm' ? l.bandwidthBytesPerCycle ?? l.bandwidthWordsPerCycle : undefined;
+  return b ? (b.ifmap + b.filter + b.ofmap).toFixed(2) : '-';
+};
 
 function row(l: LayerCost): string[] {
-  const shape = l.kind === 'gemm' ? `${l.m}×${l.k}×${l.n}${l.groups ? ` ×${l.groups}g` : ''}` : `${l.layerKind} ${int(l.elements ?? 0)} el`;
+  const tail = [bwNeed(l), en(l.energy.unit, l.energy.total), mainLoss(l)];
+  if (l.kind === 'vector') {
+    return [l.name, l.pass, `${l.layerKind} ${int(l.elements)} el`, '0', '-', int(l.totalCycles), int(l.stallCycles), '-', '-', '-', '-', ...tail];
+  }
   return [
-    l.name, l.pass, shape, int(l.macs), l.kind === 'gemm' ? `${l.rowFolds}×${l.colFolds}` : '-', int(l.totalCycles), int(l.stallCycles),
-    l.kind === 'gemm' ? pct(l.overallUtilization) : '-', l.kind === 'gemm' ? pct(l.mappingEfficiency) : '-',
-    l.sram ? `${int(sramRd(l.sram))} / ${int(sramWr(l.sram))}` : '-',
-    l.dramReadBytes !== undefined ? `${int(l.dramReadBytes)} / ${int(l.dramWriteBytes ?? 0)}` : '-', bwNeed(l), en(l.energy.unit, l.energy.total), mainLoss(l),
+    l.name, l.pass, `${l.m}×${l.k}×${l.n}${l.groups ? ` ×${l.groups}g` : ''}`, int(l.macs), `${l.rowFolds}×${l.colFolds}`, int(l.totalCycles),
+    int(l.stallCycles), pct(l.overallUtilization), pct(l.mappingEfficiency), `${int(sramRd(l.sramWords))} / ${int(sramWr(l.sramWords))}`,
+    `${int(l.dramReadBytes)} / ${int(l.dramWriteBytes)}`, ...tail,
   ];
 }
 
@@ -46,7 +53,7 @@ export function costToText(r: CostReport): string {
   const t = r.totals;
   const rows = r.layers.map(row);
   rows.push(['total', r.mode, '', int(t.macs), '', int(t.totalCycles), int(t.stallCycles), pct(t.overallUtilization), pct(t.mappingEfficiency),
-    `${int(sramRd(t.sram))} / ${int(sramWr(t.sram))}`, `${int(t.dramReadBytes)} / ${int(t.dramWriteBytes)}`, '', en(t.energy.unit, t.energy.total), '']);
+    `${int(sramRd(t.sramWords))} / ${int(sramWr(t.sramWords))}`, `${int(t.dramReadBytes)} / ${int(t.dramWriteBytes)}`, '', en(t.energy.unit, t.energy.total), '']);
   const header = HEADER.map((h) => (h === 'energy' ? `energy (${eUnit(r)})` : h));
   const e = t.energy, u = e.unit;
   const share = (v: number) => (e.total > 0 ? `${pct(v / e.total)} %` : '-');
@@ -72,7 +79,7 @@ export function costToText(r: CostReport): string {
     `Area ${t.areaMm2.toPrecision(4)} mm²: PE array ${t.areaMm2ByComponent.array.toPrecision(3)}, vector unit ${t.areaMm2ByComponent.vectorUnit.toPrecision(3)}, SRAM ifmap/filter/ofmap ${t.areaMm2ByComponent.sramIfmap.toPrecision(3)} / ${t.areaMm2ByComponent.sramFilter.toPrecision(3)} / ${t.areaMm2ByComponent.sramOfmap.toPrecision(3)}.`,
     `Roofline: ${rl.arithmeticIntensityMacsPerByte.toPrecision(3)} MACs/DRAM byte; attainable ${rl.attainableMacsPerCycle.toPrecision(4)} of ${rl.peakMacsPerCycle} MACs/cycle (${rl.bound}-bound), achieved ${rl.achievedMacsPerCycle.toPrecision(4)}${rl.achievedMacsPerCycle > rl.attainableMacsPerCycle && r.hw.dram.bandwidthMode === 'calc' ? ' — above the roof because CALC mode does not enforce the DRAM bandwidth (set dram.bandwidthMode: user)' : ''}.`,
     ...(loss ? [`Lost PE-cycles: array not filled ${pct(loss.unmappedPes)} %, fill/drain ${pct(loss.fillAndDrain)} %, memory stalls ${pct(loss.stalls)} %, vector-unit time ${pct(loss.vectorUnit)} %.`] : []),
-    ...(t.byPass ? [`By pass: ${Object.entries(t.byPass).map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${en(u, v!.energy)} ${eUnit(r)}`).join('; ')}.`] : []),
+    ...(t.byPass ? [`By pass: ${Object.entries(t.byPass).map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${en(u, v!.energy.total)} ${eUnit(r)}`).join('; ')}.`] : []),
     ...(r.compat === 'scalesim' ? ['Compat mode: cycles are SCALE-Sim\'s (one less than elapse); compute utilization uses its fold length.'] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
@@ -80,12 +87,13 @@ export function costToText(r: CostReport): string {
 }
 
 const CSV_COLUMNS = [
-  'name', 'id', 'pass', 'kind', 'layerKind', 'm', 'k', 'n', 'groups', 'elements', 'macs', 'rowFolds', 'colFolds', 'computeCycles',
+  'name', 'id', 'pass', 'kind', 'layerKind', 'op', 'm', 'k', 'n', 'groups', 'elements', 'macs', 'rowFolds', 'colFolds', 'computeCycles',
   'stallCycles', 'totalCycles', 'mappingEfficiency', 'computeUtilization', 'overallUtilization',
-  'sram.ifmapReads', 'sram.ifmapWrites', 'sram.filterReads', 'sram.filterWrites', 'sram.ofmapReads', 'sram.ofmapWrites',
-  'dram.ifmapReads', 'dram.filterReads', 'dram.ofmapReads', 'dram.ofmapWrites', 'dramReadBytes', 'dramWriteBytes',
+  'sramWords.ifmapReads', 'sramWords.ifmapWrites', 'sramWords.filterReads', 'sramWords.filterWrites', 'sramWords.ofmapReads', 'sramWords.ofmapWrites',
+  'dramWords.ifmapReads', 'dramWords.filterReads', 'dramWords.ofmapReads', 'dramWords.ofmapWrites', 'dramReadBytes', 'dramWriteBytes',
   'bandwidthBytesPerCycle.ifmap', 'bandwidthBytesPerCycle.filter', 'bandwidthBytesPerCycle.ofmap',
-  'energyPj', 'energyNormalized', 'energy.byComponent.mac', 'energy.byComponent.registers', 'energy.byComponent.sramIfmap',
+  'bandwidthWordsPerCycle.ifmap', 'bandwidthWordsPerCycle.filter', 'bandwidthWordsPerCycle.ofmap',
+  'energy.unit', 'energy.total', 'energy.byComponent.mac', 'energy.byComponent.registers', 'energy.byComponent.sramIfmap',
   'energy.byComponent.sramFilter', 'energy.byComponent.sramOfmap', 'energy.byComponent.dram', 'energy.byComponent.vectorUnit',
   'energy.byComponent.leakage', 'energy.byOperand.ifmap', 'energy.byOperand.filter', 'energy.byOperand.ofmap', 'energy.perMac',
   'energy.floor', 'energy.floorRatio', 'energy.edpUnitSeconds', 'energy.topsPerWatt',

@@ -3,11 +3,12 @@
  * (resvg, with DejaVu Sans loaded from the dejavu-fonts-ttf package and system fonts off, so text renders the same on
  * every machine). `writeCharts` writes DIR/charts/NAME.vl.json, .svg and .png for each chart.
  */
+import { writeFileAtomic } from '../base/files.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../base/package-root.js';
-import { writeFileAtomic } from '../load/tensors.js';
+
 import type { Chart, VlSpec } from './charts/types.js';
 
 // vega, vega-lite (≈ 1.5 MB of JS) and resvg (native) load on first use only, so commands that draw no chart start

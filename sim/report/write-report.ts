@@ -4,13 +4,14 @@
  * reads what is there (results.jsonl, cost-report.json, numerics-report.json, history.json) without re-simulating.
  * The command that made a folder is kept in DIR/command.txt (sweeps: run.json's argv).
  */
+import { writeFileAtomic } from '../base/files.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimError } from '../base/errors.js';
 import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
 import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
-import { writeFileAtomic } from '../load/tensors.js';
+
 import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';
 import { type LossHistory, checkCharts, gradientErrorChart, isLossHistory, lossCurvesChart } from './charts/numerics-charts.js';
@@ -61,10 +62,10 @@ export function simulateHtml(r: CostReport): Omit<HtmlReport, 'charts'> {
       title: 'Layers',
       header: ['op', 'layer kind', 'pass', 'M×K×N', 'MACs', 'cycles', 'stall cycles', 'utilization', `energy (${unit})`, 'bound'],
       numeric: new Set([4, 5, 6, 7, 8]),
-      rows: r.layers.map((l) => [
-        l.id, l.layerKind, l.pass, l.m !== undefined ? `${l.m}×${l.k}×${l.n}${l.groups && l.groups > 1 ? ` ×${l.groups}` : ''}` : `${l.elements ?? 0} el.`,
-        l.macs, l.totalCycles, l.stallCycles, pct(l.overallUtilization), num(l.energy.total), l.roofline?.bound ?? (l.estimated ? 'vector (est.)' : 'vector'),
-      ]),
+      rows: r.layers.map((l) => (l.kind === 'gemm'
+        ? [l.id, l.layerKind, l.pass, `${l.m}×${l.k}×${l.n}${l.groups && l.groups > 1 ? ` ×${l.groups}` : ''}`, l.macs, l.totalCycles, l.stallCycles,
+          pct(l.overallUtilization), num(l.energy.total), l.roofline.bound]
+        : [l.id, l.layerKind, l.pass, `${l.elements} el.`, 0, l.totalCycles, l.stallCycles, pct(0), num(l.energy.total), 'vector (est.)'])),
     }],
     config: { title: 'Hardware config', value: r.hw },
     files: ['cost-report.json', 'layers.csv'],
@@ -185,7 +186,7 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
   }
   if (existsSync(join(dir, 'cost-report.json'))) {
     const r = json('cost-report.json') as CostReport;
-    if (r?.schemaVersion !== 1 || !Array.isArray(r.layers)) throw new SimError('is not a CostReport (schemaVersion 1)', { code: 'malformed', file: join(dir, 'cost-report.json') });
+    if (r?.schemaVersion !== 2 || !Array.isArray(r.layers)) throw new SimError('is not a CostReport (schemaVersion 2)', { code: 'malformed', file: join(dir, 'cost-report.json') });
     return { kind: 'simulate', written: await writeSimulateReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'numerics-report.json'))) {

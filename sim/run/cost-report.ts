@@ -1,12 +1,14 @@
 /**
- * The CostReport: what `systolab simulate` prints with --format json (schemaVersion 1). One entry per (layer, pass)
+ * The CostReport: what `systolab simulate` prints with --format json (schemaVersion 2; docs/cost-report.md). One entry per (layer, pass)
  * in execution order — per conv group in `--compat scalesim` mode, as SCALE-Sim reports depthwise layers — and totals.
  * Fractions are 0–1; cycles are clock cycles of the array; every figure is computed, none estimated, except vector-op
  * cycles (marked `estimated`). Energies are priced from the config's energy table (sim/energy/, hw-configs/README.md).
  */
 import type { HwConfig } from '../arch/types.js';
-import type { Mode, Pass } from '../lower/types.js';
-import type { Compat } from '../timing/gemm-timing.js';
+import type { LayerKind } from '../ir/types.js';
+import type { Mode, Pass, VectorOpKind } from '../lower/types.js';
+import type { EnergyUnit } from '../energy/table.js';
+import type { Compat } from './cost-model.js';
 import type { EnergyAnalysis, Roofline } from '../energy/analysis.js';
 import type { AreaMm2ByComponent } from '../energy/price.js';
 
@@ -20,48 +22,65 @@ export interface UtilizationLoss {
   readonly stalls: number;
 }
 
-export interface LayerCost {
+/** What every entry has: which op it is, its cycles and its energy. */
+interface CostBase {
   /** The layer's name in the model; `id` names the op (`conv1.forward`, `dw.forward.g3`). */
   readonly name: string;
   readonly id: string;
   readonly pass: Pass;
-  readonly kind: 'gemm' | 'vector';
-  readonly layerKind: string;
-  /** GEMM dims of one GEMM (per group); `groups` GEMMs of this shape when aggregated. */
-  readonly m?: number;
-  readonly k?: number;
-  readonly n?: number;
-  readonly groups?: number;
-  /** Vector ops: elements produced. */
-  readonly elements?: number;
-  readonly macs: number;
-  readonly rowFolds: number;
-  readonly colFolds: number;
+  readonly layerKind: LayerKind;
   readonly computeCycles: number;
   readonly stallCycles: number;
   readonly totalCycles: number;
+  /** Energy by component and operand, per MAC, floor, EDP, TOPS/W, every figure in `energy.unit` (sim/energy/analysis.ts). */
+  readonly energy: EnergyAnalysis;
+}
+
+/** DRAM bandwidth each operand needs to run without stalls. */
+export interface OperandRates { readonly ifmap: number; readonly filter: number; readonly ofmap: number }
+
+/** The GEMMs of one (layer, pass) on the systolic array. */
+export interface GemmCost extends CostBase {
+  readonly kind: 'gemm';
+  /** GEMM dims of one GEMM (per group); `groups` GEMMs of this shape when aggregated. */
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly groups?: number;
+  readonly macs: number;
+  readonly rowFolds: number;
+  readonly colFolds: number;
   readonly mappingEfficiency: number;
   readonly computeUtilization: number;
   readonly overallUtilization: number;
+  /** Why utilization is lost (default mode; SCALE-Sim reports no such breakdown). */
   readonly utilizationLoss?: UtilizationLoss;
-  /** GEMMs: SRAM accesses per operand in words (elements); `--compat scalesim`: SCALE-Sim's counts. */
-  readonly sram?: MemoryCounts;
-  /** GEMMs: DRAM accesses per operand in words (ifmapReads, filterReads, ofmapReads, ofmapWrites). */
-  readonly dram?: MemoryCounts;
-  readonly dramReadBytes?: number;
-  readonly dramWriteBytes?: number;
-  /** DRAM bandwidth each operand needs to run without stalls, bytes per cycle (compat CALC: SCALE-Sim's words/cycle). */
-  readonly bandwidthBytesPerCycle?: { readonly ifmap: number; readonly filter: number; readonly ofmap: number };
-  /** True when the cycles are an estimate (vector ops: the vector unit's cycles-per-kind table, timing/vector-timing.ts). */
-  readonly estimated?: boolean;
-  /** Total energy of the op in pJ — or, with a normalized table (a MAC = 1), `energyNormalized` instead. */
-  readonly energyPj?: number;
-  readonly energyNormalized?: number;
-  /** Energy by component and operand, per MAC, floor, EDP, TOPS/W (sim/energy/analysis.ts). */
-  readonly energy: EnergyAnalysis;
-  /** GEMMs: where the op sits on the roofline. */
-  readonly roofline?: Roofline;
+  /** SRAM accesses per operand in words (elements); `--compat scalesim`: SCALE-Sim's counts. */
+  readonly sramWords: MemoryCounts;
+  /** DRAM accesses per operand in words (ifmapReads, filterReads, ofmapReads, ofmapWrites). */
+  readonly dramWords: MemoryCounts;
+  readonly dramReadBytes: number;
+  readonly dramWriteBytes: number;
+  /** Default mode: bytes per cycle each operand needs. */
+  readonly bandwidthBytesPerCycle?: OperandRates;
+  /** `--compat scalesim`: SCALE-Sim's words per cycle (its BANDWIDTH_REPORT). */
+  readonly bandwidthWordsPerCycle?: OperandRates;
+  /** Where the op sits on the roofline. */
+  readonly roofline: Roofline;
 }
+
+/** One op of the vector unit (activations, pooling, normalization, optimizer updates…). */
+export interface VectorCost extends CostBase {
+  readonly kind: 'vector';
+  /** The vector op (lower/types.ts VectorOpKind). */
+  readonly op: VectorOpKind;
+  /** Elements produced. */
+  readonly elements: number;
+  /** Always true: vector-op cycles come from the vector unit's cycles-per-kind table (timing/vector-timing.ts). */
+  readonly estimated: true;
+}
+
+export type LayerCost = GemmCost | VectorCost;
 
 /** Utilization loss over the whole run: fractions of all PE-cycles, adding up to 1 − overallUtilization. */
 export interface TotalUtilizationLoss extends UtilizationLoss {
@@ -73,7 +92,8 @@ export interface TotalUtilizationLoss extends UtilizationLoss {
 export interface PassTotals {
   readonly totalCycles: number;
   readonly macs: number;
-  readonly energy: number;
+  /** In the report's energy unit (`energyTable.unit`). */
+  readonly energy: { readonly unit: EnergyUnit; readonly total: number };
 }
 
 /** Per-operand access counts in words; absent keys are not counted in that mode. */
@@ -94,7 +114,7 @@ export interface TrainingMemory {
 }
 
 export interface CostReport {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly tool: { readonly name: 'systolab'; readonly version: string };
   readonly model: string;
   readonly hw: HwConfig;
@@ -112,14 +132,12 @@ export interface CostReport {
     readonly mappingEfficiency: number;
     readonly computeUtilization: number;
     readonly overallUtilization: number;
-    readonly sram: Required<MemoryCounts>;
-    readonly dram: Required<MemoryCounts>;
+    readonly sramWords: Required<MemoryCounts>;
+    readonly dramWords: Required<MemoryCounts>;
     /** DRAM bytes, training spills included. */
     readonly dramReadBytes: number;
     readonly dramWriteBytes: number;
-    /** Total energy in pJ (or `energyNormalized` with a normalized table); sweeps read this field. */
-    readonly energyPj?: number;
-    readonly energyNormalized?: number;
+    /** Every energy figure of the run, in `energy.unit`. */
     readonly energy: EnergyAnalysis;
     /** Energy-delay product in J·s (pJ tables). */
     readonly edpJs?: number;
@@ -132,7 +150,7 @@ export interface CostReport {
     readonly byPass?: Readonly<Partial<Record<Pass, PassTotals>>>;
   };
   /** The energy table that priced the run and the SRAM transistor flavour. */
-  readonly energyTable: { readonly name: string; readonly file: string; readonly unit: 'pJ' | 'normalized'; readonly leakage: 'hp' | 'lstp' };
+  readonly energyTable: { readonly name: string; readonly file: string; readonly unit: EnergyUnit; readonly leakage: 'hp' | 'lstp' };
   readonly training?: TrainingMemory;
   readonly warnings: readonly string[];
 }

@@ -9,9 +9,10 @@ import type { LayerGraph } from '../ir/types.js';
 import { loadAnyModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { LoweredProgram } from '../lower/types.js';
-import { simulate } from '../run/simulate.js';
+import { simulateGraph } from '../run/pipeline.js';
+import { resolveMachine } from '../load/hw.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
-import { resolveModel } from '../load/defaults.js';
+import { resolveModel } from '../load/model.js';
 import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
 import type { Point } from './spec.js';
 
@@ -59,7 +60,7 @@ export class Evaluator {
     const key = `${p.model}\u0000${p.mode}`;
     let program = this.programs.get(key);
     if (!program) this.programs.set(key, (program = lowerGraph(graph, { mode: p.mode })));
-    const report = simulate(graph, pointHw(base, p), { mode: p.mode, compat: 'none', version: this.version, program });
+    const report = simulateGraph(graph, resolveMachine(pointHw(base, p)), { mode: p.mode, compat: 'none', version: this.version, program });
     return toRecord(point, report);
   }
 

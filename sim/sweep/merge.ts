@@ -4,10 +4,11 @@
  * the output folder's own results, if any, are part of the union, so merging is incremental and idempotent.
  * Inputs are only read (a trailing partial line in one is ignored). Output files are written atomically.
  */
+import { writeFileAtomic } from '../base/files.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
-import { writeFileAtomic } from '../load/tensors.js';
+
 import { type SweepRecord, parseRecordLine } from './record.js';
 import { readResultsFile, writeTables } from './run.js';
 

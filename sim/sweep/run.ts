@@ -9,6 +9,7 @@
  * is ever found). `--resume` skips the points whose id is already in results.jsonl; since a line depends only on its
  * point, the resumed file holds exactly the lines of an uninterrupted run (in another order).
  */
+import { writeFileAtomic } from '../base/files.js';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +19,7 @@ import type { HwConfig } from '../arch/types.js';
 import { loadHwConfig } from '../load/hw.js';
 import type { LayerGraph } from '../ir/types.js';
 import { packageRoot } from '../base/package-root.js';
-import { writeFileAtomic } from '../load/tensors.js';
+
 import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
 import { type SweepRecord, parseRecordLine, recordsToCsv, sortRecords, summarize, summaryText } from './record.js';
 import {

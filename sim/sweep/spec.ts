@@ -9,11 +9,12 @@
  * Canonical order: points sorted by id (a stable pseudo-random mix, so shards and workers get even work);
  * `--shard i/N` runs the points whose index in that order is ≡ i − 1 (mod N).
  */
+import { readDocument } from '../base/files.js';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { type At, checkKeys, child, fail, isObject } from '../base/fields.js';
-import { readDocument } from '../load/model-file.js';
+
 import { DATAFLOWS, type Dataflow, type HwConfig, PRECISIONS, type Precision } from '../arch/types.js';
 import type { Mode } from '../lower/types.js';
 

@@ -19,7 +19,8 @@
  * tile's drain are exposed, the rest overlaps compute and stalls only where it is longer than compute. Single
  * buffered: nothing overlaps.
  */
-import type { Dataflow, HwConfig } from '../arch/types.js';
+import type { HwConfig } from '../arch/types.js';
+import { type Mapping, type OperandMapping, mapGemm } from '../map/mapping.js';
 import { PRECISION_BITS } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
 import type { GemmOp } from '../lower/types.js';
@@ -61,43 +62,34 @@ function streamedReads(unique: number, passes: number, sliceWords: number, sramR
   return { level: 3, reads: sramReads };
 }
 
-export function gemmMemory(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: HwConfig, computeCycles: number, df: Dataflow = hw.array.dataflow): GemmMemory {
-  const { m, k, n } = op;
-  const { rows, cols } = hw.array;
+export function gemmMemory(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: HwConfig, computeCycles: number, mp: Mapping = mapGemm(op.m, op.k, op.n, hw.array)): GemmMemory {
+  const { m, n } = op;
   const inBytes = PRECISION_BITS[hw.numerics.input] / 8, wBytes = PRECISION_BITS[hw.numerics.weight] / 8;
   const accBytes = hw.numerics.accumulatorBits / 8;
   const share = hw.sram.doubleBuffered ? 0.5 : 1;
   const cap = (kib: number, bytes: number) => Math.floor((kib * 1024 * share) / bytes);
   const capA = cap(hw.sram.ifmapKib, inBytes), capB = cap(hw.sram.filterKib, wBytes), capC = cap(hw.sram.ofmapKib, accBytes);
   const uA = op.operands.a.uniqueElements, uB = op.operands.b.uniqueElements;
-  const rf = df === 'os' ? Math.ceil(m / rows) : Math.ceil(k / rows);
-  const cf = df === 'is' ? Math.ceil(m / cols) : Math.ceil(n / cols);
-  let a: Level, b: Level, sramA: number, sramB: number, psumWords = 0;
-  if (df === 'os') {
-    sramA = cf * m * k; sramB = rf * n * k;
-    a = streamedReads(uA, cf, Math.min(rows, m) * k, sramA, capA);
-    b = streamedReads(uB, 1, k * Math.min(cols, n), sramB, capB);
-  } else if (df === 'ws') {
-    sramA = cf * m * k; sramB = k * n;
-    a = streamedReads(uA, cf, m * Math.min(rows, k), sramA, capA);
-    b = { level: 1, reads: uB };
-    psumWords = m * Math.min(cols, n);
-  } else {
-    sramA = m * k; sramB = cf * k * n;
-    a = uA <= capA ? { level: 1, reads: uA } : { level: 3, reads: sramA };
-    b = streamedReads(uB, cf, Math.min(rows, k) * n, sramB, capB);
-    psumWords = Math.min(cols, m) * n;
-  }
+  const rf = mp.rowFolds;
+  const { ifmap: opA, filter: opB, ofmap: opC } = mp.operands;
+  const sramA = opA.sramReadsWords, sramB = opB.sramReadsWords;
+  // A stationary operand is loaded tile by tile, once: from DRAM once if it fits, else every load is a DRAM read.
+  const level = (o: OperandMapping, unique: number, sramReads: number, capWords: number): Level =>
+    o.stationary ? (unique <= capWords ? { level: 1, reads: unique } : { level: 3, reads: sramReads })
+      : streamedReads(unique, o.outerPasses, o.foldTileWords, sramReads, capWords);
+  const a = level(opA, uA, sramA, capA), b = level(opB, uB, sramB, capB);
+  const leave = mp.strategy.partialSumsLeaveArray;
   const out = m * n;
-  const onChip = df === 'os' || rf === 1 || psumWords <= capC;
+  // Partial sums that leave the array stay in the ofmap SRAM across row folds when one column fold's fit.
+  const onChip = !leave || rf === 1 || opC.foldTileWords <= capC;
   const ofmapWritesDram = onChip ? out : rf * out;
   const ofmapReadsDram = onChip ? 0 : (rf - 1) * out;
   const sram: SramCounts = {
     ifmapReads: exact(sramA, 'sram.ifmapReads'), ifmapWrites: exact(a.reads, 'sram.ifmapWrites'),
     filterReads: exact(sramB, 'sram.filterReads'), filterWrites: exact(b.reads, 'sram.filterWrites'),
-    // ws/is: each row fold adds its partial sums to the ones held (read-modify-write); the final ones drain.
-    ofmapWrites: exact(df === 'os' ? out : rf * out + ofmapReadsDram, 'sram.ofmapWrites'),
-    ofmapReads: exact(df === 'os' ? out : (rf - 1) * out + ofmapWritesDram, 'sram.ofmapReads'),
+    // Partial sums leaving the array: each row fold adds its partial sums to the ones held (read-modify-write).
+    ofmapWrites: exact(leave ? rf * out + ofmapReadsDram : out, 'sram.ofmapWrites'),
+    ofmapReads: exact(leave ? (rf - 1) * out + ofmapWritesDram : out, 'sram.ofmapReads'),
   };
   const dram: DramCounts = {
     ifmapReads: exact(a.reads, 'dram.ifmapReads'), filterReads: exact(b.reads, 'dram.filterReads'),
@@ -112,19 +104,23 @@ export function gemmMemory(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: H
   }
   const bwPer = (bytes: number) => (computeCycles > 0 ? bytes / computeCycles : 0);
   const bandwidthBytesPerCycle = { ifmap: bwPer(dram.ifmapReads * inBytes), filter: bwPer(dram.filterReads * wBytes), ofmap: bwPer(ofmapWriteBytes + ofmapReadsDram * accBytes) };
-  return { sram, dram, dramReadBytes, dramWriteBytes, bandwidthBytesPerCycle, stallCycles: stallCycles(hw, computeCycles, dramReadBytes, dramWriteBytes, { rows, cols, k, n, m, df, inBytes, wBytes }), tiling: { ifmap: a.level, filter: b.level, partialSumsOnChip: onChip } };
+  // Exposed first fill: the first fold tile of the operand the strategy names (map/dataflow.ts).
+  const first = mp.strategy.firstFill;
+  const firstBytes = Math.min(dramReadBytes, mp.operands[first].foldTileWords * (first === 'ifmap' ? inBytes : wBytes));
+  const lastBytes = Math.min(dramWriteBytes, hw.array.rows * hw.array.cols * inBytes);
+  return {
+    sram, dram, dramReadBytes, dramWriteBytes, bandwidthBytesPerCycle,
+    stallCycles: stallCycles(hw, computeCycles, dramReadBytes, dramWriteBytes, firstBytes, lastBytes),
+    tiling: { ifmap: a.level, filter: b.level, partialSumsOnChip: onChip },
+  };
 }
 
-function stallCycles(hw: HwConfig, computeCycles: number, readBytes: number, writeBytes: number, g: { rows: number; cols: number; m: number; k: number; n: number; df: Dataflow; inBytes: number; wBytes: number }): number {
+function stallCycles(hw: HwConfig, computeCycles: number, readBytes: number, writeBytes: number, firstBytes: number, lastBytes: number): number {
   if (hw.dram.bandwidthMode === 'calc') return 0;
   const bw = hw.dram.bytesPerCycle, latency = hw.dram.latencyCycles ?? 0;
   if (!Number.isFinite(bw)) return latency;
   const total = Math.ceil((readBytes + writeBytes) / bw);
   if (!hw.sram.doubleBuffered) return latency + total;
-  // First fill: the first fold's operands (rows of a, cols of b); last drain: the last fold's outputs.
-  const t = g.df === 'os' ? g.k : g.df === 'ws' ? g.m : g.n;
-  const firstBytes = Math.min(readBytes, (g.df === 'ws' ? Math.min(g.rows, g.k) * Math.min(g.cols, g.n) * g.wBytes : Math.min(g.rows, g.df === 'os' ? g.m : g.k) * t * g.inBytes));
-  const lastBytes = Math.min(writeBytes, g.rows * g.cols * g.inBytes);
   const fill = Math.ceil(firstBytes / bw), drain = Math.ceil(lastBytes / bw);
   return latency + fill + drain + Math.max(0, total - fill - drain - computeCycles);
 }

@@ -1,23 +1,14 @@
 /**
- * The fast timing model of one GEMM on a rows × cols systolic array (cycle-model.md). Each dataflow is a small
- * strategy record: which GEMM dimension goes on the array's rows, which on its columns, which streams in time.
- *   folds = ceil(Sr/rows)·ceil(Sc/cols), processed one after another (column folds outer, row folds inner)
- *   cycles per fold = T + rows + cols − 2 (os)  or  T + 2·rows + cols − 2 (ws, is: rows cycles preload the
- *                     stationary operand)  + (d − 1) for a d-stage MAC pipeline
- * Default mode counts what elapses. `scalesim` mode reproduces SCALE-Sim v2's reported numbers: total cycles one less
- * (it prints the 0-based index of the last cycle; its issue #125) and, for ws/is, a compute-utilization denominator of
- * T + 2·rows + 2·cols − 3 per fold (cols − 1 longer than the fold). Pure arithmetic: no allocation on the hot path.
+ * The fast timing model of one mapped GEMM on a rows × cols systolic array (docs/cycle-model.md). In: a Mapping
+ * (map/) and the MAC pipeline depth d. Out: compute cycles and utilization.
+ *   folds = rowFolds · colFolds, processed one after another (column folds outer, row folds inner)
+ *   cycles per fold = preload + T + rows + cols − 2 + (d − 1)   (preload = rows for ws/is, 0 for os)
+ * This counts the cycles that elapse; SCALE-Sim's reported figures are compat/scalesim/timing.ts.
+ * Pure arithmetic: no allocation on the hot path.
  */
-import type { Dataflow } from '../arch/types.js';
+import { type ArrayShape, type Mapping, mapGemm } from '../map/mapping.js';
 
-export type Compat = 'none' | 'scalesim';
-
-export interface ArrayShape {
-  readonly rows: number;
-  readonly cols: number;
-  readonly dataflow: Dataflow;
-  readonly macPipelineCycles: number;
-}
+export type { ArrayShape } from '../map/mapping.js';
 
 export interface GemmTiming {
   readonly macs: number;
@@ -31,39 +22,26 @@ export interface GemmTiming {
   readonly computeCycles: number;
   /** Mapped PEs over all PEs, averaged over folds: Sr·Sc / (folds·rows·cols). */
   readonly mappingEfficiency: number;
-  /** MACs / (computeCycles·rows·cols) — SCALE-Sim's own definition in `scalesim` mode. */
+  /** MACs / (computeCycles·rows·cols) — SCALE-Sim's own definition in compat mode. */
   readonly computeUtilization: number;
 }
 
-/** Which GEMM dimension each dataflow places on rows, on columns and in time (cycle-model.md, table 1). */
-export const DATAFLOW_MAPPING: Readonly<Record<Dataflow, { readonly rows: 'm' | 'k'; readonly cols: 'n' | 'm'; readonly time: 'k' | 'm' | 'n'; readonly preload: boolean }>> = {
-  os: { rows: 'm', cols: 'n', time: 'k', preload: false },
-  ws: { rows: 'k', cols: 'n', time: 'm', preload: true },
-  is: { rows: 'k', cols: 'm', time: 'n', preload: true },
-};
+/** Cycles one fold lasts, from its first preload cycle to its last MAC retiring. */
+export function cyclesPerFold(mp: Mapping, a: ArrayShape): number {
+  return mp.preloadCycles + mp.temporal + a.rows + a.cols - 2 + (a.macPipelineCycles - 1);
+}
 
-export function timeGemm(m: number, k: number, n: number, a: ArrayShape, compat: Compat = 'none'): GemmTiming {
-  const map = DATAFLOW_MAPPING[a.dataflow];
-  const dims = { m, k, n };
-  const sr = dims[map.rows], sc = dims[map.cols], t = dims[map.time];
-  const rowFolds = Math.ceil(sr / a.rows), colFolds = Math.ceil(sc / a.cols);
-  const folds = rowFolds * colFolds;
-  const cyclesPerFold = t + (map.preload ? 2 * a.rows : a.rows) + a.cols - 2 + (a.macPipelineCycles - 1);
-  const elapsed = folds * cyclesPerFold;
-  const macs = m * k * n;
-  const pes = a.rows * a.cols;
-  const mappingEfficiency = (sr * sc) / (folds * pes);
-  if (compat === 'scalesim') {
-    const reportedFold = map.preload ? t + 2 * a.rows + 2 * a.cols - 3 : cyclesPerFold;
-    return {
-      macs, spatialRows: sr, spatialCols: sc, temporal: t, rowFolds, colFolds, cyclesPerFold,
-      computeCycles: elapsed - 1,
-      mappingEfficiency,
-      computeUtilization: (mappingEfficiency * t) / reportedFold,
-    };
-  }
+export function timeMapping(mp: Mapping, a: ArrayShape): GemmTiming {
+  const perFold = cyclesPerFold(mp, a);
+  const elapsed = mp.folds * perFold;
   return {
-    macs, spatialRows: sr, spatialCols: sc, temporal: t, rowFolds, colFolds, cyclesPerFold,
-    computeCycles: elapsed, mappingEfficiency, computeUtilization: macs / (elapsed * pes),
+    macs: mp.macs, spatialRows: mp.spatialRows, spatialCols: mp.spatialCols, temporal: mp.temporal,
+    rowFolds: mp.rowFolds, colFolds: mp.colFolds, cyclesPerFold: perFold, computeCycles: elapsed,
+    mappingEfficiency: mp.mappingEfficiency, computeUtilization: mp.macs / (elapsed * a.rows * a.cols),
   };
+}
+
+/** mapGemm then timeMapping: the elapsed cycles of C[m×n] = A[m×k]·B[k×n]. */
+export function timeGemm(m: number, k: number, n: number, a: ArrayShape): GemmTiming {
+  return timeMapping(mapGemm(m, k, n, a), a);
 }

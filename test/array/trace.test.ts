@@ -1,7 +1,8 @@
 /** The teaching trace: limits, snapshot count, and `systolab simulate --trace` end to end (the bundled bin). */
 import { systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
-import { formatTrace, traceGemm } from '../../sim/array/trace.js';
+import { traceGemm } from '../../sim/array/trace.js';
+import { formatTrace } from '../../sim/report/trace-text.js';
 import { timeGemm } from '../../sim/timing/gemm-timing.js';
 
 

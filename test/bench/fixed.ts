@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadModel } from '../../sim/load/model-file.js';
 import { initParams } from '../../sim/float/init.js';
-import { loadNamedDataset } from '../../sim/datasets/registry.js';
+import { loadNamedDataset } from '../../sim/load/datasets/registry.js';
 import { takeRows } from '../../sim/float/train.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
 import { calibrate } from '../../sim/fixed/calibrate.js';

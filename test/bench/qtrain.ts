@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { loadModel } from '../../sim/load/model-file.js';
-import { loadNamedDataset } from '../../sim/datasets/registry.js';
+import { loadNamedDataset } from '../../sim/load/datasets/registry.js';
 import { initParams } from '../../sim/float/init.js';
 import { OPTIMIZER_DEFAULTS } from '../../sim/float/optimizers.js';
 import { train } from '../../sim/float/train.js';

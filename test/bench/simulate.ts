@@ -8,10 +8,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadHwConfig, withOverrides } from '../../sim/load/hw.js';
+import { loadHwConfig } from '../../sim/load/hw.js';
+import { withOverrides } from '../../sim/arch/parse.js';
 import { loadAnyModel } from '../../sim/load/model.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
-import { simulate } from '../../sim/run/simulate.js';
+import { resolveMachine } from '../../sim/load/hw.js';
+import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
+import type { HwConfig } from '../../sim/arch/types.js';
+import type { LayerGraph } from '../../sim/ir/types.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 import { timeGemm } from '../../sim/timing/gemm-timing.js';
 import type { Dataflow } from '../../sim/arch/types.js';
 

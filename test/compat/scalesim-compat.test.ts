@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scalesimCalcOfmap, scalesimUser } from '../../sim/compat/scalesim/memory.js';
-import type { ConvGeometry, GemmShape } from '../../sim/compat/scalesim/streams.js';
+import type { ScalesimConv, GemmShape } from '../../sim/compat/scalesim/streams.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');
@@ -39,10 +39,10 @@ describe('CALC mode: SRAM and DRAM read counts identical to SCALE-Sim, and its D
       const det = rows(`${name}_DETAILED_ACCESS_REPORT.csv`), bw = rows(`${name}_BANDWIDTH_REPORT.csv`);
       expect(report.layers).toHaveLength(det.length);
       report.layers.forEach((l: any, i: number) => {
-        expect([l.sram.ifmapReads, l.sram.filterReads, l.sram.ofmapWrites], `layer ${i} SRAM`).toEqual([det[i][3], det[i][6], det[i][9]]);
-        expect([l.dram.ifmapReads, l.dram.filterReads], `layer ${i} DRAM`).toEqual([det[i][12], det[i][15]]);
-        expect(Math.abs(l.bandwidthBytesPerCycle.ifmap - bw[i][4]) / bw[i][4]).toBeLessThan(1e-9);
-        expect(Math.abs(l.bandwidthBytesPerCycle.filter - bw[i][5]) / bw[i][5]).toBeLessThan(1e-9);
+        expect([l.sramWords.ifmapReads, l.sramWords.filterReads, l.sramWords.ofmapWrites], `layer ${i} SRAM`).toEqual([det[i][3], det[i][6], det[i][9]]);
+        expect([l.dramWords.ifmapReads, l.dramWords.filterReads], `layer ${i} DRAM`).toEqual([det[i][12], det[i][15]]);
+        expect(Math.abs(l.bandwidthWordsPerCycle.ifmap - bw[i][4]) / bw[i][4]).toBeLessThan(1e-9);
+        expect(Math.abs(l.bandwidthWordsPerCycle.filter - bw[i][5]) / bw[i][5]).toBeLessThan(1e-9);
       });
     });
   }
@@ -55,7 +55,7 @@ describe('USER mode (8×16, 4 words/cycle)', () => {
       it(`${name}: SRAM counts identical`, () => {
         const report = run(`example_${t}.csv`, join(FIX, 'example_8x16_user_bw4.cfg'), df);
         const det = rows(`${name}_DETAILED_ACCESS_REPORT.csv`);
-        report.layers.forEach((l: any, i: number) => expect([l.sram.ifmapReads, l.sram.filterReads, l.sram.ofmapWrites]).toEqual([det[i][3], det[i][6], det[i][9]]));
+        report.layers.forEach((l: any, i: number) => expect([l.sramWords.ifmapReads, l.sramWords.filterReads, l.sramWords.ofmapWrites]).toEqual([det[i][3], det[i][6], det[i][9]]));
         expect(report.warnings.join(' ')).not.toMatch(/not modelled yet/);
       });
     }
@@ -67,7 +67,7 @@ describe('USER mode (8×16, 4 words/cycle)', () => {
         expect(report.layers).toHaveLength(comp.length);
         report.layers.forEach((l: any, i: number) => {
           expect(Math.abs(l.totalCycles - comp[i][1]) / comp[i][1], `layer ${i}: ${l.totalCycles} vs ${comp[i][1]}`).toBeLessThan(0.05);
-          expect([l.dram.ifmapReads, l.dram.filterReads], `layer ${i} DRAM`).toEqual([det[i][12], det[i][15]]);
+          expect([l.dramWords.ifmapReads, l.dramWords.filterReads], `layer ${i} DRAM`).toEqual([det[i][12], det[i][15]]);
         });
       });
     }
@@ -75,7 +75,7 @@ describe('USER mode (8×16, 4 words/cycle)', () => {
 });
 
 /** SCALE-Sim's layers of a topology file (a `DP` layer expands into one single-channel layer per channel). */
-function layers(topo: string): { shape: GemmShape; geom?: ConvGeometry }[] {
+function layers(topo: string): { shape: GemmShape; geom?: ScalesimConv }[] {
   const lines = readFileSync(join(FIX, topo), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map((x) => x.trim()));
   return lines.flatMap(([name, ...v]) => {
     const x = v.filter((y) => y !== '').map(Number);

@@ -9,12 +9,19 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadHwConfig, parseHwConfig, withOverrides } from '../../sim/load/hw.js';
+import { loadHwConfig } from '../../sim/load/hw.js';
+import { parseHwConfig, withOverrides } from '../../sim/arch/parse.js';
 import type { HwConfig, Precision } from '../../sim/arch/types.js';
 import { SimError } from '../../sim/base/errors.js';
 import { sramFigures } from '../../sim/energy/cacti.js';
-import { readCactiCsv } from '../../sim/energy/table.js';
-import { simulate } from '../../sim/run/simulate.js';
+import { readCactiCsv } from '../../sim/load/energy-table.js';
+import { resolveMachine } from '../../sim/load/hw.js';
+import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
+import type { LayerGraph } from '../../sim/ir/types.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
+import type { GemmCost } from '../../sim/run/cost-report.js';
 import { costToCsv, costToText } from '../../sim/report/cost-table.js';
 import { graphOf } from '../lower/helpers.js';
 
@@ -31,12 +38,12 @@ describe('hand-worked: one 4×4×4 GEMM on a 2×2 os array, int8, 45 nm, LPDDR4'
     const g = graphOf({ x: [4, 4] }, [{ name: 'd', kind: 'dense', units: 4, bias: false }]);
     const r = run(g, hw2x2());
     expect(r.layers).toHaveLength(1);
-    const l = r.layers[0];
+    const l = r.layers[0] as GemmCost;
     // Timing and memory (sim/timing, sim/memory): 4 folds × (4 + 2 + 2 − 2) cycles, + 2 stall cycles (first fill of
     // 8 B and last drain of 4 B at 8 B/cycle); operands fit on chip, read from DRAM once.
     expect([l.macs, l.computeCycles, l.totalCycles]).toEqual([64, 24, 26]);
-    expect(l.sram).toEqual({ ifmapReads: 32, ifmapWrites: 16, filterReads: 32, filterWrites: 16, ofmapReads: 16, ofmapWrites: 16 });
-    expect(l.dram).toEqual({ ifmapReads: 16, filterReads: 16, ofmapReads: 0, ofmapWrites: 16 });
+    expect(l.sramWords).toEqual({ ifmapReads: 32, ifmapWrites: 16, filterReads: 32, filterWrites: 16, ofmapReads: 16, ofmapWrites: 16 });
+    expect(l.dramWords).toEqual({ ifmapReads: 16, filterReads: 16, ofmapReads: 0, ofmapWrites: 16 });
 
     const t = (parseYaml(readFileSync(join(TECH, '45nm.yaml'), 'utf8')) as { entries: Record<string, { value: number }> }).entries;
     const v = (k: string) => t[k].value;
@@ -64,8 +71,9 @@ describe('hand-worked: one 4×4×4 GEMM on a 2×2 os array, int8, 45 nm, LPDDR4'
     expect(b.dram).toBeCloseTo(dram, 9);
     expect(b.vectorUnit).toBe(0);
     expect(b.leakage).toBeCloseTo(leakage, 9);
-    expect(l.energyPj).toBeCloseTo(total, 9);
-    expect(r.totals.energyPj).toBeCloseTo(total, 9);
+    expect(l.energy.total).toBeCloseTo(total, 9);
+    expect(l.energy.unit).toBe('pJ');
+    expect(r.totals.energy.total).toBeCloseTo(total, 9);
     expect(r.totals.areaMm2).toBeCloseTo(logicMm2 + 2 * (2 * ifm.areaMm2 + ofm.areaMm2), 12);
     // Floor: MACs × E_mac + compulsory DRAM bits (16 + 16 + 16 int8 elements) × E_dram.
     expect(l.energy.floor).toBeCloseTo(mac + 48 * 8 * v('dram.LPDDR4.perBit'), 9);
@@ -91,7 +99,7 @@ describe('properties', () => {
         const hw = withOverrides(hw2x2({ sram: { ifmapKib: c.kib, filterKib: c.kib, ofmapKib: c.kib }, dram: { bytesPerCycle: 4, bandwidthMode: c.mode, type: 'DDR3' }, energy: { table: c.table, leakage: c.leakage } }),
           { rows: c.rows, cols: c.cols, dataflow: c.df, precision: c.p });
         const r = run(g, hw, c.training ? 'training' : 'inference');
-        const key = c.table === 'eyeriss-normalized' ? 'energyNormalized' : 'energyPj';
+        const unit = c.table === 'eyeriss-normalized' ? 'normalized' : 'pJ';
         let sum = 0;
         for (const l of r.layers) {
           const e = l.energy;
@@ -100,11 +108,12 @@ describe('properties', () => {
             expect(x).toBeGreaterThanOrEqual(0);
           }
           expect(Object.values(e.byComponent).reduce((s, x) => s + x, 0)).toBeCloseTo(e.total, 6);
-          expect(l[key]).toBe(e.total);
+          expect(e.unit).toBe(unit);
           sum += e.total;
         }
         const spill = r.training ? r.training.spillDramBytes * 8 * (c.table === 'eyeriss-normalized' ? 12.5 : 70) : 0;
-        expect(r.totals[key]).toBeCloseTo(sum + spill, 3);
+        expect(r.totals.energy.unit).toBe(unit);
+        expect(r.totals.energy.total).toBeCloseTo(sum + spill, 3);
         expect(r.totals.energy.total).toBeGreaterThanOrEqual(r.totals.energy.floor * (1 - 1e-12));
         expect(r.totals.areaMm2).toBeGreaterThan(0);
         const u = r.totals.utilizationLoss!;
@@ -112,7 +121,7 @@ describe('properties', () => {
         if (c.training) {
           const passes = Object.values(r.totals.byPass!);
           expect(passes.reduce((s, p) => s + p!.totalCycles, 0)).toBe(r.totals.totalCycles);
-          expect(passes.reduce((s, p) => s + p!.energy, 0) + spill).toBeCloseTo(r.totals.energy.total, 3);
+          expect(passes.reduce((s, p) => s + p!.energy.total, 0) + spill).toBeCloseTo(r.totals.energy.total, 3);
         }
       },
     ), { numRuns: 60 });
@@ -154,14 +163,14 @@ describe('tables', () => {
     const eyeriss = (parseYaml(readFileSync(join(TECH, 'eyeriss-normalized.yaml'), 'utf8')) as { entries: Record<string, { value: number }> }).entries;
     expect([eyeriss['mac.int16'].value, eyeriss['register.readPerBit'].value * 16, eyeriss['interPe.movePerBit'].value * 16, eyeriss['sram.readPerWord'].value, eyeriss['dram.any.perBit'].value * 16]).toEqual([1, 1, 2, 6, 200]);
   });
-  it('a normalized table gives energyNormalized (a MAC = 1), not energyPj', () => {
+  it('a normalized table gives energies in MAC units (a MAC = 1), labelled so, not pJ', () => {
     const g = graphOf({ x: [4, 4] }, [{ name: 'd', kind: 'dense', units: 4, bias: false }]);
     const r = run(g, hw2x2({ energy: { table: 'eyeriss-normalized' } }));
-    expect(r.totals.energyPj).toBeUndefined();
-    expect(r.layers[0].energyPj).toBeUndefined();
+    expect(r.totals.edpJs).toBeUndefined();
+    expect(r.layers[0].energy.unit).toBe('normalized');
     expect(r.totals.energy.unit).toBe('normalized');
     expect(r.layers[0].energy.byComponent.mac).toBe(64);
-    expect(r.totals.energyNormalized).toBeGreaterThan(64);
+    expect(r.totals.energy.total).toBeGreaterThan(64);
     expect(r.totals.areaMm2).toBeGreaterThan(0);
   });
 });
@@ -184,7 +193,7 @@ describe('bad user tables', () => {
   };
   it('a user table file works', () => {
     const f = write('ok.json', () => {});
-    expect(run(g, hw2x2({ energy: { table: f } })).totals.energyPj).toBeCloseTo(run(g, hw2x2()).totals.energyPj!, 9);
+    expect(run(g, hw2x2({ energy: { table: f } })).totals.energy.total).toBeCloseTo(run(g, hw2x2()).totals.energy.total, 9);
   });
   it('a missing entry names it', () => {
     const e = fails(write('missing.json', (d) => { delete d.entries['mult.int8']; }));
@@ -223,10 +232,10 @@ describe('report', () => {
     expect(text).toMatch(/Energy floor/);
     const csv = costToCsv(r).trim().split('\n');
     const head = csv[0].split(',');
-    for (const c of ['energyPj', 'energy.byComponent.dram', 'energy.floor', 'roofline.bound', 'areaMm2']) expect(head).toContain(c);
+    for (const c of ['energy.total', 'energy.byComponent.dram', 'energy.floor', 'roofline.bound', 'areaMm2']) expect(head).toContain(c);
     const last = csv[csv.length - 1].split(',');
     expect(last[0]).toBe('total');
     expect(Number(last[head.indexOf('areaMm2')])).toBeCloseTo(r.totals.areaMm2, 9);
-    expect(Number(last[head.indexOf('energyPj')])).toBeCloseTo(r.totals.energyPj!, 3);
+    expect(Number(last[head.indexOf('energy.total')])).toBeCloseTo(r.totals.energy.total, 3);
   });
 });

@@ -7,7 +7,7 @@ import { ROOT, systolab } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { CHECK_EXAMPLES } from '../../sim/cli/check-command.js';
 import { loadHwConfig } from '../../sim/load/hw.js';
-import { loadNamedDataset } from '../../sim/datasets/registry.js';
+import { loadNamedDataset } from '../../sim/load/datasets/registry.js';
 import { loadModel } from '../../sim/load/model-file.js';
 import { runCheck } from '../../sim/run/check.js';
 

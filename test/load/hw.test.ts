@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hwConfigNames, listHwConfigs, loadHwConfig, parseHwConfig, parseScaleSimCfg, withOverrides } from '../../sim/load/hw.js';
+import { hwConfigNames, listHwConfigs, loadHwConfig } from '../../sim/load/hw.js';
+import { parseHwConfig, withOverrides } from '../../sim/arch/parse.js';
+import { parseScaleSimCfg } from '../../sim/load/scalesim-cfg.js';
 import { SimError } from '../../sim/base/errors.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // a copy of shared/data/scalesim-format

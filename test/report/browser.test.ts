@@ -10,10 +10,16 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { writeCheckReport, writeSimulateReport, writeSweepReport } from '../../sim/report/write-report.js';
-import { simulate } from '../../sim/run/simulate.js';
+import { resolveMachine } from '../../sim/load/hw.js';
+import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
+import type { HwConfig } from '../../sim/arch/types.js';
+import type { LayerGraph } from '../../sim/ir/types.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 import { loadAnyModel } from '../../sim/load/model.js';
 import { loadHwConfig } from '../../sim/load/hw.js';
-import { resolveModel } from '../../sim/load/defaults.js';
+import { resolveModel } from '../../sim/load/model.js';
 import { sampleCheck, sampleSweep } from './samples.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -7,8 +7,15 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadAnyModel } from '../../sim/load/model.js';
-import { loadHwConfig, withOverrides } from '../../sim/load/hw.js';
-import { simulate } from '../../sim/run/simulate.js';
+import { loadHwConfig } from '../../sim/load/hw.js';
+import { withOverrides } from '../../sim/arch/parse.js';
+import { resolveMachine } from '../../sim/load/hw.js';
+import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
+import type { HwConfig } from '../../sim/arch/types.js';
+import type { LayerGraph } from '../../sim/ir/types.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 import type { NumericsReport } from '../../sim/run/check.js';
 import { simulateCharts } from '../../sim/report/charts/simulate-charts.js';
 import { sweepCharts } from '../../sim/report/charts/sweep-charts.js';
@@ -16,7 +23,7 @@ import { checkCharts, gradientErrorChart, lossCurvesChart } from '../../sim/repo
 import { CHART_CONFIG } from '../../sim/report/charts/palette.js';
 import { VL_SCHEMA } from '../../sim/report/charts/types.js';
 import { specToSvg, svgToPng } from '../../sim/report/render.js';
-import { resolveModel } from '../../sim/load/defaults.js';
+import { resolveModel } from '../../sim/load/model.js';
 import { sampleCheck, sampleHistory, sampleSweep } from './samples.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -104,9 +104,9 @@ function runCase([name, args]) {
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.on('data', (c) => errs.push(c));
     child.on('close', (rc) => {
-      const text = Buffer.concat(chunks).toString('utf8').split(tmp).join('<TMP>');
+      const text = Buffer.concat(chunks).toString('utf8').split(tmp).join('<TMP>').split(root).join('<ROOT>');
       writeFileSync(join(out, `${name}.out`), text);
-      writeFileSync(join(out, `${name}.err`), Buffer.concat(errs).toString('utf8').split(tmp).join('<TMP>'));
+      writeFileSync(join(out, `${name}.err`), Buffer.concat(errs).toString('utf8').split(tmp).join('<TMP>').split(root).join('<ROOT>'));
       writeFileSync(join(out, `${name}.rc`), `${rc}\n`);
       rmSync(tmp, { recursive: true, force: true });
       done();

@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadHwConfig, withOverrides } from '../../sim/load/hw.js';
+import { loadHwConfig } from '../../sim/load/hw.js';
+import { withOverrides } from '../../sim/arch/parse.js';
 import type { Dataflow, HwConfig } from '../../sim/arch/types.js';
 import { gemmMemory } from '../../sim/timing/gemm-memory.js';
 import { timeGemm } from '../../sim/timing/gemm-timing.js';

@@ -16,7 +16,7 @@
  *     flight; the final drain is counted in DRAM writes but not in cycles. A row's stall is the largest of the three.
  */
 import type { Dataflow } from '../../arch/types.js';
-import { type ConvGeometry, type DemandPlan, type GemmShape, demandPlan, forEachInRow, ifmapSpace, prefetchOrder } from './streams.js';
+import { type ScalesimConv, type DemandPlan, type GemmShape, demandPlan, forEachInRow, ifmapSpace, prefetchOrder } from './streams.js';
 
 export interface ScalesimSram { readonly ifmapReads: number; readonly filterReads: number; readonly ofmapWrites: number }
 
@@ -42,7 +42,7 @@ export interface ScalesimDramRead {
 const SETS = 100, ACTIVE_SETS = 50, ESTIMATE_BW = 10, LATENCY = 1;
 
 /** CALC-mode DRAM reads of ifmap and filter: SCALE-Sim's set-based counting over its demand stream. */
-export function scalesimCalcReads(shape: GemmShape, df: Dataflow, rows: number, cols: number, sramWords: { ifmap: number; filter: number }, geom?: ConvGeometry): { ifmap: ScalesimDramRead; filter: ScalesimDramRead } {
+export function scalesimCalcReads(shape: GemmShape, df: Dataflow, rows: number, cols: number, sramWords: { ifmap: number; filter: number }, geom?: ScalesimConv): { ifmap: ScalesimDramRead; filter: ScalesimDramRead } {
   const plan = demandPlan(shape, df, rows, cols, geom);
   const mk = (op: 'ifmap' | 'filter', space: number) => {
     const perSet = Math.floor(sramWords[op] / SETS);
@@ -239,7 +239,7 @@ export interface ScalesimUserResult {
  * Per demand row the stall is the largest of the three operands'; the next row is requested at its index plus the
  * stalls so far.
  */
-export function scalesimUser(shape: GemmShape, df: Dataflow, rows: number, cols: number, sramWords: { ifmap: number; filter: number; ofmap?: number }, bw: number, geom?: ConvGeometry): ScalesimUserResult {
+export function scalesimUser(shape: GemmShape, df: Dataflow, rows: number, cols: number, sramWords: { ifmap: number; filter: number; ofmap?: number }, bw: number, geom?: ScalesimConv): ScalesimUserResult {
   const plan = demandPlan(shape, df, rows, cols, geom);
   const ifmap = userBuffer(prefetchOrder(shape, df, 'ifmap', rows, cols, geom), ifmapSpace(geom, shape), sramWords.ifmap, bw);
   const filter = userBuffer(prefetchOrder(shape, df, 'filter', rows, cols, geom), shape.k * shape.n, sramWords.filter, bw);
@@ -262,7 +262,7 @@ export function scalesimUser(shape: GemmShape, df: Dataflow, rows: number, cols:
  * CALC mode's ofmap side: SCALE-Sim drains its ofmap write buffer at `cols` words/cycle there (reads never stall).
  * Returns the write-buffer stalls (none on the samples) and its DRAM ofmap writes.
  */
-export function scalesimCalcOfmap(shape: GemmShape, df: Dataflow, rows: number, cols: number, ofmapWords: number, geom?: ConvGeometry): { stallCycles: number; writes: number } {
+export function scalesimCalcOfmap(shape: GemmShape, df: Dataflow, rows: number, cols: number, ofmapWords: number, geom?: ScalesimConv): { stallCycles: number; writes: number } {
   const plan = demandPlan(shape, df, rows, cols, geom);
   const ofmap = new UserWriteBuffer(ofmapWords, cols);
   let stalls = 0, row = 0;

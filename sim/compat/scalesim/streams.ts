@@ -10,7 +10,7 @@
 import type { Dataflow } from '../../arch/types.js';
 
 /** The conv behind a GEMM's ifmap (SCALE-Sim's view: H×W×C, R×S window, stride, Q output columns). */
-export interface ConvGeometry {
+export interface ScalesimConv {
   readonly h: number; readonly w: number; readonly c: number;
   readonly r: number; readonly s: number; readonly stride: number; readonly q: number;
 }
@@ -18,7 +18,7 @@ export interface ConvGeometry {
 export interface GemmShape { readonly m: number; readonly k: number; readonly n: number }
 
 /** im2col ifmap address of (output pixel i, window index j), or −1 (padding / overhang). */
-export function ifmapAddress(g: ConvGeometry | undefined, k: number): (i: number, j: number) => number {
+export function ifmapAddress(g: ScalesimConv | undefined, k: number): (i: number, j: number) => number {
   if (!g) return (i, j) => i * k + j;
   const sc = g.s * g.c;
   return (i, j) => {
@@ -30,7 +30,7 @@ export function ifmapAddress(g: ConvGeometry | undefined, k: number): (i: number
   };
 }
 
-export function ifmapSpace(g: ConvGeometry | undefined, s: GemmShape): number {
+export function ifmapSpace(g: ScalesimConv | undefined, s: GemmShape): number {
   return g ? g.h * g.w * g.c : s.m * s.k;
 }
 
@@ -51,7 +51,7 @@ export interface DemandPlan {
 }
 
 /** The three operands' demand matrices of a GEMM on a rows × cols array, as SCALE-Sim builds them. */
-export function demandPlan(shape: GemmShape, df: Dataflow, rows: number, cols: number, geom?: ConvGeometry): DemandPlan {
+export function demandPlan(shape: GemmShape, df: Dataflow, rows: number, cols: number, geom?: ScalesimConv): DemandPlan {
   const { m, k, n } = shape;
   const A = ifmapAddress(geom, k);
   const B = (i: number, j: number) => j * k + i;
@@ -110,7 +110,7 @@ export function forEachInRow(d: FoldDemand, fr: number, fc: number, t: number, v
  * The prefetch (DRAM fetch) order of ifmap or filter in SCALE-Sim's USER mode: its per-fold operand matrices stacked
  * (−1 for unmapped ports), rolled out along anti-diagonals where its demand is skewed. Returns the valid addresses.
  */
-export function prefetchOrder(shape: GemmShape, df: Dataflow, op: 'ifmap' | 'filter', rows: number, cols: number, geom?: ConvGeometry): { order: Int32Array; rawEntries: number } {
+export function prefetchOrder(shape: GemmShape, df: Dataflow, op: 'ifmap' | 'filter', rows: number, cols: number, geom?: ScalesimConv): { order: Int32Array; rawEntries: number } {
   const { m, k, n } = shape;
   const A = ifmapAddress(geom, k);
   const B = (i: number, j: number) => j * k + i;

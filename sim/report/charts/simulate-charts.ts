@@ -2,7 +2,7 @@
  * Charts of one CostReport (`simulate`): energy per layer stacked by component, energy by component, the roofline
  * with every GEMM placed, and per-layer utilization with where the rest of the PE-cycles went. Pure: data → specs.
  */
-import type { CostReport, LayerCost } from '../../run/cost-report.js';
+import type { CostReport, GemmCost, LayerCost } from '../../run/cost-report.js';
 import {
   CHART_CONFIG, COMPONENT_COLORS, COMPONENT_LABELS, PASS_COLORS, REFERENCE, UTILIZATION_COLORS, UTILIZATION_LABELS,
 } from './palette.js';
@@ -80,7 +80,7 @@ function presentOnly(s: { domain: string[]; range: string[] }, present: readonly
   return keep.length ? { domain: keep.map(([d]) => d), range: keep.map(([, c]) => c) } : s;
 }
 
-const isGemm = (l: LayerCost): l is LayerCost & { roofline: NonNullable<LayerCost['roofline']> } => l.kind === 'gemm' && l.roofline !== undefined;
+const isGemm = (l: LayerCost): l is GemmCost => l.kind === 'gemm';
 
 /** Roofline: MACs/cycle vs arithmetic intensity (MACs per DRAM byte), log-log, with the roof and every GEMM. */
 export function rooflineChart(r: CostReport): Chart {

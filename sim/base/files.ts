@@ -1,0 +1,56 @@
+/**
+ * The file helpers every edge uses: a user's text file or YAML/JSON document in (a missing or malformed file is a
+ * SimError naming it), and atomic writes out (a temp file renamed, so nothing is ever half-written).
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { SimError } from './errors.js';
+
+/** A user's text file; a missing or unreadable file is a SimError naming it. */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, {
+      code: 'missingFile', file, hint: code === 'ENOENT' ? `Looked in ${resolve(file)}.` : undefined,
+    });
+  }
+}
+
+/** Reads and parses a YAML or JSON document; JSON when the file ends in .json (faster for large tensors). */
+export function readDocument(file: string): unknown {
+  const text = readTextFile(file);
+  if (extname(file).toLowerCase() === '.json') {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new SimError(`is not valid JSON: ${(e as Error).message}`, { code: 'malformed', file });
+    }
+  }
+  try {
+    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 1000 });
+  } catch (e) {
+    if (e instanceof YAMLParseError) {
+      const pos = e.linePos?.[0];
+      const reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new SimError(`is not valid YAML: ${reason}`, {
+        code: 'malformed', file, path: pos ? `line ${pos.line}, column ${pos.col}` : undefined,
+      });
+    }
+    throw e;
+  }
+}
+
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}

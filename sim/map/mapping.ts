@@ -1,0 +1,87 @@
+/**
+ * mapGemm: one GEMM on one array → its Mapping — the folds, the tile each fold holds, how long a fold streams, and
+ * per operand how often the array reads it. In: m, k, n and the array (rows, cols, dataflow). Out: plain numbers that
+ * timing/, compat/, energy/ and array/ take instead of re-deriving the dataflow's rules. Pure arithmetic.
+ *
+ * Folds run column folds outer, row folds inner, time innermost (docs/cycle-model.md). For an input operand X:
+ *   - stationary: every element is read from SRAM once, when its fold's tile is loaded;
+ *   - streamed: X is streamed once per fold of each spatial dimension X does not span (os: A once per column fold,
+ *     B once per row fold);
+ *   - its fold tile is X with the spatial dimensions clipped to the array; it changes between outer passes when X
+ *     spans the row dimension but not the column one (then `outerPasses` = column folds), else it stays for a pass.
+ */
+import type { Dataflow } from '../arch/types.js';
+import { type DataflowStrategy, type GemmDim, OPERAND_DIMS, type OperandRole, strategyOf } from './dataflow.js';
+
+export interface ArrayShape {
+  readonly rows: number;
+  readonly cols: number;
+  readonly dataflow: Dataflow;
+  readonly macPipelineCycles: number;
+}
+
+export interface OperandMapping {
+  readonly stationary: boolean;
+  readonly movesBetweenPes: boolean;
+  /** Elements of this operand one fold holds or streams (spatial dims clipped to the array). */
+  readonly foldTileWords: number;
+  /** SRAM reads the array makes of this operand over the whole GEMM (inputs; for ofmap: m·n). */
+  readonly sramReadsWords: number;
+  /** How many times the outer loop re-streams the whole operand (1 when its tile is reused across a pass). */
+  readonly outerPasses: number;
+}
+
+export interface Mapping {
+  readonly dataflow: Dataflow;
+  readonly strategy: DataflowStrategy;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly macs: number;
+  /** Sizes of the dims on rows (Sr), on cols (Sc) and in time (T). */
+  readonly spatialRows: number;
+  readonly spatialCols: number;
+  readonly temporal: number;
+  readonly rowFolds: number;
+  readonly colFolds: number;
+  readonly folds: number;
+  /** Preload cycles of each fold (rows for ws/is, 0 for os). */
+  readonly preloadCycles: number;
+  /** Mapped PEs over all PEs, averaged over folds: Sr·Sc / (folds·rows·cols). */
+  readonly mappingEfficiency: number;
+  readonly operands: Readonly<Record<OperandRole, OperandMapping>>;
+}
+
+export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>): Mapping {
+  return mapWithStrategy(strategyOf(a.dataflow), m, k, n, a);
+}
+
+/** mapGemm with the strategy given (tests map with altered strategies to show the checks catch them). */
+export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>): Mapping {
+  const size: Record<GemmDim, number> = { m, k, n };
+  const spatialRows = size[s.rows], spatialCols = size[s.cols], temporal = size[s.time];
+  const rowFolds = Math.ceil(spatialRows / a.rows), colFolds = Math.ceil(spatialCols / a.cols);
+  const foldsOf = (d: GemmDim) => (d === s.rows ? rowFolds : d === s.cols ? colFolds : 1);
+  const clipped = (d: GemmDim) => (d === s.rows ? Math.min(a.rows, size[d]) : d === s.cols ? Math.min(a.cols, size[d]) : size[d]);
+  const operand = (role: OperandRole): OperandMapping => {
+    const dims = OPERAND_DIMS[role];
+    const words = size[dims[0]] * size[dims[1]];
+    const stationary = s.stationary === role;
+    let restreams = 1;
+    for (const d of [s.rows, s.cols]) if (!dims.includes(d)) restreams *= foldsOf(d);
+    return {
+      stationary,
+      movesBetweenPes: s.movesBetweenPes[role],
+      foldTileWords: clipped(dims[0]) * clipped(dims[1]),
+      sramReadsWords: role === 'ofmap' || stationary ? words : words * restreams,
+      outerPasses: dims.includes(s.rows) && !dims.includes(s.cols) ? colFolds : 1,
+    };
+  };
+  const folds = rowFolds * colFolds;
+  return {
+    dataflow: a.dataflow, strategy: s, m, k, n, macs: m * k * n, spatialRows, spatialCols, temporal,
+    rowFolds, colFolds, folds, preloadCycles: s.preload ? a.rows : 0,
+    mappingEfficiency: (spatialRows * spatialCols) / (folds * a.rows * a.cols),
+    operands: { ifmap: operand('ifmap'), filter: operand('filter'), ofmap: operand('ofmap') },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The cost models a simulation can use, as one strategy per `--compat` value: how a GEMM is traced (timing, memory,
+ * stalls), what the model covers (vector ops, the utilization-loss breakdown, training memory) and what it requires
+ * of the hardware. run/pipeline.ts asks these questions instead of branching on the compat name.
+ */
+import type { HwConfig } from '../arch/types.js';
+import { SimError } from '../base/errors.js';
+import { scalesimTrace } from '../compat/scalesim/trace.js';
+import type { GemmOp } from '../lower/types.js';
+import type { Mapping } from '../map/mapping.js';
+import type { OpTrace } from '../timing/op-trace.js';
+import { traceGemm } from '../timing/trace-gemm.js';
+
+export const COMPATS = ['none', 'scalesim'] as const;
+export type Compat = (typeof COMPATS)[number];
+
+export interface CostModel {
+  /** Throws a SimError when the hardware is outside what the model describes. */
+  readonly check: (hw: HwConfig) => void;
+  readonly traceGemm: (op: GemmOp, mp: Mapping, hw: HwConfig) => OpTrace;
+  /** Vector ops (activations, pooling, updates) are costed; otherwise left out with a warning. */
+  readonly vectorOps: boolean;
+  /** The GEMMs of a conv's groups are one entry; otherwise one entry per group (as SCALE-Sim lists depthwise layers). */
+  readonly mergeConvGroups: boolean;
+  /** Entries and totals say why utilization is lost (unmapped PEs, fill and drain, stalls, the vector unit). */
+  readonly utilizationLoss: boolean;
+  /** Training keeps activations and optimizer state on chip or spills them (TrainingMemory). */
+  readonly trainingMemory: boolean;
+}
+
+export const COST_MODELS: Readonly<Record<Compat, CostModel>> = {
+  none: { check: () => {}, traceGemm, vectorOps: true, mergeConvGroups: true, utilizationLoss: true, trainingMemory: true },
+  scalesim: {
+    check: (hw) => {
+      if (hw.array.macPipelineCycles !== 1) {
+        throw new SimError('must be 1 in --compat scalesim (SCALE-Sim assumes a single-cycle MAC)', {
+          code: 'badValue', path: 'array.macPipelineCycles', value: hw.array.macPipelineCycles,
+        });
+      }
+    },
+    traceGemm: scalesimTrace, vectorOps: false, mergeConvGroups: false, utilizationLoss: false, trainingMemory: false,
+  },
+};

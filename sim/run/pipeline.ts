@@ -1,0 +1,73 @@
+/**
+ * The simulator's one composition point (docs/ARCHITECTURE.md):
+ *   LayerGraph ─lower→ LoweredProgram ─map→ Mapping per GEMM ─trace→ OpTrace ─price→ entries ─sum→ CostReport
+ * The cost model (`--compat`) decides how a GEMM is traced and what is covered; every stage is a pure function.
+ */
+import type { LayerGraph } from '../ir/types.js';
+import { lowerGraph } from '../lower/lower.js';
+import type { GemmOp, LoweredOp, LoweredProgram, Mode } from '../lower/types.js';
+import { mapGemm } from '../map/mapping.js';
+import { COST_MODELS, type Compat, type CostModel } from './cost-model.js';
+import type { CostReport, LayerCost } from './cost-report.js';
+import { energyContext, type Machine } from './energy-context.js';
+import { gemmCost, vectorCost } from './entries.js';
+import { totalsOf } from './totals.js';
+import { spillWarning, trainingMemory } from './training-memory.js';
+
+export interface SimulateOptions {
+  readonly mode: Mode;
+  readonly compat: Compat;
+  readonly batch?: number;
+  readonly version: string;
+  /** The graph already lowered for this mode and batch (`lowerGraph`), reused across calls, e.g. by sweeps. */
+  readonly program?: LoweredProgram;
+}
+
+export function simulateGraph(graph: LayerGraph, machine: Machine, options: SimulateOptions): CostReport {
+  const { hw } = machine;
+  const model = COST_MODELS[options.compat];
+  model.check(hw);
+  const program = options.program ?? lowerGraph(graph, { mode: options.mode, batch: options.batch });
+  const ctx = energyContext(machine);
+  const layers: LayerCost[] = [];
+  let skippedVectorOps = 0;
+  for (const ops of entryGroups(program.ops, model)) {
+    if (ops[0].kind === 'vector') {
+      if (model.vectorOps) layers.push(vectorCost(ops[0], hw, ctx));
+      else skippedVectorOps++;
+      continue;
+    }
+    const gemms = ops as GemmOp[];
+    const traces = gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array), hw));
+    layers.push(gemmCost(gemms, traces, hw, model, ctx));
+  }
+  const training = options.mode === 'training' && model.trainingMemory ? trainingMemory(program.ops, hw) : undefined;
+  const { totals, notes } = totalsOf({ layers, machine, ctx, model, training, perPass: options.mode === 'training' });
+  const warnings = [
+    ...(skippedVectorOps > 0 ? [`${skippedVectorOps} vector op(s) (activations, pooling, normalization…) are not in SCALE-Sim's model and are left out in --compat scalesim`] : []),
+    ...(training && spillWarning(training) ? [spillWarning(training)!] : []),
+    ...ctx.prices.notes, ...notes,
+  ];
+  return {
+    schemaVersion: 2, tool: { name: 'systolab', version: options.version },
+    model: graph.name, hw, mode: options.mode, compat: options.compat, layers, totals,
+    energyTable: { name: ctx.table.name, file: machine.energyTableFile, unit: ctx.table.unit, leakage: ctx.flavour },
+    ...(training ? { training } : {}),
+    warnings,
+  };
+}
+
+/** The ops of one report entry each: a conv's group GEMMs together when the model merges them, else one op each. */
+function* entryGroups(ops: readonly LoweredOp[], model: CostModel): Generator<readonly LoweredOp[]> {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    const group: LoweredOp[] = [op];
+    while (op.kind === 'gemm' && model.mergeConvGroups && i + 1 < ops.length) {
+      const next = ops[i + 1];
+      if (next.kind !== 'gemm' || next.layer !== op.layer || next.pass !== op.pass || next.groups === 1) break;
+      group.push(next);
+      i++;
+    }
+    yield group;
+  }
+}
