@@ -1,4 +1,10 @@
-/** Systolab as a library: the same plain objects the CLI prints. */
+/**
+ * Systolab as a library. The first five take what the CLI's flags take, with the same defaults, and return exactly
+ * the objects the CLI prints with --format json (`sweep`: the result records it writes to results.jsonl):
+ *   simulate({ model, hw, array, dataflow, mode, compat, … })   trace({ gemm: '2x3x2', array, dataflow, seed })
+ *   train({ model, dataset, optimizer, lr, epochs, … })          check({ model, precision, … })   sweep(spec, options)
+ * The stages below them (lowering, mapping, timing, pricing, the float engine) are exported for finer work.
+ */
 export { SimError } from './base/errors.js';
 export type { LayerGraph, LayerKind, LayerNode } from './ir/types.js';
 export { LAYER_KINDS } from './ir/types.js';
@@ -15,6 +21,9 @@ export { loadHwConfig, resolveMachine } from './load/hw.js';
 export { withOverrides } from './arch/parse.js';
 export type { HwConfig } from './arch/types.js';
 export { simulate, trace, type SimulateRequest, type TraceRequest } from './api/simulate.js';
+export { train, trainModel, TRAIN_DEFAULTS, type TrainOptions, type TrainOutcome } from './api/train.js';
+export { check, type CheckOptions } from './api/check.js';
+export { parseSweepSpec } from './sweep/spec.js';
 export { simulateGraph, type SimulateOptions } from './run/pipeline.js';
 export type { Machine } from './run/energy-context.js';
 export type { CostReport, LayerCost, GemmCost, VectorCost } from './run/cost-report.js';

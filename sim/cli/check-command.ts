@@ -1,23 +1,12 @@
-/** `systolab check`: flags → model + hw numerics + dataset → runCheck → per-layer table and summary, or JSON. */
-import { readTextFile, writeFileAtomic } from '../base/files.js';
+/** `systolab check`: flags → api/check → per-layer table and summary, or JSON (+ report files). */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { SimError } from '../base/errors.js';
-import { loadHwConfig } from '../load/hw.js';
-import { loadDataset } from '../load/datasets/registry.js';
-import { csvToDataset } from '../datasets/csv.js';
-
-import { loadAnyModel } from '../load/model.js';
-import { parseFormat } from '../fixed/format.js';
-import { ROUNDINGS, type Rounding } from '../fixed/rounding.js';
-import { type NumericsReport, runCheck } from '../run/check.js';
-import { table } from '../report/run-report.js';
-import { commandLine, writeCheckReport } from '../report/write-report.js';
-import { resolveModel } from '../load/model.js';
-
+import { DEFAULT_CHECK_MODEL, check } from '../api/check.js';
 import { DEFAULT_HW } from '../api/simulate.js';
-
-export const DEFAULT_CHECK_MODEL = 'models/trained/lenet-digits.json';
+import { writeFileAtomic } from '../base/files.js';
+import { ROUNDINGS, type Rounding } from '../fixed/rounding.js';
+import { checkReportText } from '../report/check-text.js';
+import { commandLine, writeCheckReport } from '../report/write-report.js';
 
 export interface CheckArgs {
   model?: string;
@@ -48,23 +37,6 @@ export const CHECK_EXAMPLES: readonly [string, string][] = [
   ['check --precision int8 --accumulator-bits 16 --overflow wrap --calibration percentile:99.9', 'a narrow wrapping accumulator, percentile calibration'],
 ];
 
-/** Default dataset of the course models. */
-function defaultDataset(model: string): string {
-  if (/iris/.test(model)) return 'iris';
-  if (/lenet|digits/.test(model)) return 'digits:n=1000';
-  throw new SimError('has no default dataset', { code: 'badValue', path: '--dataset', value: model, hint: 'Give one, e.g. --dataset digits:n=1000 or --dataset data.csv --label y.' });
-}
-
-function parseCalibration(spec: string): { method: 'max' } | { method: 'percentile'; percentile: number } {
-  if (spec === 'max') return { method: 'max' };
-  const m = /^percentile:(\d+(?:\.\d+)?)$/.exec(spec);
-  const p = m ? Number(m[1]) : NaN;
-  if (!(p > 50 && p <= 100)) {
-    throw new SimError('must be max or percentile:P with 50 < P ≤ 100', { code: 'badValue', path: '--calibration', value: spec, hint: 'Example: --calibration percentile:99.99' });
-  }
-  return { method: 'percentile', percentile: p };
-}
-
 export function checkBuilder(y: Argv): Argv<CheckArgs> {
   return y
     .option('model', { type: 'string', describe: `model file or built-in name [default: ${DEFAULT_CHECK_MODEL}]` })
@@ -87,44 +59,8 @@ export function checkBuilder(y: Argv): Argv<CheckArgs> {
     .example(CHECK_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<CheckArgs>;
 }
 
-const fix = (v: number, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
-const g = (v: number) => (v === 0 ? '0' : v.toPrecision(3));
-
-export function checkReportText(r: NumericsReport): string {
-  const rows = r.layers.map((l) => [l.name, l.kind, g(l.maxAbsError), g(l.meanAbsError), fix(l.sqnrDb, 2), fix(l.sqnrDropDb, 2), fix(l.cosine, 6), String(l.accumulatorOverflows), String(l.clamps)]);
-  const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(2)} %`);
-  const s = r.summary;
-  return [
-    `${r.model} on ${r.dataset} (${r.samples.evaluated} samples): ${r.precision}, ${r.accumulatorBits}-bit accumulator (${r.overflow}), requantization ${r.rounding}, calibration ${r.calibration} on ${r.samples.calibration} samples; vs the float64 engine.`,
-    '',
-    table(['layer', 'kind', 'max |err|', 'mean |err|', 'SQNR dB', 'drop dB', 'cosine', 'acc overflows', 'clamps'], rows, new Set([2, 3, 4, 5, 6, 7, 8])),
-    '',
-    `top-1 agreement with float: ${pct(s.top1Agreement)}   accuracy float ${pct(s.floatAccuracy)}, ${r.precision} ${pct(s.fixedAccuracy)}`,
-    `output SQNR ${fix(s.outputSqnrDb, 2)} dB; worst drop below the ideal ${fix(r.idealSqnrDb, 2)} dB: ${fix(s.worstSqnrDropDb, 2)} dB at ${s.worstLayer}; ${s.accumulatorOverflows} accumulator overflows, ${s.clamps} clamps`,
-    ...r.failures.map((f) => `FAIL: ${f}`),
-    r.passed ? (r.failures.length === 0 && (r.thresholds.minAgreement !== undefined || r.thresholds.maxSqnrDropDb !== undefined) ? 'PASS' : '') : '',
-  ].filter((l, i, a) => !(l === '' && i === a.length - 1)).join('\n') + '\n';
-}
-
 export async function checkCommand(args: CheckArgs, argv: readonly string[] = []): Promise<{ text: string; passed: boolean }> {
-  const modelSpec = args.model ?? DEFAULT_CHECK_MODEL;
-  const graph = loadAnyModel(resolveModel(modelSpec));
-  const hw = loadHwConfig(args.hw);
-  const precision = args.precision ?? hw.numerics.input;
-  parseFormat(precision);   // a bad name fails here, before any work
-  const dsSpec = args.dataset ?? defaultDataset(modelSpec);
-  const spec = args.label !== undefined && dsSpec.toLowerCase().endsWith('.csv') ? `${dsSpec}:label=${args.label}` : dsSpec;
-  const loaded = loadDataset(spec, readTextFile);
-  const dataset = loaded.kind === 'dataset' ? loaded.dataset : csvToDataset(loaded.csv, 'multiclass');
-  if (args.minAgreement !== undefined && !(args.minAgreement >= 0 && args.minAgreement <= 1)) {
-    throw new SimError('must be a fraction in [0, 1]', { code: 'badValue', path: '--min-agreement', value: args.minAgreement });
-  }
-  if (!(args.testSplit >= 0 && args.testSplit < 1)) throw new SimError('must be a fraction in [0, 1)', { code: 'badValue', path: '--test-split', value: args.testSplit });
-  const report = runCheck({
-    graph, dataset, hw, precision, rounding: args.rounding, overflow: args.overflow, accumulatorBits: args.accumulatorBits,
-    calibration: parseCalibration(args.calibration), calibrationSamples: args.calibrationSamples, testSplit: args.testSplit,
-    seed: args.seed, maxSqnrDropDb: args.maxSqnrDrop, minAgreement: args.minAgreement, engine: args.engine,
-  });
+  const report = check(args);
   if (args.out !== undefined) {
     writeFileAtomic(join(args.out, 'numerics-report.json'), `${JSON.stringify(report, null, 1)}\n`);
     const written = await writeCheckReport(args.out, report, commandLine(argv));

@@ -1,20 +1,16 @@
 /**
- * `systolab import FILE` (an ONNX model or a SCALE-Sim topology CSV → a Systolab model file, JSON) and
- * `systolab export --scalesim MODEL` (any model → a SCALE-Sim topology CSV). See sim/import/.
+ * `systolab import FILE` (an ONNX model or a SCALE-Sim topology CSV → a Systolab model file, JSON; load/import.ts) and
+ * `systolab export --scalesim MODEL` (any model → a SCALE-Sim topology CSV; report/scalesim-export.ts).
  */
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SimError } from '../base/errors.js';
-import { readTextFile, writeFileAtomic } from '../base/files.js';
-import { buildGraph } from '../ir/graph.js';
-import { loadAnyModel } from '../load/model.js';
-import { parseScaleSimTopology } from '../load/scalesim-topology.js';
-import type { LayerGraph } from '../ir/types.js';
-import { onnxToDocument, parseInputShapes } from '../load/onnx/index.js';
+import { writeFileAtomic } from '../base/files.js';
+import { importModelFile } from '../load/import.js';
+import { loadAnyModel, resolveModel } from '../load/model.js';
+import { summarize } from '../lower/summary.js';
+import { human } from '../report/format.js';
 import { graphToScaleSim } from '../report/scalesim-export.js';
-
-import { human, summarize } from './models-command.js';
-import { resolveModel } from '../load/model.js';
 
 export interface ImportArgs {
   file: string;
@@ -42,35 +38,10 @@ export const EXPORT_EXAMPLES: readonly [string, string][] = [
 
 const stem = (file: string) => basename(file).replace(/\.[^.]*$/, '');
 
-/** A graph's layers as a model document without parameter values (they are drawn from the seed). */
-function documentWithoutParams(graph: LayerGraph): Record<string, unknown> {
-  return {
-    version: 1, name: graph.name, seed: graph.seed, output: graph.output,
-    layers: graph.layers.map(({ kind, name, inputs, ...attrs }) => ({ name, kind, ...(kind === 'input' ? {} : { inputs: [...inputs] }), ...attrs })),
-  };
-}
-
 export function importCommand(args: ImportArgs): string {
-  const lower = args.file.toLowerCase();
   const out = args.out ?? join('reports', 'imported', `${stem(args.file)}.json`);
-  let doc: Record<string, unknown>;
-  let graph: LayerGraph;
-  let note = '';
-  if (lower.endsWith('.onnx')) {
-    if (!Number.isInteger(args.seed)) throw new SimError('must be an integer', { code: 'badValue', path: '--seed', value: args.seed });
-    const r = onnxToDocument(args.file, { inputShapes: parseInputShapes(args.inputShape ?? []), seed: args.seed });
-    doc = r.document;
-    graph = r.graph;
-    if (r.drawn.length) note = `; ${r.drawn.length} parameter tensors not in the file are drawn from seed ${args.seed}`;
-  } else if (lower.endsWith('.csv')) {
-    if (args.inputShape?.length) throw new SimError('applies to ONNX files only', { code: 'badValue', path: '--input-shape', value: args.inputShape.join(' ') });
-    graph = buildGraph(parseScaleSimTopology(readTextFile(args.file), args.file), args.file);
-    doc = documentWithoutParams(graph);
-    note = '; each topology row is an independent layer with its own input, as SCALE-Sim simulates them';
-  } else {
-    throw new SimError('is neither an ONNX model (.onnx) nor a SCALE-Sim topology (.csv)', { code: 'badValue', file: args.file });
-  }
-  writeFileAtomic(out, `${JSON.stringify(doc)}\n`);
+  const { document, graph, note } = importModelFile(args.file, args);
+  writeFileAtomic(out, `${JSON.stringify(document)}\n`);
   const s = summarize(graph);
   return `wrote ${out}: ${s.layers.length} layers, ${human(s.totals.macs)} forward MACs (${s.totals.macs}), ${human(s.totals.parameters)} parameters (${s.totals.parameters})${note}\n`;
 }

@@ -7,11 +7,11 @@
  */
 import type { Argv } from 'yargs';
 import { ZOO, ZOO_NAMES } from '../../models/zoo/index.js';
-import { loadAnyModel } from '../load/model.js';
-import type { LayerGraph } from '../ir/types.js';
-import { lowerGraph } from '../lower/lower.js';
+import { loadAnyModel, resolveModel } from '../load/model.js';
+import { summarize } from '../lower/summary.js';
+import { human, int as grouped, shape } from '../report/format.js';
+
 import { table } from '../report/run-report.js';
-import { resolveModel } from '../load/model.js';
 
 export interface ModelsShowArgs {
   model: string;
@@ -26,49 +26,6 @@ export const MODELS_EXAMPLES: readonly [string, string][] = [
   ['models show models/tiny-cnn.yaml', 'the same table for any model file'],
   ['simulate --model bert-base-layer:seq=512 --array 128x128', 'a built-in, with parameters, anywhere a model is accepted'],
 ];
-
-export interface LayerRow {
-  readonly name: string;
-  readonly kind: string;
-  readonly inputShapes: readonly (readonly number[])[];
-  readonly outputShape: readonly number[];
-  readonly macs: number;
-  readonly parameters: number;
-}
-export interface ModelSummary {
-  readonly model: string;
-  readonly layers: readonly LayerRow[];
-  readonly totals: { readonly macs: number; readonly parameters: number };
-}
-
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-
-/** Per-layer shapes, forward MACs and trainable parameters of a graph, in evaluation order. */
-export function summarize(graph: LayerGraph): ModelSummary {
-  const macs = new Map<string, number>();
-  for (const op of lowerGraph(graph, { mode: 'inference' }).ops) {
-    if (op.kind === 'gemm' && op.pass === 'forward') macs.set(op.layer, (macs.get(op.layer) ?? 0) + op.m * op.k * op.n);
-  }
-  const byName = new Map(graph.layers.map((l) => [l.name, l]));
-  const layers = graph.order.map((name): LayerRow => {
-    const node = byName.get(name)!;
-    const parameters = Object.values(graph.paramSpecs[name] ?? {}).filter((p) => p.trainable).reduce((s, p) => s + size(p.shape), 0);
-    return { name, kind: node.kind, inputShapes: node.inputs.map((u) => graph.shapes[u]), outputShape: graph.shapes[name], macs: macs.get(name) ?? 0, parameters };
-  });
-  return {
-    model: graph.name,
-    layers,
-    totals: { macs: layers.reduce((s, l) => s + l.macs, 0), parameters: layers.reduce((s, l) => s + l.parameters, 0) },
-  };
-}
-
-const grouped = (n: number) => n.toLocaleString('en-US');
-/** 4089184256 → "4.09 G". */
-export function human(n: number): string {
-  for (const [unit, v] of [['G', 1e9], ['M', 1e6], ['k', 1e3]] as const) if (n >= v) return `${(n / v).toPrecision(3)} ${unit}`;
-  return String(n);
-}
-const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
 
 export function modelsListCommand(): string {
   const rows = ZOO_NAMES.map((name) => {

@@ -11,6 +11,7 @@
  *     spans the row dimension but not the column one (then `outerPasses` = column folds), else it stays for a pass.
  */
 import type { Dataflow } from '../arch/types.js';
+import { type Cycles, type Words, ceilDiv, cycles, words } from '../base/units.js';
 import { type DataflowStrategy, type GemmDim, OPERAND_DIMS, type OperandRole, strategyOf } from './dataflow.js';
 
 export interface ArrayShape {
@@ -24,9 +25,9 @@ export interface OperandMapping {
   readonly stationary: boolean;
   readonly movesBetweenPes: boolean;
   /** Elements of this operand one fold holds or streams (spatial dims clipped to the array). */
-  readonly foldTileWords: number;
+  readonly foldTileWords: Words;
   /** SRAM reads the array makes of this operand over the whole GEMM (inputs; for ofmap: m·n). */
-  readonly sramReadsWords: number;
+  readonly sramReadsWords: Words;
   /** How many times the outer loop re-streams the whole operand (1 when its tile is reused across a pass). */
   readonly outerPasses: number;
 }
@@ -46,7 +47,7 @@ export interface Mapping {
   readonly colFolds: number;
   readonly folds: number;
   /** Preload cycles of each fold (rows for ws/is, 0 for os). */
-  readonly preloadCycles: number;
+  readonly preloadCycles: Cycles;
   /** Mapped PEs over all PEs, averaged over folds: Sr·Sc / (folds·rows·cols). */
   readonly mappingEfficiency: number;
   readonly operands: Readonly<Record<OperandRole, OperandMapping>>;
@@ -60,27 +61,27 @@ export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'ro
 export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>): Mapping {
   const size: Record<GemmDim, number> = { m, k, n };
   const spatialRows = size[s.rows], spatialCols = size[s.cols], temporal = size[s.time];
-  const rowFolds = Math.ceil(spatialRows / a.rows), colFolds = Math.ceil(spatialCols / a.cols);
+  const rowFolds = ceilDiv(spatialRows, a.rows), colFolds = ceilDiv(spatialCols, a.cols);
   const foldsOf = (d: GemmDim) => (d === s.rows ? rowFolds : d === s.cols ? colFolds : 1);
   const clipped = (d: GemmDim) => (d === s.rows ? Math.min(a.rows, size[d]) : d === s.cols ? Math.min(a.cols, size[d]) : size[d]);
   const operand = (role: OperandRole): OperandMapping => {
     const dims = OPERAND_DIMS[role];
-    const words = size[dims[0]] * size[dims[1]];
+    const size_ = size[dims[0]] * size[dims[1]];
     const stationary = s.stationary === role;
     let restreams = 1;
     for (const d of [s.rows, s.cols]) if (!dims.includes(d)) restreams *= foldsOf(d);
     return {
       stationary,
       movesBetweenPes: s.movesBetweenPes[role],
-      foldTileWords: clipped(dims[0]) * clipped(dims[1]),
-      sramReadsWords: role === 'ofmap' || stationary ? words : words * restreams,
+      foldTileWords: words(clipped(dims[0]) * clipped(dims[1])),
+      sramReadsWords: words(role === 'ofmap' || stationary ? size_ : size_ * restreams),
       outerPasses: dims.includes(s.rows) && !dims.includes(s.cols) ? colFolds : 1,
     };
   };
   const folds = rowFolds * colFolds;
   return {
     dataflow: a.dataflow, strategy: s, m, k, n, macs: m * k * n, spatialRows, spatialCols, temporal,
-    rowFolds, colFolds, folds, preloadCycles: s.preload ? a.rows : 0,
+    rowFolds, colFolds, folds, preloadCycles: cycles(s.preload ? a.rows : 0),
     mappingEfficiency: (spatialRows * spatialCols) / (folds * a.rows * a.cols),
     operands: { ifmap: operand('ifmap'), filter: operand('filter'), ofmap: operand('ofmap') },
   };

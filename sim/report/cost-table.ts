@@ -4,10 +4,11 @@
  */
 import type { CostReport, LayerCost } from '../run/cost-report.js';
 import type { MemoryCounts } from '../timing/op-trace.js';
+import { int, percent } from './format.js';
 import { table } from './run-report.js';
 
-const pct = (f: number) => `${(100 * f).toFixed(1)}`;
-const int = (v: number) => v.toLocaleString('en-US');
+/** Cells under a `%` header: the number without the sign. */
+const pct = (f: number) => percent(f);
 
 /** The largest cause of idle PE-cycles, in words a student can act on. */
 export function mainLoss(l: LayerCost): string {

@@ -7,6 +7,7 @@
 import { writeFileAtomic } from '../base/files.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pct, sig } from './format.js';
 import { SimError } from '../base/errors.js';
 import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
@@ -25,8 +26,7 @@ export function commandLine(argv: readonly string[]): string {
   return ['systolab', ...argv.map(q)].join(' ');
 }
 
-const num = (x: number, d = 4) => (Number.isFinite(x) ? String(Number(x.toPrecision(d))) : String(x));
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const num = sig;
 
 export interface WrittenReport { readonly html: string; readonly charts: readonly string[] }
 

@@ -6,6 +6,7 @@
  * This counts the cycles that elapse; SCALE-Sim's reported figures are compat/scalesim/timing.ts.
  * Pure arithmetic: no allocation on the hot path.
  */
+import { type Cycles, cycles } from '../base/units.js';
 import { type ArrayShape, type Mapping, mapGemm } from '../map/mapping.js';
 
 export type { ArrayShape } from '../map/mapping.js';
@@ -18,8 +19,8 @@ export interface GemmTiming {
   readonly temporal: number;
   readonly rowFolds: number;
   readonly colFolds: number;
-  readonly cyclesPerFold: number;
-  readonly computeCycles: number;
+  readonly cyclesPerFold: Cycles;
+  readonly computeCycles: Cycles;
   /** Mapped PEs over all PEs, averaged over folds: Sr·Sc / (folds·rows·cols). */
   readonly mappingEfficiency: number;
   /** MACs / (computeCycles·rows·cols) — SCALE-Sim's own definition in compat mode. */
@@ -27,13 +28,13 @@ export interface GemmTiming {
 }
 
 /** Cycles one fold lasts, from its first preload cycle to its last MAC retiring. */
-export function cyclesPerFold(mp: Mapping, a: ArrayShape): number {
-  return mp.preloadCycles + mp.temporal + a.rows + a.cols - 2 + (a.macPipelineCycles - 1);
+export function cyclesPerFold(mp: Mapping, a: ArrayShape): Cycles {
+  return cycles(mp.preloadCycles + mp.temporal + a.rows + a.cols - 2 + (a.macPipelineCycles - 1));
 }
 
 export function timeMapping(mp: Mapping, a: ArrayShape): GemmTiming {
   const perFold = cyclesPerFold(mp, a);
-  const elapsed = mp.folds * perFold;
+  const elapsed = cycles(mp.folds * perFold);
   return {
     macs: mp.macs, spatialRows: mp.spatialRows, spatialCols: mp.spatialCols, temporal: mp.temporal,
     rowFolds: mp.rowFolds, colFolds: mp.colFolds, cyclesPerFold: perFold, computeCycles: elapsed,

@@ -3,6 +3,7 @@
  * before any pricing. The default model (timing/trace-gemm.ts) and SCALE-Sim's (compat/scalesim/trace.ts) both
  * return one, so run/ composes either without knowing which.
  */
+import type { Bytes, Cycles } from '../base/units.js';
 import type { GemmTiming } from './gemm-timing.js';
 
 /** Per-operand access counts in words (elements); absent keys are not counted by that model. */
@@ -19,9 +20,9 @@ export interface OpTrace {
   readonly timing: GemmTiming;
   readonly sramWords: MemoryCounts;
   readonly dramWords: MemoryCounts;
-  readonly dramReadBytes: number;
-  readonly dramWriteBytes: number;
-  readonly stallCycles: number;
+  readonly dramReadBytes: Bytes;
+  readonly dramWriteBytes: Bytes;
+  readonly stallCycles: Cycles;
   /** DRAM bandwidth each operand needs, in `bandwidthUnit` (SCALE-Sim reports words per cycle). */
   readonly bandwidth: OperandRates;
   readonly bandwidthUnit: 'bytesPerCycle' | 'wordsPerCycle';

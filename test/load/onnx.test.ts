@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../sim/cli/models-command.js';
+import { summarize } from '../../sim/lower/summary.js';
 import { EXPORT_EXAMPLES, IMPORT_EXAMPLES } from '../../sim/cli/import-command.js';
 import { SimError } from '../../sim/base/errors.js';
 import { buildGraph } from '../../sim/ir/graph.js';

@@ -4,6 +4,7 @@
  * Counts are SCALE-Sim's words (1 byte each there), so bytes equal words and bandwidth is in words per cycle.
  */
 import type { HwConfig } from '../../arch/types.js';
+import { bytes, cycles } from '../../base/units.js';
 import type { GemmOp } from '../../lower/types.js';
 import type { Mapping } from '../../map/mapping.js';
 import type { OpTrace } from '../../timing/op-trace.js';
@@ -36,7 +37,7 @@ export function scalesimTrace(op: GemmOp, mp: Mapping, hw: HwConfig): OpTrace {
     const elapsed = timing.computeCycles + u.stallCycles;
     return {
       timing, sramWords, dramWords: { ifmapReads: u.ifmapReads, filterReads: u.filterReads, ofmapWrites },
-      dramReadBytes: u.ifmapReads + u.filterReads, dramWriteBytes: ofmapWrites, stallCycles: u.stallCycles,
+      dramReadBytes: bytes(u.ifmapReads + u.filterReads), dramWriteBytes: bytes(ofmapWrites), stallCycles: cycles(u.stallCycles),
       bandwidth: { ifmap: u.ifmapReads / elapsed, filter: u.filterReads / elapsed, ofmap: ofmapWrites / elapsed }, bandwidthUnit: 'wordsPerCycle',
     };
   }
@@ -45,7 +46,7 @@ export function scalesimTrace(op: GemmOp, mp: Mapping, hw: HwConfig): OpTrace {
   const ofmapWrites = scalesimCalcOfmap(shape, df, rows, cols, words.ofmap, geom).writes;
   return {
     timing, sramWords, dramWords: { ifmapReads: c.ifmap.reads, filterReads: c.filter.reads, ofmapWrites },
-    dramReadBytes: c.ifmap.reads + c.filter.reads, dramWriteBytes: ofmapWrites, stallCycles: 0,
+    dramReadBytes: bytes(c.ifmap.reads + c.filter.reads), dramWriteBytes: bytes(ofmapWrites), stallCycles: cycles(0),
     bandwidth: { ifmap: c.ifmap.wordsPerCycle, filter: c.filter.wordsPerCycle, ofmap: ofmapWrites / Math.max(1, timing.computeCycles) },
     bandwidthUnit: 'wordsPerCycle',
   };

@@ -1,0 +1,52 @@
+/** `systolab train` as text: a line per epoch, and the closing summary with the final metrics and the files written. */
+import { join } from 'node:path';
+import type { EpochRecord } from '../float/train.js';
+import type { TrainOutcome } from '../api/train.js';
+import type { TrainRun } from '../run/train-run.js';
+import { pct } from './format.js';
+import { quantText } from './qtrain-text.js';
+import { table } from './run-report.js';
+
+const num = (v: number) => v.toPrecision(6);
+
+export function epochLine(e: EpochRecord): string {
+  const part = (name: string, m?: { loss: number; accuracy: number | null }) =>
+    m ? `  ${name} loss ${num(m.loss)}${m.accuracy === null ? '' : ` acc ${pct(m.accuracy)}`}` : '';
+  return `epoch ${String(e.epoch).padStart(4)}  lr ${num(e.lr)}${part('train', e.train)}${part('val', e.validation)}${part('test', e.test)}`;
+}
+
+function finalTable(run: TrainRun): string {
+  const rows = (['train', 'validation', 'test'] as const)
+    .filter((s) => run.final[s] !== undefined)
+    .map((s) => [s, String(run.sizes[s]), num(run.final[s]!.loss), pct(run.final[s]!.accuracy)]);
+  return table(['split', 'samples', `loss (${run.loss})`, 'accuracy'], rows, new Set([1, 2, 3]));
+}
+
+
+/** The summary after training: what ran, the final metrics (float) or both curves (quantized), the files written. */
+export function trainText(t: TrainOutcome, o: { lr: number; batch: number; earlyStopPatience?: number; model?: string }, outDir: string): string {
+  const { graph, dataset, optimizer } = t;
+  if (t.quantized) {
+    const { run, options } = t.quantized;
+    const head = `Trained ${graph.name} on ${dataset.name}, loss ${run.float.loss}, ${optimizer} lr ${o.lr}, ${run.float.result.steps.length} steps of batch ${o.batch}, twice.`;
+    return quantText(run, options, head, o.model ?? graph.name, o.batch, outDir);
+  }
+  const run = t.float!;
+  const { result } = run;
+  const lines = [
+    '',
+    `Trained ${graph.name} on ${dataset.name} (${dataset.task}), loss ${run.loss}, ${optimizer} lr ${o.lr}, ${result.steps.length} steps of batch ${o.batch}.`,
+    ...run.notes.map((n) => `note: ${n}`),
+    ...(result.earlyStop
+      ? [result.earlyStop.stoppedAtEpoch !== null
+        ? `Early stopping: no lower validation loss for ${o.earlyStopPatience} epochs, stopped after epoch ${result.earlyStop.stoppedAtEpoch}; restored the weights of epoch ${result.earlyStop.bestEpoch} (validation loss ${num(result.earlyStop.bestValidationLoss)}).`
+        : `Early stopping did not trigger; restored the weights of the best epoch ${result.earlyStop.bestEpoch}.`]
+      : []),
+    '',
+    `Final metrics of the saved model${result.earlyStop ? ' (the restored best weights)' : ''}:`,
+    finalTable(run),
+    '',
+    `Wrote ${join(outDir, 'history.json')} (every step and epoch) and ${join(outDir, 'model.json')} (the trained model: systolab run --model ${join(outDir, 'model.json')}).`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
