@@ -40,7 +40,8 @@ export { quantize, dequantize, parseFormat, type NumberFormat, type IntFormat, t
 export { gemmInt, type GemmIntOptions } from './fixed/gemm-int.js';
 export { requantize, quantizeMultiplier, type RequantizeOptions } from './fixed/requantize.js';
 export { ROUNDINGS, type Rounding, type OverflowRule } from './fixed/rounding.js';
-export { trainQuantized, quantizer, simulatePrecision, type QTrainFormats, type QTrainOptions, type QTrainResult, type LayerStepDiag, type QTrainWarning } from './fixed/qtrain.js';
+export { quantizer, simulatePrecision, type QTrainFormats } from './fixed/quantizer.js';
+export { trainQuantized, type QTrainOptions, type QTrainResult, type LayerStepDiag, type QTrainWarning } from './fixed/qtrain.js';
 export { runQuantizedTraining, type QTrainRequest, type QTrainRun } from './run/qtrain-run.js';
 export { runCheck, type CheckRequest, type NumericsReport } from './run/check.js';
 export { sweep, type SweepOptions } from './sweep/run.js';

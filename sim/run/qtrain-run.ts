@@ -4,7 +4,8 @@
  * (fixed/qtrain.ts) — and the two loss curves compared. Plain data in and out.
  */
 import { initParams } from '../float/init.js';
-import { type QTrainOptions, type QTrainResult, simulatePrecision, trainQuantized } from '../fixed/qtrain.js';
+import { type QTrainOptions, type QTrainResult, trainQuantized } from '../fixed/qtrain.js';
+import { simulatePrecision } from '../fixed/quantizer.js';
 import { type TrainRequest, type TrainRun, fitFeatures, runTraining, split, withDropout } from './train-run.js';
 
 export interface QTrainRequest extends TrainRequest {

@@ -10,7 +10,8 @@ import { loadNamedDataset } from '../../sim/load/datasets/registry.js';
 import { initParams } from '../../sim/float/init.js';
 import { OPTIMIZER_DEFAULTS } from '../../sim/float/optimizers.js';
 import { train } from '../../sim/float/train.js';
-import { type QTrainFormats, trainQuantized } from '../../sim/fixed/qtrain.js';
+import { trainQuantized } from '../../sim/fixed/qtrain.js';
+import { type QTrainFormats } from '../../sim/fixed/quantizer.js';
 import { compareCurves } from '../../sim/run/qtrain-run.js';
 
 const graph = loadModel(join(process.cwd(), 'models', 'course', 'playground-mlp.yaml'));

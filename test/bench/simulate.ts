@@ -17,10 +17,11 @@ import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
-/** The pipeline on a graph and a config, its energy table loaded. */
-const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 import { timeGemm } from '../../sim/timing/gemm-timing.js';
 import type { Dataflow } from '../../sim/arch/types.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 
 const root = process.cwd();
 const graph = loadAnyModel(join(root, 'models', 'scalesim', 'resnet18.csv'));

@@ -19,11 +19,12 @@ import { resolveMachine } from '../../sim/load/hw.js';
 import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
-/** The pipeline on a graph and a config, its energy table loaded. */
-const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 import type { GemmCost } from '../../sim/run/cost-report.js';
 import { costToCsv, costToText } from '../../sim/report/cost-table.js';
 import { graphOf } from '../lower/helpers.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 
 const TECH = join(process.cwd(), 'hw-configs', 'tech');
 const run = (g: Parameters<typeof simulate>[0], hw: HwConfig, mode: 'inference' | 'training' = 'inference') => simulate(g, hw, { mode, compat: 'none', version: 'test' });

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../sim/load/model-file.js';
 import { loadNamedDataset } from '../../sim/load/datasets/registry.js';
 import { OPTIMIZER_DEFAULTS } from '../../sim/float/optimizers.js';
-import { type QTrainFormats, quantizer, quantizeTensor, simulatePrecision } from '../../sim/fixed/qtrain.js';
+import { type QTrainFormats, quantizer, quantizeTensor, simulatePrecision } from '../../sim/fixed/quantizer.js';
 import { type QTrainRun, runQuantizedTraining } from '../../sim/run/qtrain-run.js';
 import { loadHwConfig } from '../../sim/load/hw.js';
 import { withOverrides } from '../../sim/arch/parse.js';
@@ -23,9 +23,10 @@ import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
+import { systolab } from '../helpers/cli.js';
+
 /** The pipeline on a graph and a config, its energy table loaded. */
 const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
-import { systolab } from '../helpers/cli.js';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'models', 'course');
 const spiral = loadNamedDataset('spiral');

@@ -15,12 +15,13 @@ import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
-/** The pipeline on a graph and a config, its energy table loaded. */
-const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 import { loadAnyModel } from '../../sim/load/model.js';
 import { loadHwConfig } from '../../sim/load/hw.js';
 import { resolveModel } from '../../sim/load/model.js';
 import { sampleCheck, sampleSweep } from './samples.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 
 const CHROMIUM = '/usr/bin/chromium';
 const EVIL = '<script>alert(1)</script>';

@@ -14,8 +14,6 @@ import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
-/** The pipeline on a graph and a config, its energy table loaded. */
-const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 import type { NumericsReport } from '../../sim/run/check.js';
 import { simulateCharts } from '../../sim/report/charts/simulate-charts.js';
 import { sweepCharts } from '../../sim/report/charts/sweep-charts.js';
@@ -25,6 +23,9 @@ import { VL_SCHEMA } from '../../sim/report/charts/types.js';
 import { specToSvg, svgToPng } from '../../sim/report/render.js';
 import { resolveModel } from '../../sim/load/model.js';
 import { sampleCheck, sampleHistory, sampleSweep } from './samples.js';
+
+/** The pipeline on a graph and a config, its energy table loaded. */
+const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vega-lite', 'build', 'vega-lite-schema.json'), 'utf8'));
