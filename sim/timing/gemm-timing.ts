@@ -11,18 +11,10 @@ import { type ArrayShape, type Mapping, mapGemm } from '../map/mapping.js';
 
 export type { ArrayShape } from '../map/mapping.js';
 
-export interface GemmTiming {
-  readonly macs: number;
-  /** The GEMM dims on rows, on cols and streamed in time. */
-  readonly spatialRows: number;
-  readonly spatialCols: number;
-  readonly temporal: number;
-  readonly rowFolds: number;
-  readonly colFolds: number;
+/** The mapping's shape figures (folds, dims, mapping efficiency) and the cycles they take. */
+export interface GemmTiming extends Pick<Mapping, 'macs' | 'spatialRows' | 'spatialCols' | 'temporal' | 'rowFolds' | 'colFolds' | 'mappingEfficiency'> {
   readonly cyclesPerFold: Cycles;
   readonly computeCycles: Cycles;
-  /** Mapped PEs over all PEs, averaged over folds: Sr·Sc / (folds·rows·cols). */
-  readonly mappingEfficiency: number;
   /** MACs / (computeCycles·rows·cols) — SCALE-Sim's own definition in compat mode. */
   readonly computeUtilization: number;
 }
