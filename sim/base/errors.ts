@@ -2,9 +2,50 @@
  * The one error type for bad input. Expected outcomes are values; only bad input throws, and it throws this:
  * the file, the key path inside it, the offending value and a hint, so the CLI can print one line and exit 2.
  */
+/** Every kind of bad input, as a machine-readable code (tests and scripts match on these, never on the text). */
+export const SIM_ERROR_CODES = [
+  'badValue',            // a value outside what the field allows
+  'malformed',           // a file that does not parse (YAML, JSON, .cfg, ONNX bytes, a results line)
+  'missingFile',         // a file that cannot be read
+  'missingField',        // a required key is absent
+  'unknownField',        // a key the format does not have
+  'unknownKind',         // a layer kind not in LayerKind
+  'unknownParam',        // a "layer.param" key naming no parameter
+  'unknownModel',        // a built-in model name not in the zoo
+  'unknownPreset',       // a hardware preset or energy table not shipped
+  'unknownDataset',      // a dataset name not in the registry
+  'unknownInput',        // an input tensor naming no model input
+  'unknownColumn',       // a CSV column not in the header
+  'missingInput',        // a model input without a tensor
+  'missingEntry',        // an energy-table entry the pricing needs
+  'duplicateName',       // two layers with one name
+  'danglingInput',       // a layer input naming no layer
+  'cycle',               // a layer graph with a cycle (or a layer reading its own output)
+  'arity',               // a layer with the wrong number of inputs
+  'shapeMismatch',       // shapes that do not fit together
+  'dynamicShape',        // a dimension that is not fixed
+  'dataLength',          // tensor data of the wrong length
+  'notNumber',           // a CSV cell or value that is not a number
+  'raggedRow',           // a CSV row with the wrong number of cells
+  'badCsv',              // a CSV file that cannot be used as a dataset
+  'badLabel',            // labels that do not fit the task
+  'lossMismatch',        // a loss that does not fit the model's output
+  'negativeEnergy',      // an energy or area below 0
+  'overflow',            // a count beyond the exact range of a double (2^53)
+  'traceTooLarge',       // a --trace beyond what a trace shows
+  'unsupported',         // valid input Systolab does not handle (ONNX external data, string tensors, dilation in a SCALE-Sim export)
+  'unsupportedOpset',    // an ONNX opset outside 7–17
+  'unsupportedOperator', // ONNX operators the importer does not map
+  'onnx',                // an ONNX node the importer cannot map as it stands (the message names the node)
+  'badPackageData',      // data inside an installed npm package is not as expected
+  'exists',              // a sweep folder that already holds results (use --resume)
+  'internal',            // a bug: please report it
+] as const;
+export type SimErrorCode = (typeof SIM_ERROR_CODES)[number];
+
 export interface SimErrorInfo {
   /** A short machine-readable code, e.g. `unknownKind`, `shapeMismatch`, `missingFile`. */
-  readonly code: string;
+  readonly code: SimErrorCode;
   /** The file the bad input came from, when there is one. */
   readonly file?: string;
   /** Key path inside the file, e.g. `layers[3].kernel`. */
@@ -16,7 +57,7 @@ export interface SimErrorInfo {
 }
 
 export class SimError extends Error {
-  readonly code: string;
+  readonly code: SimErrorCode;
   readonly file?: string;
   readonly path?: string;
   readonly value?: unknown;

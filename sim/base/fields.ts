@@ -2,7 +2,7 @@
  * Readers for raw (parsed YAML/JSON) values that either return a typed value or throw a SimError naming the file,
  * the key path, the value and what is allowed. Used by every loader of user files.
  */
-import { SimError } from './errors.js';
+import { SimError, type SimErrorCode } from './errors.js';
 
 export type Raw = unknown;
 export type RawObject = Readonly<Record<string, unknown>>;
@@ -18,7 +18,7 @@ export const child = (at: At, key: string | number): At => ({
   path: typeof key === 'number' ? `${at.path}[${key}]` : at.path ? `${at.path}.${key}` : key,
 });
 
-export function fail(at: At, problem: string, value: unknown, hint?: string, code = 'badValue'): never {
+export function fail(at: At, problem: string, value: unknown, hint?: string, code: SimErrorCode = 'badValue'): never {
   throw new SimError(problem, { code, file: at.file, path: at.path, value, hint });
 }
 

@@ -5,7 +5,6 @@
 import type { Tensor } from '../float/tensor.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
-export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
 
 export interface Dataset {
   readonly name: string;

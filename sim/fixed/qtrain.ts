@@ -34,6 +34,7 @@
  * Dropout masks: the lowered executor draws them from graph.seed (the same masks every step).
  */
 import type { LayerGraph, LayerNode } from '../ir/types.js';
+import { splitKey } from '../ir/graph.js';
 import type { Params } from '../float/init.js';
 import { losses } from '../float/losses.js';
 import { createOptimizerState, optimizerStep, regularize } from '../float/optimizers.js';
@@ -128,7 +129,7 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
   const byRole: Record<Role, Quantizer> = { activation: qa, weight: qw, error: qe };
   const master = copyParams(initial);
   // The master format's grid from the start.
-  const trainable = Object.keys(master).filter((k) => graph.paramSpecs[k.slice(0, k.lastIndexOf('.'))]?.[k.slice(k.lastIndexOf('.') + 1)]?.trainable);
+  const trainable = Object.keys(master).filter((k) => { const [layer, param] = splitKey(k); return graph.paramSpecs[layer]?.[param]?.trainable; });
   for (const k of trainable) quantizeTensor(qm, master[k].data, master[k].data, undefined, newStats());
 
   const input = graph.order.find((name) => graph.layers.some((l) => l.name === name && l.kind === 'input'))!;
@@ -206,7 +207,7 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
       const grads: Record<string, Float64Array> = {};
       const sq = new Map<string, { s: number; e: number }>();
       for (const [key, g] of Object.entries(tr.grads)) {
-        const layer = key.slice(0, key.lastIndexOf('.'));
+        const [layer] = splitKey(key);
         const t = tally(layer);
         const out = new Float64Array(g.data.length);
         quantizeTensor(qg, g.data, out, srng, t.grad);
@@ -229,7 +230,7 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
       optimizerStep(cfg.optimizer, state, lr, next, regularized);
       const upd = new Map<string, { intended: number; lost: number; stalled: number; count: number }>();
       for (const k of Object.keys(grads)) {
-        const layer = k.slice(0, k.lastIndexOf('.'));
+        const [layer] = splitKey(k);
         const t = tally(layer);
         const old = master[k].data, want = next[k].data;
         const got = new Float64Array(want.length);

@@ -54,16 +54,6 @@ export function regularize(key: string, w: Float64Array, g: Float64Array, reg: R
   return out;
 }
 
-/** The regularizer's own loss term: (λ₂/2)·Σw² + λ₁·Σ|w| over the covered parameters (its gradient is the above). */
-export function regularizationLoss(params: Readonly<Record<string, Tensor>>, keys: readonly string[], reg: Regularization): number {
-  let sum = 0;
-  for (const key of keys) {
-    if (!reg.applies(key)) continue;
-    for (const w of params[key].data) sum += (reg.l2 / 2) * w * w + reg.l1 * Math.abs(w);
-  }
-  return sum;
-}
-
 /**
  * One optimizer step over all trainable parameters, in place. `grads` are already regularized.
  * Call once per mini-batch; the step counter (Adam's t) advances here.

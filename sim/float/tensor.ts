@@ -31,10 +31,6 @@ export function full(shape: Shape, value: number): Tensor {
   return { shape: [...shape], data: new Float64Array(sizeOf(shape)).fill(value) };
 }
 
-export function zerosLike(t: Tensor): Tensor {
-  return zeros(t.shape);
-}
-
 /** Same data, another shape with the same element count (copies nothing). */
 export function reshaped(t: Tensor, shape: Shape): Tensor {
   if (sizeOf(shape) !== t.data.length) {

@@ -9,7 +9,6 @@ import type { Dataflow } from '../arch/types.js';
 export type GemmDim = 'm' | 'k' | 'n';
 /** The three operands by buffer: ifmap = A (streamed input), filter = B (weight side), ofmap = C (the result). */
 export type OperandRole = 'ifmap' | 'filter' | 'ofmap';
-export const OPERAND_ROLES: readonly OperandRole[] = ['ifmap', 'filter', 'ofmap'];
 
 /** The GEMM dimensions each operand spans. */
 export const OPERAND_DIMS: Readonly<Record<OperandRole, readonly [GemmDim, GemmDim]>> = {

@@ -3,7 +3,7 @@
  * memory models. Runs in the worker threads (worker.ts) and, for `jobs: 1`, in the calling thread.
  */
 import { existsSync } from 'node:fs';
-import { SimError } from '../base/errors.js';
+import { SimError, type SimErrorCode } from '../base/errors.js';
 import type { HwConfig } from '../arch/types.js';
 import type { LayerGraph } from '../ir/types.js';
 import { loadAnyModel } from '../load/model.js';
@@ -26,7 +26,7 @@ export interface PointError {
   readonly id: string;
   readonly simError: boolean;
   readonly problem: string;
-  readonly code?: string;
+  readonly code?: SimErrorCode;
   readonly file?: string;
   readonly path?: string;
   readonly value?: unknown;

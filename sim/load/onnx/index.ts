@@ -20,7 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SimError } from '../../base/errors.js';
-import { buildGraph } from '../../ir/graph.js';
+import { buildGraph, splitKey } from '../../ir/graph.js';
 import { tensorToJson } from '../../ir/tensor-json.js';
 import type { LayerGraph } from '../../ir/types.js';
 import { decodeOnnx } from './decode.js';
@@ -70,8 +70,8 @@ export function onnxToDocument(file: string, options: OnnxImportOptions = {}): {
   const graph = buildGraph(imported.parsed, file);
   const layers = imported.document.layers.map((l) => {
     const name = l.name as string;
-    const own = Object.keys(imported.params).filter((k) => k.slice(0, k.lastIndexOf('.')) === name);
-    return own.length ? { ...l, params: Object.fromEntries(own.map((k) => [k.slice(k.lastIndexOf('.') + 1), tensorToJson(imported.params[k])])) } : l;
+    const own = Object.keys(imported.params).filter((k) => splitKey(k)[0] === name);
+    return own.length ? { ...l, params: Object.fromEntries(own.map((k) => [splitKey(k)[1], tensorToJson(imported.params[k])])) } : l;
   });
   return { document: { ...imported.document, layers }, graph, drawn: imported.drawn };
 }
