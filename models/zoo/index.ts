@@ -1,6 +1,6 @@
 /**
  * The built-in model registry: `--model NAME` or `--model NAME:key=value:key=value` (run through
- * `sim/ir/load-any.ts`), and `systolab models` lists it. Three sources:
+ * `sim/load/model.ts`), and `systolab models` lists it. Three sources:
  *  - builders (this folder): functions of the parameters returning a model document (models/README.md's format, as a
  *    plain object), parsed and built like any file. Parameters are not in the documents: they are drawn from `seed`;
  *  - model files: models/tiny-cnn.yaml and the course's models/course/NAME.yaml (no parameters; their batch is the file's);

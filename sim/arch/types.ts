@@ -1,6 +1,6 @@
 /**
  * The hardware configuration: plain data, units in key names. Loaded from hw-configs/*.yaml (or a SCALE-Sim .cfg)
- * and validated as raw data before use (arch/load.ts). Later issues extend it (energy tables, memory detail).
+ * and validated as raw data before use (arch/parse.ts; load/hw.ts reads the files). Later issues extend it (energy tables, memory detail).
  */
 export const DATAFLOWS = ['os', 'ws', 'is'] as const;
 export type Dataflow = (typeof DATAFLOWS)[number];

@@ -14,10 +14,7 @@ import type { Machine } from '../run/energy-context.js';
 import { loadEnergyTable } from './energy-table.js';
 import { parseScaleSimCfg } from './scalesim-cfg.js';
 
-/**
- * The folder of the shipped presets. The package root is three levels above the compiled dist/sim/arch/ (as in
- * cli/defaults.ts) but two above the source sim/arch/ (tests run the sources): take the first that has hw-configs/.
- */
+/** The folder of the shipped presets, in the installed package (base/package-root.ts finds it from any build). */
 export function hwConfigDir(): string {
   return join(packageRoot(), 'hw-configs');
 }

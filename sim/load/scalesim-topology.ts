@@ -1,6 +1,6 @@
 /**
  * SCALE-Sim topology CSVs, read as-is, → ParsedModel (then `buildGraph`, as for any model file). Pure: the caller
- * reads the file. Format (../shared/design/cycle-model.md, "Reading SCALE-Sim's files"; SCALE-Sim v2's
+ * reads the file. Format (docs/cycle-model.md, SCALE-Sim compatibility; SCALE-Sim v2's
  * scalesim/topology_utils.py):
  *  - conv form: `name, IFMAP H, IFMAP W, Filter H, Filter W, Channels, Num Filter, Stride,` — 7 numbers; SCALE-Sim
  *    also accepts an 8th (stride along the width), and so do we;

@@ -1,6 +1,6 @@
 /**
  * LayerGraph → LoweredProgram: the GEMMs the systolic array runs and the vector ops the vector unit runs, in
- * execution order. Glossary letters (sim/glossary.md): C[m×n] = A[m×k]·B[k×n]; conv N, C, H, W, K, R, S, P, Q;
+ * execution order. Glossary letters (docs/glossary.md): C[m×n] = A[m×k]·B[k×n]; conv N, C, H, W, K, R, S, P, Q;
  * Cg = C/groups, Kg = K/groups. MACs = m·k·n per GEMM.
  *
  * Forward (topological order):

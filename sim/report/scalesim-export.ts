@@ -1,5 +1,5 @@
 /**
- * LayerGraph → SCALE-Sim topology CSV (the format `ir/scalesim-topology.ts` reads), so a model's GEMMs can be
+ * LayerGraph → SCALE-Sim topology CSV (the format `load/scalesim-topology.ts` reads), so a model's GEMMs can be
  * cross-checked in SCALE-Sim. One row per GEMM-bearing layer, in evaluation order; the file keeps every forward GEMM
  * shape (m, k, n) of `lowerGraph` (test/import/scalesim-export.test.ts checks model → CSV → model):
  *  - conv2d → conv form `name, H', W', R, S, C, K, stride,` (`…, strideH, strideW,` when they differ). SCALE-Sim

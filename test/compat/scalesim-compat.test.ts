@@ -2,7 +2,7 @@
  * `systolab simulate --compat scalesim` against SCALE-Sim v2's own DETAILED_ACCESS and BANDWIDTH reports
  * (test/fixtures/scalesim/expected), end to end through the bundled CLI: SRAM counts per operand and CALC-mode DRAM
  * read counts identical, CALC ifmap/filter DRAM bandwidth to 1e-9; USER-mode stall-inclusive total cycles within 5 %
- * and DRAM read counts identical on every sample. In process (memory/scalesim.ts): USER-mode stall cycles, DRAM
+ * and DRAM read counts identical on every sample. In process (compat/scalesim/memory.ts): USER-mode stall cycles, DRAM
  * reads and ofmap writes, and CALC-mode ofmap writes, identical to SCALE-Sim's on every layer.
  */
 import { spawnSync } from 'node:child_process';

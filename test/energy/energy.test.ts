@@ -40,7 +40,7 @@ describe('hand-worked: one 4×4×4 GEMM on a 2×2 os array, int8, 45 nm, LPDDR4'
     const r = run(g, hw2x2());
     expect(r.layers).toHaveLength(1);
     const l = r.layers[0] as GemmCost;
-    // Timing and memory (sim/timing, sim/memory): 4 folds × (4 + 2 + 2 − 2) cycles, + 2 stall cycles (first fill of
+    // Timing and memory (sim/timing: gemm-timing.ts, gemm-memory.ts): 4 folds × (4 + 2 + 2 − 2) cycles, + 2 stall cycles (first fill of
     // 8 B and last drain of 4 B at 8 B/cycle); operands fit on chip, read from DRAM once.
     expect([l.macs, l.computeCycles, l.totalCycles]).toEqual([64, 24, 26]);
     expect(l.sramWords).toEqual({ ifmapReads: 32, ifmapWrites: 16, filterReads: 32, filterWrites: 16, ofmapReads: 16, ofmapWrites: 16 });

@@ -1,5 +1,5 @@
 /**
- * The engine against PyTorch reference values (test/fixtures/golden-public, copied from shared/data; produced by
+ * The engine against PyTorch reference values (test/fixtures/golden-public, PyTorch's own outputs; produced by
  * PyTorch 1.13 in float64), reached the way a user reaches it: model files with explicit parameters, run through
  * `systolab run --format json`. Tolerance as the fixtures' README states: rtol 1e-9, atol 1e-12.
  */

@@ -8,7 +8,7 @@ import { parseHwConfig, withOverrides } from '../../sim/arch/parse.js';
 import { parseScaleSimCfg } from '../../sim/load/scalesim-cfg.js';
 import { SimError } from '../../sim/base/errors.js';
 
-const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // a copy of shared/data/scalesim-format
+const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // SCALE-Sim's sample inputs (test/fixtures/scalesim/README.md)
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'hw-configs', 'README.md'), 'utf8');
 
 const base = { name: 'edge', array: { rows: 16, cols: 16, dataflow: 'os' } };

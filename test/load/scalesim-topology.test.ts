@@ -7,7 +7,7 @@ import { buildGraph } from '../../sim/ir/graph.js';
 import { isScaleSimTopology, parseScaleSimTopology } from '../../sim/load/scalesim-topology.js';
 import type { LayerGraph, NodeOf } from '../../sim/ir/types.js';
 
-const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // a copy of shared/data/scalesim-format
+const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // SCALE-Sim's sample inputs (test/fixtures/scalesim/README.md)
 const FILES = [
   ...['example_conv.csv', 'example_dw.csv', 'example_gemm.csv'].map((f) => join(SAMPLES, f)),
   ...readdirSync(join(SAMPLES, 'topologies')).map((f) => join(SAMPLES, 'topologies', f)),

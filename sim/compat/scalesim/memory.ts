@@ -2,11 +2,11 @@
  * `--compat scalesim`: SCALE-Sim v2's memory numbers for one GEMM (cycle-model.md, "SRAM accesses", "Memory system").
  *   - SRAM accesses per operand: its closed forms, including the os ofmap double count folds·(rows + cols).
  *   - CALC mode: DRAM reads by its set-based counting, emulated address by address over the demand stream
- *     (scalesim-streams.ts): an SRAM of S words is 100 sets of ⌊S/100⌋ words; a demanded address not in the current
+ *     (streams.ts): an SRAM of S words is 100 sets of ⌊S/100⌋ words; a demanded address not in the current
  *     block of 50 sets (nor the set being filled) is a DRAM read; the bandwidth it reports is reads ÷ its active DRAM
  *     window, timed back from cycle 0 at 10 words/cycle for the first block.
  *   - USER mode (bw words/cycle, exact on the 8×16 samples: stalls and DRAM reads and writes): the prefetch order
- *     (scalesim-streams.ts) is cut into sets of ⌈S/100⌉ entries; the active window is ⌈(S/2)/set⌉ sets, the first of
+ *     (streams.ts) is cut into sets of ⌈S/100⌉ entries; the active window is ⌈(S/2)/set⌉ sets, the first of
  *     them fetched before cycle 0; a miss in the window rolls it forward by as many sets, a new half-buffer prefetch of
  *     ⌈(S/2)/bw⌉ DRAM lines that starts the cycle after the previous one ended (+1 cycle latency), repeated until the
  *     address is in the window; the demand row waits for each prefetch not yet arrived. DRAM reads are whole lines

@@ -7,6 +7,7 @@ import {
   CHART_CONFIG, COMPONENT_COLORS, COMPONENT_LABELS, PASS_COLORS, REFERENCE, UTILIZATION_COLORS, UTILIZATION_LABELS,
 } from './palette.js';
 import { type Chart, VL_SCHEMA, type VlSpec } from './types.js';
+import { pct } from '../format.js';
 
 const base = (title: string, subtitle?: string | string[]): VlSpec => ({
   $schema: VL_SCHEMA, title: subtitle ? { text: title, subtitle } : title, config: CHART_CONFIG,
@@ -144,7 +145,7 @@ export function utilizationChart(r: CostReport): Chart {
     name: 'utilization',
     title: 'Utilization per layer and its loss causes',
     spec: {
-      ...base('Utilization per layer and where the rest of the PE-cycles went', `${r.model} · overall ${(100 * r.totals.overallUtilization).toFixed(1)} %`),
+      ...base('Utilization per layer and where the rest of the PE-cycles went', `${r.model} · overall ${pct(r.totals.overallUtilization)}`),
       width: Math.min(1400, Math.max(320, 22 * gemms.length)), height: 280,
       data: { values },
       mark: { type: 'bar' },
