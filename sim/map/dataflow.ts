@@ -10,11 +10,6 @@ export type GemmDim = 'm' | 'k' | 'n';
 /** The three operands by buffer: ifmap = A (streamed input), filter = B (weight side), ofmap = C (the result). */
 export type OperandRole = 'ifmap' | 'filter' | 'ofmap';
 
-/** The GEMM dimensions each operand spans. */
-export const OPERAND_DIMS: Readonly<Record<OperandRole, readonly [GemmDim, GemmDim]>> = {
-  ifmap: ['m', 'k'], filter: ['k', 'n'], ofmap: ['m', 'n'],
-};
-
 export interface DataflowStrategy {
   /** Its name in words, for reports and traces. */
   readonly title: string;

@@ -12,7 +12,7 @@
  */
 import type { Dataflow } from '../arch/types.js';
 import { type Cycles, type Words, ceilDiv, cycles, words } from '../base/units.js';
-import { type DataflowStrategy, type GemmDim, OPERAND_DIMS, type OperandRole, strategyOf } from './dataflow.js';
+import { type DataflowStrategy, type GemmDim, type OperandRole, strategyOf } from './dataflow.js';
 
 export interface ArrayShape {
   readonly rows: number;
@@ -53,6 +53,9 @@ export interface Mapping {
   readonly operands: Readonly<Record<OperandRole, OperandMapping>>;
 }
 
+/** The GEMM dimension each operand does not span. */
+const MISSING_DIM: Readonly<Record<OperandRole, GemmDim>> = { ifmap: 'n', filter: 'm', ofmap: 'k' };
+
 export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>): Mapping {
   return mapWithStrategy(strategyOf(a.dataflow), m, k, n, a);
 }
@@ -62,20 +65,19 @@ export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: nu
   const size: Record<GemmDim, number> = { m, k, n };
   const spatialRows = size[s.rows], spatialCols = size[s.cols], temporal = size[s.time];
   const rowFolds = ceilDiv(spatialRows, a.rows), colFolds = ceilDiv(spatialCols, a.cols);
-  const foldsOf = (d: GemmDim) => (d === s.rows ? rowFolds : d === s.cols ? colFolds : 1);
-  const clipped = (d: GemmDim) => (d === s.rows ? Math.min(a.rows, size[d]) : d === s.cols ? Math.min(a.cols, size[d]) : size[d]);
+  const tileRows = Math.min(a.rows, spatialRows), tileCols = Math.min(a.cols, spatialCols);
+  // An operand spans two of the three dims; which one it lacks decides how it meets the folds.
   const operand = (role: OperandRole): OperandMapping => {
-    const dims = OPERAND_DIMS[role];
-    const size_ = size[dims[0]] * size[dims[1]];
+    const lacks = MISSING_DIM[role];
+    const elements = lacks === 'n' ? m * k : lacks === 'm' ? k * n : m * n;
     const stationary = s.stationary === role;
-    let restreams = 1;
-    for (const d of [s.rows, s.cols]) if (!dims.includes(d)) restreams *= foldsOf(d);
+    // Lacks the time dim: spans rows and cols. Lacks the rows dim: re-streamed once per row fold, its tile kept for a
+    // pass. Lacks the cols dim: re-streamed once per column fold, a new tile every row fold, reloaded every pass.
+    const [tile, restreams, outerPasses] = lacks === s.time ? [tileRows * tileCols, 1, 1]
+      : lacks === s.rows ? [tileCols * temporal, rowFolds, 1] : [tileRows * temporal, colFolds, colFolds];
     return {
-      stationary,
-      movesBetweenPes: s.movesBetweenPes[role],
-      foldTileWords: words(clipped(dims[0]) * clipped(dims[1])),
-      sramReadsWords: words(role === 'ofmap' || stationary ? size_ : size_ * restreams),
-      outerPasses: dims.includes(s.rows) && !dims.includes(s.cols) ? colFolds : 1,
+      stationary, movesBetweenPes: s.movesBetweenPes[role], foldTileWords: words(tile),
+      sramReadsWords: words(role === 'ofmap' || stationary ? elements : elements * restreams), outerPasses,
     };
   };
   const folds = rowFolds * colFolds;

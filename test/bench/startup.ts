@@ -1,6 +1,6 @@
 /**
  * Start-up of the whole process (`npm run bench`), one JSON line per case: `systolab simulate --model resnet18
- * --format json`, best of 10 wall-clock runs, beside bare `node -e ''` measured in the same run. With
+ * --format json`, best of 10 wall-clock runs (SYSTOLAB_BENCH_REPS to change), beside bare `node -e ''` measured in the same run. With
  * SYSTOLAB_BASELINE=<path to another systolab.mjs> (e.g. a build of the previous commit) the same command of that
  * bundle is measured in the same run, interleaved, so the two figures are comparable.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 const root = process.cwd();
 const ARGS = ['simulate', '--model', 'resnet18', '--format', 'json'];
-const REPS = 10;
+const REPS = Number(process.env.SYSTOLAB_BENCH_REPS ?? 10);
 
 function wallMs(argv: readonly string[], cwd: string): number {
   const t0 = process.hrtime.bigint();
