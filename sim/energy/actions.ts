@@ -1,6 +1,7 @@
 /**
  * Action counts: what each op does, in countable actions, with no energy in sight (priced by price.ts). In: one
- * GEMM entry's counts (MACs, SRAM/DRAM words from memory/, cycles) or one vector op, and the operand widths.
+ * GEMM entry's counts (MACs, SRAM/DRAM words from timing/gemm-memory.ts or compat/scalesim/memory.ts, cycles) or
+ * one vector op, and the operand widths.
  *
  * PE register traffic (the rule). One MAC per PE per cycle; every MAC reads its two operands and its partial sum
  * from PE registers (input, weight and accumulator bits). Values that travel between PEs are latched into the

@@ -88,7 +88,7 @@ class CfgReader {
 const CFG_DATAFLOWS: readonly Dataflow[] = DATAFLOWS;
 
 /**
- * A SCALE-Sim v2 .cfg file as-is → HwConfig. Mapping (cycle-model.md, "Reading SCALE-Sim's files"): ArrayHeight →
+ * A SCALE-Sim v2 .cfg file as-is → HwConfig. Mapping (hw-configs/README.md, "SCALE-Sim `.cfg` files"): ArrayHeight →
  * rows, ArrayWidth → cols, Dataflow, {Ifmap,Filter,Ofmap}SramSzkB → KiB (SCALE-Sim's word is 1 byte, so KiB of words
  * = KiB), Bandwidth (first value of a comma list; words/cycle = bytes/cycle) → dram.bytesPerCycle, InterfaceBandwidth
  * CALC/USER → bandwidthMode, run_name → name. SCALE-Sim reads Bandwidth only in USER mode; in CALC mode it is optional

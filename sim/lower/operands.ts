@@ -2,7 +2,7 @@
  * Operand matrices of the lowered GEMMs, built from the tensors an op names (NCHW activations, conv weights
  * [K, C/groups, R, S]). Independent of sim/float/conv.ts on purpose: execute.ts uses these to show that the
  * lowering's m, k, n and operand layouts compute the same values as the float engine.
- * The conv window element order along k is (row u, column v, channel c), as in cycle-model.md's GEMM view.
+ * The conv window element order along k is (row u, column v, channel c), as in docs/cycle-model.md §1 (the GEMM).
  */
 import { gemm } from '../float/gemm.js';
 import type { ConvDims } from './geometry.js';

@@ -6,7 +6,7 @@
  * Buffers: the ifmap SRAM holds operand a (forward X; backwardData dY; backwardWeight Xᵀ), the filter SRAM operand b
  * (forward W; backwardData Wᵀ; backwardWeight dY), the ofmap SRAM the result c (Y, dX, dW) and its partial sums.
  *
- * Tiling rule. The array runs column folds outer, row folds inner, time innermost (cycle-model.md). Each input
+ * Tiling rule. The array runs column folds outer, row folds inner, time innermost (docs/cycle-model.md §3). Each input
  * operand is held at the largest of three levels that fits the capacity available to it (half the SRAM when double
  * buffered, the other half prefetching): (1) the whole operand — its unique elements are read from DRAM once;
  * (2) the slice one outer pass re-streams — read once per pass (unique elements × passes); (3) nothing — every SRAM

@@ -90,7 +90,7 @@ describe('training lowering', () => {
       'd1.update.weight', 'd1.update.bias', 'd2.update.weight',
     ]);
     expect(mkn(gemms(p, undefined, 'backwardData'))).toEqual([['d2.backwardData', 4, 3, 6]]);
-    expect(mkn(gemms(p, undefined, 'backwardWeight'))).toEqual([['d2.backwardWeight', 6, 4, 3], ['d1.backwardWeight', 8, 4, 6]]); // dWᵀ = Xᵀ·dY: (in, rows, units), cycle-model.md
+    expect(mkn(gemms(p, undefined, 'backwardWeight'))).toEqual([['d2.backwardWeight', 6, 4, 3], ['d1.backwardWeight', 8, 4, 6]]); // dWᵀ = Xᵀ·dY: (in, rows, units), docs/cycle-model.md §1
     expect(mkn(gemms(lowerGraph(g, { mode: 'training', inputGradients: true }), 'd1', 'backwardData'))).toEqual([['d1.backwardData', 4, 6, 8]]);
   });
 

@@ -39,7 +39,7 @@ describe('hand-worked', () => {
   });
 });
 
-/** SCALE-Sim's GEMM view of a conv row: ceil output size, m = P·Q, k = R·S·C, n = K (cycle-model.md). */
+/** SCALE-Sim's GEMM view of a conv row: ceil output size, m = P·Q, k = R·S·C, n = K (docs/cycle-model.md §1). */
 function convRows(file: string): { m: number; k: number; n: number }[] {
   const rows = readFileSync(join(DIR, file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, -1));
   return rows.flatMap((f) => {

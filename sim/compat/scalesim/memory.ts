@@ -1,5 +1,5 @@
 /**
- * `--compat scalesim`: SCALE-Sim v2's memory numbers for one GEMM (cycle-model.md, "SRAM accesses", "Memory system").
+ * `--compat scalesim`: SCALE-Sim v2's memory numbers for one GEMM (docs/cycle-model.md §9).
  *   - SRAM accesses per operand: its closed forms, including the os ofmap double count folds·(rows + cols).
  *   - CALC mode: DRAM reads by its set-based counting, emulated address by address over the demand stream
  *     (streams.ts): an SRAM of S words is 100 sets of ⌊S/100⌋ words; a demanded address not in the current

@@ -1,5 +1,5 @@
 /**
- * SCALE-Sim v2's operand address streams for one GEMM, in its order (cycle-model.md, "Memory system"): per fold
+ * SCALE-Sim v2's operand address streams for one GEMM, in its order (docs/cycle-model.md §9, "Address streams"): per fold
  * (column folds outer, row folds inner) a demand matrix of `cyclesPerFold` rows per operand — one row per cycle, one
  * column per array edge port — with its skew, preload prefix and drain gaps; and the prefetch order (its operand
  * matrices stacked per fold, read along anti-diagonals where SCALE-Sim does). Addresses are 0-based per operand:

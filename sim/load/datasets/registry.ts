@@ -5,7 +5,7 @@
  *   PATH.csv[:label=COLUMN]       the user's own data, returned parsed for the caller to finish with csvToDataset
  */
 import { SimError } from '../../base/errors.js';
-import { csvToDataset, parseCsv, toNumber, type ParsedCsv } from '../../datasets/csv.js';
+import { parseCsv, toNumber, type ParsedCsv } from '../../datasets/csv.js';
 import { circle, gaussians, house, passFail, spiral, xor, type GeneratorOptions } from '../../datasets/generators.js';
 import { digits, iris } from './real.js';
 import type { Dataset } from '../../datasets/types.js';
@@ -142,5 +142,3 @@ function keyValues(owner: string, parts: readonly string[], allowed: readonly st
 export function describeParams(entry: DatasetEntry): string {
   return entry.params.length === 0 ? 'none' : entry.params.map((p) => `${p.name} (default ${p.default}): ${p.meaning}`).join('; ');
 }
-
-export { csvToDataset };

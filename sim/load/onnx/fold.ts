@@ -191,5 +191,3 @@ export function fold(op: string, inputs: readonly (FoldTensor | null)[], attrs: 
 /** Operators `fold` evaluates. */
 export const FOLDABLE = new Set(['Identity', 'Constant', 'Cast', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Reshape', 'Flatten', 'Transpose',
   'ConstantOfShape', 'Slice', 'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Equal', 'Where', 'Neg', 'Sqrt', 'Range']);
-
-export { INT_TYPES };
