@@ -68,8 +68,6 @@ export interface TrainOptions extends QuantFlags {
   seed?: number;
   init?: InitScheme;
   initStd?: number;
-  /** Folder name of the written files (the CLI's --out; the library writes nothing). */
-  out?: string;
 }
 
 /** The defaults of every option, shared with the CLI's flags. */

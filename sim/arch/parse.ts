@@ -4,7 +4,6 @@
  * one SimError naming the file, the key, the value and what is allowed. Pure: load/hw.ts reads the files.
  */
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { SimError } from '../base/errors.js';
 import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../base/fields.js';
 import { DATAFLOWS, type HwConfig, PRECISION_BITS, PRECISIONS, type Precision } from './types.js';
 

@@ -38,7 +38,7 @@ import { splitKey } from '../ir/graph.js';
 import type { Params } from '../float/init.js';
 import { losses } from '../float/losses.js';
 import { createOptimizerState, optimizerStep, regularize } from '../float/optimizers.js';
-import { type Rng, createRng } from '../float/rng.js';
+import { createRng } from '../float/rng.js';
 import type { Tensor } from '../float/tensor.js';
 import {
   type EpochRecord, type Splits, type StepRecord, type TrainConfig, copyParams, correct, epochPlan, evaluate,
