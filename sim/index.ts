@@ -20,7 +20,7 @@ export { lowerGraph } from './lower/lower.js';
 export { loadHwConfig, resolveMachine } from './load/hw.js';
 export { withOverrides } from './arch/parse.js';
 export type { HwConfig } from './arch/types.js';
-export { simulate, trace, type SimulateRequest, type TraceRequest } from './api/simulate.js';
+export { simulate, trace, traceRun, type SimulateRequest, type TraceRequest } from './api/simulate.js';
 export { train, trainModel, TRAIN_DEFAULTS, type TrainOptions, type TrainOutcome } from './api/train.js';
 export { check, type CheckOptions } from './api/check.js';
 export { parseSweepSpec } from './sweep/spec.js';

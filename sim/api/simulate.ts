@@ -12,7 +12,7 @@ import type { Mode } from '../lower/types.js';
 import type { Compat } from '../run/cost-model.js';
 import type { CostReport } from '../run/cost-report.js';
 import { simulateGraph } from '../run/pipeline.js';
-import { type TraceRun, parseGemmSpec, runTrace } from '../run/trace.js';
+import { type TraceRun, parseGemmSpec, runTrace, traceJson } from '../run/trace.js';
 
 /** The model `simulate` runs when none is named: SCALE-Sim's own ResNet-18 topology. */
 export const DEFAULT_SIM_MODEL = 'models/scalesim/resnet18.csv';
@@ -70,8 +70,14 @@ export interface TraceRequest extends HwRequest {
   readonly seed?: number;
 }
 
-export function trace(r: TraceRequest): TraceRun {
+/** The trace run, with the per-cycle trace object the text view draws. */
+export function traceRun(r: TraceRequest): TraceRun {
   const gemm = parseGemmSpec(r.gemm);
   const hw = requestedHw(r);
   return runTrace(gemm, { ...hw.array }, r.seed ?? 1, hw.numerics.accumulatorBits);
+}
+
+/** What `simulate --trace … --format json` prints. */
+export function trace(r: TraceRequest): ReturnType<typeof traceJson> {
+  return traceJson(traceRun(r));
 }

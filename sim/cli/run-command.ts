@@ -2,13 +2,12 @@
 import { writeFileAtomic } from '../base/files.js';
 import type { Argv } from 'yargs';
 import { SimError } from '../base/errors.js';
-import { loadAnyModel } from '../load/model.js';
+import { loadAnyModel, DEFAULT_MODEL, resolveModel } from '../load/model.js';
 import { LOSS_KINDS, type LossKind, type Reduction } from '../float/losses.js';
 import type { Tensor } from '../float/tensor.js';
 import { runModel } from '../run/run-model.js';
 import { runToJson, runToText } from '../report/run-report.js';
 import { readInputsFile, readTensorFile } from '../load/tensors.js';
-import { DEFAULT_MODEL, resolveModel } from '../load/model.js';
 
 export interface RunArgs {
   model?: string;

@@ -1,11 +1,10 @@
 /** `systolab simulate` and `systolab hw`: flags → api/simulate → table / JSON / CSV (+ files). */
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { DEFAULT_HW, DEFAULT_SIM_MODEL, type SimulateRequest, simulate, trace } from '../api/simulate.js';
+import { DEFAULT_HW, DEFAULT_SIM_MODEL, type SimulateRequest, simulate, trace, traceRun } from '../api/simulate.js';
 import { writeFileAtomic } from '../base/files.js';
 import { DATAFLOWS, PRECISIONS } from '../arch/types.js';
 import { listHwConfigs } from '../load/hw.js';
-import { traceJson } from '../run/trace.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
 import { traceToText } from '../report/trace-text.js';
@@ -56,8 +55,8 @@ export function defaultSimulateOut(model: string | undefined): string {
 
 export async function simulateCommand(args: SimulateArgs, argv: readonly string[] = []): Promise<string> {
   if (args.trace !== undefined) {
-    const t = trace({ ...args, gemm: args.trace });
-    return args.format === 'json' ? `${JSON.stringify(traceJson(t))}\n` : traceToText(t);
+    const request = { ...args, gemm: args.trace };
+    return args.format === 'json' ? `${JSON.stringify(trace(request))}\n` : traceToText(traceRun(request));
   }
   const report = simulate(args);
   const json = `${JSON.stringify(report, null, 1)}\n`;

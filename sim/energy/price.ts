@@ -15,8 +15,7 @@
  * partial-sum output for ws/is) × areaUm2.registerPerBit; vector lane = multiplier + adder of the operand width + two
  * operand registers; SRAM banks from CACTI (a table without CACTI gives no SRAM area: reported as 0 with a warning).
  */
-import type { HwConfig, Precision } from '../arch/types.js';
-import { PRECISION_BITS } from '../arch/types.js';
+import { type HwConfig, type Precision, PRECISION_BITS } from '../arch/types.js';
 import { strategyOf } from '../map/dataflow.js';
 import { sramFigures } from './cacti.js';
 import type { ActionCounts, PerOperand } from './actions.js';

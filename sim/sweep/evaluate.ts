@@ -6,13 +6,12 @@ import { existsSync } from 'node:fs';
 import { SimError, type SimErrorCode } from '../base/errors.js';
 import type { HwConfig } from '../arch/types.js';
 import type { LayerGraph } from '../ir/types.js';
-import { loadAnyModel } from '../load/model.js';
+import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { LoweredProgram } from '../lower/types.js';
 import { simulateGraph } from '../run/pipeline.js';
 import { resolveMachine } from '../load/hw.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
-import { resolveModel } from '../load/model.js';
 import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
 import type { Point } from './spec.js';
 

@@ -19,9 +19,8 @@
  * tile's drain are exposed, the rest overlaps compute and stalls only where it is longer than compute. Single
  * buffered: nothing overlaps.
  */
-import type { HwConfig } from '../arch/types.js';
+import { type HwConfig, PRECISION_BITS } from '../arch/types.js';
 import { type Mapping, type OperandMapping, mapGemm } from '../map/mapping.js';
-import { PRECISION_BITS } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
 import type { GemmOp } from '../lower/types.js';
 

@@ -8,17 +8,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadHwConfig } from '../../sim/load/hw.js';
+import { loadHwConfig, resolveMachine } from '../../sim/load/hw.js';
 import { withOverrides } from '../../sim/arch/parse.js';
 import { loadAnyModel } from '../../sim/load/model.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
-import { resolveMachine } from '../../sim/load/hw.js';
 import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
-import type { HwConfig } from '../../sim/arch/types.js';
+import type { HwConfig, Dataflow } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
 import { timeGemm } from '../../sim/timing/gemm-timing.js';
-import type { Dataflow } from '../../sim/arch/types.js';
 
 /** The pipeline on a graph and a config, its energy table loaded. */
 const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);

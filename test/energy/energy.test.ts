@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadHwConfig } from '../../sim/load/hw.js';
+import { loadHwConfig, resolveMachine } from '../../sim/load/hw.js';
 import { parseHwConfig, withOverrides } from '../../sim/arch/parse.js';
 import type { HwConfig, Precision } from '../../sim/arch/types.js';
 import { SimError } from '../../sim/base/errors.js';
 import { sramFigures } from '../../sim/energy/cacti.js';
 import { readCactiCsv } from '../../sim/load/energy-table.js';
-import { resolveMachine } from '../../sim/load/hw.js';
 import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 

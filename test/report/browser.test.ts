@@ -10,14 +10,12 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { writeCheckReport, writeSimulateReport, writeSweepReport } from '../../sim/report/write-report.js';
-import { resolveMachine } from '../../sim/load/hw.js';
+import { resolveMachine, loadHwConfig } from '../../sim/load/hw.js';
 import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
-import { loadAnyModel } from '../../sim/load/model.js';
-import { loadHwConfig } from '../../sim/load/hw.js';
-import { resolveModel } from '../../sim/load/model.js';
+import { loadAnyModel, resolveModel } from '../../sim/load/model.js';
 import { sampleCheck, sampleSweep } from './samples.js';
 
 /** The pipeline on a graph and a config, its energy table loaded. */

@@ -6,10 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { loadAnyModel } from '../../sim/load/model.js';
-import { loadHwConfig } from '../../sim/load/hw.js';
+import { loadAnyModel, resolveModel } from '../../sim/load/model.js';
+import { loadHwConfig, resolveMachine } from '../../sim/load/hw.js';
 import { withOverrides } from '../../sim/arch/parse.js';
-import { resolveMachine } from '../../sim/load/hw.js';
 import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
@@ -21,7 +20,6 @@ import { checkCharts, gradientErrorChart, lossCurvesChart } from '../../sim/repo
 import { CHART_CONFIG } from '../../sim/report/charts/palette.js';
 import { VL_SCHEMA } from '../../sim/report/charts/types.js';
 import { specToSvg, svgToPng } from '../../sim/report/render.js';
-import { resolveModel } from '../../sim/load/model.js';
 import { sampleCheck, sampleHistory, sampleSweep } from './samples.js';
 
 /** The pipeline on a graph and a config, its energy table loaded. */
