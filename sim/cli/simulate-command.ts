@@ -2,11 +2,13 @@
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_HW, DEFAULT_SIM_MODEL, type SimulateRequest, simulate, trace, traceRun } from '../api/simulate.js';
+import { SimError } from '../base/errors.js';
 import { writeFileAtomic } from '../base/files.js';
 import { DATAFLOWS, PRECISIONS } from '../arch/types.js';
 import { listHwConfigs } from '../load/hw.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
+import { scalesimReports } from '../report/scalesim-reports.js';
 import { traceToText } from '../report/trace-text.js';
 import { commandLine, writeSimulateReport } from '../report/write-report.js';
 
@@ -14,7 +16,7 @@ export interface SimulateArgs extends SimulateRequest {
   hw: string;
   mode: 'inference' | 'training';
   compat: 'none' | 'scalesim';
-  format: 'table' | 'json' | 'csv';
+  format: 'table' | 'json' | 'csv' | 'scalesim';
   out?: string;
   charts?: boolean;
   trace?: string;
@@ -25,6 +27,7 @@ export const SIMULATE_EXAMPLES: readonly [string, string][] = [
   ['simulate', `ResNet-18 (SCALE-Sim's topology) on the ${DEFAULT_HW} preset`],
   ['simulate --model models/tiny-cnn.yaml --array 16x16 --dataflow ws --mode training', 'forward and backward passes on a 16×16 weight-stationary array'],
   ['simulate --model test/fixtures/scalesim/example_conv.csv --hw test/fixtures/scalesim/example_16x16_ws.cfg --compat scalesim --format csv', 'SCALE-Sim\'s files as-is, its numbers'],
+  ['simulate --model test/fixtures/scalesim/example_conv.csv --hw test/fixtures/scalesim/example_16x16_ws.cfg --compat scalesim --format scalesim --out reports/scalesim-example', 'SCALE-Sim\'s own three report files, to diff against its output'],
   ['simulate --trace 2x3x2 --array 2x2 --dataflow os', 'cycle by cycle: what every PE of a 2×2 output-stationary array holds while it multiplies a 2×3 by a 3×2 matrix'],
 ];
 
@@ -39,7 +42,7 @@ export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
     .option('mode', { choices: ['inference', 'training'] as const, default: 'inference' as const, describe: 'training adds backwardData, backwardWeight and update passes' })
     .option('batch', { type: 'number', describe: 'batch size (overrides the model\'s input batch)' })
     .option('compat', { choices: ['none', 'scalesim'] as const, default: 'none' as const, describe: 'scalesim: reproduce SCALE-Sim v2\'s reported numbers, quirks included' })
-    .option('format', { choices: ['table', 'json', 'csv'] as const, default: 'table' as const })
+    .option('format', { choices: ['table', 'json', 'csv', 'scalesim'] as const, default: 'table' as const, describe: 'scalesim (with --compat scalesim --out DIR): SCALE-Sim v2\'s own COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv' })
     .option('out', { type: 'string', describe: 'also write cost-report.json, layers.csv, charts/ (.vl.json, .svg, .png) and index.html into this folder [default with --format table: reports/simulate-<model>]' })
     .option('charts', { type: 'boolean', default: true, describe: 'write charts and index.html with the files (--no-charts: only cost-report.json and layers.csv; with --format table and no --out, nothing)' })
     .option('trace', { type: 'string', describe: 'trace one GEMM MxKxN (e.g. 2x3x2) cycle by cycle on the cycle-stepped array (small arrays only); --format json for the snapshots' })
@@ -58,6 +61,7 @@ export async function simulateCommand(args: SimulateArgs, argv: readonly string[
     const request = { ...args, gemm: args.trace };
     return args.format === 'json' ? `${JSON.stringify(trace(request))}\n` : traceToText(traceRun(request));
   }
+  if (args.format === 'scalesim') return scalesimFormat(args);
   const report = simulate(args);
   const json = `${JSON.stringify(report, null, 1)}\n`;
   const charts = args.charts !== false;
@@ -71,6 +75,23 @@ export async function simulateCommand(args: SimulateArgs, argv: readonly string[
     }
   }
   return args.format === 'json' ? json : args.format === 'csv' ? costToCsv(report) : costToText(report);
+}
+
+/** `--format scalesim`: the three report files SCALE-Sim v2 writes, in its layout, into --out. */
+function scalesimFormat(args: SimulateArgs): string {
+  const need = (ok: boolean, path: string, problem: string, hint: string) => {
+    if (!ok) throw new SimError(problem, { code: 'badValue', path, hint });
+  };
+  need(args.compat === 'scalesim', '--compat', '--format scalesim needs --compat scalesim (only that model computes SCALE-Sim\'s report columns)', 'Add --compat scalesim.');
+  need(args.mode === 'inference', '--mode', '--format scalesim writes SCALE-Sim\'s inference reports; it has no training passes', 'Drop --mode training, or use --format json.');
+  need(args.out !== undefined, '--out', '--format scalesim writes three files and needs a folder', 'Example: --out reports/scalesim-resnet18.');
+  const report = simulate(args);
+  const rows = report.layers.flatMap((l) => (l.kind === 'gemm' && l.scalesim ? [l.scalesim] : []));
+  const files = scalesimReports(rows);
+  const out = args.out!;
+  const written = [['COMPUTE_REPORT.csv', files.compute], ['BANDWIDTH_REPORT.csv', files.bandwidth], ['DETAILED_ACCESS_REPORT.csv', files.detailed]]
+    .map(([name, text]) => { writeFileAtomic(join(out, name), text); return join(out, name); });
+  return `SCALE-Sim v2's report files for ${rows.length} layer${rows.length === 1 ? '' : 's'} (its layout and units: cycles, words, words/cycle, %):\n${written.map((f) => `  ${f}`).join('\n')}\n`;
 }
 
 export function hwCommand(): string {

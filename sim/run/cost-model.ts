@@ -8,16 +8,20 @@ import { SimError } from '../base/errors.js';
 import { scalesimTrace } from '../compat/scalesim/trace.js';
 import type { GemmOp } from '../lower/types.js';
 import type { Mapping } from '../map/mapping.js';
+import type { ScalesimReportRow } from '../compat/scalesim/report-row.js';
 import type { OpTrace } from '../timing/op-trace.js';
 import { traceGemm } from '../timing/trace-gemm.js';
 
 export const COMPATS = ['none', 'scalesim'] as const;
 export type Compat = (typeof COMPATS)[number];
 
+/** What a cost model returns for one GEMM: an OpTrace, plus SCALE-Sim's report row in `--compat scalesim`. */
+export interface ModelTrace extends OpTrace { readonly scalesim?: ScalesimReportRow }
+
 export interface CostModel {
   /** Throws a SimError when the hardware is outside what the model describes. */
   readonly check: (hw: HwConfig) => void;
-  readonly traceGemm: (op: GemmOp, mp: Mapping, hw: HwConfig) => OpTrace;
+  readonly traceGemm: (op: GemmOp, mp: Mapping, hw: HwConfig) => ModelTrace;
   /** Vector ops (activations, pooling, updates) are costed; otherwise left out with a warning. */
   readonly vectorOps: boolean;
   /** The GEMMs of a conv's groups are one entry; otherwise one entry per group (as SCALE-Sim lists depthwise layers). */

@@ -11,6 +11,7 @@ import type { EnergyUnit } from '../energy/table.js';
 import type { Compat } from './cost-model.js';
 import type { EnergyAnalysis, Roofline } from '../energy/analysis.js';
 import type { AreaMm2ByComponent } from '../energy/price.js';
+import type { ScalesimReportRow } from '../compat/scalesim/report-row.js';
 
 export interface UtilizationLoss {
   /** Fractions of all PE-cycles (they add up to 1 − overallUtilization). */
@@ -67,6 +68,8 @@ export interface GemmCost extends CostBase {
   readonly bandwidthWordsPerCycle?: OperandRates;
   /** Where the op sits on the roofline. */
   readonly roofline: Roofline;
+  /** `--compat scalesim` only: this layer's row of SCALE-Sim's own report files (`--format scalesim`). */
+  readonly scalesim?: ScalesimReportRow;
 }
 
 /** One op of the vector unit (activations, pooling, normalization, optimizer updates…). */

@@ -8,10 +8,10 @@ import { analyze, energyFloor, roofline } from '../energy/analysis.js';
 import { priceActions } from '../energy/price.js';
 import { PRECISION_BITS, type HwConfig } from '../arch/types.js';
 import { exact } from '../timing/gemm-memory.js';
-import type { MemoryCounts, OpTrace } from '../timing/op-trace.js';
+import type { MemoryCounts } from '../timing/op-trace.js';
 import { vectorAluOps, vectorCycles } from '../timing/vector-timing.js';
 import type { GemmOp, VectorOp } from '../lower/types.js';
-import type { CostModel } from './cost-model.js';
+import type { CostModel, ModelTrace } from './cost-model.js';
 import type { GemmCost, UtilizationLoss, VectorCost } from './cost-report.js';
 import type { EnergyContext } from './energy-context.js';
 
@@ -32,7 +32,7 @@ export function addCounts(a: MemoryCounts | undefined, b: MemoryCounts): MemoryC
 }
 
 /** One entry for the GEMMs of a (layer, pass): the groups of a conv add up. */
-export function gemmCost(ops: readonly GemmOp[], traces: readonly OpTrace[], hw: HwConfig, model: CostModel, ctx: EnergyContext): GemmCost {
+export function gemmCost(ops: readonly GemmOp[], traces: readonly ModelTrace[], hw: HwConfig, model: CostModel, ctx: EnergyContext): GemmCost {
   const pes = ctx.pes;
   const first = ops[0], t0 = traces[0].timing;
   let macs = 0, computeCycles = 0, mappedPeCycles = 0, spatial = 0, folds = 0, stallCycles = 0, dramReadBytes = 0, dramWriteBytes = 0;
@@ -75,6 +75,7 @@ export function gemmCost(ops: readonly GemmOp[], traces: readonly OpTrace[], hw:
     sramWords: sramWords!, dramWords: dramWords!, dramReadBytes, dramWriteBytes, ...bandwidth,
     energy: analyze(e, macs, energyFloor(macs, compulsoryBits, ctx.prices), totalCycles / ctx.clockHz, ctx.table.unit),
     roofline: roofline(macs, dramReadBytes + dramWriteBytes, totalCycles, pes, ctx.bytesPerCycle),
+    ...(traces.length === 1 && traces[0].scalesim ? { scalesim: traces[0].scalesim } : {}),
   };
 }
 

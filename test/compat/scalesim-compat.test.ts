@@ -1,121 +1,111 @@
 /**
- * `systolab simulate --compat scalesim` against SCALE-Sim v2's own DETAILED_ACCESS and BANDWIDTH reports
- * (test/fixtures/scalesim/expected), end to end through the bundled CLI: SRAM counts per operand and CALC-mode DRAM
- * read counts identical, CALC ifmap/filter DRAM bandwidth to 1e-9; USER-mode stall-inclusive total cycles within 5 %
- * and DRAM read counts identical on every sample. In process (compat/scalesim/memory.ts): USER-mode stall cycles, DRAM
- * reads and ofmap writes, and CALC-mode ofmap writes, identical to SCALE-Sim's on every layer.
+ * `systolab simulate --compat scalesim --format scalesim` against SCALE-Sim v2's own report files, end to end through
+ * the bundled CLI, for every shared sample: the 18 runs of test/fixtures/scalesim/expected (16×16 CALC, 8×16 CALC and
+ * USER at 4 words/cycle; conv, GEMM and depthwise topologies; os/ws/is) and the 36 runs of
+ * test/fixtures/scalesim/large (small SRAMs, overlapping windows, ceil-overhang convs, CALC and USER).
+ * Every cell of the three reports: integers (cycles, counts) exactly, floats (start/stop cycles, percentages,
+ * bandwidths) to 1e-9 relative; the headers and layout byte for byte. The JSON report carries the same 8 counts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scalesimCalcOfmap, scalesimUser } from '../../sim/compat/scalesim/memory.js';
-import type { ScalesimConv, GemmShape } from '../../sim/compat/scalesim/streams.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');
 const FIX = join(ROOT, 'test', 'fixtures', 'scalesim');
-const dir = mkdtempSync(join(tmpdir(), 'systolab-mem-'));
-writeFileSync(join(dir, '8x16_calc.cfg'), readFileSync(join(FIX, 'example_8x16_user_bw4.cfg'), 'utf8').replace('InterfaceBandwidth: USER', 'InterfaceBandwidth: CALC'));
+const LARGE = join(FIX, 'large');
+const tmp = mkdtempSync(join(tmpdir(), 'systolab-scalesim-'));
+const calc8x16 = join(tmp, '8x16_calc.cfg');
+writeFileSync(calc8x16, readFileSync(join(FIX, 'example_8x16_user_bw4.cfg'), 'utf8').replace('InterfaceBandwidth: USER', 'InterfaceBandwidth: CALC'));
 
-const rows = (file: string) => readFileSync(join(FIX, 'expected', file), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-function run(topo: string, cfg: string, df: string) {
-  const r = spawnSync(process.execPath, [CLI, 'simulate', '--model', join(FIX, topo), '--hw', cfg, '--dataflow', df, '--compat', 'scalesim', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
+const REPORTS = ['COMPUTE_REPORT.csv', 'BANDWIDTH_REPORT.csv', 'DETAILED_ACCESS_REPORT.csv'] as const;
 
-const cases: [string, string, string, string][] = [];
+interface Case { name: string; model: string; hw: string; dataflow?: string; expected: (report: string) => string }
+
+const cases: Case[] = [];
 for (const df of ['os', 'ws', 'is']) {
-  for (const t of ['conv', 'gemm']) cases.push([`${df}_example_${t}`, `example_${t}.csv`, join(FIX, 'example_16x16_ws.cfg'), df]);
-  for (const t of ['conv', 'dw']) cases.push([`8x16_calc_${df}_example_${t}`, `example_${t}.csv`, join(dir, '8x16_calc.cfg'), df]);
+  const add = (name: string, topo: string, hw: string) => cases.push({ name, model: join(FIX, topo), hw, dataflow: df, expected: (r) => join(FIX, 'expected', `${name}_${r}`) });
+  for (const t of ['conv', 'gemm']) add(`${df}_example_${t}`, `example_${t}.csv`, join(FIX, 'example_16x16_ws.cfg'));
+  for (const t of ['conv', 'dw']) add(`8x16_calc_${df}_example_${t}`, `example_${t}.csv`, calc8x16);
+  for (const t of ['conv', 'dw']) add(`8x16_user_${df}_example_${t}`, `example_${t}.csv`, join(FIX, 'example_8x16_user_bw4.cfg'));
+}
+const runs = readFileSync(join(LARGE, 'runs.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+for (const [run, topo, cfg] of runs) {
+  cases.push({ name: `large/${run}`, model: join(LARGE, 'topologies', topo), hw: join(LARGE, 'configs', cfg), expected: (r) => join(LARGE, 'reports', run, r) });
 }
 
-describe('CALC mode: SRAM and DRAM read counts identical to SCALE-Sim, and its DRAM bandwidth', () => {
-  for (const [name, topo, cfg, df] of cases) {
-    it(name, () => {
-      const report = run(topo, cfg, df);
-      const det = rows(`${name}_DETAILED_ACCESS_REPORT.csv`), bw = rows(`${name}_BANDWIDTH_REPORT.csv`);
-      expect(report.layers).toHaveLength(det.length);
-      report.layers.forEach((l: any, i: number) => {
-        expect([l.sramWords.ifmapReads, l.sramWords.filterReads, l.sramWords.ofmapWrites], `layer ${i} SRAM`).toEqual([det[i][3], det[i][6], det[i][9]]);
-        expect([l.dramWords.ifmapReads, l.dramWords.filterReads], `layer ${i} DRAM`).toEqual([det[i][12], det[i][15]]);
-        expect(Math.abs(l.bandwidthWordsPerCycle.ifmap - bw[i][4]) / bw[i][4]).toBeLessThan(1e-9);
-        expect(Math.abs(l.bandwidthWordsPerCycle.filter - bw[i][5]) / bw[i][5]).toBeLessThan(1e-9);
-      });
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+const cells = (text: string) => text.trim().split('\n').map((l) => l.split(','));
+
+/** Compares two report files cell by cell: text cells and integers exactly, floats to 1e-9 relative. */
+function compareReports(ours: string, theirs: string): string[] {
+  const a = cells(ours), b = cells(theirs), problems: string[] = [];
+  if (a.length !== b.length) return [`${a.length} lines, SCALE-Sim has ${b.length}`];
+  a.forEach((row, i) => {
+    if (row.length !== b[i].length) { problems.push(`line ${i + 1}: ${row.length} cells vs ${b[i].length}`); return; }
+    row.forEach((cell, j) => {
+      const x = cell.trim(), y = b[i][j].trim();
+      if (i === 0 || !/[.e]/.test(y)) { if (x !== y) problems.push(`line ${i + 1} cell ${j + 1}: ${x} vs ${y}`); return; }
+      const u = Number(x), v = Number(y);
+      if (!(Math.abs(u - v) <= 1e-9 * Math.abs(v))) problems.push(`line ${i + 1} cell ${j + 1}: ${x} vs ${y}`);
+    });
+  });
+  return problems;
+}
+
+describe('--format scalesim: every cell of SCALE-Sim v2\'s three reports, on every shared sample', () => {
+  let identicalFiles = 0;
+  for (const c of cases) {
+    it(c.name, () => {
+      const out = join(tmp, c.name.replace(/[/]/g, '_'));
+      const flags = ['--model', c.model, '--hw', c.hw, ...(c.dataflow ? ['--dataflow', c.dataflow] : []), '--compat', 'scalesim'];
+      cli(['simulate', ...flags, '--format', 'scalesim', '--out', out]);
+      for (const r of REPORTS) {
+        const ours = readFileSync(join(out, r), 'utf8'), theirs = readFileSync(c.expected(r), 'utf8');
+        expect(compareReports(ours, theirs), r).toEqual([]);
+        if (ours === theirs) identicalFiles++;
+      }
+      // The JSON report carries the same 8 counts per layer.
+      const json = JSON.parse(cli(['simulate', ...flags, '--format', 'json']));
+      const comp = cells(readFileSync(c.expected('COMPUTE_REPORT.csv'), 'utf8')).slice(1).map((r) => r.map(Number));
+      const det = cells(readFileSync(c.expected('DETAILED_ACCESS_REPORT.csv'), 'utf8')).slice(1).map((r) => r.map(Number));
+      expect(json.layers.map((l: any) => [l.totalCycles, l.stallCycles, l.sramWords.ifmapReads, l.sramWords.filterReads, l.sramWords.ofmapWrites, l.dramWords.ifmapReads, l.dramWords.filterReads, l.dramWords.ofmapWrites]))
+        .toEqual(comp.map((row, i) => [row[1], row[2], det[i][3], det[i][6], det[i][9], det[i][12], det[i][15], det[i][18]]));
     });
   }
-});
-
-describe('USER mode (8×16, 4 words/cycle)', () => {
-  for (const df of ['os', 'ws', 'is']) {
-    for (const t of ['conv', 'dw']) {
-      const name = `8x16_user_${df}_example_${t}`;
-      it(`${name}: SRAM counts identical`, () => {
-        const report = run(`example_${t}.csv`, join(FIX, 'example_8x16_user_bw4.cfg'), df);
-        const det = rows(`${name}_DETAILED_ACCESS_REPORT.csv`);
-        report.layers.forEach((l: any, i: number) => expect([l.sramWords.ifmapReads, l.sramWords.filterReads, l.sramWords.ofmapWrites]).toEqual([det[i][3], det[i][6], det[i][9]]));
-        expect(report.warnings.join(' ')).not.toMatch(/not modelled yet/);
-      });
-    }
-    for (const t of ['conv', 'dw']) {
-      const name = `8x16_user_${df}_example_${t}`;
-      it(`${name}: stall-inclusive total cycles within 5 %, DRAM reads in whole lines identical`, () => {
-        const report = run(`example_${t}.csv`, join(FIX, 'example_8x16_user_bw4.cfg'), df);
-        const comp = rows(`${name}_COMPUTE_REPORT.csv`), det = rows(`${name}_DETAILED_ACCESS_REPORT.csv`);
-        expect(report.layers).toHaveLength(comp.length);
-        report.layers.forEach((l: any, i: number) => {
-          expect(Math.abs(l.totalCycles - comp[i][1]) / comp[i][1], `layer ${i}: ${l.totalCycles} vs ${comp[i][1]}`).toBeLessThan(0.05);
-          expect([l.dramWords.ifmapReads, l.dramWords.filterReads], `layer ${i} DRAM`).toEqual([det[i][12], det[i][15]]);
-        });
-      });
-    }
-  }
-});
-
-/** SCALE-Sim's layers of a topology file (a `DP` layer expands into one single-channel layer per channel). */
-function layers(topo: string): { shape: GemmShape; geom?: ScalesimConv }[] {
-  const lines = readFileSync(join(FIX, topo), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map((x) => x.trim()));
-  return lines.flatMap(([name, ...v]) => {
-    const x = v.filter((y) => y !== '').map(Number);
-    if (x.length === 3) return [{ shape: { m: x[0], n: x[1], k: x[2] } }];
-    const [h, w, r, s, c, f, stride] = x;
-    const p = Math.floor((h - r) / stride) + 1, q = Math.floor((w - s) / stride) + 1;
-    const one = (ch: number, filters: number) => ({ shape: { m: p * q, k: r * s * ch, n: filters }, geom: { h, w, c: ch, r, s, stride, q } });
-    return /_DP_/.test(name) ? Array.from({ length: c }, () => one(1, 1)) : [one(c, f)];
+  it('reproduces most files byte for byte (the rest differ only in the last digits of a float)', () => {
+    expect(identicalFiles).toBeGreaterThan(0);
   });
-}
+});
 
-describe('in process: SCALE-Sim\'s USER-mode stalls and DRAM traffic, and its CALC-mode ofmap writes, exactly', () => {
-  const words = { ifmap: 8192, filter: 8192, ofmap: 4096 };
-  for (const df of ['os', 'ws', 'is'] as const) {
-    for (const t of ['conv', 'dw']) {
-      const name = `8x16_user_${df}_example_${t}`;
-      it(`${name}: stall cycles, DRAM ifmap/filter reads and ofmap writes identical`, () => {
-        const comp = rows(`${name}_COMPUTE_REPORT.csv`), det = rows(`${name}_DETAILED_ACCESS_REPORT.csv`);
-        const ls = layers(`example_${t}.csv`);
-        expect(ls).toHaveLength(comp.length);
-        ls.forEach(({ shape, geom }, i) => {
-          const u = scalesimUser(shape, df, 8, 16, words, 4, geom);
-          expect([u.stallCycles, u.ifmapReads, u.filterReads, u.ofmapWrites], `layer ${i}`).toEqual([comp[i][2], det[i][12], det[i][15], det[i][18]]);
-        });
-      });
-    }
-  }
-  const calc: [string, string, number, number][] = [];
-  for (const df of ['os', 'ws', 'is']) {
-    for (const t of ['conv', 'gemm']) calc.push([`${df}_example_${t}`, `example_${t}.csv`, 16, 16 * 1024]);
-    for (const t of ['conv', 'dw']) calc.push([`8x16_calc_${df}_example_${t}`, `example_${t}.csv`, 8, 4096]);
-  }
-  for (const [name, topo, arrayRows, ofmapWords] of calc) {
-    it(`${name}: CALC ofmap DRAM writes identical, no stalls`, () => {
-      const df = name.replace(/^(8x16_calc_)?/, '').slice(0, 2) as 'os' | 'ws' | 'is';
-      const comp = rows(`${name}_COMPUTE_REPORT.csv`), det = rows(`${name}_DETAILED_ACCESS_REPORT.csv`);
-      layers(topo).forEach(({ shape, geom }, i) => {
-        const o = scalesimCalcOfmap(shape, df, arrayRows, 16, ofmapWords, geom);
-        expect([o.stallCycles, o.writes], `layer ${i}`).toEqual([comp[i][2], det[i][18]]);
-      });
+describe('the comparison catches a wrong number', () => {
+  it('one DRAM count off by one, one float off in the 9th digit', () => {
+    const theirs = readFileSync(join(LARGE, 'reports', runs[7][0], 'DETAILED_ACCESS_REPORT.csv'), 'utf8');
+    const lines = theirs.split('\n');
+    const cellsOf = lines[1].split(', ');
+    cellsOf[12] = String(Number(cellsOf[12]) + 1);
+    expect(compareReports([lines[0], cellsOf.join(', '), ...lines.slice(2)].join('\n'), theirs)).toHaveLength(1);
+    const bw = readFileSync(join(LARGE, 'reports', runs[7][0], 'BANDWIDTH_REPORT.csv'), 'utf8');
+    const bl = bw.split('\n'), bc = bl[1].split(', ');
+    bc[4] = String(Number(bc[4]) * (1 + 1e-8));
+    expect(compareReports([bl[0], bc.join(', '), ...bl.slice(2)].join('\n'), bw)).toHaveLength(1);
+  });
+});
+
+describe('--format scalesim: bad combinations are one-line errors', () => {
+  for (const [flags, field] of [[['--format', 'scalesim', '--out', tmp], '--compat'], [['--compat', 'scalesim', '--format', 'scalesim'], '--out'], [['--compat', 'scalesim', '--format', 'scalesim', '--mode', 'training', '--out', tmp], '--mode']] as const) {
+    it(`names ${field}`, () => {
+      const r = spawnSync(process.execPath, [CLI, 'simulate', ...flags], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(field);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
   }
 });

@@ -1,22 +1,20 @@
 /**
- * `--compat scalesim`: SCALE-Sim v2's memory numbers for one GEMM (docs/cycle-model.md §9).
+ * `--compat scalesim`: SCALE-Sim v2's memory numbers for one GEMM (docs/cycle-model.md §9), by exact fast methods
+ * (docs/scalesim-memory.md; test/compat/scalesim-oracle.ts is the address-by-address emulation they are tested against).
  *   - SRAM accesses per operand: its closed forms, including the os ofmap double count folds·(rows + cols).
- *   - CALC mode: DRAM reads by its set-based counting, emulated address by address over the demand stream
- *     (streams.ts): an SRAM of S words is 100 sets of ⌊S/100⌋ words; a demanded address not in the current
- *     block of 50 sets (nor the set being filled) is a DRAM read; the bandwidth it reports is reads ÷ its active DRAM
- *     window, timed back from cycle 0 at 10 words/cycle for the first block.
- *   - USER mode (bw words/cycle, exact on the 8×16 samples: stalls and DRAM reads and writes): the prefetch order
- *     (streams.ts) is cut into sets of ⌈S/100⌉ entries; the active window is ⌈(S/2)/set⌉ sets, the first of
- *     them fetched before cycle 0; a miss in the window rolls it forward by as many sets, a new half-buffer prefetch of
- *     ⌈(S/2)/bw⌉ DRAM lines that starts the cycle after the previous one ended (+1 cycle latency), repeated until the
- *     address is in the window; the demand row waits for each prefetch not yet arrived. DRAM reads are whole lines
- *     (lines × bw), refetches included. Ofmap writes go through a write buffer of S words packed into lines of bw
- *     words: a drain of half the buffer (⌈(S/2)/bw⌉ lines, one per cycle) starts when an output arrives with no drain
- *     in flight and more than S/2 words held; the array stalls only when the buffer is full while a drain is in
- *     flight; the final drain is counted in DRAM writes but not in cycles. A row's stall is the largest of the three.
+ *   - CALC mode ifmap/filter DRAM reads: tumbling blocks of B = 50·⌊S/100⌋ distinct addresses over the demand stream;
+ *     an access is a read iff its address has not occurred in the current block. Filters by closed forms over
+ *     all-distinct segments; the ifmap by one walk per pass with a last-block table, the passes of os/ws (the same
+ *     stream cf times) extrapolated once the block state at a pass start repeats.
+ *   - USER mode (bw words/cycle): the prefetch order cut into sets of ⌈S/100⌉ entries, an active window of sets that
+ *     rolls forward by a half buffer on a miss; roll k completes at cycle k·(⌈(S/2)/bw⌉ + 1) − 1; a demand row waits
+ *     for the last roll it triggered. DRAM reads are whole lines (lines × bw), refetches included.
+ *   - Ofmap writes (both modes; drained at bw words/cycle in USER, cols in CALC) through its write buffer of S words.
+ *   - The cycles SCALE-Sim's detailed report gives: SRAM first/last service cycles, DRAM start/stop per operand.
  */
 import type { Dataflow } from '../../arch/types.js';
-import { type ScalesimConv, type DemandPlan, type GemmShape, demandPlan, forEachInRow, ifmapSpace, prefetchOrder } from './streams.js';
+import type { ScalesimOperandWindows, ScalesimWindow } from './report-row.js';
+import { type FoldPlan, type GemmShape, type IfmapMap, type Operand, entriesBefore, fillRow, foldPlan, foldWidth, ifmapMap, ofmapCount, prefetchOrder, type ScalesimConv } from './streams.js';
 
 export interface ScalesimSram { readonly ifmapReads: number; readonly filterReads: number; readonly ofmapWrites: number }
 
@@ -31,244 +29,422 @@ export function scalesimSramCounts(s: GemmShape, df: Dataflow, rows: number, col
   return { ifmapReads: k * m, filterReads: Math.ceil(m / cols) * k * n, ofmapWrites: rf * m * n };
 }
 
-export interface ScalesimDramRead {
-  readonly reads: number;
-  /** The DRAM activity window SCALE-Sim reports (its trace's first and last cycle) and reads ÷ its length. */
-  readonly startCycle: number;
-  readonly stopCycle: number;
-  readonly wordsPerCycle: number;
+/** SRAM sizes in words (SCALE-Sim's words are bytes) and the DRAM interface. */
+export interface ScalesimMemoryConfig {
+  readonly sramWords: { readonly ifmap: number; readonly filter: number; readonly ofmap: number };
+  /** 'calc': SCALE-Sim's estimate-bandwidth mode; 'user': `bw` words per cycle. */
+  readonly mode: 'calc' | 'user';
+  readonly bw: number;
 }
 
-const SETS = 100, ACTIVE_SETS = 50, ESTIMATE_BW = 10, LATENCY = 1;
+export interface ScalesimMemory {
+  /** Stall cycles (SCALE-Sim's "Stall Cycles"); the stall-inclusive total is compute + stalls. */
+  readonly stallCycles: number;
+  readonly sram: ScalesimOperandWindows;
+  readonly dram: ScalesimOperandWindows;
+}
 
-/** CALC-mode DRAM reads of ifmap and filter: SCALE-Sim's set-based counting over its demand stream. */
-export function scalesimCalcReads(shape: GemmShape, df: Dataflow, rows: number, cols: number, sramWords: { ifmap: number; filter: number }, geom?: ScalesimConv): { ifmap: ScalesimDramRead; filter: ScalesimDramRead } {
-  const plan = demandPlan(shape, df, rows, cols, geom);
-  const mk = (op: 'ifmap' | 'filter', space: number) => {
-    const perSet = Math.floor(sramWords[op] / SETS);
-    return { op, perSet, last: new Int32Array(space).fill(-1), setId: 0, inSet: 0, blockStart: 0, reads: 0, firstReq: -1, boundaries: [] as number[] };
+const SETS = 100, BLOCK_SETS = 50, ESTIMATE_BW = 10;
+
+export function scalesimMemory(shape: GemmShape, df: Dataflow, rows: number, cols: number, cfg: ScalesimMemoryConfig, geom?: ScalesimConv): ScalesimMemory {
+  const plan = foldPlan(shape, df, rows, cols);
+  const map = ifmapMap(shape, geom);
+  const sramCounts = scalesimSramCounts(shape, df, rows, cols);
+  return cfg.mode === 'user' ? userMemory(plan, map, cfg, sramCounts) : calcMemory(plan, map, cfg, sramCounts);
+}
+
+// ---- the demand timeline --------------------------------------------------------------------------------------
+
+/** The first and last demand row (global index) where an operand has a valid access. */
+function firstLastRows(p: FoldPlan, map: IfmapMap, op: Operand): [number, number] {
+  const L = p.cyclesPerFold, F = p.rowFolds * p.colFolds;
+  const buf = new Int32Array(Math.max(p.rows, p.cols));
+  const has = (fold: number, tau: number) => {
+    const fc = Math.floor(fold / p.rowFolds), fr = fold % p.rowFolds;
+    return op === 'ofmap' ? ofmapCount(p, fr, fc, tau) > 0 : fillRow(p, map, op, fr, fc, tau, buf) > 0;
   };
-  const st = [mk('ifmap', ifmapSpace(geom, shape)), mk('filter', shape.k * shape.n)];
-  let cycle = 0;
-  for (let fc = 0; fc < plan.colFolds; fc++) for (let fr = 0; fr < plan.rowFolds; fr++) {
-    for (let t = 0; t < plan.cyclesPerFold; t++, cycle++) {
-      for (const s of st) {
-        const d = plan.ops[s.op];
-        forEachInRow(d, fr, fc, t, (a) => {
-          if (s.firstReq < 0) s.firstReq = cycle;
-          if (s.last[a] >= s.blockStart) return;
-          s.last[a] = s.setId;
-          s.reads++;
-          if (++s.inSet === s.perSet) {
-            s.inSet = 0;
-            s.setId++;
-            if (s.setId % ACTIVE_SETS === 0) { s.blockStart = s.setId; s.boundaries.push(cycle); }
-          }
-        });
-      }
+  let first = -1, last = -1;
+  for (let f = 0; f < F && first < 0; f++) for (let t = 0; t < L; t++) if (has(f, t)) { first = f * L + t; break; }
+  for (let f = F - 1; f >= 0 && last < 0; f--) for (let t = L - 1; t >= 0; t--) if (has(f, t)) { last = f * L + t; break; }
+  return [first, last];
+}
+
+/** The global demand row of an operand's x-th valid access, for operands without −1 entries (filter). */
+function rowOfAccess(p: FoldPlan, op: 'filter', x: number): number {
+  const L = p.cyclesPerFold;
+  let fold = 0;
+  for (let fc = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++, fold++) {
+    const size = entriesBefore(p, op, fr, fc, L);
+    if (x < size) {
+      let lo = 0, hi = L - 1; // the smallest τ with entriesBefore(τ + 1) > x
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (entriesBefore(p, op, fr, fc, mid + 1) > x) hi = mid; else lo = mid + 1; }
+      return fold * L + lo;
     }
+    x -= size;
   }
-  const result = (s: (typeof st)[number]): ScalesimDramRead => {
-    const sets = s.setId + (s.inSet > 0 ? 1 : 0);
-    let start: number, stop: number;
-    if (s.boundaries.length === 0) {
-      const cycles = Math.ceil((sets * s.perSet) / ESTIMATE_BW);
-      stop = -1; start = -cycles;
-    } else {
-      const end0 = Math.max(s.firstReq, 0) - 1 - LATENCY;
-      start = end0 - Math.ceil((ACTIVE_SETS * s.perSet) / ESTIMATE_BW) + 1 + LATENCY;
-      stop = s.boundaries[s.boundaries.length - 1] + LATENCY;
-    }
-    return { reads: s.reads, startCycle: start, stopCycle: stop, wordsPerCycle: s.reads / (stop - start + 1) };
-  };
-  return { ifmap: result(st[0]), filter: result(st[1]) };
+  throw new Error(`scalesim: filter access ${x} past the end of the stream`);
 }
+
+// ---- the ofmap write buffer -----------------------------------------------------------------------------------
 
 /**
- * One read buffer in USER mode: the active window of sets (⌈S/100⌉ prefetch-order entries each; called lines below)
- * and when the last prefetch completes. Time and DRAM reads go by DRAM lines of bw words, the window by sets.
+ * SCALE-Sim's ofmap write buffer: S words; outputs are packed into lines of bw words. A drain starts when an output
+ * arrives with no drain in flight and fewer than ⌈S/2⌉ words free: the partial line is closed (so lines can be short)
+ * and the next ⌈(S − ⌈S/2⌉)/bw⌉ lines go out one per cycle; their words (a short line counts as full, except the
+ * drain's last) are freed at once. An output that finds the buffer full while a drain is in flight waits for it.
+ * After the last row everything left drains back to back, from that row's service cycle.
  */
-class UserReadBuffer {
-  private readonly lineStart: Int32Array; // CSR: sets holding each address, ascending
-  private readonly lineIds: Int32Array;
-  readonly numLines: number;
-  private readonly activeLines: number;
-  private readonly prefetchLines: number;
-  private readonly prefetchFetchLines: number;
-  private s = 0;
-  private e: number;
-  lastPrefetchCycle: number;
-  dramReads: number;
-
-  constructor(order: Int32Array, rawEntries: number, space: number, sizeWords: number, private readonly bw: number) {
-    const active = Math.ceil(sizeWords * 0.5), prefetch = sizeWords - active;
-    const perSet = Math.ceil(sizeWords / SETS);
-    this.numLines = Math.floor(order.length / perSet) + 1;
-    this.activeLines = Math.min(Math.ceil(active / perSet), this.numLines);
-    this.prefetchLines = Math.min(Math.ceil(prefetch / perSet), this.numLines - this.activeLines);
-    this.prefetchFetchLines = Math.ceil(prefetch / bw);
-    this.e = this.activeLines;
-    const counts = new Int32Array(space + 1);
-    for (let i = 0; i < order.length; i++) counts[order[i] + 1]++;
-    for (let a = 0; a < space; a++) counts[a + 1] += counts[a];
-    this.lineStart = counts;
-    const fill = counts.slice(0, space);
-    this.lineIds = new Int32Array(order.length);
-    for (let i = 0; i < order.length; i++) this.lineIds[fill[order[i]]++] = Math.floor(i / perSet);
-    // The first half-buffer arrives before cycle 0 (SCALE-Sim times it back from the first request).
-    const firstLines = Math.min(Math.ceil(active / bw), Math.ceil(rawEntries / bw));
-    this.dramReads = firstLines * bw;
-    this.lastPrefetchCycle = -1;
-  }
-
-  /** The first line of the active window holding addr, or −1. */
-  hit(addr: number): number {
-    const lo = this.lineStart[addr], hi = this.lineStart[addr + 1];
-    const first = (from: number, to: number) => {
-      let a = lo, b = hi;
-      while (a < b) { const mid = (a + b) >> 1; if (this.lineIds[mid] < from) a = mid + 1; else b = mid; }
-      return a < hi && this.lineIds[a] < to ? this.lineIds[a] : -1;
-    };
-    if (this.s < this.e) return first(this.s, this.e);
-    const x = first(this.s, this.numLines);
-    return x >= 0 ? x : first(0, this.e);
-  }
-
-  /** Roll the window forward by a half-buffer; its fetch starts the cycle after the previous one ended. */
-  prefetch(): void {
-    this.s = (this.s + this.prefetchLines) % this.numLines;
-    this.e = (this.s + this.activeLines) % this.numLines;
-    this.lastPrefetchCycle += this.prefetchFetchLines + LATENCY;
-    this.dramReads += this.prefetchFetchLines * this.bw;
-  }
-
-  /**
-   * Serve one demand row requested at `cycle`; returns its stall. On a miss the window rolls forward (a new
-   * half-buffer prefetch each time) until the address is in it, and the row waits for each prefetch that has not
-   * arrived by the time it is needed.
-   */
-  serve(d: DemandRow, fr: number, fc: number, t: number, cycle: number): number {
-    let offset = LATENCY;
-    forEachInRow(d, fr, fc, t, (a) => {
-      for (let rolls = 0; this.hit(a) < 0; rolls++) {
-        if (rolls > this.numLines) throw new Error(`scalesim USER emulation: address ${a} is not in the prefetch order`);
-        this.prefetch();
-        const wait = this.lastPrefetchCycle - (cycle + offset);
-        if (wait > 0) offset += wait;
-      }
-    });
-    return offset - LATENCY;
-  }
-}
-
-/**
- * SCALE-Sim's ofmap write buffer in USER mode: S words, half of them (`drain`) written out per drain at `bw`
- * words/cycle. Outputs are packed into lines of bw words; a drain starts when an output arrives with no drain in flight
- * and more than S − drain words held — it takes the next ⌈drain/bw⌉ lines (the partial line being filled is closed
- * first, so lines can be short) and frees their slots (a short line counts as full except at a drain's end). The array
- * stalls only when an output finds the buffer full while a drain is in flight, until that drain ends. The final drain
- * (after the last demand row) is counted in DRAM writes but not in cycles.
- */
-class UserWriteBuffer {
+class WriteBuffer {
   private free: number;
-  private readonly keepBelow: number;
+  private readonly keepFree: number;
   private readonly drainLines: number;
   private lineFill = 0;
-  private readonly lines: number[] = []; // valid words of each closed line
-  private drainFrom = 0;
+  private lines = 0;                 // closed lines so far
+  private readonly shortAt: number[] = []; // closed lines with fewer than bw words: index and fill
+  private readonly shortFill: number[] = [];
+  private shortNext = 0;
+  private drained = 0;               // lines drained so far
   private drainEnd = 0;
-  dramWrites = 0;
+  writes = 0;
+  startCycle = -1;
+  stopCycle = -1;
 
   constructor(size: number, private readonly bw: number) {
-    const drain = size - Math.ceil(size * 0.5);
+    const active = Math.ceil(size * 0.5);
     this.free = size;
-    this.keepBelow = size - drain;
-    this.drainLines = Math.ceil(drain / bw);
+    this.keepFree = active;
+    this.drainLines = Math.ceil((size - active) / bw);
+  }
+
+  private add(count: number): void {
+    this.free -= count;
+    const filled = this.lineFill + count;
+    this.lines += Math.floor(filled / this.bw);
+    this.lineFill = filled % this.bw;
   }
 
   private closeLine(): void {
-    if (this.lineFill > 0) { this.lines.push(this.lineFill); this.lineFill = 0; }
+    if (this.lineFill === 0) return;
+    this.shortAt.push(this.lines); this.shortFill.push(this.lineFill);
+    this.lines++; this.lineFill = 0;
   }
 
-  private drainFromCycle(start: number): number {
-    const to = Math.min(this.drainFrom + this.drainLines, this.lines.length), n = to - this.drainFrom;
-    if (n <= 0) return start - 1;
-    const words = n * this.bw - (this.bw - this.lines[to - 1]);
-    this.dramWrites += words;
+  private fillOf(line: number): number {
+    while (this.shortNext < this.shortAt.length && this.shortAt[this.shortNext] < line) this.shortNext++;
+    return this.shortNext < this.shortAt.length && this.shortAt[this.shortNext] === line ? this.shortFill[this.shortNext] : this.bw;
+  }
+
+  /** Drains up to drainLines lines from `start`; returns the cycle the drain ends (start − 1 if nothing to drain). */
+  private drain(start: number): number {
+    const to = Math.min(this.drained + this.drainLines, this.lines), count = to - this.drained;
+    if (count <= 0) return start - 1;
+    const words = count * this.bw - (this.bw - this.fillOf(to - 1));
+    this.writes += words;
     this.free += words;
-    this.drainFrom = to;
-    return start + n - 1;
+    this.drained = to;
+    if (this.startCycle < 0) this.startCycle = start;
+    this.stopCycle = start + count - 1; // SCALE-Sim reports the last drain's end, even if one in flight ends later
+    return start + count - 1;
   }
 
-  /** Serve one demand row of outputs at `cycle`; returns its stall. */
-  serve(d: DemandRow, fr: number, fc: number, t: number, cycle: number): number {
+  /** Serves `count` outputs of a demand row requested at `cycle`; returns the row's service cycle. */
+  serve(count: number, cycle: number): number {
     let now = cycle;
-    forEachInRow(d, fr, fc, t, () => {
-      this.free--;
-      if (++this.lineFill === this.bw) this.closeLine();
+    while (count > 0) {
       if (now < this.drainEnd) {
-        if (this.free <= 0) now = this.drainEnd;
-      } else if (this.free < this.keepBelow) {
+        if (this.free >= 1) {
+          const k = Math.min(count, this.free);
+          this.add(k); count -= k;
+          if (this.free <= 0) now = this.drainEnd;
+        } else {
+          this.add(1); count--;
+          now = this.drainEnd;
+        }
+      } else {
+        const k = Math.max(1, this.free - this.keepFree + 1); // the output that leaves fewer than keepFree free
+        if (k > count) { this.add(count); count = 0; break; }
+        this.add(k); count -= k;
         this.closeLine();
-        this.drainEnd = this.drainFromCycle(now);
+        this.drainEnd = this.drain(now);
       }
-    });
-    return now - cycle;
+    }
+    return now;
   }
 
-  /** The final drain: everything still held goes out (not timed). */
-  flush(): void {
+  /** The final drains after the last demand row (served at `cycle`). */
+  flush(cycle: number): void {
     this.closeLine();
-    while (this.drainFrom < this.lines.length) this.drainFromCycle(0);
+    let start = cycle;
+    while (this.drained < this.lines) start = this.drain(start) + 1;
   }
+
+  window(): ScalesimWindow { return { startCycle: this.startCycle, stopCycle: this.stopCycle, words: this.writes }; }
 }
 
-type DemandRow = DemandPlan['ops']['ifmap'];
+// ---- CALC mode ------------------------------------------------------------------------------------------------
 
-const userBuffer = (p: { order: Int32Array; rawEntries: number }, space: number, words: number, bw: number) => new UserReadBuffer(p.order, p.rawEntries, space, words, bw);
+/** The block size B = 50·⌊S/100⌋ distinct addresses (no block ever closes below 100 words). */
+const calcBlock = (words: number) => { const perSet = Math.floor(words / SETS); return { perSet, block: perSet > 0 ? BLOCK_SETS * perSet : Infinity }; };
 
-export interface ScalesimUserResult {
-  readonly stallCycles: number; readonly ifmapReads: number; readonly filterReads: number;
-  /** Ofmap DRAM writes through the write buffer (present when the ofmap SRAM size is given). */
-  readonly ofmapWrites?: number;
+/** CALC reads of the ifmap: one walk per pass, extrapolated over repeated passes (os/ws). Rows are global. */
+function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number): { reads: number; lastCloseRow: number } {
+  const last = new Int32Array(map.space).fill(-1);
+  const buf = new Int32Array(Math.max(p.rows, p.cols));
+  const L = p.cyclesPerFold;
+  let block = 0, inBlock = 0, reads = 0, lastCloseRow = -1, pos = 0, blockStart = 0;
+  const walkFold = (fr: number, fc: number, rowBase: number): void => {
+    for (let tau = 0; tau < L; tau++) {
+      const len = fillRow(p, map, 'ifmap', fr, fc, tau, buf);
+      for (let i = 0; i < len; i++) {
+        const a = buf[i];
+        pos++;
+        if (last[a] === block) continue;
+        last[a] = block;
+        reads++;
+        if (++inBlock === B) { block++; inBlock = 0; lastCloseRow = rowBase + tau; blockStart = pos; }
+      }
+    }
+  };
+  if (p.df === 'is') { // every fold reads another tile: one pass over the whole stream
+    for (let fc = 0, fold = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++, fold++) walkFold(fr, fc, fold * L);
+    return { reads, lastCloseRow };
+  }
+  // os/ws: the ifmap stream of a pass (row folds 0..rf−1) does not depend on the column fold: cf identical passes.
+  // The state at a pass start is the number of the previous accesses in the open block (≥ a pass: saturated).
+  const passRows = p.rowFolds * L;
+  const walkPass = (pass: number) => { for (let fr = 0; fr < p.rowFolds; fr++) walkFold(fr, pass, pass * passRows + fr * L); };
+  const seen = new Map<number, number>();
+  const passReads: number[] = [], passClose: number[] = [];
+  let passLength = -1;
+  for (let pass = 0; pass < p.colFolds; pass++) {
+    const key = pos - blockStart;
+    if (passLength >= 0 && key >= passLength) break; // the open block holds every address: all later accesses hit
+    const prev = seen.get(key);
+    if (prev !== undefined) {
+      const period = pass - prev, skipCycles = Math.floor((p.colFolds - pass) / period), shift = skipCycles * period;
+      let cycleReads = 0, lastInCycle = -1;
+      for (let q = prev; q < pass; q++) { cycleReads += passReads[q]; if (passClose[q] >= 0) lastInCycle = q; }
+      reads += skipCycles * cycleReads;
+      if (skipCycles > 0 && lastInCycle >= 0) lastCloseRow = (lastInCycle + shift) * passRows + passClose[lastInCycle];
+      for (let r = pass + shift; r < p.colFolds; r++) walkPass(r); // the rest, from the same state
+      break;
+    }
+    seen.set(key, pass);
+    const readsBefore = reads, closeBefore = lastCloseRow;
+    walkPass(pass);
+    if (passLength < 0) passLength = pos;
+    passReads.push(reads - readsBefore);
+    passClose.push(lastCloseRow !== closeBefore ? lastCloseRow - pass * passRows : -1);
+  }
+  return { reads, lastCloseRow };
 }
 
 /**
- * USER mode: stall cycles and DRAM traffic at `bw` words/cycle: ifmap/filter reads in whole lines (refetches
- * included), ofmap writes through the write buffer when `sramWords.ofmap` is given (otherwise no ofmap stalls).
- * Per demand row the stall is the largest of the three operands'; the next row is requested at its index plus the
- * stalls so far.
+ * CALC reads of the filter by closed forms: its stream is a sequence of segments, each D distinct addresses repeated
+ * `reps` times back to back, different segments disjoint. Returns the reads and the stream position of the last block
+ * close (−1 if none).
  */
-export function scalesimUser(shape: GemmShape, df: Dataflow, rows: number, cols: number, sramWords: { ifmap: number; filter: number; ofmap?: number }, bw: number, geom?: ScalesimConv): ScalesimUserResult {
-  const plan = demandPlan(shape, df, rows, cols, geom);
-  const ifmap = userBuffer(prefetchOrder(shape, df, 'ifmap', rows, cols, geom), ifmapSpace(geom, shape), sramWords.ifmap, bw);
-  const filter = userBuffer(prefetchOrder(shape, df, 'filter', rows, cols, geom), shape.k * shape.n, sramWords.filter, bw);
-  const ofmap = sramWords.ofmap !== undefined ? new UserWriteBuffer(sramWords.ofmap, bw) : undefined;
-  let stalls = 0, row = 0;
-  for (let fc = 0; fc < plan.colFolds; fc++) for (let fr = 0; fr < plan.rowFolds; fr++) {
-    for (let t = 0; t < plan.cyclesPerFold; t++, row++) {
+function calcFilterReads(p: FoldPlan, B: number): { reads: number; lastClosePos: number } {
+  const segments: [number, number][] = [];
+  if (p.df === 'os') for (let fc = 0; fc < p.colFolds; fc++) segments.push([p.k * foldWidth(p, 'filter', 0, fc), p.rowFolds]);
+  else segments.push([p.k * p.n, p.df === 'ws' ? 1 : p.colFolds]);
+  let reads = 0, carry = 0, pos = 0, lastClosePos = -1;
+  for (const [D, reps] of segments) {
+    const total = D * reps;
+    if (D >= B) { // a repeat lies ≥ B accesses back, so in an earlier block: every access is a read
+      const first = B - carry; // the access (1-based in the segment) that closes the open block
+      if (first <= total) lastClosePos = pos + first - 1 + Math.floor((total - first) / B) * B;
+      reads += total;
+      carry = (carry + total) % B;
+    } else if (carry + D < B) { // the first repetition fits the open block; the rest hit
+      reads += D; carry += D;
+    } else { // the block closes inside the first repetition, after `o` accesses; the next block catches the rest
+      const o = B - carry;
+      lastClosePos = pos + o - 1;
+      reads += D + (reps >= 2 ? o : 0);
+      carry = reps >= 2 ? D : D - o;
+    }
+    pos += total;
+  }
+  return { reads, lastClosePos };
+}
+
+function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram: ScalesimSram): ScalesimMemory {
+  const L = p.cyclesPerFold;
+  const rowsOf = new Map<Operand, [number, number]>();
+  const firstLast = (op: Operand): [number, number] => {
+    let r = rowsOf.get(op);
+    if (!r) { r = firstLastRows(p, map, op); rowsOf.set(op, r); }
+    return r;
+  };
+  // The ofmap write buffer (drained at cols words/cycle) is the only source of stalls in CALC mode.
+  const ofmap = new WriteBuffer(cfg.sramWords.ofmap, p.cols);
+  const stallRows: number[] = [], stallSums: number[] = [];
+  let stalls = 0, row = 0, lastService = 0;
+  for (let fc = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++) {
+    const base = row;
+    for (let tau = 0; tau < L; tau++) {
+      const count = ofmapCount(p, fr, fc, tau);
+      if (count === 0) continue;
+      const cycle = base + tau + stalls, served = ofmap.serve(count, cycle);
+      if (served > cycle) { stalls += served - cycle; stallRows.push(base + tau); stallSums.push(stalls); }
+      lastService = served;
+    }
+    row += L;
+  }
+  const lastRow = row - 1;
+  // The last row's service cycle: it may carry no output (then no stall).
+  ofmap.flush(Math.max(lastService, lastRow + stalls));
+  /** The cycle demand row r is requested at (its index plus the stalls of the rows before it). */
+  const cycleOf = (r: number): number => {
+    let lo = 0, hi = stallRows.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (stallRows[mid] < r) lo = mid + 1; else hi = mid; }
+    return r + (lo > 0 ? stallSums[lo - 1] : 0);
+  };
+  const ownStall = (r: number): number => {
+    let lo = 0, hi = stallRows.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (stallRows[mid] < r) lo = mid + 1; else hi = mid; }
+    return lo < stallRows.length && stallRows[lo] === r ? stallSums[lo] - (lo > 0 ? stallSums[lo - 1] : 0) : 0;
+  };
+  const readWindow = (op: 'ifmap' | 'filter', reads: number, closeRow: number, perSet: number): ScalesimWindow => {
+    if (closeRow < 0) {
+      const sets = perSet > 0 ? Math.ceil(reads / perSet) : 0;
+      return { startCycle: -Math.ceil((sets * perSet) / ESTIMATE_BW), stopCycle: -1, words: reads };
+    }
+    const [first] = firstLast(op);
+    return { startCycle: cycleOf(first) - Math.ceil((BLOCK_SETS * perSet) / ESTIMATE_BW), stopCycle: cycleOf(closeRow) + 1, words: reads };
+  };
+  const ib = calcBlock(cfg.sramWords.ifmap), fb = calcBlock(cfg.sramWords.filter);
+  const ifr = calcIfmapReads(p, map, ib.block);
+  const ffr = calcFilterReads(p, fb.block);
+  const sramWindow = (op: Operand, words: number): ScalesimWindow => {
+    const [first, last] = firstLast(op);
+    if (first < 0) return { startCycle: 0, stopCycle: 0, words }; // never accessed (all padding): SCALE-Sim's initial values
+    if (op === 'ofmap') return { startCycle: cycleOf(first) + ownStall(first), stopCycle: cycleOf(last) + ownStall(last), words };
+    return { startCycle: cycleOf(first) + 1, stopCycle: cycleOf(last) + 1, words };
+  };
+  return {
+    stallCycles: stalls,
+    sram: { ifmap: sramWindow('ifmap', sram.ifmapReads), filter: sramWindow('filter', sram.filterReads), ofmap: sramWindow('ofmap', sram.ofmapWrites) },
+    dram: {
+      ifmap: readWindow('ifmap', ifr.reads, ifr.lastCloseRow, ib.perSet),
+      filter: readWindow('filter', ffr.reads, ffr.lastClosePos < 0 ? -1 : rowOfAccess(p, 'filter', ffr.lastClosePos), fb.perSet),
+      ofmap: ofmap.window(),
+    },
+  };
+}
+
+// ---- USER mode ------------------------------------------------------------------------------------------------
+
+/**
+ * One read buffer in USER mode: the prefetch order cut into sets of ⌈S/100⌉ valid entries; an active window of
+ * sets [s, e) (circular); a miss rolls it forward by a half buffer (one DRAM prefetch of ⌈(S − ⌈S/2⌉)/bw⌉ lines,
+ * chained after the previous one) until the address is inside.
+ */
+class ReadBuffer {
+  private readonly start: Int32Array; // CSR: the sets holding each address, ascending
+  private readonly sets: Int32Array;
+  private readonly numSets: number;
+  private readonly activeSets: number;
+  private readonly rollSets: number;
+  private readonly rollLines: number;
+  private readonly firstLines: number;
+  private s = 0;
+  private e: number;
+  rolls = 0;
+  lastRollCycle = -1;
+
+  constructor(order: Int32Array, rawEntries: number, space: number, sizeWords: number, private readonly bw: number) {
+    const active = Math.ceil(sizeWords * 0.5), rest = sizeWords - active;
+    const perSet = Math.ceil(sizeWords / SETS);
+    this.numSets = Math.floor(order.length / perSet) + 1;
+    this.activeSets = Math.min(Math.ceil(active / perSet), this.numSets);
+    this.rollSets = Math.min(Math.ceil(rest / perSet), this.numSets - this.activeSets);
+    this.rollLines = Math.ceil(rest / bw);
+    this.firstLines = Math.min(Math.ceil(active / bw), Math.ceil(rawEntries / bw));
+    this.e = this.activeSets;
+    const start = new Int32Array(space + 1);
+    for (let i = 0; i < order.length; i++) start[order[i] + 1]++;
+    for (let a = 0; a < space; a++) start[a + 1] += start[a];
+    const fill = start.slice(0, space);
+    const sets = new Int32Array(order.length);
+    for (let i = 0; i < order.length; i++) sets[fill[order[i]]++] = Math.floor(i / perSet);
+    this.start = start; this.sets = sets;
+  }
+
+  /** Whether some occurrence of addr lies in a set of the active window. */
+  hit(addr: number): boolean {
+    const lo = this.start[addr], hi = this.start[addr + 1];
+    if (hi - lo === 1) { const x = this.sets[lo]; return this.s < this.e ? x >= this.s && x < this.e : x >= this.s || x < this.e; }
+    if (this.s < this.e) return this.firstFrom(lo, hi, this.s) < this.e;
+    return this.firstFrom(lo, hi, this.s) < this.numSets || (hi > lo && this.sets[lo] < this.e);
+  }
+
+  /** The first set ≥ from holding the address (numSets if none). */
+  private firstFrom(lo: number, hi: number, from: number): number {
+    let a = lo, b = hi;
+    while (a < b) { const mid = (a + b) >> 1; if (this.sets[mid] < from) a = mid + 1; else b = mid; }
+    return a < hi ? this.sets[a] : this.numSets;
+  }
+
+  roll(): void {
+    this.s = (this.s + this.rollSets) % this.numSets;
+    this.e = (this.s + this.activeSets) % this.numSets;
+    this.rolls++;
+    this.lastRollCycle += this.rollLines + 1;
+  }
+
+  /** Serves one demand row (`len` addresses in buf) requested at `cycle`; returns its service cycle (≥ cycle + 1). */
+  serve(buf: Int32Array, len: number, cycle: number): number {
+    let offset = 1;
+    for (let i = 0; i < len; i++) {
+      const a = buf[i];
+      if (this.hit(a)) continue;
+      let guard = 0;
+      do {
+        if (guard++ > this.numSets) throw new Error(`scalesim USER emulation: address ${a} is not in the prefetch order`);
+        this.roll();
+      } while (!this.hit(a));
+      offset = Math.max(offset, this.lastRollCycle - cycle);
+    }
+    return cycle + offset;
+  }
+
+  window(): ScalesimWindow {
+    return { startCycle: -this.firstLines, stopCycle: this.rolls > 0 ? this.lastRollCycle : -1, words: this.bw * (this.firstLines + this.rolls * this.rollLines) };
+  }
+}
+
+function userMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram: ScalesimSram): ScalesimMemory {
+  const { bw } = cfg;
+  const fo = prefetchOrder(p, map, 'ifmap'), ffo = prefetchOrder(p, map, 'filter');
+  const ifmap = new ReadBuffer(fo.order, fo.rawEntries, map.space, cfg.sramWords.ifmap, bw);
+  const filter = new ReadBuffer(ffo.order, ffo.rawEntries, p.k * p.n, cfg.sramWords.filter, bw);
+  const ofmap = new WriteBuffer(cfg.sramWords.ofmap, bw);
+  const buf = new Int32Array(Math.max(p.rows, p.cols));
+  const L = p.cyclesPerFold;
+  const first = [-1, -1, -1], last = [-1, -1, -1];
+  const note = (op: number, cycle: number) => { if (first[op] < 0) first[op] = cycle; last[op] = cycle; };
+  let stalls = 0, row = 0, lastService = 0;
+  for (let fc = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++) {
+    for (let tau = 0; tau < L; tau++, row++) {
       const cycle = row + stalls;
-      const a = ifmap.serve(plan.ops.ifmap, fr, fc, t, cycle);
-      const b = filter.serve(plan.ops.filter, fr, fc, t, cycle);
-      const c = ofmap ? ofmap.serve(plan.ops.ofmap, fr, fc, t, cycle) : 0;
-      stalls += Math.max(a, b, c, 0);
+      let stall = 0;
+      let len = fillRow(p, map, 'ifmap', fr, fc, tau, buf);
+      if (len > 0) { const at = ifmap.serve(buf, len, cycle); stall = at - cycle - 1; note(0, at); }
+      len = fillRow(p, map, 'filter', fr, fc, tau, buf);
+      if (len > 0) { const at = filter.serve(buf, len, cycle); stall = Math.max(stall, at - cycle - 1); note(1, at); }
+      const outputs = ofmapCount(p, fr, fc, tau);
+      lastService = cycle;
+      if (outputs > 0) { const at = ofmap.serve(outputs, cycle); stall = Math.max(stall, at - cycle); note(2, at); lastService = at; }
+      stalls += stall;
     }
   }
-  ofmap?.flush();
-  return { stallCycles: stalls, ifmapReads: ifmap.dramReads, filterReads: filter.dramReads, ...(ofmap ? { ofmapWrites: ofmap.dramWrites } : {}) };
-}
-
-/**
- * CALC mode's ofmap side: SCALE-Sim drains its ofmap write buffer at `cols` words/cycle there (reads never stall).
- * Returns the write-buffer stalls (none on the samples) and its DRAM ofmap writes.
- */
-export function scalesimCalcOfmap(shape: GemmShape, df: Dataflow, rows: number, cols: number, ofmapWords: number, geom?: ScalesimConv): { stallCycles: number; writes: number } {
-  const plan = demandPlan(shape, df, rows, cols, geom);
-  const ofmap = new UserWriteBuffer(ofmapWords, cols);
-  let stalls = 0, row = 0;
-  for (let fc = 0; fc < plan.colFolds; fc++) for (let fr = 0; fr < plan.rowFolds; fr++) {
-    for (let t = 0; t < plan.cyclesPerFold; t++, row++) stalls += ofmap.serve(plan.ops.ofmap, fr, fc, t, row + stalls);
-  }
-  ofmap.flush();
-  return { stallCycles: stalls, writes: ofmap.dramWrites };
+  ofmap.flush(lastService);
+  const win = (op: number, words: number): ScalesimWindow => ({ startCycle: Math.max(0, first[op]), stopCycle: Math.max(0, last[op]), words });
+  return {
+    stallCycles: stalls,
+    sram: { ifmap: win(0, sram.ifmapReads), filter: win(1, sram.filterReads), ofmap: win(2, sram.ofmapWrites) },
+    dram: { ifmap: ifmap.window(), filter: filter.window(), ofmap: ofmap.window() },
+  };
 }

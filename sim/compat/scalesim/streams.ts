@@ -1,138 +1,237 @@
 /**
- * SCALE-Sim v2's operand address streams for one GEMM, in its order (docs/cycle-model.md §9, "Address streams"): per fold
- * (column folds outer, row folds inner) a demand matrix of `cyclesPerFold` rows per operand — one row per cycle, one
- * column per array edge port — with its skew, preload prefix and drain gaps; and the prefetch order (its operand
- * matrices stacked per fold, read along anti-diagonals where SCALE-Sim does). Addresses are 0-based per operand:
- * ifmap = SCALE-Sim's (row·W + col)·C + channel of the im2col window element (−1 where the window overhangs), filter
- * = filter·k + window index, ofmap = pixel·n + filter. Nothing is materialized: callers get each row through a
- * callback, so a ResNet-18 layer streams in milliseconds.
+ * SCALE-Sim v2's operand address streams for one GEMM, in its order (docs/cycle-model.md §9, "Address streams").
+ * Folds run column folds outer, row folds inner; each fold lasts `cyclesPerFold` demand rows (one per cycle), and in
+ * each row an operand's ports are served in ascending order. Addresses are 0-based per operand:
+ *  - ifmap: SCALE-Sim's (row·W + col)·C + channel of the im2col window element, or −1 (no access) where the window
+ *    lies outside the input — the ceil rule's overhang (SCALE-Sim), or any zero padding (our extension: SCALE-Sim
+ *    itself cannot express top/left padding); a GEMM without a conv behind it uses pixel·k + window (row-major);
+ *  - filter: filter·k + window;  ofmap: pixel·n + filter (only counts of outputs per row matter for DRAM).
+ * Nothing is materialized: `fillRow` writes one demand row's valid addresses into a scratch array, in port order.
  */
 import type { Dataflow } from '../../arch/types.js';
 
-/** The conv behind a GEMM's ifmap (SCALE-Sim's view: H×W×C, R×S window, stride, Q output columns). */
+/** The conv behind a GEMM's ifmap: the unpadded input N×H×W×C (C per group), R×S window, strides, origin offset. */
 export interface ScalesimConv {
-  readonly h: number; readonly w: number; readonly c: number;
-  readonly r: number; readonly s: number; readonly stride: number; readonly q: number;
+  readonly n: number; readonly h: number; readonly w: number; readonly c: number;
+  readonly r: number; readonly s: number;
+  readonly strideH: number; readonly strideW: number;
+  /** Zero padding above / left of the input: window coordinates are shifted by it (0 for SCALE-Sim's own layers). */
+  readonly padTop: number; readonly padLeft: number;
+  /** Output rows and columns. */
+  readonly p: number; readonly q: number;
 }
 
 export interface GemmShape { readonly m: number; readonly k: number; readonly n: number }
 
-/** im2col ifmap address of (output pixel i, window index j), or −1 (padding / overhang). */
-export function ifmapAddress(g: ScalesimConv | undefined, k: number): (i: number, j: number) => number {
-  if (!g) return (i, j) => i * k + j;
-  const sc = g.s * g.c;
-  return (i, j) => {
-    const row = Math.floor(i / g.q) * g.stride + Math.floor(j / sc);
-    const jj = j % sc;
-    const col = (i % g.q) * g.stride + Math.floor(jj / g.c);
-    if (row >= g.h || col >= g.w) return -1;
-    return (row * g.w + col) * g.c + (jj % g.c);
-  };
+/**
+ * The ifmap's im2col → address map, precomputed per output pixel (its window's top-left input position, possibly
+ * negative) and per window element (its tap offset): address = base[pixel] + offset[window] when the tap is inside.
+ */
+export interface IfmapMap {
+  /** Number of distinct ifmap addresses (the size of an address-indexed table). */
+  readonly space: number;
+  readonly base: Int32Array;
+  readonly offset: Int32Array;
+  /** 1 where every window element of the pixel is inside the input (no check needed). */
+  readonly interior: Uint8Array;
+  readonly pixRow: Int32Array; readonly pixCol: Int32Array;
+  readonly tapRow: Int32Array; readonly tapCol: Int32Array;
+  readonly h: number; readonly w: number;
 }
 
-export function ifmapSpace(g: ScalesimConv | undefined, s: GemmShape): number {
-  return g ? g.h * g.w * g.c : s.m * s.k;
+export function ifmapMap(shape: GemmShape, g?: ScalesimConv): IfmapMap {
+  const { m, k } = shape;
+  const base = new Int32Array(m), offset = new Int32Array(k), interior = new Uint8Array(m);
+  const pixRow = new Int32Array(m), pixCol = new Int32Array(m), tapRow = new Int32Array(k), tapCol = new Int32Array(k);
+  if (!g) {
+    for (let i = 0; i < m; i++) { base[i] = i * k; interior[i] = 1; }
+    for (let j = 0; j < k; j++) offset[j] = j;
+    return { space: m * k, base, offset, interior, pixRow, pixCol, tapRow, tapCol, h: 1, w: 1 };
+  }
+  const { h, w, c } = g;
+  for (let j = 0; j < k; j++) {
+    const fr = Math.floor(j / (g.s * c)), rest = j % (g.s * c), fc = Math.floor(rest / c);
+    tapRow[j] = fr; tapCol[j] = fc; offset[j] = (fr * w + fc) * c + (rest % c);
+  }
+  const perImage = g.p * g.q;
+  for (let i = 0; i < m; i++) {
+    const img = Math.floor(i / perImage), px = i % perImage;
+    const row = Math.floor(px / g.q) * g.strideH - g.padTop, col = (px % g.q) * g.strideW - g.padLeft;
+    pixRow[i] = row; pixCol[i] = col;
+    base[i] = img * h * w * c + (row * w + col) * c;
+    interior[i] = row >= 0 && col >= 0 && row + g.r <= h && col + g.s <= w ? 1 : 0;
+  }
+  return { space: g.n * h * w * c, base, offset, interior, pixRow, pixCol, tapRow, tapCol, h, w };
+}
+
+/** The ifmap address of (pixel, window element), or −1. */
+export function ifmapAddress(map: IfmapMap, pixel: number, window: number): number {
+  if (map.interior[pixel] === 1) return map.base[pixel] + map.offset[window];
+  const r = map.pixRow[pixel] + map.tapRow[window], c = map.pixCol[pixel] + map.tapCol[window];
+  return r >= 0 && r < map.h && c >= 0 && c < map.w ? map.base[pixel] + map.offset[window] : -1;
 }
 
 export type Operand = 'ifmap' | 'filter' | 'ofmap';
 
-/** One operand's demand within a fold: `width` ports, `baseRows` rows before skew, elem(t, j) or −1. */
-interface FoldDemand {
-  readonly width: number;
-  readonly skew: boolean;
-  elem(fr: number, fc: number, t: number, j: number): number;
-}
+/**
+ * How one operand is demanded within a fold. `skewed`: port j at fold row τ carries item τ − j − wait when
+ * 0 ≤ τ − j − wait < items. `stationary`: only rows τ < rows, port j carries item rows − 1 − τ (loaded bottom row
+ * first). Ports beyond the fold's valid width carry nothing.
+ */
+export interface FoldSide { readonly skewed: boolean; readonly wait: number; readonly items: number }
 
-export interface DemandPlan {
-  readonly rowFolds: number;
-  readonly colFolds: number;
+/** The fold structure SCALE-Sim builds for a GEMM on a rows × cols array. */
+export interface FoldPlan {
+  readonly df: Dataflow;
+  readonly rows: number; readonly cols: number;
+  readonly m: number; readonly k: number; readonly n: number;
+  readonly rowFolds: number; readonly colFolds: number;
   readonly cyclesPerFold: number;
-  readonly ops: Readonly<Record<Operand, FoldDemand>>;
+  /** The spatial extents: Sr (split over rows) and Sc (over cols); T = the streamed dimension. */
+  readonly sr: number; readonly sc: number; readonly t: number;
+  readonly ifmap: FoldSide; readonly filter: FoldSide; readonly ofmap: FoldSide;
 }
 
-/** The three operands' demand matrices of a GEMM on a rows × cols array, as SCALE-Sim builds them. */
-export function demandPlan(shape: GemmShape, df: Dataflow, rows: number, cols: number, geom?: ScalesimConv): DemandPlan {
+export function foldPlan(shape: GemmShape, df: Dataflow, rows: number, cols: number): FoldPlan {
   const { m, k, n } = shape;
-  const A = ifmapAddress(geom, k);
-  const B = (i: number, j: number) => j * k + i;
-  const C = (i: number, j: number) => i * n + j;
   if (df === 'os') {
-    const T = k;
+    const skew0: FoldSide = { skewed: true, wait: 0, items: k };
     return {
-      rowFolds: Math.ceil(m / rows), colFolds: Math.ceil(n / cols), cyclesPerFold: T + rows + cols - 2,
-      ops: {
-        ifmap: { width: rows, skew: true, elem: (fr, _fc, t, j) => { const mr = fr * rows + j; return t < T && mr < m ? A(mr, t) : -1; } },
-        filter: { width: cols, skew: true, elem: (_fr, fc, t, j) => { const nc = fc * cols + j; return t < T && nc < n ? B(t, nc) : -1; } },
-        ofmap: {
-          width: cols, skew: true,
-          elem: (fr, fc, t, j) => {
-            const i = t - (T - 1);
-            if (i < 0 || i >= rows) return -1;
-            const mr = fr * rows + rows - 1 - i, nc = fc * cols + j;
-            return mr < m && nc < n ? C(mr, nc) : -1;
-          },
-        },
-      },
+      df, rows, cols, m, k, n, sr: m, sc: n, t: k, rowFolds: Math.ceil(m / rows), colFolds: Math.ceil(n / cols),
+      cyclesPerFold: k + rows + cols - 2, ifmap: skew0, filter: skew0, ofmap: { skewed: true, wait: k - 1, items: rows },
     };
   }
-  const T = df === 'ws' ? m : n;
-  const plan = { rowFolds: Math.ceil(k / rows), colFolds: Math.ceil((df === 'ws' ? n : m) / cols), cyclesPerFold: T + 2 * rows + cols - 2 };
-  // The stationary operand is loaded bottom row first (flipped), unskewed; the streamed one waits `rows` cycles.
-  const stationary = (at: (kr: number, c: number) => number): FoldDemand => ({
-    width: cols, skew: false,
-    elem: (fr, fc, t, j) => {
-      if (t >= rows) return -1;
-      const kr = fr * rows + rows - 1 - t, c = fc * cols + j;
-      return kr < k && c < (df === 'ws' ? n : m) ? at(kr, c) : -1;
-    },
-  });
-  const streamed = (at: (time: number, kr: number) => number): FoldDemand => ({
-    width: rows, skew: true,
-    elem: (fr, _fc, t, j) => { const tt = t - rows, kr = fr * rows + j; return tt >= 0 && tt < T && kr < k ? at(tt, kr) : -1; },
-  });
-  const out = (at: (time: number, c: number) => number): FoldDemand => ({
-    width: cols, skew: true,
-    elem: (_fr, fc, t, j) => { const tt = t - (2 * rows - 1), c = fc * cols + j; return tt >= 0 && tt < T && c < (df === 'ws' ? n : m) ? at(tt, c) : -1; },
-  });
-  if (df === 'ws') return { ...plan, ops: { ifmap: streamed((tt, kr) => A(tt, kr)), filter: stationary((kr, c) => B(kr, c)), ofmap: out((tt, c) => C(tt, c)) } };
-  return { ...plan, ops: { ifmap: stationary((kr, c) => A(c, kr)), filter: streamed((tt, kr) => B(kr, tt)), ofmap: out((tt, c) => C(c, tt)) } };
+  const t = df === 'ws' ? m : n, sc = df === 'ws' ? n : m;
+  const streamed: FoldSide = { skewed: true, wait: rows, items: t }, stationary: FoldSide = { skewed: false, wait: 0, items: rows };
+  return {
+    df, rows, cols, m, k, n, sr: k, sc, t, rowFolds: Math.ceil(k / rows), colFolds: Math.ceil(sc / cols),
+    cyclesPerFold: t + 2 * rows + cols - 2,
+    ifmap: df === 'ws' ? streamed : stationary, filter: df === 'ws' ? stationary : streamed,
+    ofmap: { skewed: true, wait: 2 * rows - 1, items: t },
+  };
 }
 
-/** Calls visit(addr) for every valid address of demand row `t` (0-based within the fold) of one operand. */
-export function forEachInRow(d: FoldDemand, fr: number, fc: number, t: number, visit: (addr: number) => void): void {
-  for (let j = 0; j < d.width; j++) {
-    const a = d.skew ? (t - j >= 0 ? d.elem(fr, fc, t - j, j) : -1) : d.elem(fr, fc, t, j);
-    if (a >= 0) visit(a);
+/** Valid ports of an operand in fold (fr, fc): the array edge it enters by, cut at the GEMM's edge. */
+export function foldWidth(p: FoldPlan, op: Operand, fr: number, fc: number): number {
+  const rowsLeft = Math.min(p.rows, p.sr - fr * p.rows), colsLeft = Math.min(p.cols, p.sc - fc * p.cols);
+  if (p.df === 'os') return op === 'ifmap' ? rowsLeft : colsLeft;
+  if (op === 'ofmap') return colsLeft;
+  const stationaryOp = p.df === 'ws' ? 'filter' : 'ifmap';
+  return op === stationaryOp ? colsLeft : rowsLeft;
+}
+
+/**
+ * For stationary operands, the items (window rows) that exist in fold fr: rows − 1 − τ < this. For the os ofmap,
+ * output rows u with pixel fr·rows + rows − 1 − u < m exist iff u ≥ rows − (rows left). Otherwise all items exist.
+ */
+export function foldItemRange(p: FoldPlan, op: Operand, fr: number): [number, number] {
+  const side = p[op];
+  const rowsLeft = Math.min(p.rows, p.sr - fr * p.rows);
+  if (!side.skewed) return [p.rows - rowsLeft, p.rows]; // τ range of a stationary load: τ ≥ rows − (window rows left)
+  if (p.df === 'os' && op === 'ofmap') return [p.rows - rowsLeft, p.rows];
+  return [0, side.items];
+}
+
+/**
+ * The number of demand entries (valid ports, before any −1 of the ifmap's overhang) in fold rows [0, tau) of one
+ * operand: a closed form, used to find the row of the x-th access without walking.
+ */
+export function entriesBefore(p: FoldPlan, op: Operand, fr: number, fc: number, tau: number): number {
+  const side = p[op], width = foldWidth(p, op, fr, fc);
+  const [lo, hi] = foldItemRange(p, op, fr);
+  if (!side.skewed) return width * Math.max(0, Math.min(tau, p.rows) - lo);
+  // Σ_{j<width} #{u ∈ [lo, hi) : u ≤ τ − 1 − j − wait}
+  let total = 0;
+  for (let j = 0; j < width; j++) {
+    const top = tau - 1 - j - side.wait; // largest u available before row tau
+    if (top >= lo) total += Math.min(top + 1, hi) - lo;
   }
+  return total;
+}
+
+/**
+ * Writes the valid addresses of fold row τ of ifmap or filter into `out` (port order); returns how many.
+ * Ifmap entries outside the input are skipped.
+ */
+export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: number, fc: number, tau: number, out: Int32Array): number {
+  const side = op === 'ifmap' ? p.ifmap : p.filter, width = foldWidth(p, op, fr, fc), k = p.k;
+  let len = 0;
+  if (!side.skewed) {
+    if (tau >= p.rows) return 0;
+    const window = fr * p.rows + p.rows - 1 - tau;
+    if (window >= k) return 0;
+    const c0 = fc * p.cols;
+    if (op === 'filter') { for (let j = 0; j < width; j++) out[len++] = (c0 + j) * k + window; return len; }
+    for (let j = 0; j < width; j++) { const a = ifmapAddress(map, c0 + j, window); if (a >= 0) out[len++] = a; }
+    return len;
+  }
+  const u0 = tau - side.wait; // item of port 0
+  const jlo = Math.max(0, u0 - side.items + 1), jhi = Math.min(width - 1, u0);
+  if (op === 'filter') {
+    if (p.df === 'os') { const f0 = fc * p.cols; for (let j = jlo; j <= jhi; j++) out[len++] = (f0 + j) * k + (u0 - j); } // (window u, filter f0 + j)
+    else { const w0 = fr * p.rows; for (let j = jlo; j <= jhi; j++) out[len++] = (u0 - j) * k + w0 + j; } // is: (window w0 + j, filter u)
+    return len;
+  }
+  const { base, offset, interior } = map;
+  if (p.df === 'os') { // (pixel p0 + j, window u0 − j)
+    const p0 = fr * p.rows;
+    for (let j = jlo; j <= jhi; j++) {
+      const px = p0 + j;
+      if (interior[px] === 1) out[len++] = base[px] + offset[u0 - j];
+      else { const a = ifmapAddress(map, px, u0 - j); if (a >= 0) out[len++] = a; }
+    }
+    return len;
+  }
+  const w0 = fr * p.rows; // ws: (pixel u0 − j, window w0 + j)
+  for (let j = jlo; j <= jhi; j++) {
+    const px = u0 - j;
+    if (interior[px] === 1) out[len++] = base[px] + offset[w0 + j];
+    else { const a = ifmapAddress(map, px, w0 + j); if (a >= 0) out[len++] = a; }
+  }
+  return len;
+}
+
+/** The number of outputs (ofmap writes) of fold row τ. */
+export function ofmapCount(p: FoldPlan, fr: number, fc: number, tau: number): number {
+  const side = p.ofmap, width = foldWidth(p, 'ofmap', fr, fc);
+  const [lo, hi] = foldItemRange(p, 'ofmap', fr);
+  const u0 = tau - side.wait;
+  const jlo = Math.max(0, u0 - hi + 1), jhi = Math.min(width - 1, u0 - lo);
+  return jhi >= jlo ? jhi - jlo + 1 : 0;
 }
 
 /**
  * The prefetch (DRAM fetch) order of ifmap or filter in SCALE-Sim's USER mode: its per-fold operand matrices stacked
- * (−1 for unmapped ports), rolled out along anti-diagonals where its demand is skewed. Returns the valid addresses.
+ * (−1 for unmapped ports), read row-major or along anti-diagonals (within a diagonal from the highest row down).
+ * Returns the valid addresses in order and the number of entries including −1.
  */
-export function prefetchOrder(shape: GemmShape, df: Dataflow, op: 'ifmap' | 'filter', rows: number, cols: number, geom?: ScalesimConv): { order: Int32Array; rawEntries: number } {
-  const { m, k, n } = shape;
-  const A = ifmapAddress(geom, k);
-  const B = (i: number, j: number) => j * k + i;
-  // [blocks, rows per block, width, elem(block, r, c), diagonal]
-  let blocks: number, perBlock: number, width: number, diag: boolean, at: (b: number, r: number, c: number) => number;
-  if (df === 'os' && op === 'ifmap') { blocks = Math.ceil(m / rows); perBlock = k; width = rows; diag = true; at = (b, r, c) => (b * rows + c < m ? A(b * rows + c, r) : -1); }
-  else if (df === 'os') { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = true; at = (b, r, c) => (b * cols + c < n ? B(r, b * cols + c) : -1); }
-  else if (df === 'ws' && op === 'ifmap') { blocks = Math.ceil(k / rows); perBlock = m; width = rows; diag = true; at = (b, r, c) => (b * rows + c < k ? A(r, b * rows + c) : -1); }
-  else if (df === 'ws') { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = false; at = (b, r, c) => (b * cols + c < n ? B(r, b * cols + c) : -1); }
-  else if (op === 'ifmap') { blocks = Math.ceil(m / cols); perBlock = k; width = cols; diag = false; at = (b, r, c) => (b * cols + c < m ? A(b * cols + c, r) : -1); }
-  else { blocks = Math.ceil(k / rows); perBlock = n; width = rows; diag = true; at = (b, r, c) => (b * rows + c < k ? B(b * rows + c, r) : -1); }
-  const M = blocks * perBlock, N = width;
-  const out = new Int32Array(M * N);
+export function prefetchOrder(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter'): { order: Int32Array; rawEntries: number } {
+  const { m, k, n, rows, cols, df } = p;
+  // The stacked matrix: `blocks` blocks of `perBlock` rows × `width` columns; entry (block b, row r, col c).
+  let blocks: number, perBlock: number, width: number, diag: boolean, kind: number;
+  if (df === 'os' && op === 'ifmap') { blocks = Math.ceil(m / rows); perBlock = k; width = rows; diag = true; kind = 0; }
+  else if (df === 'os') { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = true; kind = 1; }
+  else if (df === 'ws' && op === 'ifmap') { blocks = Math.ceil(k / rows); perBlock = m; width = rows; diag = true; kind = 2; }
+  else if (df === 'ws') { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = false; kind = 1; }
+  else if (op === 'ifmap') { blocks = Math.ceil(m / cols); perBlock = k; width = cols; diag = false; kind = 0; }
+  else { blocks = Math.ceil(k / rows); perBlock = n; width = rows; diag = true; kind = 3; }
+  const M = blocks * perBlock;
+  const at = (row: number, c: number): number => {
+    const b = Math.floor(row / perBlock), r = row - b * perBlock, x = b * width + c;
+    if (kind === 0) return x < m ? ifmapAddress(map, x, r) : -1;        // (pixel x, window r)
+    if (kind === 1) return x < n ? x * k + r : -1;                      // (window r, filter x)
+    if (kind === 2) return x < k ? ifmapAddress(map, r, x) : -1;        // (pixel r, window x)
+    return x < k ? r * k + x : -1;                                      // (window x, filter r)
+  };
+  const out = new Int32Array(M * width);
   let len = 0;
-  const get = (row: number, c: number) => at(Math.floor(row / perBlock), row % perBlock, c);
   if (!diag) {
-    for (let row = 0; row < M; row++) for (let c = 0; c < N; c++) { const a = get(row, c); if (a >= 0) out[len++] = a; }
+    for (let row = 0; row < M; row++) for (let c = 0; c < width; c++) { const a = at(row, c); if (a >= 0) out[len++] = a; }
   } else {
-    for (let d = 0; d < M + N - 1; d++) {
-      const hi = Math.min(d, M - 1), lo = Math.max(0, d - N + 1);
-      for (let row = hi; row >= lo; row--) { const a = get(row, d - row); if (a >= 0) out[len++] = a; }
+    for (let d = 0; d < M + width - 1; d++) {
+      const hi = Math.min(d, M - 1), lo = Math.max(0, d - width + 1);
+      for (let row = hi; row >= lo; row--) { const a = at(row, d - row); if (a >= 0) out[len++] = a; }
     }
   }
-  return { order: out.subarray(0, len), rawEntries: M * N };
+  return { order: out.subarray(0, len), rawEntries: M * width };
 }
