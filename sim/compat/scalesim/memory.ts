@@ -14,7 +14,7 @@
  */
 import type { Dataflow } from '../../arch/types.js';
 import type { ScalesimOperandWindows, ScalesimWindow } from './report-row.js';
-import { type FoldPlan, type GemmShape, type IfmapMap, type Operand, entriesBefore, fillRow, foldPlan, foldWidth, ifmapMap, ofmapCount, prefetchOrder, type ScalesimConv } from './streams.js';
+import { type FoldPlan, type GemmShape, type IfmapMap, type Operand, entriesBefore, fillRow, foldPlan, foldWidth, ifmapMap, itemHi, itemLo, ofmapCount, prefetchOrder, type ScalesimConv } from './streams.js';
 
 export interface ScalesimSram { readonly ifmapReads: number; readonly filterReads: number; readonly ofmapWrites: number }
 
@@ -50,7 +50,7 @@ export function scalesimMemory(shape: GemmShape, df: Dataflow, rows: number, col
   const plan = foldPlan(shape, df, rows, cols);
   const map = ifmapMap(shape, geom);
   const sramCounts = scalesimSramCounts(shape, df, rows, cols);
-  return cfg.mode === 'user' ? userMemory(plan, map, cfg, sramCounts) : calcMemory(plan, map, cfg, sramCounts);
+  return cfg.mode === 'user' ? userMemory(plan, map, cfg, sramCounts) : calcMemory(plan, map, cfg, sramCounts, geom);
 }
 
 // ---- the demand timeline --------------------------------------------------------------------------------------
@@ -186,57 +186,148 @@ class WriteBuffer {
 /** The block size B = 50·⌊S/100⌋ distinct addresses (no block ever closes below 100 words). */
 const calcBlock = (words: number) => { const perSet = Math.floor(words / SETS); return { perSet, block: perSet > 0 ? BLOCK_SETS * perSet : Infinity }; };
 
-/** CALC reads of the ifmap: one walk per pass, extrapolated over repeated passes (os/ws). Rows are global. */
-function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number): { reads: number; lastCloseRow: number } {
-  const last = new Int32Array(map.space).fill(-1);
-  const buf = new Int32Array(Math.max(p.rows, p.cols));
-  const L = p.cyclesPerFold;
-  let block = 0, inBlock = 0, reads = 0, lastCloseRow = -1, pos = 0, blockStart = 0;
-  const walkFold = (fr: number, fc: number, rowBase: number): void => {
-    for (let tau = 0; tau < L; tau++) {
-      const len = fillRow(p, map, 'ifmap', fr, fc, tau, buf);
-      for (let i = 0; i < len; i++) {
-        const a = buf[i];
-        pos++;
-        if (last[a] === block) continue;
-        last[a] = block;
-        reads++;
-        if (++inBlock === B) { block++; inBlock = 0; lastCloseRow = rowBase + tau; blockStart = pos; }
+/**
+ * The CALC block state of the ifmap: which addresses the open block holds (address → block id), and for an os conv
+ * the same per input position (a position's channels are fetched together by whole windows), so that a fold whose
+ * windows do not close the block is counted by its distinct input positions instead of its R·K entries.
+ */
+class IfmapBlocks {
+  /** Block ids start at 1 so that the zero-filled tables mean "in no block" (TypedArray#fill is slow in Node 20). */
+  block = 1; inBlock = 0; reads = 0; lastCloseRow = -1;
+  /** Valid accesses so far, and the access that opened the current block. */
+  pos = 0; blockStart = 0;
+  private readonly mark: Int32Array;
+  private readonly buf: Int32Array;
+  private readonly L: number;
+  // Position level (os over a conv only): full / partial membership, a per-fold stamp, scratch.
+  private readonly channels: number;
+  private readonly posMark?: Int32Array;
+  private readonly posPartial?: Int32Array;
+  private readonly stamp?: Int32Array;
+  private readonly list?: Int32Array;
+  private readonly accessesOf?: Int32Array;
+  private stampId = 0;
+
+  constructor(private readonly p: FoldPlan, private readonly map: IfmapMap, private readonly B: number, private readonly g?: ScalesimConv) {
+    this.mark = new Int32Array(map.space);
+    this.buf = new Int32Array(Math.max(p.rows, p.cols));
+    this.L = p.cyclesPerFold;
+    this.channels = g ? g.c : 1;
+    if (g && p.df === 'os') {
+      const positions = g.n * g.h * g.w;
+      this.posMark = new Int32Array(positions);
+      this.posPartial = new Int32Array(positions);
+      this.stamp = new Int32Array(positions);
+      this.list = new Int32Array(p.rows * g.r * g.s);
+      this.accessesOf = new Int32Array(p.m); // valid entries of each pixel's window
+      for (let px = 0; px < p.m; px++) {
+        if (map.interior[px] === 1) { this.accessesOf[px] = g.r * g.s * g.c; continue; }
+        let taps = 0;
+        for (let tr = 0; tr < g.r; tr++) {
+          const rr = map.pixRow[px] + tr;
+          if (rr >= 0 && rr < g.h) for (let tc = 0; tc < g.s; tc++) { const cc = map.pixCol[px] + tc; if (cc >= 0 && cc < g.w) taps++; }
+        }
+        this.accessesOf[px] = taps * g.c;
       }
     }
-  };
+  }
+
+  /** Every entry of fold (fr, fc) in demand order; rows are global from rowBase. */
+  walkFold(fr: number, fc: number, rowBase: number): void {
+    const { mark, buf, B, posMark, posPartial, channels } = this;
+    for (let tau = 0; tau < this.L; tau++) {
+      const len = fillRow(this.p, this.map, 'ifmap', fr, fc, tau, buf);
+      for (let i = 0; i < len; i++) {
+        const a = buf[i];
+        this.pos++;
+        if (mark[a] === this.block) continue;
+        if (posMark) { const q = (a - (a % channels)) / channels; if (posMark[q] === this.block) continue; posPartial![q] = this.block; }
+        mark[a] = this.block;
+        this.reads++;
+        if (++this.inBlock === B) { this.block++; this.inBlock = 0; this.lastCloseRow = rowBase + tau; this.blockStart = this.pos; }
+      }
+    }
+  }
+
+  /**
+   * os over a conv: fold fr at once, if its new addresses do not fill the block (else false, nothing changed). The
+   * fold reads every channel of every input position its R pixels' windows cover; a position is new, partly held
+   * (some channels, from an entry-by-entry walk) or held.
+   */
+  wholeFold(fr: number): boolean {
+    const { p, map, g, posMark, posPartial, stamp, list, accessesOf, mark, channels } = this;
+    if (!g || !posMark || !posPartial || !stamp || !list || !accessesOf) return false;
+    const id = ++this.stampId, block = this.block, hw = g.h * g.w;
+    let n = 0, fresh = 0, accesses = 0;
+    const p0 = fr * p.rows, p1 = Math.min(p.m, p0 + p.rows);
+    for (let px = p0; px < p1; px++) {
+      accesses += accessesOf[px];
+      const r0 = map.pixRow[px], c0 = map.pixCol[px], img = Math.floor(px / (g.p * g.q));
+      const inside = map.interior[px] === 1;
+      // The previous pixel of the same output row (in this fold) already covered the window's first s − strideW columns.
+      const tc0 = px > p0 && map.pixRow[px - 1] === r0 && map.pixCol[px - 1] === c0 - g.strideW ? Math.max(0, g.s - g.strideW) : 0;
+      for (let tr = 0; tr < g.r; tr++) {
+        const rr = r0 + tr;
+        if (!inside && (rr < 0 || rr >= g.h)) continue;
+        const rowBase = img * hw + rr * g.w;
+        for (let tc = tc0; tc < g.s; tc++) {
+          const cc = c0 + tc;
+          if (!inside && (cc < 0 || cc >= g.w)) continue;
+          const q = rowBase + cc;
+          if (stamp[q] === id) continue;
+          stamp[q] = id;
+          if (posMark[q] === block) continue;
+          list[n++] = q;
+          if (posPartial[q] === block) { for (let ch = 0; ch < channels; ch++) if (mark[q * channels + ch] !== block) fresh++; }
+          else fresh += channels;
+        }
+      }
+    }
+    if (this.inBlock + fresh >= this.B) return false; // the block closes inside this fold: walk it entry by entry
+    for (let i = 0; i < n; i++) posMark[list[i]] = block;
+    this.reads += fresh; this.inBlock += fresh; this.pos += accesses;
+    return true;
+  }
+}
+
+/** CALC reads of the ifmap: one walk per pass, extrapolated over repeated passes (os/ws). Rows are global. */
+function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number, g?: ScalesimConv): { reads: number; lastCloseRow: number } {
+  const st = new IfmapBlocks(p, map, B, g);
+  const L = p.cyclesPerFold;
   if (p.df === 'is') { // every fold reads another tile: one pass over the whole stream
-    for (let fc = 0, fold = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++, fold++) walkFold(fr, fc, fold * L);
-    return { reads, lastCloseRow };
+    for (let fc = 0, fold = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++, fold++) st.walkFold(fr, fc, fold * L);
+    return { reads: st.reads, lastCloseRow: st.lastCloseRow };
   }
   // os/ws: the ifmap stream of a pass (row folds 0..rf−1) does not depend on the column fold: cf identical passes.
   // The state at a pass start is the number of the previous accesses in the open block (≥ a pass: saturated).
   const passRows = p.rowFolds * L;
-  const walkPass = (pass: number) => { for (let fr = 0; fr < p.rowFolds; fr++) walkFold(fr, pass, pass * passRows + fr * L); };
+  const walkPass = (pass: number) => {
+    for (let fr = 0; fr < p.rowFolds; fr++) if (!st.wholeFold(fr)) st.walkFold(fr, pass, pass * passRows + fr * L);
+  };
   const seen = new Map<number, number>();
   const passReads: number[] = [], passClose: number[] = [];
   let passLength = -1;
   for (let pass = 0; pass < p.colFolds; pass++) {
-    const key = pos - blockStart;
+    const key = st.pos - st.blockStart;
     if (passLength >= 0 && key >= passLength) break; // the open block holds every address: all later accesses hit
     const prev = seen.get(key);
     if (prev !== undefined) {
       const period = pass - prev, skipCycles = Math.floor((p.colFolds - pass) / period), shift = skipCycles * period;
       let cycleReads = 0, lastInCycle = -1;
       for (let q = prev; q < pass; q++) { cycleReads += passReads[q]; if (passClose[q] >= 0) lastInCycle = q; }
-      reads += skipCycles * cycleReads;
-      if (skipCycles > 0 && lastInCycle >= 0) lastCloseRow = (lastInCycle + shift) * passRows + passClose[lastInCycle];
+      st.reads += skipCycles * cycleReads;
+      if (skipCycles > 0 && lastInCycle >= 0) st.lastCloseRow = (lastInCycle + shift) * passRows + passClose[lastInCycle];
       for (let r = pass + shift; r < p.colFolds; r++) walkPass(r); // the rest, from the same state
       break;
     }
     seen.set(key, pass);
-    const readsBefore = reads, closeBefore = lastCloseRow;
+    const readsBefore = st.reads, closeBefore = st.lastCloseRow;
     walkPass(pass);
-    if (passLength < 0) passLength = pos;
-    passReads.push(reads - readsBefore);
-    passClose.push(lastCloseRow !== closeBefore ? lastCloseRow - pass * passRows : -1);
+    if (passLength < 0) passLength = st.pos;
+    passReads.push(st.reads - readsBefore);
+    passClose.push(st.lastCloseRow !== closeBefore ? st.lastCloseRow - pass * passRows : -1);
   }
-  return { reads, lastCloseRow };
+  return { reads: st.reads, lastCloseRow: st.lastCloseRow };
 }
 
 /**
@@ -269,7 +360,7 @@ function calcFilterReads(p: FoldPlan, B: number): { reads: number; lastClosePos:
   return { reads, lastClosePos };
 }
 
-function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram: ScalesimSram): ScalesimMemory {
+function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram: ScalesimSram, g?: ScalesimConv): ScalesimMemory {
   const L = p.cyclesPerFold;
   const rowsOf = new Map<Operand, [number, number]>();
   const firstLast = (op: Operand): [number, number] => {
@@ -283,7 +374,9 @@ function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram:
   let stalls = 0, row = 0, lastService = 0;
   for (let fc = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++) {
     const base = row;
-    for (let tau = 0; tau < L; tau++) {
+    // Outputs leave on rows wait + lo .. wait + hi − 1 + width − 1 only.
+    const first = p.ofmap.wait + itemLo(p, 'ofmap', fr), end = Math.min(L, p.ofmap.wait + itemHi(p, 'ofmap') + foldWidth(p, 'ofmap', fr, fc) - 1);
+    for (let tau = first; tau < end; tau++) {
       const count = ofmapCount(p, fr, fc, tau);
       if (count === 0) continue;
       const cycle = base + tau + stalls, served = ofmap.serve(count, cycle);
@@ -315,7 +408,7 @@ function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram:
     return { startCycle: cycleOf(first) - Math.ceil((BLOCK_SETS * perSet) / ESTIMATE_BW), stopCycle: cycleOf(closeRow) + 1, words: reads };
   };
   const ib = calcBlock(cfg.sramWords.ifmap), fb = calcBlock(cfg.sramWords.filter);
-  const ifr = calcIfmapReads(p, map, ib.block);
+  const ifr = calcIfmapReads(p, map, ib.block, g);
   const ffr = calcFilterReads(p, fb.block);
   const sramWindow = (op: Operand, words: number): ScalesimWindow => {
     const [first, last] = firstLast(op);

@@ -121,15 +121,17 @@ export function foldWidth(p: FoldPlan, op: Operand, fr: number, fc: number): num
 }
 
 /**
- * For stationary operands, the items (window rows) that exist in fold fr: rows − 1 − τ < this. For the os ofmap,
- * output rows u with pixel fr·rows + rows − 1 − u < m exist iff u ≥ rows − (rows left). Otherwise all items exist.
+ * The item range [itemLo, itemHi) an operand has in fold fr. Stationary operands: the fold rows τ that load a window
+ * row (rows − 1 − τ < k), i.e. τ ≥ rows − (window rows left). The os ofmap: output rows u with pixel
+ * fr·rows + rows − 1 − u < m, i.e. u ≥ rows − (rows left). Otherwise every item exists.
  */
-export function foldItemRange(p: FoldPlan, op: Operand, fr: number): [number, number] {
+export function itemLo(p: FoldPlan, op: Operand, fr: number): number {
   const side = p[op];
-  const rowsLeft = Math.min(p.rows, p.sr - fr * p.rows);
-  if (!side.skewed) return [p.rows - rowsLeft, p.rows]; // τ range of a stationary load: τ ≥ rows − (window rows left)
-  if (p.df === 'os' && op === 'ofmap') return [p.rows - rowsLeft, p.rows];
-  return [0, side.items];
+  return !side.skewed || (p.df === 'os' && op === 'ofmap') ? p.rows - Math.min(p.rows, p.sr - fr * p.rows) : 0;
+}
+export function itemHi(p: FoldPlan, op: Operand): number {
+  const side = p[op];
+  return !side.skewed || (p.df === 'os' && op === 'ofmap') ? p.rows : side.items;
 }
 
 /**
@@ -137,8 +139,7 @@ export function foldItemRange(p: FoldPlan, op: Operand, fr: number): [number, nu
  * operand: a closed form, used to find the row of the x-th access without walking.
  */
 export function entriesBefore(p: FoldPlan, op: Operand, fr: number, fc: number, tau: number): number {
-  const side = p[op], width = foldWidth(p, op, fr, fc);
-  const [lo, hi] = foldItemRange(p, op, fr);
+  const side = p[op], width = foldWidth(p, op, fr, fc), lo = itemLo(p, op, fr), hi = itemHi(p, op);
   if (!side.skewed) return width * Math.max(0, Math.min(tau, p.rows) - lo);
   // Σ_{j<width} #{u ∈ [lo, hi) : u ≤ τ − 1 − j − wait}
   let total = 0;
@@ -193,9 +194,8 @@ export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: 
 
 /** The number of outputs (ofmap writes) of fold row τ. */
 export function ofmapCount(p: FoldPlan, fr: number, fc: number, tau: number): number {
-  const side = p.ofmap, width = foldWidth(p, 'ofmap', fr, fc);
-  const [lo, hi] = foldItemRange(p, 'ofmap', fr);
-  const u0 = tau - side.wait;
+  const width = foldWidth(p, 'ofmap', fr, fc), lo = itemLo(p, 'ofmap', fr), hi = itemHi(p, 'ofmap');
+  const u0 = tau - p.ofmap.wait;
   const jlo = Math.max(0, u0 - hi + 1), jhi = Math.min(width - 1, u0 - lo);
   return jhi >= jlo ? jhi - jlo + 1 : 0;
 }
