@@ -61,11 +61,15 @@ export function string(v: Raw, at: At, hint?: string): string {
   return v;
 }
 
+/**
+ * The allowed value equal to v. It returns the constant from `allowed`, not the parsed string: V8 keeps strings cut
+ * out of a file as "thin" strings for a while, and Node 20's optimizing compiler was seen to misjudge `===` against
+ * one in hot code (docs/scalesim-memory.md, "Same bytes on every run").
+ */
 export function oneOf<T extends string>(v: Raw, allowed: readonly T[], at: At): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    fail(at, 'is not an allowed value', v, `Allowed: ${allowed.join(', ')}.`);
-  }
-  return v as T;
+  const found = typeof v === 'string' ? allowed.find((a) => a === v) : undefined;
+  if (found === undefined) fail(at, 'is not an allowed value', v, `Allowed: ${allowed.join(', ')}.`);
+  return found;
 }
 
 export function intList(v: Raw, at: At, min: number, length?: number): number[] {

@@ -108,8 +108,8 @@ export function parseScaleSimCfg(text: string, file: string): HwConfig {
   const rows = cfg.int(ARCH, 'ArrayHeight', '32');
   const cols = cfg.int(ARCH, 'ArrayWidth', '32');
   const dfText = cfg.require(ARCH, 'Dataflow', 'os').trim();
-  const dataflow = dfText.toLowerCase() as Dataflow;
-  if (!CFG_DATAFLOWS.includes(dataflow)) fail(cfg.at(ARCH, 'Dataflow'), 'is not an allowed value', dfText, `Allowed: ${DATAFLOWS.join(', ')}.`);
+  const dataflow = CFG_DATAFLOWS.find((d) => d === dfText.toLowerCase()); // the constant, not the parsed string (see oneOf)
+  if (dataflow === undefined) fail(cfg.at(ARCH, 'Dataflow'), 'is not an allowed value', dfText, `Allowed: ${DATAFLOWS.join(', ')}.`);
   const ifmapKib = cfg.int(ARCH, 'IfmapSramSzkB', '64');
   const filterKib = cfg.int(ARCH, 'FilterSramSzkB', '64');
   const ofmapKib = cfg.int(ARCH, 'OfmapSramSzkB', '64');

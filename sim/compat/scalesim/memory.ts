@@ -14,7 +14,7 @@
  */
 import type { Dataflow } from '../../arch/types.js';
 import type { ScalesimOperandWindows, ScalesimWindow } from './report-row.js';
-import { type FoldPlan, type GemmShape, type IfmapMap, type Operand, entriesBefore, fillRow, foldPlan, foldWidth, ifmapMap, itemHi, itemLo, ofmapCount, prefetchOrder, type ScalesimConv } from './streams.js';
+import { type FoldPlan, type GemmShape, type IfmapMap, type Operand, entriesBefore, fillRow, foldPlan, foldWidth, ifmapMap, itemHi, itemLo, ofmapCount, slotCount, slotFirst, prefetchOrder, type ScalesimConv } from './streams.js';
 
 export interface ScalesimSram { readonly ifmapReads: number; readonly filterReads: number; readonly ofmapWrites: number }
 
@@ -188,104 +188,203 @@ const calcBlock = (words: number) => { const perSet = Math.floor(words / SETS); 
 
 /**
  * The CALC block state of the ifmap: which addresses the open block holds (address → block id), and for an os conv
- * the same per input position (a position's channels are fetched together by whole windows), so that a fold whose
- * windows do not close the block is counted by its distinct input positions instead of its R·K entries.
+ * the same per input position, because an os fold reads every channel of every input position its R pixels'
+ * windows cover. A fold is then counted by its distinct input positions instead of its R·k entries: whole when its
+ * new words do not fill the block; and when they do, by each position's first and last access in the fold (its
+ * channels are read on consecutive rows), which give the closing access and what the next block holds.
+ * Positions are in the block fully (posMark), by a channel suffix [posSuffix, C) (posPartial: what a block opened
+ * inside a fold holds), and/or channel by channel (mark, set by entry-by-entry walks; posWalked says there are some).
  */
 class IfmapBlocks {
   /** Block ids start at 1 so that the zero-filled tables mean "in no block" (TypedArray#fill is slow in Node 20). */
   block = 1; inBlock = 0; reads = 0; lastCloseRow = -1;
-  /** Valid accesses so far, and the access that opened the current block. */
+  /** Demand slots so far (no-access taps included), and the slot after the one that closed the last block. */
   pos = 0; blockStart = 0;
   private readonly mark: Int32Array;
   private readonly buf: Int32Array;
+  private readonly ports: Int32Array;
   private readonly L: number;
-  // Position level (os over a conv only): full / partial membership, a per-fold stamp, scratch.
   private readonly channels: number;
-  private readonly posMark?: Int32Array;
-  private readonly posPartial?: Int32Array;
-  private readonly stamp?: Int32Array;
-  private readonly list?: Int32Array;
-  private readonly accessesOf?: Int32Array;
+  private readonly pos2?: {
+    readonly full: Int32Array; readonly partial: Int32Array; readonly suffix: Int32Array; readonly walked: Int32Array;
+    readonly stamp: Int32Array; readonly list: Int32Array;
+    readonly first: Int32Array; readonly firstPort: Int32Array; readonly last: Int32Array; readonly lastPort: Int32Array;
+    readonly rows: Int32Array; readonly cand: number[];
+  };
   private stampId = 0;
 
   constructor(private readonly p: FoldPlan, private readonly map: IfmapMap, private readonly B: number, private readonly g?: ScalesimConv) {
     this.mark = new Int32Array(map.space);
     this.buf = new Int32Array(Math.max(p.rows, p.cols));
+    this.ports = new Int32Array(Math.max(p.rows, p.cols));
     this.L = p.cyclesPerFold;
     this.channels = g ? g.c : 1;
-    if (g && p.df === 'os') {
-      const positions = g.n * g.h * g.w;
-      this.posMark = new Int32Array(positions);
-      this.posPartial = new Int32Array(positions);
-      this.stamp = new Int32Array(positions);
-      this.list = new Int32Array(p.rows * g.r * g.s);
-      this.accessesOf = new Int32Array(p.m); // valid entries of each pixel's window
-      for (let px = 0; px < p.m; px++) {
-        if (map.interior[px] === 1) { this.accessesOf[px] = g.r * g.s * g.c; continue; }
-        let taps = 0;
-        for (let tr = 0; tr < g.r; tr++) {
-          const rr = map.pixRow[px] + tr;
-          if (rr >= 0 && rr < g.h) for (let tc = 0; tc < g.s; tc++) { const cc = map.pixCol[px] + tc; if (cc >= 0 && cc < g.w) taps++; }
-        }
-        this.accessesOf[px] = taps * g.c;
-      }
+    if (g && p.os) {
+      const n = g.n * g.h * g.w, t = () => new Int32Array(n);
+      this.pos2 = {
+        full: t(), partial: t(), suffix: t(), walked: t(), stamp: t(), list: new Int32Array(p.rows * g.r * g.s),
+        first: t(), firstPort: t(), last: t(), lastPort: t(), rows: new Int32Array(this.L + 1), cand: [],
+      };
     }
   }
 
   /** Every entry of fold (fr, fc) in demand order; rows are global from rowBase. */
   walkFold(fr: number, fc: number, rowBase: number): void {
-    const { mark, buf, B, posMark, posPartial, channels } = this;
+    const { mark, buf, ports, B, pos2, channels } = this;
     for (let tau = 0; tau < this.L; tau++) {
-      const len = fillRow(this.p, this.map, 'ifmap', fr, fc, tau, buf);
+      const len = fillRow(this.p, this.map, 'ifmap', fr, fc, tau, buf, ports);
+      const first = slotFirst(this.p, 'ifmap', tau);
       for (let i = 0; i < len; i++) {
         const a = buf[i];
-        this.pos++;
         if (mark[a] === this.block) continue;
-        if (posMark) { const q = (a - (a % channels)) / channels; if (posMark[q] === this.block) continue; posPartial![q] = this.block; }
+        if (pos2) {
+          const ch = a % channels, q = (a - ch) / channels;
+          if (pos2.full[q] === this.block || (pos2.partial[q] === this.block && ch >= pos2.suffix[q])) continue;
+          pos2.walked[q] = this.block;
+        }
         mark[a] = this.block;
         this.reads++;
-        if (++this.inBlock === B) { this.block++; this.inBlock = 0; this.lastCloseRow = rowBase + tau; this.blockStart = this.pos; }
+        if (++this.inBlock === B) { this.block++; this.inBlock = 0; this.lastCloseRow = rowBase + tau; this.blockStart = this.pos + ports[i] - first + 1; }
       }
+      this.pos += slotCount(this.p, 'ifmap', fr, fc, tau);
     }
   }
 
   /**
-   * os over a conv: fold fr at once, if its new addresses do not fill the block (else false, nothing changed). The
-   * fold reads every channel of every input position its R pixels' windows cover; a position is new, partly held
-   * (some channels, from an entry-by-entry walk) or held.
+   * os over a conv: fold fr at once; false (nothing changed) when the positions method cannot tell exactly — a
+   * second block would close inside the fold — and the fold must be walked entry by entry.
    */
-  wholeFold(fr: number): boolean {
-    const { p, map, g, posMark, posPartial, stamp, list, accessesOf, mark, channels } = this;
-    if (!g || !posMark || !posPartial || !stamp || !list || !accessesOf) return false;
-    const id = ++this.stampId, block = this.block, hw = g.h * g.w;
-    let n = 0, fresh = 0, accesses = 0;
-    const p0 = fr * p.rows, p1 = Math.min(p.m, p0 + p.rows);
+  foldAtOnce(fr: number, rowBase: number): boolean {
+    const P = this.pos2;
+    if (!P) return false;
+    const n = this.countFold(fr);
+    const slots = (Math.min(this.p.m, (fr + 1) * this.p.rows) - fr * this.p.rows) * this.p.k;
+    if (this.inBlock + this.fresh < this.B) { // no block closes: the fold's positions join the block
+      for (let i = 0; i < n; i++) P.full[P.list[i]] = this.block;
+      this.reads += this.fresh; this.inBlock += this.fresh; this.pos += slots;
+      return true;
+    }
+    if (!this.closeInFold(fr, rowBase, n)) return false;
+    this.pos += slots;
+    return true;
+  }
+
+  private fresh = 0;
+
+  /**
+   * The fold's distinct input positions (into pos2.list; returns how many) and how many of their words the block
+   * does not hold (this.fresh). A pixel's window repeats the previous pixel's last s − strideW columns when both are
+   * in the same output row: those are skipped.
+   */
+  private countFold(fr: number): number {
+    const { p, map, g, mark, channels: C } = this;
+    const P = this.pos2!, id = ++this.stampId, block = this.block, hw = g!.h * g!.w;
+    const { r, s, strideW, h, w } = g!;
+    const p0 = fr * p.rows, p1 = Math.min(p.m, p0 + p.rows), perImage = g!.p * g!.q;
+    let n = 0, fresh = 0;
     for (let px = p0; px < p1; px++) {
-      accesses += accessesOf[px];
-      const r0 = map.pixRow[px], c0 = map.pixCol[px], img = Math.floor(px / (g.p * g.q));
+      const r0 = map.pixRow[px], c0 = map.pixCol[px], img = Math.floor(px / perImage);
       const inside = map.interior[px] === 1;
-      // The previous pixel of the same output row (in this fold) already covered the window's first s − strideW columns.
-      const tc0 = px > p0 && map.pixRow[px - 1] === r0 && map.pixCol[px - 1] === c0 - g.strideW ? Math.max(0, g.s - g.strideW) : 0;
-      for (let tr = 0; tr < g.r; tr++) {
+      const tc0 = px > p0 && map.pixRow[px - 1] === r0 && map.pixCol[px - 1] === c0 - strideW ? Math.max(0, s - strideW) : 0;
+      for (let tr = 0; tr < r; tr++) {
         const rr = r0 + tr;
-        if (!inside && (rr < 0 || rr >= g.h)) continue;
-        const rowBase = img * hw + rr * g.w;
-        for (let tc = tc0; tc < g.s; tc++) {
+        if (!inside && (rr < 0 || rr >= h)) continue;
+        const base = img * hw + rr * w;
+        for (let tc = tc0; tc < s; tc++) {
           const cc = c0 + tc;
-          if (!inside && (cc < 0 || cc >= g.w)) continue;
-          const q = rowBase + cc;
-          if (stamp[q] === id) continue;
-          stamp[q] = id;
-          if (posMark[q] === block) continue;
-          list[n++] = q;
-          if (posPartial[q] === block) { for (let ch = 0; ch < channels; ch++) if (mark[q * channels + ch] !== block) fresh++; }
-          else fresh += channels;
+          if (!inside && (cc < 0 || cc >= w)) continue;
+          const q = base + cc;
+          if (P.stamp[q] === id) continue;
+          P.stamp[q] = id;
+          P.list[n++] = q;
+          if (P.full[q] === block) continue;
+          const below = P.partial[q] === block ? P.suffix[q] : C; // channels [below, C) are held by suffix
+          if (P.walked[q] !== block) fresh += below;
+          else for (let ch = 0; ch < below; ch++) if (mark[q * C + ch] !== block) fresh++;
         }
       }
     }
-    if (this.inBlock + fresh >= this.B) return false; // the block closes inside this fold: walk it entry by entry
-    for (let i = 0; i < n; i++) posMark[list[i]] = block;
-    this.reads += fresh; this.inBlock += fresh; this.pos += accesses;
+    this.fresh = fresh;
+    return n;
+  }
+
+  /** Channels [from, C) of position q are held by the block (0: all; C: none by full or suffix membership). */
+  private heldFrom(q: number): number {
+    const P = this.pos2!;
+    if (P.full[q] === this.block) return 0;
+    return P.partial[q] === this.block ? P.suffix[q] : this.channels;
+  }
+
+  /**
+   * A block closes inside fold fr: find the closing access from each position's first access (row, port) — port j
+   * reads tap w on row j + w, and tap (tr, tc, ch) is (tr·s + tc)·C + ch, so a position's channels come on
+   * consecutive rows — and what the next block holds from each position's last access. False if a second block
+   * would close inside the fold (nothing changed then).
+   */
+  private closeInFold(fr: number, rowBase: number, n: number): boolean {
+    const { p, map, g, mark, channels: C } = this;
+    const P = this.pos2!, block = this.block, hw = g!.h * g!.w, id = this.stampId;
+    const p0 = fr * p.rows, p1 = Math.min(p.m, p0 + p.rows), perImage = g!.p * g!.q;
+    for (let i = 0; i < n; i++) { const q = P.list[i]; P.first[q] = 1 << 30; P.last[q] = -1; }
+    for (let px = p0; px < p1; px++) {
+      const j = px - p0, r0 = map.pixRow[px], c0 = map.pixCol[px], img = Math.floor(px / perImage);
+      for (let tr = 0; tr < g!.r; tr++) {
+        const rr = r0 + tr;
+        if (rr < 0 || rr >= g!.h) continue;
+        for (let tc = 0; tc < g!.s; tc++) {
+          const cc = c0 + tc;
+          if (cc < 0 || cc >= g!.w) continue;
+          const q = img * hw + rr * g!.w + cc, row = j + (tr * g!.s + tc) * C;
+          if (P.stamp[q] !== id) throw new Error('scalesim: fold positions out of step');
+          if (row < P.first[q]) { P.first[q] = row; P.firstPort[q] = j; }
+          if (row >= P.last[q]) { P.last[q] = row; P.lastPort[q] = j; }
+        }
+      }
+    }
+    // The new addresses by the row of their first access (a difference array), then the row where the block fills.
+    const need = this.B - this.inBlock, rows = P.rows;
+    for (let t = 0; t <= this.L; t++) rows[t] = 0;
+    for (let i = 0; i < n; i++) {
+      const q = P.list[i], below = this.heldFrom(q);
+      if (below === 0) continue;
+      if (P.walked[q] === block) { for (let ch = 0; ch < below; ch++) if (mark[q * C + ch] !== block) { rows[P.first[q] + ch]++; rows[P.first[q] + ch + 1]--; } }
+      else { rows[P.first[q]]++; rows[P.first[q] + below]--; }
+    }
+    let tauClose = -1, before = 0;
+    for (let t = 0, level = 0, total = 0; t < this.L; t++) {
+      level += rows[t];
+      if (total + level >= need) { tauClose = t; before = total; break; }
+      total += level;
+    }
+    if (tauClose < 0) throw new Error('scalesim: CALC block close not found in its fold');
+    // The (need − before)-th new first access of that row, by port.
+    const cand = P.cand;
+    cand.length = 0;
+    for (let i = 0; i < n; i++) {
+      const q = P.list[i], ch = tauClose - P.first[q];
+      if (ch < 0 || ch >= this.heldFrom(q)) continue;
+      if (P.walked[q] === block && mark[q * C + ch] === block) continue;
+      cand.push(P.firstPort[q]);
+    }
+    cand.sort((a, b) => a - b);
+    const portClose = cand[need - before - 1];
+    // What the next block holds: every channel whose last access comes after the closing one.
+    let rest = 0;
+    for (let i = 0; i < n; i++) {
+      const q = P.list[i], from = Math.max(0, tauClose - P.last[q] + (P.lastPort[q] > portClose ? 0 : 1));
+      if (from < C) rest += C - from;
+    }
+    if (rest >= this.B) return false;
+    const next = block + 1;
+    for (let i = 0; i < n; i++) {
+      const q = P.list[i], from = Math.max(0, tauClose - P.last[q] + (P.lastPort[q] > portClose ? 0 : 1));
+      if (from === 0) P.full[q] = next;
+      else if (from < C) { P.partial[q] = next; P.suffix[q] = from; }
+    }
+    this.reads += need + rest;
+    this.lastCloseRow = rowBase + tauClose;
+    this.blockStart = this.pos + entriesBefore(p, 'ifmap', fr, 0, tauClose) + portClose - slotFirst(p, 'ifmap', tauClose) + 1;
+    this.block = next; this.inBlock = rest;
     return true;
   }
 }
@@ -294,7 +393,7 @@ class IfmapBlocks {
 function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number, g?: ScalesimConv): { reads: number; lastCloseRow: number } {
   const st = new IfmapBlocks(p, map, B, g);
   const L = p.cyclesPerFold;
-  if (p.df === 'is') { // every fold reads another tile: one pass over the whole stream
+  if (!p.os && !p.ws) { // every fold reads another tile: one pass over the whole stream
     for (let fc = 0, fold = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++, fold++) st.walkFold(fr, fc, fold * L);
     return { reads: st.reads, lastCloseRow: st.lastCloseRow };
   }
@@ -302,7 +401,7 @@ function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number, g?: ScalesimConv)
   // The state at a pass start is the number of the previous accesses in the open block (≥ a pass: saturated).
   const passRows = p.rowFolds * L;
   const walkPass = (pass: number) => {
-    for (let fr = 0; fr < p.rowFolds; fr++) if (!st.wholeFold(fr)) st.walkFold(fr, pass, pass * passRows + fr * L);
+    for (let fr = 0; fr < p.rowFolds; fr++) { const rowBase = pass * passRows + fr * L; if (!st.foldAtOnce(fr, rowBase)) st.walkFold(fr, pass, rowBase); }
   };
   const seen = new Map<number, number>();
   const passReads: number[] = [], passClose: number[] = [];
@@ -337,8 +436,8 @@ function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number, g?: ScalesimConv)
  */
 function calcFilterReads(p: FoldPlan, B: number): { reads: number; lastClosePos: number } {
   const segments: [number, number][] = [];
-  if (p.df === 'os') for (let fc = 0; fc < p.colFolds; fc++) segments.push([p.k * foldWidth(p, 'filter', 0, fc), p.rowFolds]);
-  else segments.push([p.k * p.n, p.df === 'ws' ? 1 : p.colFolds]);
+  if (p.os) for (let fc = 0; fc < p.colFolds; fc++) segments.push([p.k * foldWidth(p, 'filter', 0, fc), p.rowFolds]);
+  else segments.push([p.k * p.n, p.ws ? 1 : p.colFolds]);
   let reads = 0, carry = 0, pos = 0, lastClosePos = -1;
   for (const [D, reps] of segments) {
     const total = D * reps;

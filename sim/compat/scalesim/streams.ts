@@ -83,6 +83,8 @@ export interface FoldSide { readonly skewed: boolean; readonly wait: number; rea
 /** The fold structure SCALE-Sim builds for a GEMM on a rows × cols array. */
 export interface FoldPlan {
   readonly df: Dataflow;
+  /** The dataflow as flags, for the hot loops (numbers and booleans, not string comparisons). */
+  readonly os: boolean; readonly ws: boolean;
   readonly rows: number; readonly cols: number;
   readonly m: number; readonly k: number; readonly n: number;
   readonly rowFolds: number; readonly colFolds: number;
@@ -92,21 +94,24 @@ export interface FoldPlan {
   readonly ifmap: FoldSide; readonly filter: FoldSide; readonly ofmap: FoldSide;
 }
 
+const DF_CODE: Readonly<Record<Dataflow, number>> = { os: 0, ws: 1, is: 2 };
+
 export function foldPlan(shape: GemmShape, df: Dataflow, rows: number, cols: number): FoldPlan {
   const { m, k, n } = shape;
-  if (df === 'os') {
+  const code = DF_CODE[df], os = code === 0, ws = code === 1;
+  if (os) {
     const skew0: FoldSide = { skewed: true, wait: 0, items: k };
     return {
-      df, rows, cols, m, k, n, sr: m, sc: n, t: k, rowFolds: Math.ceil(m / rows), colFolds: Math.ceil(n / cols),
+      df, os, ws, rows, cols, m, k, n, sr: m, sc: n, t: k, rowFolds: Math.ceil(m / rows), colFolds: Math.ceil(n / cols),
       cyclesPerFold: k + rows + cols - 2, ifmap: skew0, filter: skew0, ofmap: { skewed: true, wait: k - 1, items: rows },
     };
   }
-  const t = df === 'ws' ? m : n, sc = df === 'ws' ? n : m;
+  const t = ws ? m : n, sc = ws ? n : m;
   const streamed: FoldSide = { skewed: true, wait: rows, items: t }, stationary: FoldSide = { skewed: false, wait: 0, items: rows };
   return {
-    df, rows, cols, m, k, n, sr: k, sc, t, rowFolds: Math.ceil(k / rows), colFolds: Math.ceil(sc / cols),
+    df, os, ws, rows, cols, m, k, n, sr: k, sc, t, rowFolds: Math.ceil(k / rows), colFolds: Math.ceil(sc / cols),
     cyclesPerFold: t + 2 * rows + cols - 2,
-    ifmap: df === 'ws' ? streamed : stationary, filter: df === 'ws' ? stationary : streamed,
+    ifmap: ws ? streamed : stationary, filter: ws ? stationary : streamed,
     ofmap: { skewed: true, wait: 2 * rows - 1, items: t },
   };
 }
@@ -114,9 +119,9 @@ export function foldPlan(shape: GemmShape, df: Dataflow, rows: number, cols: num
 /** Valid ports of an operand in fold (fr, fc): the array edge it enters by, cut at the GEMM's edge. */
 export function foldWidth(p: FoldPlan, op: Operand, fr: number, fc: number): number {
   const rowsLeft = Math.min(p.rows, p.sr - fr * p.rows), colsLeft = Math.min(p.cols, p.sc - fc * p.cols);
-  if (p.df === 'os') return op === 'ifmap' ? rowsLeft : colsLeft;
+  if (p.os) return op === 'ifmap' ? rowsLeft : colsLeft;
   if (op === 'ofmap') return colsLeft;
-  const stationaryOp = p.df === 'ws' ? 'filter' : 'ifmap';
+  const stationaryOp = p.ws ? 'filter' : 'ifmap';
   return op === stationaryOp ? colsLeft : rowsLeft;
 }
 
@@ -127,11 +132,11 @@ export function foldWidth(p: FoldPlan, op: Operand, fr: number, fc: number): num
  */
 export function itemLo(p: FoldPlan, op: Operand, fr: number): number {
   const side = p[op];
-  return !side.skewed || (p.df === 'os' && op === 'ofmap') ? p.rows - Math.min(p.rows, p.sr - fr * p.rows) : 0;
+  return !side.skewed || (p.os && op === 'ofmap') ? p.rows - Math.min(p.rows, p.sr - fr * p.rows) : 0;
 }
 export function itemHi(p: FoldPlan, op: Operand): number {
   const side = p[op];
-  return !side.skewed || (p.df === 'os' && op === 'ofmap') ? p.rows : side.items;
+  return !side.skewed || (p.os && op === 'ofmap') ? p.rows : side.items;
 }
 
 /**
@@ -154,7 +159,8 @@ export function entriesBefore(p: FoldPlan, op: Operand, fr: number, fc: number, 
  * Writes the valid addresses of fold row τ of ifmap or filter into `out` (port order); returns how many.
  * Ifmap entries outside the input are skipped.
  */
-export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: number, fc: number, tau: number, out: Int32Array): number {
+export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: number, fc: number, tau: number, out: Int32Array, ports?: Int32Array): number {
+  if (ports) return fillRowPorts(p, map, op, fr, fc, tau, out, ports);
   const side = op === 'ifmap' ? p.ifmap : p.filter, width = foldWidth(p, op, fr, fc), k = p.k;
   let len = 0;
   if (!side.skewed) {
@@ -169,12 +175,12 @@ export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: 
   const u0 = tau - side.wait; // item of port 0
   const jlo = Math.max(0, u0 - side.items + 1), jhi = Math.min(width - 1, u0);
   if (op === 'filter') {
-    if (p.df === 'os') { const f0 = fc * p.cols; for (let j = jlo; j <= jhi; j++) out[len++] = (f0 + j) * k + (u0 - j); } // (window u, filter f0 + j)
+    if (p.os) { const f0 = fc * p.cols; for (let j = jlo; j <= jhi; j++) out[len++] = (f0 + j) * k + (u0 - j); } // (window u, filter f0 + j)
     else { const w0 = fr * p.rows; for (let j = jlo; j <= jhi; j++) out[len++] = (u0 - j) * k + w0 + j; } // is: (window w0 + j, filter u)
     return len;
   }
   const { base, offset, interior } = map;
-  if (p.df === 'os') { // (pixel p0 + j, window u0 − j)
+  if (p.os) { // (pixel p0 + j, window u0 − j)
     const p0 = fr * p.rows;
     for (let j = jlo; j <= jhi; j++) {
       const px = p0 + j;
@@ -192,6 +198,44 @@ export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: 
   return len;
 }
 
+/** fillRow, also giving each address's port (the ifmap's no-access taps are skipped but keep their ports). */
+function fillRowPorts(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: number, fc: number, tau: number, out: Int32Array, ports: Int32Array): number {
+  const side = op === 'ifmap' ? p.ifmap : p.filter, width = foldWidth(p, op, fr, fc);
+  let len = 0;
+  if (!side.skewed) {
+    const window = fr * p.rows + p.rows - 1 - tau;
+    if (tau >= p.rows || window >= p.k) return 0;
+    for (let j = 0; j < width; j++) {
+      const a = op === 'filter' ? (fc * p.cols + j) * p.k + window : ifmapAddress(map, fc * p.cols + j, window);
+      if (a >= 0) { ports[len] = j; out[len++] = a; }
+    }
+    return len;
+  }
+  const u0 = tau - side.wait, jlo = Math.max(0, u0 - side.items + 1), jhi = Math.min(width - 1, u0);
+  for (let j = jlo; j <= jhi; j++) {
+    let a: number;
+    if (op === 'filter') a = p.os ? (fc * p.cols + j) * p.k + (u0 - j) : (u0 - j) * p.k + fr * p.rows + j;
+    else a = p.os ? ifmapAddress(map, fr * p.rows + j, u0 - j) : ifmapAddress(map, u0 - j, fr * p.rows + j);
+    if (a >= 0) { ports[len] = j; out[len++] = a; }
+  }
+  return len;
+}
+
+/**
+ * The demand slots of fold row τ (ports with an item, the ifmap's no-access taps included): the first such port
+ * (slotFirst) and how many (slotCount).
+ */
+export function slotFirst(p: FoldPlan, op: 'ifmap' | 'filter', tau: number): number {
+  const side = op === 'ifmap' ? p.ifmap : p.filter;
+  return side.skewed ? Math.max(0, tau - side.wait - side.items + 1) : 0;
+}
+export function slotCount(p: FoldPlan, op: 'ifmap' | 'filter', fr: number, fc: number, tau: number): number {
+  const side = op === 'ifmap' ? p.ifmap : p.filter, width = foldWidth(p, op, fr, fc);
+  if (!side.skewed) return tau < p.rows && fr * p.rows + p.rows - 1 - tau < p.k ? width : 0;
+  const u0 = tau - side.wait;
+  return Math.max(0, Math.min(width - 1, u0) - Math.max(0, u0 - side.items + 1) + 1);
+}
+
 /** The number of outputs (ofmap writes) of fold row τ. */
 export function ofmapCount(p: FoldPlan, fr: number, fc: number, tau: number): number {
   const width = foldWidth(p, 'ofmap', fr, fc), lo = itemLo(p, 'ofmap', fr), hi = itemHi(p, 'ofmap');
@@ -206,13 +250,13 @@ export function ofmapCount(p: FoldPlan, fr: number, fc: number, tau: number): nu
  * Returns the valid addresses in order and the number of entries including −1.
  */
 export function prefetchOrder(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter'): { order: Int32Array; rawEntries: number } {
-  const { m, k, n, rows, cols, df } = p;
+  const { m, k, n, rows, cols } = p;
   // The stacked matrix: `blocks` blocks of `perBlock` rows × `width` columns; entry (block b, row r, col c).
   let blocks: number, perBlock: number, width: number, diag: boolean, kind: number;
-  if (df === 'os' && op === 'ifmap') { blocks = Math.ceil(m / rows); perBlock = k; width = rows; diag = true; kind = 0; }
-  else if (df === 'os') { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = true; kind = 1; }
-  else if (df === 'ws' && op === 'ifmap') { blocks = Math.ceil(k / rows); perBlock = m; width = rows; diag = true; kind = 2; }
-  else if (df === 'ws') { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = false; kind = 1; }
+  if (p.os && op === 'ifmap') { blocks = Math.ceil(m / rows); perBlock = k; width = rows; diag = true; kind = 0; }
+  else if (p.os) { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = true; kind = 1; }
+  else if (p.ws && op === 'ifmap') { blocks = Math.ceil(k / rows); perBlock = m; width = rows; diag = true; kind = 2; }
+  else if (p.ws) { blocks = Math.ceil(n / cols); perBlock = k; width = cols; diag = false; kind = 1; }
   else if (op === 'ifmap') { blocks = Math.ceil(m / cols); perBlock = k; width = cols; diag = false; kind = 0; }
   else { blocks = Math.ceil(k / rows); perBlock = n; width = rows; diag = true; kind = 3; }
   const M = blocks * perBlock;
