@@ -195,9 +195,26 @@ const calcBlock = (words: number) => { const perSet = Math.floor(words / SETS); 
  * Positions are in the block fully (posMark), by a channel suffix [posSuffix, C) (posPartial: what a block opened
  * inside a fold holds), and/or channel by channel (mark, set by entry-by-entry walks; posWalked says there are some).
  */
+/**
+ * Address- and position-indexed tables, reused from layer to layer (allocating and zeroing them per layer cost more
+ * than counting). They are never cleared: block and stamp ids only grow across layers, so an entry left by an
+ * earlier layer never equals a current id and reads as "in no block". Single-threaded, synchronous use only.
+ */
+const tables = new Map<string, Int32Array>();
+function table(name: string, size: number): Int32Array {
+  let t = tables.get(name);
+  if (!t || t.length < size) { t = new Int32Array(Math.max(size, (t?.length ?? 0) * 2)); tables.set(name, t); }
+  return t;
+}
+/** The next unused block id and stamp id (0 = none; ids restart from 1 with cleared tables when they grow large). */
+let nextId = 1;
+function reserveIds(): number {
+  if (nextId > 2 ** 30) { tables.clear(); nextId = 1; }
+  return nextId;
+}
+
 class IfmapBlocks {
-  /** Block ids start at 1 so that the zero-filled tables mean "in no block" (TypedArray#fill is slow in Node 20). */
-  block = 1; inBlock = 0; reads = 0; lastCloseRow = -1;
+  block: number; inBlock = 0; reads = 0; lastCloseRow = -1;
   /** Demand slots so far (no-access taps included), and the slot after the one that closed the last block. */
   pos = 0; blockStart = 0;
   private readonly mark: Int32Array;
@@ -209,24 +226,30 @@ class IfmapBlocks {
     readonly full: Int32Array; readonly partial: Int32Array; readonly suffix: Int32Array; readonly walked: Int32Array;
     readonly stamp: Int32Array; readonly list: Int32Array;
     readonly first: Int32Array; readonly firstPort: Int32Array; readonly last: Int32Array; readonly lastPort: Int32Array;
-    readonly rows: Int32Array; readonly cand: number[];
+    readonly rows: Int32Array; readonly cand: number[]; keys: Float64Array;
   };
-  private stampId = 0;
+  private stampId: number;
 
   constructor(private readonly p: FoldPlan, private readonly map: IfmapMap, private readonly B: number, private readonly g?: ScalesimConv) {
-    this.mark = new Int32Array(map.space);
+    this.block = reserveIds();
+    this.stampId = this.block;
+    this.mark = table('mark', map.space);
     this.buf = new Int32Array(Math.max(p.rows, p.cols));
     this.ports = new Int32Array(Math.max(p.rows, p.cols));
     this.L = p.cyclesPerFold;
     this.channels = g ? g.c : 1;
     if (g && p.os) {
-      const n = g.n * g.h * g.w, t = () => new Int32Array(n);
+      const n = g.n * g.h * g.w, t = (name: string) => table(name, n);
       this.pos2 = {
-        full: t(), partial: t(), suffix: t(), walked: t(), stamp: t(), list: new Int32Array(p.rows * g.r * g.s),
-        first: t(), firstPort: t(), last: t(), lastPort: t(), rows: new Int32Array(this.L + 1), cand: [],
+        full: t('full'), partial: t('partial'), suffix: t('suffix'), walked: t('walked'), stamp: t('stamp'),
+        list: new Int32Array(p.rows * g.r * g.s), first: t('first'), firstPort: t('firstPort'), last: t('last'), lastPort: t('lastPort'),
+        rows: new Int32Array(this.L + 1), cand: [], keys: new Float64Array(0),
       };
     }
   }
+
+  /** Hands the ids used back to the counter: the next layer starts above them. */
+  done(): void { nextId = Math.max(this.block, this.stampId) + 1; }
 
   /** Every entry of fold (fr, fc) in demand order; rows are global from rowBase. */
   walkFold(fr: number, fc: number, rowBase: number): void {
@@ -316,16 +339,20 @@ class IfmapBlocks {
   }
 
   /**
-   * A block closes inside fold fr: find the closing access from each position's first access (row, port) — port j
-   * reads tap w on row j + w, and tap (tr, tc, ch) is (tr·s + tc)·C + ch, so a position's channels come on
-   * consecutive rows — and what the next block holds from each position's last access. False if a second block
-   * would close inside the fold (nothing changed then).
+   * Blocks close inside fold fr. Port j reads tap w on row j + w, and tap (tr, tc, ch) is (tr·s + tc)·C + ch, so
+   * position q's channel ch is read by each covering pixel j on row b_j + ch (b_j = j + (tr·s + tc)·C). The first
+   * close comes from each position's first access and the block's holdings; every later one from the first access
+   * after the previous close (by the covering pixel with the smallest b_j whose channel suffix lies after it); what
+   * the last block keeps from each position's last access. False (nothing changed) if the fold is out of range.
    */
   private closeInFold(fr: number, rowBase: number, n: number): boolean {
     const { p, map, g, mark, channels: C } = this;
-    const P = this.pos2!, block = this.block, hw = g!.h * g!.w, id = this.stampId;
+    const P = this.pos2!, block = this.block, hw = g!.h * g!.w;
     const p0 = fr * p.rows, p1 = Math.min(p.m, p0 + p.rows), perImage = g!.p * g!.q;
-    for (let i = 0; i < n; i++) { const q = P.list[i]; P.first[q] = 1 << 30; P.last[q] = -1; }
+    if (p.rows >= 1 << 12 || this.L >= 1 << 20 || P.stamp.length >= 1 << 21) return false; // the packed keys below
+    // Every (position, b_j, j) of the fold, sorted: by position, then row, then port.
+    let pairs = 0;
+    const keys = P.keys.length >= (p1 - p0) * g!.r * g!.s ? P.keys : (P.keys = new Float64Array((p1 - p0) * g!.r * g!.s));
     for (let px = p0; px < p1; px++) {
       const j = px - p0, r0 = map.pixRow[px], c0 = map.pixCol[px], img = Math.floor(px / perImage);
       for (let tr = 0; tr < g!.r; tr++) {
@@ -334,30 +361,39 @@ class IfmapBlocks {
         for (let tc = 0; tc < g!.s; tc++) {
           const cc = c0 + tc;
           if (cc < 0 || cc >= g!.w) continue;
-          const q = img * hw + rr * g!.w + cc, row = j + (tr * g!.s + tc) * C;
-          if (P.stamp[q] !== id) throw new Error('scalesim: fold positions out of step');
-          if (row < P.first[q]) { P.first[q] = row; P.firstPort[q] = j; }
-          if (row >= P.last[q]) { P.last[q] = row; P.lastPort[q] = j; }
+          keys[pairs++] = ((img * hw + rr * g!.w + cc) * 2 ** 20 + j + (tr * g!.s + tc) * C) * 2 ** 12 + j;
         }
       }
     }
-    // The new addresses by the row of their first access (a difference array), then the row where the block fills.
-    const need = this.B - this.inBlock, rows = P.rows;
-    for (let t = 0; t <= this.L; t++) rows[t] = 0;
+    const sorted = keys.subarray(0, pairs).sort();
+    const keyQ = (x: number) => Math.floor(x / 2 ** 32), keyRow = (x: number) => Math.floor(x / 2 ** 12) % 2 ** 20, keyPort = (x: number) => x % 2 ** 12;
+    // first/last access of each position (the sorted pairs of q run from its first to its last)
+    for (let i = 0; i < pairs; i++) {
+      const q = keyQ(sorted[i]);
+      if (i === 0 || keyQ(sorted[i - 1]) !== q) { P.first[q] = keyRow(sorted[i]); P.firstPort[q] = keyPort(sorted[i]); }
+      P.last[q] = keyRow(sorted[i]); P.lastPort[q] = keyPort(sorted[i]);
+    }
+    const rows = P.rows, L = this.L;
+    /** The row where the count of new first accesses (difference array `rows`) reaches need, and how many came before. */
+    const fillRowOf = (need: number): [number, number] => {
+      for (let t = 0, level = 0, total = 0; t < L; t++) {
+        level += rows[t];
+        if (total + level >= need) return [t, total];
+        total += level;
+      }
+      return [-1, 0];
+    };
+    // 1. The first close: the open block's new addresses, by their first access in the fold.
+    let need = this.B - this.inBlock;
+    for (let t = 0; t <= L; t++) rows[t] = 0;
     for (let i = 0; i < n; i++) {
       const q = P.list[i], below = this.heldFrom(q);
       if (below === 0) continue;
       if (P.walked[q] === block) { for (let ch = 0; ch < below; ch++) if (mark[q * C + ch] !== block) { rows[P.first[q] + ch]++; rows[P.first[q] + ch + 1]--; } }
       else { rows[P.first[q]]++; rows[P.first[q] + below]--; }
     }
-    let tauClose = -1, before = 0;
-    for (let t = 0, level = 0, total = 0; t < this.L; t++) {
-      level += rows[t];
-      if (total + level >= need) { tauClose = t; before = total; break; }
-      total += level;
-    }
+    let [tauClose, before] = fillRowOf(need);
     if (tauClose < 0) throw new Error('scalesim: CALC block close not found in its fold');
-    // The (need − before)-th new first access of that row, by port.
     const cand = P.cand;
     cand.length = 0;
     for (let i = 0; i < n; i++) {
@@ -367,25 +403,57 @@ class IfmapBlocks {
       cand.push(P.firstPort[q]);
     }
     cand.sort((a, b) => a - b);
-    const portClose = cand[need - before - 1];
-    // What the next block holds: every channel whose last access comes after the closing one.
-    let rest = 0;
-    for (let i = 0; i < n; i++) {
-      const q = P.list[i], from = Math.max(0, tauClose - P.last[q] + (P.lastPort[q] > portClose ? 0 : 1));
-      if (from < C) rest += C - from;
+    let portClose = cand[need - before - 1];
+    let reads = need, blocks = 1, lastTau = tauClose;
+    const closeSlots: number[] = [this.slotsBefore(fr, tauClose, portClose)];
+    // 2. Later closes: a fresh block fills with the channels read after the previous close.
+    const after = (row: number, port: number, t: number, pt: number) => Math.max(0, t - row + (port > pt ? 0 : 1)); // first channel read after (t, pt)
+    for (;;) {
+      let rest = 0;
+      for (let i = 0; i < n; i++) { const q = P.list[i], from = after(P.last[q], P.lastPort[q], tauClose, portClose); if (from < C) rest += C - from; }
+      if (rest < this.B) { reads += rest; need = rest; break; }
+      for (let t = 0; t <= L; t++) rows[t] = 0;
+      for (let i = 0; i < pairs;) { // per position, its pairs by ascending row: each covers the channels not yet covered
+        const q = keyQ(sorted[i]);
+        let covered = C;
+        for (; i < pairs && keyQ(sorted[i]) === q; i++) {
+          const row = keyRow(sorted[i]), from = after(row, keyPort(sorted[i]), tauClose, portClose);
+          if (from < covered) { rows[row + from]++; rows[row + covered]--; covered = from; }
+        }
+      }
+      [tauClose, before] = fillRowOf(this.B);
+      if (tauClose < 0) throw new Error('scalesim: CALC block close not found in its fold');
+      cand.length = 0;
+      for (let i = 0; i < pairs;) {
+        const q = keyQ(sorted[i]);
+        let covered = C;
+        for (; i < pairs && keyQ(sorted[i]) === q; i++) {
+          const row = keyRow(sorted[i]), from = after(row, keyPort(sorted[i]), lastTau, portClose);
+          if (from < covered) { if (tauClose >= row + from && tauClose < row + covered) cand.push(keyPort(sorted[i])); covered = from; }
+        }
+      }
+      cand.sort((a, b) => a - b);
+      portClose = cand[this.B - before - 1];
+      reads += this.B; blocks++; lastTau = tauClose;
+      closeSlots.push(this.slotsBefore(fr, tauClose, portClose));
     }
-    if (rest >= this.B) return false;
-    const next = block + 1;
+    // 3. The last block keeps every channel read after the last close.
+    const next = block + blocks;
     for (let i = 0; i < n; i++) {
-      const q = P.list[i], from = Math.max(0, tauClose - P.last[q] + (P.lastPort[q] > portClose ? 0 : 1));
+      const q = P.list[i], from = after(P.last[q], P.lastPort[q], tauClose, portClose);
       if (from === 0) P.full[q] = next;
       else if (from < C) { P.partial[q] = next; P.suffix[q] = from; }
     }
-    this.reads += need + rest;
+    this.reads += reads;
     this.lastCloseRow = rowBase + tauClose;
-    this.blockStart = this.pos + entriesBefore(p, 'ifmap', fr, 0, tauClose) + portClose - slotFirst(p, 'ifmap', tauClose) + 1;
-    this.block = next; this.inBlock = rest;
+    this.blockStart = this.pos + closeSlots[closeSlots.length - 1];
+    this.block = next; this.inBlock = need;
     return true;
+  }
+
+  /** Demand slots of fold fr up to and including port `port` of row τ. */
+  private slotsBefore(fr: number, tau: number, port: number): number {
+    return entriesBefore(this.p, 'ifmap', fr, 0, tau) + port - slotFirst(this.p, 'ifmap', tau) + 1;
   }
 }
 
@@ -395,6 +463,7 @@ function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number, g?: ScalesimConv)
   const L = p.cyclesPerFold;
   if (!p.os && !p.ws) { // every fold reads another tile: one pass over the whole stream
     for (let fc = 0, fold = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++, fold++) st.walkFold(fr, fc, fold * L);
+    st.done();
     return { reads: st.reads, lastCloseRow: st.lastCloseRow };
   }
   // os/ws: the ifmap stream of a pass (row folds 0..rf−1) does not depend on the column fold: cf identical passes.
@@ -426,6 +495,7 @@ function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number, g?: ScalesimConv)
     passReads.push(st.reads - readsBefore);
     passClose.push(st.lastCloseRow !== closeBefore ? st.lastCloseRow - pass * passRows : -1);
   }
+  st.done();
   return { reads: st.reads, lastCloseRow: st.lastCloseRow };
 }
 
