@@ -233,6 +233,7 @@ class IfmapBlocks {
   constructor(private readonly p: FoldPlan, private readonly map: IfmapMap, private readonly B: number, private readonly g?: ScalesimConv) {
     this.block = reserveIds();
     this.stampId = this.block;
+    this.blockStamp = this.stampId + 1;
     this.mark = table('mark', map.space);
     this.buf = new Int32Array(Math.max(p.rows, p.cols));
     this.ports = new Int32Array(Math.max(p.rows, p.cols));
@@ -262,12 +263,15 @@ class IfmapBlocks {
         if (mark[a] === this.block) continue;
         if (pos2) {
           const ch = a % channels, q = (a - ch) / channels;
-          if (pos2.full[q] === this.block || (pos2.partial[q] === this.block && ch >= pos2.suffix[q])) continue;
+          if (pos2.full[q] === this.block || pos2.stamp[q] >= this.blockStamp || (pos2.partial[q] === this.block && ch >= pos2.suffix[q])) continue;
           pos2.walked[q] = this.block;
         }
         mark[a] = this.block;
         this.reads++;
-        if (++this.inBlock === B) { this.block++; this.inBlock = 0; this.lastCloseRow = rowBase + tau; this.blockStart = this.pos + ports[i] - first + 1; }
+        if (++this.inBlock === B) {
+          this.block++; this.inBlock = 0; this.lastCloseRow = rowBase + tau; this.blockStart = this.pos + ports[i] - first + 1;
+          this.blockStamp = ++this.stampId;
+        }
       }
       this.pos += slotCount(this.p, 'ifmap', fr, fc, tau);
     }
@@ -282,15 +286,24 @@ class IfmapBlocks {
     if (!P) return false;
     const n = this.countFold(fr);
     const slots = (Math.min(this.p.m, (fr + 1) * this.p.rows) - fr * this.p.rows) * this.p.k;
-    if (this.inBlock + this.fresh < this.B) { // no block closes: the fold's positions join the block
-      for (let i = 0; i < n; i++) P.full[P.list[i]] = this.block;
+    if (this.inBlock + this.fresh < this.B) { // no block closes: the fold's positions join the block (by their stamp)
       this.reads += this.fresh; this.inBlock += this.fresh; this.pos += slots;
       return true;
     }
-    if (!this.closeInFold(fr, rowBase, n)) return false;
+    if (!this.closeInFold(fr, rowBase, n)) { // un-stamp the fold: it will be walked, and its stamp does not mean "held"
+      for (let i = 0; i < n; i++) P.stamp[P.list[i]] = 0;
+      return false;
+    }
+    this.blockStamp = ++this.stampId; // the closing fold's stamp belongs to the closed block
     this.pos += slots;
     return true;
   }
+
+  /**
+   * The first stamp of the open block: a position whose stamp is ≥ it was in a fold counted whole in this block, so
+   * the block holds all its channels (cheaper than marking each position held).
+   */
+  private blockStamp: number;
 
   private fresh = 0;
 
@@ -318,6 +331,7 @@ class IfmapBlocks {
           if (!inside && (cc < 0 || cc >= w)) continue;
           const q = base + cc;
           if (P.stamp[q] === id) continue;
+          if (P.stamp[q] >= this.blockStamp) P.full[q] = block; // held via an earlier whole fold: say so before re-stamping
           P.stamp[q] = id;
           P.list[n++] = q;
           if (P.full[q] === block) continue;
