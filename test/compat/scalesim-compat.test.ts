@@ -4,7 +4,8 @@
  * USER at 4 words/cycle; conv, GEMM and depthwise topologies; os/ws/is) and the 36 runs of
  * test/fixtures/scalesim/large (small SRAMs, overlapping windows, ceil-overhang convs, CALC and USER).
  * Every cell of the three reports: integers (cycles, counts) exactly, floats (start/stop cycles, percentages,
- * bandwidths) to 1e-9 relative; the headers and layout byte for byte. The JSON report carries the same 8 counts.
+ * bandwidths) to 1e-9 relative — and then every file byte for byte (`diff` against SCALE-Sim's own output is empty).
+ * The JSON report carries the same 8 counts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,7 +71,8 @@ describe('--format scalesim: every cell of SCALE-Sim v2\'s three reports, on eve
       for (const r of REPORTS) {
         const ours = readFileSync(join(out, r), 'utf8'), theirs = readFileSync(c.expected(r), 'utf8');
         expect(compareReports(ours, theirs), r).toEqual([]);
-        if (ours === theirs) identicalFiles++;
+        expect(ours, `${r}: byte for byte`).toBe(theirs);
+        identicalFiles++;
       }
       // The JSON report carries the same 8 counts per layer.
       const json = JSON.parse(cli(['simulate', ...flags, '--format', 'json']));
@@ -80,8 +82,8 @@ describe('--format scalesim: every cell of SCALE-Sim v2\'s three reports, on eve
         .toEqual(comp.map((row, i) => [row[1], row[2], det[i][3], det[i][6], det[i][9], det[i][12], det[i][15], det[i][18]]));
     });
   }
-  it('reproduces most files byte for byte (the rest differ only in the last digits of a float)', () => {
-    expect(identicalFiles).toBeGreaterThan(0);
+  it(`reproduces all ${cases.length * 3} files byte for byte`, () => {
+    expect(identicalFiles).toBe(cases.length * 3);
   });
 });
 

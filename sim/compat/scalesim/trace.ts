@@ -13,7 +13,7 @@ import type { OpTrace } from '../../timing/op-trace.js';
 import { scalesimMemory } from './memory.js';
 import type { ScalesimReportRow, ScalesimWindow } from './report-row.js';
 import type { ScalesimConv } from './streams.js';
-import { scalesimTiming } from './timing.js';
+import { scalesimFoldAverages, scalesimTiming } from './timing.js';
 
 /**
  * The conv behind a forward GEMM, for SCALE-Sim's address layout: the unpadded input, its window and strides, and
@@ -43,7 +43,7 @@ export function scalesimTrace(op: GemmOp, mp: Mapping, hw: HwConfig): OpTrace & 
   const scalesim: ScalesimReportRow = {
     totalCycles: total, stallCycles: mem.stallCycles,
     overallUtilPct: (op.m * op.k * op.n * 100) / (total * rows * cols),
-    mappingEfficiencyPct: mp.mappingEfficiency * 100, computeUtilPct: timing.computeUtilization * 100,
+    ...scalesimFoldAverages(mp, hw.array),
     sram, dram,
   };
   return {
