@@ -72,10 +72,27 @@ describe('compat/scalesim fast methods = the element-by-element emulation', () =
       expect(comparable(got, exact, !os)).toEqual(comparable(oracle(l, c), exact, !os));
       if (got.dram.ifmap.stopCycle >= 0 || got.dram.filter.stopCycle >= 0) seen[c.mode === 'calc' ? 'calcBlockClosed' : 'userRolled']++;
       if (got.stallCycles > 0) seen.stalled++;
-      if (!exact) seen[l.geom && (l.geom.padTop > 0 || l.geom.padLeft > 0) ? 'padded' : 'overhang']++;
+      const g = (l as OracleLayer).geom;
+      if (!exact) seen[g && (g.padTop > 0 || g.padLeft > 0) ? 'padded' : 'overhang']++;
     }), { numRuns: 500, seed: 17 });
     // The random layers do reach the regimes that matter: blocks that close, window rolls, stalls, −1 taps.
     for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(25);
+  });
+
+  it('on 300 os convs with SRAMs small enough that blocks close inside a fold, often several times', () => {
+    let closingFolds = 0, multiClose = 0;
+    const small = config.map((c) => ({ ...c, df: 'os' as const, mode: 'calc' as const, sram: { ...c.sram, ifmap: 100 + (c.sram.ifmap % 500) } }));
+    fc.assert(fc.property(conv, small, (l, c) => {
+      const exact = noOverhang(l);
+      const want = oracle(l, c);
+      expect(comparable(fast(l, c), exact, false)).toEqual(comparable(want, exact, false));
+      const L = l.k + c.rows + c.cols - 2, perFold = new Map<number, number>();
+      for (const row of want.ifmapCloseRows) perFold.set(Math.floor(row / L), (perFold.get(Math.floor(row / L)) ?? 0) + 1);
+      closingFolds += perFold.size;
+      multiClose += [...perFold.values()].filter((x) => x > 1).length;
+    }), { numRuns: 300, seed: 23 });
+    expect(closingFolds).toBeGreaterThan(300);
+    expect(multiClose).toBeGreaterThan(30);
   });
 
   it('the comparison fails when the oracle is given a slightly different SRAM (the check can fail)', () => {

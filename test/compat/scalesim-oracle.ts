@@ -15,7 +15,11 @@ import type { ScalesimConv } from '../../sim/compat/scalesim/streams.js';
 export interface OracleLayer { m: number; k: number; n: number; geom?: ScalesimConv }
 export interface OracleConfig { df: 'os' | 'ws' | 'is'; rows: number; cols: number; sram: { ifmap: number; filter: number; ofmap: number }; mode: 'calc' | 'user'; bw: number }
 export interface Win { startCycle: number; stopCycle: number; words: number }
-export interface OracleResult { stallCycles: number; sram: { ifmap: Win; filter: Win; ofmap: Win }; dram: { ifmap: Win; filter: Win; ofmap: Win } }
+export interface OracleResult {
+  stallCycles: number; sram: { ifmap: Win; filter: Win; ofmap: Win }; dram: { ifmap: Win; filter: Win; ofmap: Win };
+  /** CALC: the demand rows where ifmap blocks closed. */
+  ifmapCloseRows: number[];
+}
 
 /** im2col entry (pixel, window element) → ifmap address or −1, straight from the conv's definition. */
 function ifmapAddr(l: OracleLayer, pixel: number, win: number): number {
@@ -109,8 +113,10 @@ class CalcReads {
   reads = 0;
   lastCloseCycle = -1;
   firstCycle = -1;
+  /** The demand rows where blocks closed (for the tests' coverage checks). */
+  readonly closeRows: number[] = [];
   constructor(private readonly perSet: number) {}
-  serve(row: Int32Array, cycle: number): number {
+  serve(row: Int32Array, cycle: number, index = 0): number {
     for (const a of row) {
       if (a < 0) continue;
       if (this.firstCycle < 0) this.firstCycle = cycle;
@@ -119,7 +125,7 @@ class CalcReads {
       this.filling.add(a);
       if (this.filling.size === this.perSet) {
         this.group.push(this.filling); this.filling = new Set();
-        if (this.group.length === 50) { this.group = []; this.lastCloseCycle = cycle; }
+        if (this.group.length === 50) { this.group = []; this.lastCloseCycle = cycle; this.closeRows.push(index); }
       }
     }
     return cycle + 1;
@@ -219,7 +225,7 @@ export function oracle(l: OracleLayer, c: OracleConfig): OracleResult {
   let stalls = 0;
   for (let i = 0; i < d.rows; i++) {
     const t = i + stalls;
-    const a = ifmap.serve(d.ifmap[i], t), b = filter.serve(d.filter[i], t), o = ofmap.serve(d.ofmap[i], t);
+    const a = ifmap.serve(d.ifmap[i], t, i), b = filter.serve(d.filter[i], t), o = ofmap.serve(d.ofmap[i], t);
     served[0].push(a); served[1].push(b); served[2].push(o);
     stalls += Math.max(a - t - 1, b - t - 1, o - t, 0);
   }
@@ -235,5 +241,6 @@ export function oracle(l: OracleLayer, c: OracleConfig): OracleResult {
     // entries of the ifmap: the property test compares ifmap SRAM reads only on layers without any).
     sram: { ifmap: sramWin(d.ifmap, served[0]), filter: sramWin(d.filter, served[1]), ofmap: sramWin(d.ofmap, served[2]) },
     dram: { ifmap: ifmap.window(), filter: filter.window(), ofmap: ofmap.window() },
+    ifmapCloseRows: ifmap instanceof CalcReads ? ifmap.closeRows : [],
   };
 }
