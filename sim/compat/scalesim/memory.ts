@@ -604,11 +604,12 @@ function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram:
   let stalls = 0, row = 0, lastService = 0;
   for (let fc = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++) {
     const base = row;
-    // Outputs leave on rows wait + lo .. wait + hi − 1 + width − 1 only.
-    const first = p.ofmap.wait + itemLo(p, 'ofmap', fr), end = Math.min(L, p.ofmap.wait + itemHi(p, 'ofmap') + foldWidth(p, 'ofmap', fr, fc) - 1);
-    for (let tau = first; tau < end; tau++) {
-      const count = ofmapCount(p, fr, fc, tau);
-      if (count === 0) continue;
+    // Outputs leave on rows wait + lo .. wait + hi − 1 + width − 1 only; row τ carries ports j with lo ≤ τ − wait − j < hi.
+    const lo = itemLo(p, 'ofmap', fr), hi = itemHi(p, 'ofmap'), width = foldWidth(p, 'ofmap', fr, fc), wait = p.ofmap.wait;
+    const end = Math.min(L, wait + hi + width - 1);
+    for (let tau = wait + lo; tau < end; tau++) {
+      const u0 = tau - wait, count = Math.min(width - 1, u0 - lo) - Math.max(0, u0 - hi + 1) + 1;
+      if (count <= 0) continue;
       const cycle = base + tau + stalls, served = ofmap.serve(count, cycle);
       if (served > cycle) { stalls += served - cycle; stallRows.push(base + tau); stallSums.push(stalls); }
       lastService = served;
