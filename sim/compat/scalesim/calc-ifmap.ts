@@ -317,7 +317,8 @@ class IfmapBlocks {
       const q = Math.floor(sorted[i] / 4294967296);
       let covered = C;
       for (; i < pairs && Math.floor(sorted[i] / 4294967296) === q; i++) {
-        const key = sorted[i], b = Math.floor(key / 4096) % 1048576, j = key % 4096, from = this.fromAfter(b, j);
+        // | 0: small integers stay small integers (a double in a field would change the object's shape)
+        const key = sorted[i], b = (Math.floor(key / 4096) % 1048576) | 0, j = (key % 4096) | 0, from = this.fromAfter(b, j);
         if (from >= covered) continue;
         if (tau < 0) { rowCount[b + from]++; rowCount[b + covered]--; }
         else if (tau >= b + from && tau < b + covered) cand.push(j);

@@ -134,69 +134,79 @@ function calcFilterReads(p: FoldPlan, B: number): { reads: number; lastClosePos:
   return { reads, lastClosePos };
 }
 
-function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram: ScalesimSram, g?: ScalesimConv): ScalesimMemory {
-  const L = p.cyclesPerFold;
-  const rowsOf = new Map<Operand, [number, number]>();
-  const firstLast = (op: Operand): [number, number] => {
-    let r = rowsOf.get(op);
-    if (!r) { r = firstLastRows(p, map, op); rowsOf.set(op, r); }
-    return r;
-  };
-  // The ofmap write buffer (drained at cols words/cycle) is the only source of stalls in CALC mode.
-  const ofmap = new WriteBuffer(cfg.sramWords.ofmap, p.cols);
-  const stallRows: number[] = [], stallSums: number[] = [];
-  let stalls = 0, row = 0, lastService = 0;
-  for (let fc = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++) {
-    const base = row;
-    // Outputs leave on rows wait + lo .. wait + hi − 1 + width − 1 only; row τ carries ports j with lo ≤ τ − wait − j < hi.
+/** The stalls of a timeline: the rows that stalled (ascending) and the running total after each. */
+interface Stalls { readonly rows: number[]; readonly sums: number[]; total: number }
+
+/** The index of the first stalled row ≥ r. */
+function stallIndex(st: Stalls, r: number): number {
+  let lo = 0, hi = st.rows.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (st.rows[mid] < r) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+/** The cycle demand row r is requested at: its index plus the stalls of the rows before it. */
+function cycleOf(st: Stalls, r: number): number { const i = stallIndex(st, r); return r + (i > 0 ? st.sums[i - 1] : 0); }
+/** Row r's own stall. */
+function ownStall(st: Stalls, r: number): number {
+  const i = stallIndex(st, r);
+  return i < st.rows.length && st.rows[i] === r ? st.sums[i] - (i > 0 ? st.sums[i - 1] : 0) : 0;
+}
+
+/**
+ * CALC mode's timeline: the ofmap write buffer (drained at cols words/cycle) is its only source of stalls. Serves
+ * every row's outputs; returns the stalls. Outputs leave on fold rows wait + lo .. wait + hi + width − 2 only; row τ
+ * carries the ports j with lo ≤ τ − wait − j < hi.
+ */
+function calcOfmap(p: FoldPlan, ofmap: WriteBuffer): Stalls {
+  const L = p.cyclesPerFold, st: Stalls = { rows: [], sums: [], total: 0 };
+  let row = 0, lastService = 0;
+  for (let fc = 0; fc < p.colFolds; fc++) for (let fr = 0; fr < p.rowFolds; fr++, row += L) {
     const lo = itemLo(p, 'ofmap', fr), hi = itemHi(p, 'ofmap'), width = foldWidth(p, 'ofmap', fr, fc), wait = p.ofmap.wait;
     const end = Math.min(L, wait + hi + width - 1);
     for (let tau = wait + lo; tau < end; tau++) {
       const u0 = tau - wait, count = Math.min(width - 1, u0 - lo) - Math.max(0, u0 - hi + 1) + 1;
       if (count <= 0) continue;
-      const cycle = base + tau + stalls, served = ofmap.serve(count, cycle);
-      if (served > cycle) { stalls += served - cycle; stallRows.push(base + tau); stallSums.push(stalls); }
+      const cycle = row + tau + st.total, served = ofmap.serve(count, cycle);
+      if (served > cycle) { st.total += served - cycle; st.rows.push(row + tau); st.sums.push(st.total); }
       lastService = served;
     }
-    row += L;
   }
-  const lastRow = row - 1;
-  // The last row's service cycle: it may carry no output (then no stall).
-  ofmap.flush(Math.max(lastService, lastRow + stalls));
-  /** The cycle demand row r is requested at (its index plus the stalls of the rows before it). */
-  const cycleOf = (r: number): number => {
-    let lo = 0, hi = stallRows.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (stallRows[mid] < r) lo = mid + 1; else hi = mid; }
-    return r + (lo > 0 ? stallSums[lo - 1] : 0);
-  };
-  const ownStall = (r: number): number => {
-    let lo = 0, hi = stallRows.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (stallRows[mid] < r) lo = mid + 1; else hi = mid; }
-    return lo < stallRows.length && stallRows[lo] === r ? stallSums[lo] - (lo > 0 ? stallSums[lo - 1] : 0) : 0;
-  };
-  const readWindow = (op: 'ifmap' | 'filter', reads: number, closeRow: number, perSet: number): ScalesimWindow => {
-    if (closeRow < 0) {
-      const sets = perSet > 0 ? Math.ceil(reads / perSet) : 0;
-      return { startCycle: -Math.ceil((sets * perSet) / ESTIMATE_BW), stopCycle: -1, words: reads };
-    }
-    const [first] = firstLast(op);
-    return { startCycle: cycleOf(first) - Math.ceil((BLOCK_SETS * perSet) / ESTIMATE_BW), stopCycle: cycleOf(closeRow) + 1, words: reads };
-  };
+  // The final drains start at the last row's service cycle (it may carry no output, then no stall).
+  ofmap.flush(Math.max(lastService, row - 1 + st.total));
+  return st;
+}
+
+/** CALC DRAM window of ifmap or filter (docs/scalesim-memory.md §2). */
+function calcReadWindow(st: Stalls, firstRow: number, reads: number, closeRow: number, perSet: number): ScalesimWindow {
+  if (closeRow < 0) {
+    const sets = perSet > 0 ? Math.ceil(reads / perSet) : 0;
+    return { startCycle: -Math.ceil((sets * perSet) / ESTIMATE_BW), stopCycle: -1, words: reads };
+  }
+  return { startCycle: cycleOf(st, firstRow) - Math.ceil((BLOCK_SETS * perSet) / ESTIMATE_BW), stopCycle: cycleOf(st, closeRow) + 1, words: reads };
+}
+
+/** SRAM window: the service cycles of the first and last rows with an access (reads one cycle after the request). */
+function calcSramWindow(st: Stalls, [first, last]: [number, number], op: Operand, words: number): ScalesimWindow {
+  if (first < 0) return { startCycle: 0, stopCycle: 0, words }; // never accessed (all padding): SCALE-Sim's initial values
+  if (op === 'ofmap') return { startCycle: cycleOf(st, first) + ownStall(st, first), stopCycle: cycleOf(st, last) + ownStall(st, last), words };
+  return { startCycle: cycleOf(st, first) + 1, stopCycle: cycleOf(st, last) + 1, words };
+}
+
+function calcMemory(p: FoldPlan, map: IfmapMap, cfg: ScalesimMemoryConfig, sram: ScalesimSram, g?: ScalesimConv): ScalesimMemory {
+  const ofmap = new WriteBuffer(cfg.sramWords.ofmap, p.cols);
+  const st = calcOfmap(p, ofmap);
+  const rows = { ifmap: firstLastRows(p, map, 'ifmap'), filter: firstLastRows(p, map, 'filter'), ofmap: firstLastRows(p, map, 'ofmap') };
   const ib = calcBlock(cfg.sramWords.ifmap), fb = calcBlock(cfg.sramWords.filter);
   const ifr = calcIfmapReads(p, map, ib.block, g);
   const ffr = calcFilterReads(p, fb.block);
-  const sramWindow = (op: Operand, words: number): ScalesimWindow => {
-    const [first, last] = firstLast(op);
-    if (first < 0) return { startCycle: 0, stopCycle: 0, words }; // never accessed (all padding): SCALE-Sim's initial values
-    if (op === 'ofmap') return { startCycle: cycleOf(first) + ownStall(first), stopCycle: cycleOf(last) + ownStall(last), words };
-    return { startCycle: cycleOf(first) + 1, stopCycle: cycleOf(last) + 1, words };
-  };
   return {
-    stallCycles: stalls,
-    sram: { ifmap: sramWindow('ifmap', sram.ifmapReads), filter: sramWindow('filter', sram.filterReads), ofmap: sramWindow('ofmap', sram.ofmapWrites) },
+    stallCycles: st.total,
+    sram: {
+      ifmap: calcSramWindow(st, rows.ifmap, 'ifmap', sram.ifmapReads), filter: calcSramWindow(st, rows.filter, 'filter', sram.filterReads),
+      ofmap: calcSramWindow(st, rows.ofmap, 'ofmap', sram.ofmapWrites),
+    },
     dram: {
-      ifmap: readWindow('ifmap', ifr.reads, ifr.lastCloseRow, ib.perSet),
-      filter: readWindow('filter', ffr.reads, ffr.lastClosePos < 0 ? -1 : rowOfAccess(p, 'filter', ffr.lastClosePos), fb.perSet),
+      ifmap: calcReadWindow(st, rows.ifmap[0], ifr.reads, ifr.lastCloseRow, ib.perSet),
+      filter: calcReadWindow(st, rows.filter[0], ffr.reads, ffr.lastClosePos < 0 ? -1 : rowOfAccess(p, 'filter', ffr.lastClosePos), fb.perSet),
       ofmap: ofmap.window(),
     },
   };

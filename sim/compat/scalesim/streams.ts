@@ -44,24 +44,38 @@ export function ifmapMap(shape: GemmShape, g?: ScalesimConv): IfmapMap {
   const base = new Int32Array(m), offset = new Int32Array(k), interior = new Uint8Array(m);
   const pixRow = new Int32Array(m), pixCol = new Int32Array(m), tapRow = new Int32Array(k), tapCol = new Int32Array(k);
   if (!g) {
-    for (let i = 0; i < m; i++) { base[i] = i * k; interior[i] = 1; }
-    for (let j = 0; j < k; j++) offset[j] = j;
+    rowMajor(m, k, base, offset, interior);
     return { space: m * k, base, offset, interior, pixRow, pixCol, tapRow, tapCol, h: 1, w: 1 };
   }
-  const { h, w, c } = g;
+  taps(k, g.s, g.c, g.w, offset, tapRow, tapCol);
+  pixels(m, g, base, interior, pixRow, pixCol);
+  return { space: g.n * g.h * g.w * g.c, base, offset, interior, pixRow, pixCol, tapRow, tapCol, h: g.h, w: g.w };
+}
+
+// The table loops live in their own small functions, so that optimizing them mid-loop leaves no untried code behind.
+function rowMajor(m: number, k: number, base: Int32Array, offset: Int32Array, interior: Uint8Array): void {
+  for (let i = 0; i < m; i++) { base[i] = i * k; interior[i] = 1; }
+  for (let j = 0; j < k; j++) offset[j] = j;
+}
+
+function taps(k: number, s: number, c: number, w: number, offset: Int32Array, tapRow: Int32Array, tapCol: Int32Array): void {
+  const sc = s * c;
   for (let j = 0; j < k; j++) {
-    const fr = Math.floor(j / (g.s * c)), rest = j % (g.s * c), fc = Math.floor(rest / c);
-    tapRow[j] = fr; tapCol[j] = fc; offset[j] = (fr * w + fc) * c + (rest % c);
+    const fr = (j / sc) | 0, rest = j - fr * sc, fc = (rest / c) | 0;
+    tapRow[j] = fr; tapCol[j] = fc; offset[j] = (fr * w + fc) * c + (rest - fc * c);
   }
-  const perImage = g.p * g.q;
+}
+
+function pixels(m: number, g: ScalesimConv, base: Int32Array, interior: Uint8Array, pixRow: Int32Array, pixCol: Int32Array): void {
+  const perImage = g.p * g.q, q = g.q, sh = g.strideH, sw = g.strideW, pt = g.padTop, pl = g.padLeft;
+  const h = g.h, w = g.w, c = g.c, r = g.r, s = g.s;
   for (let i = 0; i < m; i++) {
-    const img = Math.floor(i / perImage), px = i % perImage;
-    const row = Math.floor(px / g.q) * g.strideH - g.padTop, col = (px % g.q) * g.strideW - g.padLeft;
+    const img = (i / perImage) | 0, px = i - img * perImage, orow = (px / q) | 0;
+    const row = orow * sh - pt, col = (px - orow * q) * sw - pl;
     pixRow[i] = row; pixCol[i] = col;
     base[i] = img * h * w * c + (row * w + col) * c;
-    interior[i] = row >= 0 && col >= 0 && row + g.r <= h && col + g.s <= w ? 1 : 0;
+    interior[i] = row >= 0 && col >= 0 && row + r <= h && col + s <= w ? 1 : 0;
   }
-  return { space: g.n * h * w * c, base, offset, interior, pixRow, pixCol, tapRow, tapCol, h, w };
 }
 
 /** The ifmap address of (pixel, window element), or −1. */
