@@ -96,15 +96,14 @@ export interface FoldSide { readonly skewed: boolean; readonly wait: number; rea
 
 /** The fold structure SCALE-Sim builds for a GEMM on a rows × cols array. */
 export interface FoldPlan {
-  readonly df: Dataflow;
-  /** The dataflow as flags, for the hot loops (numbers and booleans, not string comparisons). */
+  /** The dataflow as flags (is: neither), for the hot loops: booleans, not string comparisons. */
   readonly os: boolean; readonly ws: boolean;
   readonly rows: number; readonly cols: number;
   readonly m: number; readonly k: number; readonly n: number;
   readonly rowFolds: number; readonly colFolds: number;
   readonly cyclesPerFold: number;
-  /** The spatial extents: Sr (split over rows) and Sc (over cols); T = the streamed dimension. */
-  readonly sr: number; readonly sc: number; readonly t: number;
+  /** The spatial extents: Sr (split over rows) and Sc (over cols). */
+  readonly sr: number; readonly sc: number;
   readonly ifmap: FoldSide; readonly filter: FoldSide; readonly ofmap: FoldSide;
 }
 
@@ -116,14 +115,14 @@ export function foldPlan(shape: GemmShape, df: Dataflow, rows: number, cols: num
   if (os) {
     const skew0: FoldSide = { skewed: true, wait: 0, items: k };
     return {
-      df, os, ws, rows, cols, m, k, n, sr: m, sc: n, t: k, rowFolds: Math.ceil(m / rows), colFolds: Math.ceil(n / cols),
+      os, ws, rows, cols, m, k, n, sr: m, sc: n, rowFolds: Math.ceil(m / rows), colFolds: Math.ceil(n / cols),
       cyclesPerFold: k + rows + cols - 2, ifmap: skew0, filter: skew0, ofmap: { skewed: true, wait: k - 1, items: rows },
     };
   }
   const t = ws ? m : n, sc = ws ? n : m;
   const streamed: FoldSide = { skewed: true, wait: rows, items: t }, stationary: FoldSide = { skewed: false, wait: 0, items: rows };
   return {
-    df, os, ws, rows, cols, m, k, n, sr: k, sc, t, rowFolds: Math.ceil(k / rows), colFolds: Math.ceil(sc / cols),
+    os, ws, rows, cols, m, k, n, sr: k, sc, rowFolds: Math.ceil(k / rows), colFolds: Math.ceil(sc / cols),
     cyclesPerFold: t + 2 * rows + cols - 2,
     ifmap: ws ? streamed : stationary, filter: ws ? stationary : streamed,
     ofmap: { skewed: true, wait: 2 * rows - 1, items: t },
