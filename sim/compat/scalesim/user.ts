@@ -9,7 +9,6 @@ import { WriteBuffer } from './write-buffer.js';
 
 const SETS = 100;
 
-
 /**
  * One read buffer in USER mode: the prefetch order cut into sets of ⌈S/100⌉ valid entries; an active window of
  * sets [s, e) (circular); a miss rolls it forward by a half buffer (one DRAM prefetch of ⌈(S − ⌈S/2⌉)/bw⌉ lines,

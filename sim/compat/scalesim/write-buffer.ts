@@ -1,16 +1,13 @@
-/**
- * SCALE-Sim's ofmap write buffer (docs/scalesim-memory.md §4), served a demand row's outputs at a time: the buffer
- * jumps straight to the output that starts the next drain or stall instead of taking outputs one by one.
- */
+/** SCALE-Sim's ofmap write buffer (docs/scalesim-memory.md §4), for CALC and USER mode alike. */
 import type { ScalesimWindow } from './report-row.js';
 
-
 /**
- * SCALE-Sim's ofmap write buffer: S words; outputs are packed into lines of bw words. A drain starts when an output
+ * S words; outputs are packed into lines of bw words. A drain starts when an output
  * arrives with no drain in flight and fewer than ⌈S/2⌉ words free: the partial line is closed (so lines can be short)
  * and the next ⌈(S − ⌈S/2⌉)/bw⌉ lines go out one per cycle; their words (a short line counts as full, except the
  * drain's last) are freed at once. An output that finds the buffer full while a drain is in flight waits for it.
- * After the last row everything left drains back to back, from that row's service cycle.
+ * After the last row everything left drains back to back, from that row's service cycle. A demand row's outputs are
+ * served as a count: the buffer jumps straight to the output that starts the next drain or stall.
  */
 export class WriteBuffer {
   private free: number;
