@@ -166,18 +166,19 @@ class IfmapBlocks {
    * Blocks close inside fold fr. Port j reads tap w on row j + w, and tap (tr, tc, ch) is (tr·s + tc)·C + ch, so
    * position q's channel ch is read by each covering pixel j on row b_j + ch (b_j = j + (tr·s + tc)·C). The first
    * close comes from each position's first access and the block's holdings; every later one from the first access
-   * after the previous close (laterCloses); what the last block keeps from each position's last access.
+   * after the previous close (laterCloses); what the last block keeps from each position's last access. False
+   * (nothing changed) if the fold is too large for the packed pair keys; it is then walked entry by entry.
    */
   private closeInFold(fr: number, rowBase: number, n: number): boolean {
-    this.firstAndLast(fr, n);
+    const pairs = this.pixelPairs(fr, n);
+    if (pairs < 0) return false;
     const need = this.B - this.inBlock;
     this.firstCloseRows(n);
     if (!this.findClose(need)) throw new Error('scalesim: CALC block close not found in its fold');
     this.firstClosePort(n, need);
     let reads = need, blocks = 1, rest = this.restAfter(n);
     if (rest >= this.B) {
-      const more = this.laterCloses(fr, n);
-      if (more < 0) return false;
+      const more = this.laterCloses(n, pairs);
       blocks += more; reads += more * this.B; rest = this.restAfter(n);
     }
     reads += rest;
@@ -195,11 +196,19 @@ class IfmapBlocks {
     return true;
   }
 
-  /** Each fold position's first and last access (row, port): the smallest / largest b_j, ties by port. */
-  private firstAndLast(fr: number, n: number): void {
+  /**
+   * The fold's (position, b_j, port j) pixel pairs, packed into `keys` in pixel order (returns how many, or −1 if a
+   * value would not fit the packing), and each position's first and last access (row, port): the smallest / largest
+   * b_j, ties by port. For one position, key order is (b_j, j) order.
+   */
+  private pixelPairs(fr: number, n: number): number {
     const { map, C, r, s, h, w, first, firstPort, last, lastPort, list } = this, hw = h * w;
+    if (this.R >= 1 << 12 || this.L >= 1 << 20 || this.full.length >= 1 << 21) return -1;
+    const p0 = fr * this.R, p1 = Math.min(this.m, p0 + this.R), size = (p1 - p0) * r * s;
+    if (this.keys.length < size) this.keys = new Float64Array(size);
+    const keys = this.keys;
     for (let i = 0; i < n; i++) { const q = list[i]; first[q] = 1 << 30; last[q] = -1; }
-    const p0 = fr * this.R, p1 = Math.min(this.m, p0 + this.R);
+    let pairs = 0;
     for (let px = p0; px < p1; px++) {
       const j = px - p0, r0 = map.pixRow[px], c0 = map.pixCol[px], img = Math.floor(px / this.perImage);
       for (let tr = 0; tr < r; tr++) {
@@ -209,11 +218,13 @@ class IfmapBlocks {
           const cc = c0 + tc;
           if (cc < 0 || cc >= w) continue;
           const q = img * hw + rr * w + cc, row = j + (tr * s + tc) * C;
+          keys[pairs++] = (q * 1048576 + row) * 4096 + j;
           if (row < first[q]) { first[q] = row; firstPort[q] = j; }
           if (row >= last[q]) { last[q] = row; lastPort[q] = j; }
         }
       }
     }
+    return pairs;
   }
 
   /** rowCount ← a difference array of the open block's new addresses by the row of their first access. */
@@ -268,27 +279,10 @@ class IfmapBlocks {
   /**
    * Closes after the first inside the fold: a fresh block fills with the channels read after the previous close;
    * channel ch of a position is first read after it by the covering pixel with the smallest b_j whose suffix of
-   * channels lies after it. Returns how many more closes (closeTau/closePort the last), or −1 if out of range.
+   * channels lies after it. Returns how many more closes (closeTau/closePort the last).
    */
-  private laterCloses(fr: number, n: number): number {
-    const { map, C, r, s, h, w, rowCount, cand } = this, hw = h * w, L = this.L;
-    if (this.R >= 1 << 12 || L >= 1 << 20 || this.full.length >= 1 << 21) return -1; // the packed keys below
-    const p0 = fr * this.R, p1 = Math.min(this.m, p0 + this.R), size = (p1 - p0) * r * s;
-    if (this.keys.length < size) this.keys = new Float64Array(size);
-    let pairs = 0;
-    const keys = this.keys;
-    for (let px = p0; px < p1; px++) {
-      const j = px - p0, r0 = map.pixRow[px], c0 = map.pixCol[px], img = Math.floor(px / this.perImage);
-      for (let tr = 0; tr < r; tr++) {
-        const rr = r0 + tr;
-        if (rr < 0 || rr >= h) continue;
-        for (let tc = 0; tc < s; tc++) {
-          const cc = c0 + tc;
-          if (cc < 0 || cc >= w) continue;
-          keys[pairs++] = ((img * hw + rr * w + cc) * 1048576 + j + (tr * s + tc) * C) * 4096 + j; // (q, b, j) packed
-        }
-      }
-    }
+  private laterCloses(n: number, pairs: number): number {
+    const { rowCount, cand, keys } = this, L = this.L;
     const sorted = keys.subarray(0, pairs).sort();
     let closes = 0;
     while (this.restAfter(n) >= this.B) {
