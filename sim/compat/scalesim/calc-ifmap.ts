@@ -22,6 +22,15 @@ function reserveIds(): number {
   return nextId;
 }
 
+/**
+ * The CALC block state of the ifmap: which addresses the open block holds (mark: address → block id), and for an os
+ * conv the same per input position, because an os fold reads every channel of every input position its R pixels'
+ * windows cover. A fold is then counted by its distinct input positions instead of its R·k entries: whole when its
+ * new words do not fill the block; and when they do, by each position's first and last access in the fold (its
+ * channels are read on consecutive rows), which give the closing access and what the next block holds.
+ * A position is in the block fully (full, or a stamp ≥ blockStamp), by a channel suffix [suffix, C) (partial: what
+ * a block opened inside a fold holds), and/or channel by channel (mark, set by entry-by-entry walks; walked says so).
+ */
 class IfmapBlocks {
   block: number; inBlock = 0; reads = 0; lastCloseRow = -1;
   /** Demand slots so far (no-access taps included), and the slot after the one that closed the last block. */

@@ -96,15 +96,6 @@ function rowOfAccess(p: FoldPlan, op: 'filter', x: number): number {
 const calcBlock = (words: number) => { const perSet = Math.floor(words / SETS); return { perSet, block: perSet > 0 ? BLOCK_SETS * perSet : Infinity }; };
 
 /**
- * The CALC block state of the ifmap: which addresses the open block holds (address → block id), and for an os conv
- * the same per input position, because an os fold reads every channel of every input position its R pixels'
- * windows cover. A fold is then counted by its distinct input positions instead of its R·k entries: whole when its
- * new words do not fill the block; and when they do, by each position's first and last access in the fold (its
- * channels are read on consecutive rows), which give the closing access and what the next block holds.
- * Positions are in the block fully (posMark), by a channel suffix [posSuffix, C) (posPartial: what a block opened
- * inside a fold holds), and/or channel by channel (mark, set by entry-by-entry walks; posWalked says there are some).
- */
-/**
  * CALC reads of the filter by closed forms: its stream is a sequence of segments, each D distinct addresses repeated
  * `reps` times back to back, different segments disjoint. Returns the reads and the stream position of the last block
  * close (−1 if none).

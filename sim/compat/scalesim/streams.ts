@@ -170,10 +170,9 @@ export function entriesBefore(p: FoldPlan, op: Operand, fr: number, fc: number, 
 
 /**
  * Writes the valid addresses of fold row τ of ifmap or filter into `out` (port order); returns how many.
- * Ifmap entries outside the input are skipped.
+ * Ifmap entries outside the input are skipped; `ports`, if given, receives each ifmap address's port.
  */
 export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: number, fc: number, tau: number, out: Int32Array, ports?: Int32Array): number {
-  if (ports) return fillRowPorts(p, map, op, fr, fc, tau, out, ports);
   const side = op === 'ifmap' ? p.ifmap : p.filter, width = foldWidth(p, op, fr, fc), k = p.k;
   let len = 0;
   if (!side.skewed) {
@@ -182,7 +181,7 @@ export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: 
     if (window >= k) return 0;
     const c0 = fc * p.cols;
     if (op === 'filter') { for (let j = 0; j < width; j++) out[len++] = (c0 + j) * k + window; return len; }
-    for (let j = 0; j < width; j++) { const a = ifmapAddress(map, c0 + j, window); if (a >= 0) out[len++] = a; }
+    for (let j = 0; j < width; j++) { const a = ifmapAddress(map, c0 + j, window); if (a >= 0) { if (ports) ports[len] = j; out[len++] = a; } }
     return len;
   }
   const u0 = tau - side.wait; // item of port 0
@@ -196,40 +195,15 @@ export function fillRow(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: 
   if (p.os) { // (pixel p0 + j, window u0 − j)
     const p0 = fr * p.rows;
     for (let j = jlo; j <= jhi; j++) {
-      const px = p0 + j;
-      if (interior[px] === 1) out[len++] = base[px] + offset[u0 - j];
-      else { const a = ifmapAddress(map, px, u0 - j); if (a >= 0) out[len++] = a; }
+      const px = p0 + j, a = interior[px] === 1 ? base[px] + offset[u0 - j] : ifmapAddress(map, px, u0 - j);
+      if (a >= 0) { if (ports) ports[len] = j; out[len++] = a; }
     }
     return len;
   }
   const w0 = fr * p.rows; // ws: (pixel u0 − j, window w0 + j)
   for (let j = jlo; j <= jhi; j++) {
-    const px = u0 - j;
-    if (interior[px] === 1) out[len++] = base[px] + offset[w0 + j];
-    else { const a = ifmapAddress(map, px, w0 + j); if (a >= 0) out[len++] = a; }
-  }
-  return len;
-}
-
-/** fillRow, also giving each address's port (the ifmap's no-access taps are skipped but keep their ports). */
-function fillRowPorts(p: FoldPlan, map: IfmapMap, op: 'ifmap' | 'filter', fr: number, fc: number, tau: number, out: Int32Array, ports: Int32Array): number {
-  const side = op === 'ifmap' ? p.ifmap : p.filter, width = foldWidth(p, op, fr, fc);
-  let len = 0;
-  if (!side.skewed) {
-    const window = fr * p.rows + p.rows - 1 - tau;
-    if (tau >= p.rows || window >= p.k) return 0;
-    for (let j = 0; j < width; j++) {
-      const a = op === 'filter' ? (fc * p.cols + j) * p.k + window : ifmapAddress(map, fc * p.cols + j, window);
-      if (a >= 0) { ports[len] = j; out[len++] = a; }
-    }
-    return len;
-  }
-  const u0 = tau - side.wait, jlo = Math.max(0, u0 - side.items + 1), jhi = Math.min(width - 1, u0);
-  for (let j = jlo; j <= jhi; j++) {
-    let a: number;
-    if (op === 'filter') a = p.os ? (fc * p.cols + j) * p.k + (u0 - j) : (u0 - j) * p.k + fr * p.rows + j;
-    else a = p.os ? ifmapAddress(map, fr * p.rows + j, u0 - j) : ifmapAddress(map, u0 - j, fr * p.rows + j);
-    if (a >= 0) { ports[len] = j; out[len++] = a; }
+    const px = u0 - j, a = interior[px] === 1 ? base[px] + offset[w0 + j] : ifmapAddress(map, px, w0 + j);
+    if (a >= 0) { if (ports) ports[len] = j; out[len++] = a; }
   }
   return len;
 }
