@@ -341,7 +341,7 @@ export function calcIfmapReads(p: FoldPlan, map: IfmapMap, B: number, g?: Scales
     return { reads: st.reads, lastCloseRow: st.lastCloseRow };
   }
   // os/ws: the ifmap stream of a pass (row folds 0..rf−1) does not depend on the column fold: cf identical passes.
-  // The state at a pass start is the number of the previous accesses in the open block (≥ a pass: saturated).
+  // The state at a pass start is how many of the previous demand slots the open block spans (≥ a pass: saturated).
   const passRows = p.rowFolds * L;
   const walkPass = (pass: number) => {
     for (let fr = 0; fr < p.rowFolds; fr++) { const rowBase = pass * passRows + fr * L; if (!st.foldAtOnce(fr, rowBase)) st.walkFold(fr, pass, rowBase); }
