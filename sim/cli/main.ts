@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SimError } from '../base/errors.js';
+import { withFlagSuggestions } from './suggest.js';
 import { type RunArgs, runBuilder, runCommand } from './run-command.js';
 import { type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
 import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from './simulate-command.js';
@@ -109,10 +110,12 @@ try {
     .example('$0 run', 'forward pass of the default model in the float engine, printing every layer')
     .example('$0 train --model pass-fail-mlp --dataset pass-fail --optimizer adam --lr 0.05 --epochs 200', 'train a course network')
     .wrap(null) // unwrapped, so every example can be copied as one line
-    .fail((msg, err) => {
+    .fail((msg, err, usage) => {
       // Usage problems (yargs' own YError, or a failed .check() message) exit 2; anything else is rethrown.
       if (err instanceof Error && err.name !== 'YError') throw err;
-      process.stderr.write(`systolab: ${msg ?? String(err)}\nRun \`systolab --help\` (or \`systolab <command> --help\`) for usage.\n`);
+      // The options of the command being parsed (yargs' usage instance holds its descriptions), for "did you mean".
+      const known = Object.keys((usage as unknown as { getDescriptions(): Record<string, unknown> }).getDescriptions());
+      process.stderr.write(`systolab: ${withFlagSuggestions(msg ?? String(err), known)}\nRun \`systolab --help\` (or \`systolab <command> --help\`) for usage.\n`);
       process.exit(2);
     })
     .parseAsync();
