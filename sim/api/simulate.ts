@@ -15,7 +15,7 @@ import { simulateGraph } from '../run/pipeline.js';
 import { type TraceRun, parseGemmSpec, runTrace, traceJson } from '../run/trace.js';
 
 /** The model `simulate` runs when none is named: SCALE-Sim's own ResNet-18 topology. */
-export const DEFAULT_SIM_MODEL = 'models/scalesim/resnet18.csv';
+export const DEFAULT_SIM_MODEL = 'scalesim-resnet18';
 /** The hardware preset when none is named: SCALE-Sim v2's default configuration. */
 export const DEFAULT_HW = 'scalesim-32x32';
 

@@ -6,11 +6,15 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { SimError } from './errors.js';
+import { resolveShippedPath } from './package-root.js';
 
-/** A user's text file; a missing or unreadable file is a SimError naming it. */
+/**
+ * A user's text file (or, when a relative `models/…` or `hw-configs/…` path is not in the working folder, the file
+ * of that name shipped with the package); a missing or unreadable file is a SimError naming it.
+ */
 export function readTextFile(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(resolveShippedPath(file), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, {

@@ -4,7 +4,7 @@
  * bundle dist/systolab.mjs, and from the TypeScript sources under vitest.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
@@ -34,4 +34,16 @@ export function packageVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * A file argument: as given when it exists (relative to the working directory, as the user typed it); otherwise, for a
+ * relative path that names a file shipped in the package (`models/tiny-cnn.yaml`, `hw-configs/tpu-v1.yaml`), that
+ * file — so the README's and `--help`'s examples work from any folder once Systolab is installed. Anything else is
+ * returned unchanged, for the loader to report as missing.
+ */
+export function resolveShippedPath(file: string): string {
+  if (existsSync(file) || isAbsolute(file)) return file;
+  const shipped = join(packageRoot(), file);
+  return /^(models|hw-configs)[\\/]/.test(file) && existsSync(shipped) ? shipped : file;
 }

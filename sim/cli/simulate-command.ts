@@ -1,11 +1,14 @@
 /** `systolab simulate` and `systolab hw`: flags → api/simulate → table / JSON / CSV (+ files). */
+import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_HW, DEFAULT_SIM_MODEL, type SimulateRequest, simulate, trace, traceRun } from '../api/simulate.js';
 import { SimError } from '../base/errors.js';
 import { writeFileAtomic } from '../base/files.js';
 import { DATAFLOWS, PRECISIONS } from '../arch/types.js';
-import { listHwConfigs } from '../load/hw.js';
+import type { HwConfig } from '../arch/types.js';
+import { listHwConfigs, loadHwConfig } from '../load/hw.js';
+import type { CostReport } from '../run/cost-report.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
 import { scalesimReports } from '../report/scalesim-reports.js';
@@ -43,17 +46,30 @@ export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
     .option('batch', { type: 'number', describe: 'batch size (overrides the model\'s input batch)' })
     .option('compat', { choices: ['none', 'scalesim'] as const, default: 'none' as const, describe: 'scalesim: reproduce SCALE-Sim v2\'s reported numbers, quirks included' })
     .option('format', { choices: ['table', 'json', 'csv', 'scalesim'] as const, default: 'table' as const, describe: 'scalesim (with --compat scalesim --out DIR): SCALE-Sim v2\'s own COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv' })
-    .option('out', { type: 'string', describe: 'also write cost-report.json, layers.csv, charts/ (.vl.json, .svg, .png) and index.html into this folder [default with --format table: reports/simulate-<model>]' })
+    .option('out', { type: 'string', describe: 'also write cost-report.json, layers.csv, charts/ (.vl.json, .svg, .png) and index.html into this folder [default with --format table: reports/simulate-MODEL-HW-MODE, e.g. reports/simulate-scalesim-resnet18-scalesim-32x32-inference]' })
     .option('charts', { type: 'boolean', default: true, describe: 'write charts and index.html with the files (--no-charts: only cost-report.json and layers.csv; with --format table and no --out, nothing)' })
     .option('trace', { type: 'string', describe: 'trace one GEMM MxKxN (e.g. 2x3x2) cycle by cycle on the cycle-stepped array (small arrays only); --format json for the snapshots' })
     .option('seed', { type: 'number', default: 1, describe: 'seed of the random small-integer operands of --trace' })
     .example(SIMULATE_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SimulateArgs>;
 }
 
-/** The default report folder of a table-format run: reports/simulate-<model file stem or built-in name>. */
-export function defaultSimulateOut(model: string | undefined): string {
-  const stem = basename(model ?? DEFAULT_SIM_MODEL).replace(/\.(ya?ml|json|csv|onnx)$/i, '').replace(/[^\w.-]+/g, '_');
-  return join('reports', `simulate-${stem}`);
+/**
+ * The default report folder of a table-format run, named by what decides the numbers — model, hardware, mode — so
+ * runs of different configurations never overwrite each other: `reports/simulate-MODEL-HW-MODE[-bB][-scalesim]`.
+ * HW is the preset or config-file name; when flags changed the config, the changed array, dataflow and precision
+ * follow it, and a short hash of the whole config when anything else (SRAM, bandwidth, clock …) changed too.
+ */
+export function defaultSimulateOut(report: CostReport, base: HwConfig, batch?: number): string {
+  const hw = report.hw;
+  const parts = [basename(hw.source ?? 'hw').replace(/\.(ya?ml|json|cfg)$/i, '')];
+  if (hw.array.rows !== base.array.rows || hw.array.cols !== base.array.cols) parts.push(`${hw.array.rows}x${hw.array.cols}`);
+  if (hw.array.dataflow !== base.array.dataflow) parts.push(hw.array.dataflow);
+  if (hw.numerics.input !== base.numerics.input || hw.numerics.weight !== base.numerics.weight) parts.push(hw.numerics.input);
+  const readable = { ...base, array: { ...base.array, rows: hw.array.rows, cols: hw.array.cols, dataflow: hw.array.dataflow }, numerics: { ...base.numerics, input: hw.numerics.input, weight: hw.numerics.weight } };
+  if (JSON.stringify(readable) !== JSON.stringify(hw)) parts.push(createHash('sha256').update(JSON.stringify(hw)).digest('hex').slice(0, 6));
+  const name = [report.model, ...parts, report.mode, ...(batch !== undefined ? [`b${batch}`] : []), ...(report.compat === 'none' ? [] : [report.compat])]
+    .join('-').replace(/[^\w.-]+/g, '_');
+  return join('reports', `simulate-${name}`);
 }
 
 export async function simulateCommand(args: SimulateArgs, argv: readonly string[] = []): Promise<string> {
@@ -65,7 +81,7 @@ export async function simulateCommand(args: SimulateArgs, argv: readonly string[
   const report = simulate(args);
   const json = `${JSON.stringify(report, null, 1)}\n`;
   const charts = args.charts !== false;
-  const out = args.out ?? (args.format === 'table' && charts ? defaultSimulateOut(args.model) : undefined);
+  const out = args.out ?? (args.format === 'table' && charts ? defaultSimulateOut(report, loadHwConfig(args.hw), args.batch) : undefined);
   if (out) {
     writeFileAtomic(join(out, 'cost-report.json'), json);
     writeFileAtomic(join(out, 'layers.csv'), costToCsv(report));

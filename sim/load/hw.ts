@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { readDocument, readTextFile } from '../base/files.js';
-import { packageRoot } from '../base/package-root.js';
+import { packageRoot, resolveShippedPath } from '../base/package-root.js';
 import { HW_DEFAULTS, parseHwConfig } from '../arch/parse.js';
 import type { HwConfig } from '../arch/types.js';
 import type { Machine } from '../run/energy-context.js';
@@ -47,7 +47,7 @@ export function loadHwConfigFile(file: string): HwConfig {
  * `source` is `hw-configs/NAME.yaml`, the same wherever the package is installed (reports stay byte-identical).
  */
 export function loadHwConfig(spec: string): HwConfig {
-  if (existsSync(spec) || /[\\/]/.test(spec) || FILE_EXTENSIONS.includes(extname(spec).toLowerCase())) return loadHwConfigFile(spec);
+  if (existsSync(spec) || /[\\/]/.test(spec) || FILE_EXTENSIONS.includes(extname(spec).toLowerCase())) return loadHwConfigFile(resolveShippedPath(spec));
   const names = hwConfigNames();
   if (!names.includes(spec)) {
     throw new SimError('is neither a file nor a hardware preset', {

@@ -6,10 +6,10 @@
  * every command and the library go through `resolveModel` then `loadAnyModel`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
-import { packageRoot } from '../base/package-root.js';
-import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
+import { packageRoot, resolveShippedPath } from '../base/package-root.js';
+import { ZOO, isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
 import { buildGraph } from '../ir/graph.js';
 import { loadModel } from './model-file.js';
 import { parseModel } from '../ir/parse.js';
@@ -30,8 +30,8 @@ const MODEL_DIRS = ['models', 'models/course'];
  * reports an unknown name with the list of built-ins.
  */
 export function resolveModel(model: string | undefined): string {
-  if (model === undefined) return existsSync(DEFAULT_MODEL) ? DEFAULT_MODEL : join(PACKAGE_ROOT, DEFAULT_MODEL);
-  if (existsSync(model) || /[\\/.]/.test(model)) return model;
+  if (model === undefined) return resolveShippedPath(DEFAULT_MODEL);
+  if (existsSync(model) || /[\\/.]/.test(model)) return resolveShippedPath(model);
   for (const dir of MODEL_DIRS) {
     const file = join(PACKAGE_ROOT, dir, `${model}.yaml`);
     if (existsSync(file)) return file;
@@ -41,13 +41,28 @@ export function resolveModel(model: string | undefined): string {
 
 export function loadAnyModel(spec: string): LayerGraph {
   if (!existsSync(spec) && isBuiltinSpec(spec)) return loadBuiltinModel(spec);
-  return loadModelFile(spec);
+  const graph = loadModelFile(spec);
+  const builtin = builtinNameOfFile(spec);
+  return builtin === undefined ? graph : { ...graph, name: builtin };
+}
+
+/**
+ * The built-in name of a file shipped as a zoo entry (`models/scalesim/resnet18.csv` is `scalesim-resnet18`), so one
+ * model has one name — in reports and output folders — however it was named on the command line, and SCALE-Sim's
+ * ResNet-18 topology is never confused with the zoo's torchvision `resnet18`.
+ */
+function builtinNameOfFile(file: string): string | undefined {
+  const path = resolve(file);
+  for (const entry of ZOO.values()) {
+    if (entry.source === 'file' && resolve(packageRoot(), entry.file) === path) return entry.name;
+  }
+  return undefined;
 }
 
 /** A built-in model by `NAME[:key=value…]`; the graph is named by the canonical spec (non-default parameters). */
 export function loadBuiltinModel(spec: string): LayerGraph {
   const { entry, params, canonical } = resolveBuiltin(spec);
-  if (entry.source === 'file') return loadModelFile(join(packageRoot(), entry.file));
+  if (entry.source === 'file') return { ...loadModelFile(join(packageRoot(), entry.file)), name: canonical };
   const doc = { ...entry.build(params), name: canonical };
   return buildGraph(parseModel(doc, canonical), canonical);
 }
@@ -57,7 +72,7 @@ function loadModelFile(file: string): LayerGraph {
   if (!file.toLowerCase().endsWith('.csv')) return loadModel(file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(resolveShippedPath(file), 'utf8');
   } catch {
     throw new SimError('file not found', { code: 'missingFile', file });
   }
