@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIMULATE_EXAMPLES } from '../../sim/cli/simulate-command.js';
+import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
 const FIX = join(ROOT, 'test', 'fixtures', 'scalesim');
 
 function systolab(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: WORKSPACE, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(b), 1e-300));

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JsonTensor, closeness } from '../helpers/golden.js';
+import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
@@ -57,7 +58,7 @@ function train(run: RefRun, index: number): TrainJson {
   const out = join(dir, `out-${index}`);
   const args = [CLI, 'train', '--model', join(dir, `${run.model}.json`), '--dataset', join(dir, `${run.dataset}.csv`),
     ...run.args, '--format', 'json', '--out', out];
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { cwd: WORKSPACE, encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`systolab train exited with ${r.status}: ${r.stderr.trim() || r.stdout.slice(0, 500)}\n  args: ${args.slice(1).join(' ')}`);
   }

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');
@@ -16,7 +17,7 @@ const PROCESSES = 50;
 /** node [flags] argv → stdout. */
 function node(argv: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: ROOT });
+    const child = spawn(process.execPath, argv, { cwd: WORKSPACE });
     let out = '', err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });

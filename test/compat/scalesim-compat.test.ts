@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');
@@ -38,7 +39,7 @@ runs.forEach(([run, topo, cfg], i) => {
 });
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: WORKSPACE, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
@@ -106,7 +107,7 @@ describe('the comparison catches a wrong number', () => {
 describe('--format scalesim: bad combinations are one-line errors', () => {
   for (const [flags, field] of [[['--format', 'scalesim', '--out', tmp], '--compat'], [['--compat', 'scalesim', '--format', 'scalesim'], '--out'], [['--compat', 'scalesim', '--format', 'scalesim', '--mode', 'training', '--out', tmp], '--mode']] as const) {
     it(`names ${field}`, () => {
-      const r = spawnSync(process.execPath, [CLI, 'simulate', ...flags], { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI, 'simulate', ...flags], { cwd: WORKSPACE, encoding: 'utf8' });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(field);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -17,6 +17,8 @@ import { loadOnnxModel, importOnnx } from '../../sim/load/onnx/index.js';
 import type { NodeOf } from '../../sim/ir/types.js';
 
 const { onnx } = onnxProto;
+import { WORKSPACE } from '../helpers/cli.js';
+
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIX = join(ROOT, 'test', 'fixtures', 'onnx');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');
@@ -24,7 +26,7 @@ const counts = JSON.parse(readFileSync(join(FIX, 'counts.json'), 'utf8')) as Rec
 const tmp = () => mkdtempSync(join(tmpdir(), 'systolab-onnx-'));
 
 function systolab(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: WORKSPACE, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

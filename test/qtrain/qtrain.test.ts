@@ -22,7 +22,7 @@ import { type SimulateOptions, simulateGraph } from '../../sim/run/pipeline.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 
-import { systolab } from '../helpers/cli.js';
+import { WORKSPACE, systolab } from '../helpers/cli.js';
 
 /** The pipeline on a graph and a config, its energy table loaded. */
 const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
@@ -153,7 +153,7 @@ describe('determinism, formats, cost', () => {
 
   it('CLI: train --precision prints both curves and the diagnostics; JSON carries both curves', () => {
     const args = ['train', '--model', 'playground-mlp', '--dataset', 'spiral', '--optimizer', 'adam', '--lr', '0.01', '--epochs', '5', '--precision', 'int8',
-      '--master-format', 'int8', '--stochastic-rounding', '--out', join(import.meta.dirname, '..', '..', 'reports', 'test-qtrain')];
+      '--master-format', 'int8', '--stochastic-rounding', '--out', join(WORKSPACE, 'qtrain')];
     const text = systolab(args);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/float loss\s+fixed loss/);

@@ -12,11 +12,12 @@ import { regenerateReport, writeCheckReport, writeSweepReport } from '../../sim/
 import { REPORT_EXAMPLES } from '../../sim/cli/report-command.js';
 import { recordLine } from '../../sim/sweep/record.js';
 import { sampleCheck, sampleHistory, sampleSweep } from './samples.js';
+import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');
 const EVIL = '<script>alert(1)</script>';
-const systolab = (args: string[], cwd = ROOT) => {
+const systolab = (args: string[], cwd = WORKSPACE) => {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
@@ -96,13 +97,13 @@ describe('the CLI', () => {
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('simulate --model models/tiny-cnn.yaml');   // command.txt kept
   });
 
-  it('simulate in table format writes its report under reports/simulate-<model> and says so on stderr only', () => {
+  it('simulate in table format writes its report under reports/simulate-MODEL-HW-MODE and says so on stderr only', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'systolab-cwd-'));
     const r = systolab(['simulate', '--model', join(ROOT, 'models', 'tiny-cnn.yaml')], cwd);
     expect(r.code, r.err).toBe(0);
     expect(r.out).not.toContain('charts');
-    expect(r.err).toContain(join('reports', 'simulate-tiny-cnn', 'charts'));
-    expect(existsSync(join(cwd, 'reports', 'simulate-tiny-cnn', 'index.html'))).toBe(true);
+    expect(r.err).toContain(join('reports', 'simulate-tiny-cnn-scalesim-32x32-inference', 'charts'));
+    expect(existsSync(join(cwd, 'reports', 'simulate-tiny-cnn-scalesim-32x32-inference', 'index.html'))).toBe(true);
     const none = systolab(['simulate', '--model', join(ROOT, 'models', 'tiny-cnn.yaml'), '--no-charts'], mkdtempSync(join(tmpdir(), 'systolab-cwd-')));
     expect(none.err).toBe('');
   });

@@ -14,12 +14,13 @@ import { sweep } from '../../sim/sweep/run.js';
 import { paretoFront, recordLine, recordsToCsv, toRecord } from '../../sim/sweep/record.js';
 import { type Point, pointId } from '../../sim/sweep/spec.js';
 import type { CostReport } from '../../sim/run/cost-report.js';
+import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'systolab.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'systolab-sweep-'));
 
-function systolab(args: string[], cwd = ROOT) {
+function systolab(args: string[], cwd = WORKSPACE) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
