@@ -15,8 +15,9 @@ function layerAt(file: string | undefined, index: number): At {
 }
 
 /**
- * What a layer must come after: its inputs and, for an input that stands for another layer's output, that layer (so
- * the backward pass, in reverse order, reaches the stand-in before the layer it hands the gradient to).
+ * What a layer must come after, and where its output gradient goes on to: its inputs or, for an input that stands for
+ * another layer's output, that layer (so the backward pass, in reverse order, reaches the stand-in before the layer
+ * it hands the gradient to).
  */
 export function predecessors(node: LayerNode): readonly string[] {
   return node.kind === 'input' && node.standsFor !== undefined ? [node.standsFor] : node.inputs;

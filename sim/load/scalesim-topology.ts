@@ -11,7 +11,7 @@
  *
  * SCALE-Sim does not chain rows: each is an independent layer (its ifmap sizes often include the padding, and
  * shortcut convs sit between the rows of the main path). We emit, per row, an input layer and the layer itself, and
- * every row's input but the first's `standsFor` the previous row (ir/types.ts): inference is unchanged, and in
+ * the input of every row but the first `standsFor` the previous row (ir/types.ts): inference is unchanged, and in
  * training the rows form the network the file lists — every row gets dW, every row but the first gets dX, which the
  * lowering hands on as the previous row's dY (docs/cycle-model.md, "Training on a SCALE-Sim topology"):
  *  - conv: `${name}.ifmap` [1, C, H, W] → conv2d `${name}` (kernel [R, S], stride, K filters, no bias);

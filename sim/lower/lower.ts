@@ -48,7 +48,7 @@
  * shapes differ (SCALE-Sim rows do not chain exactly: unpadded convs, pools and shortcuts between rows), each layer
  * still lowers with its own shapes and the program carries one note saying so (`LoweredProgram.notes`).
  */
-import { inferShapes } from '../ir/graph.js';
+import { inferShapes, predecessors } from '../ir/graph.js';
 import type { InputNode, LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
 import { type Shape, sizeOf } from './geometry.js';
 import { type LowerRule, type RuleCtx, lowerRules } from './rules.js';
@@ -96,10 +96,6 @@ export function gradientNeeds(graph: LayerGraph, inputGradients = false): Readon
   return want;
 }
 
-/** Where a layer's output gradient goes on to: its inputs, or the layer an input stands for. */
-const gradientSources = (node: LayerNode): readonly string[] =>
-  node.kind === 'input' ? (node.standsFor !== undefined ? [node.standsFor] : []) : node.inputs;
-
 /** The layers the output depends on (itself included; through `standsFor` too): the only ones a backward pass visits. */
 export function ancestorsOfOutput(graph: LayerGraph): ReadonlySet<string> {
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
@@ -109,7 +105,7 @@ export function ancestorsOfOutput(graph: LayerGraph): ReadonlySet<string> {
     const name = stack.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    stack.push(...gradientSources(byName.get(name)!));
+    stack.push(...predecessors(byName.get(name)!));
   }
   return seen;
 }
@@ -144,7 +140,7 @@ export function lowerGraph(graph: LayerGraph, options: LowerOptions): LoweredPro
     if (!active(name) || node.kind === 'input') continue;
     // Gradient contributions to this value: the upstream one, plus one per consuming input slot that sends dX.
     let arrivals = name === graph.output ? 1 : 0;
-    for (const l of graph.layers) if (active(l.name)) arrivals += gradientSources(l).filter((u) => u === name).length;
+    for (const l of graph.layers) if (active(l.name)) arrivals += predecessors(l).filter((u) => u === name).length;
     const size = sizeOf(shapes[name]);
     if (arrivals > 1) ops.push(vectorOp(name, node.kind, `${name}.backwardData.sum`, 'backwardData', 'add', size, arrivals * size));
     ops.push(...rule(node).backward(node, ctxOf(node)));
