@@ -14,13 +14,22 @@ function layerAt(file: string | undefined, index: number): At {
   return { file, path: `layers[${index}]` };
 }
 
+/**
+ * What a layer must come after, and where its output gradient goes on to: its inputs or, for an input that stands for
+ * another layer's output, that layer (so the backward pass, in reverse order, reaches the stand-in before the layer
+ * it hands the gradient to).
+ */
+export function predecessors(node: LayerNode): readonly string[] {
+  return node.kind === 'input' && node.standsFor !== undefined ? [node.standsFor] : node.inputs;
+}
+
 /** Topological order (Kahn's algorithm, ties broken by file order so the result is deterministic). */
 function topoOrder(layers: readonly LayerNode[], file?: string): string[] {
   const index = new Map(layers.map((l, i) => [l.name, i]));
-  const pending = layers.map((l) => new Set(l.inputs).size);
+  const pending = layers.map((l) => new Set(predecessors(l)).size);
   const consumers = layers.map(() => [] as number[]);
   layers.forEach((l, i) => {
-    for (const src of new Set(l.inputs)) consumers[index.get(src)!].push(i);
+    for (const src of new Set(predecessors(l))) consumers[index.get(src)!].push(i);
   });
   const ready = layers.map((_, i) => i).filter((i) => pending[i] === 0);
   const order: string[] = [];
@@ -88,6 +97,7 @@ export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
         throw new SimError('a layer cannot read its own output', { code: 'cycle', file, path: child(at, 'inputs').path, value: src });
       }
     });
+    if (node.kind === 'input' && node.standsFor !== undefined) checkStandsFor(node.standsFor, node.name, names, child(at, 'standsFor'));
   });
   const order = topoOrder(layers, file);
   const shapes = inferShapes(layers, order, {}, file);
@@ -121,6 +131,16 @@ export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
     givenParams[key] = tensor;
   }
   return { name: model.name, layers, order, output, shapes, paramSpecs, givenParams, seed: model.seed, init: model.init };
+}
+
+function checkStandsFor(target: string, self: string, names: ReadonlySet<string>, at: At): void {
+  if (target === self) throw new SimError('an input cannot stand for itself', { code: 'cycle', file: at.file, path: at.path, value: target });
+  if (!names.has(target)) {
+    throw new SimError('names a layer that does not exist', {
+      code: 'danglingInput', file: at.file, path: at.path, value: target,
+      hint: `standsFor names the layer whose output this input stands for. Layers: ${[...names].slice(0, 12).join(', ')}${names.size > 12 ? ', …' : ''}.`,
+    });
+  }
 }
 
 export function splitKey(key: string): [string, string] {

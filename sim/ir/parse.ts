@@ -50,8 +50,11 @@ function poolSpec<K extends 'maxPool2d' | 'avgPool2d'>(kind: K): KindSpec<K> {
 
 export const kindSpecs: { readonly [K in LayerKind]: KindSpec<K> } = {
   input: {
-    fields: ['shape'],
-    parse: (raw, at) => ({ shape: req(raw, 'shape', at, (v, a) => intList(v, a, 1), 'shape: [1, 3, 32, 32]') }),
+    fields: ['shape', 'standsFor'],
+    parse: (raw, at) => ({
+      shape: req(raw, 'shape', at, (v, a) => intList(v, a, 1), 'shape: [1, 3, 32, 32]'),
+      ...('standsFor' in raw ? { standsFor: string(raw.standsFor, child(at, 'standsFor')) } : {}),
+    }),
   },
   dense: {
     fields: ['units', 'bias'],

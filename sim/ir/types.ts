@@ -15,7 +15,17 @@ interface Base {
   readonly inputs: readonly string[];
 }
 
-export interface InputNode extends Base { readonly kind: 'input'; readonly shape: readonly number[] }
+export interface InputNode extends Base {
+  readonly kind: 'input';
+  readonly shape: readonly number[];
+  /**
+   * The layer whose output this input stands for, when the file lists layers one by one instead of wiring them (a
+   * SCALE-Sim topology row's ifmap is the previous row's output). Forward, it is an input like any other. In
+   * training the lowering builds dX into it and hands that on as the named layer's output gradient, so the listed
+   * layers train as a chain (sim/lower/lower.ts). Absent for real data inputs.
+   */
+  readonly standsFor?: string;
+}
 /** y = x·Wᵀ + b over the last dimension (PyTorch nn.Linear): weight [units, in], bias [units]. */
 export interface DenseNode extends Base { readonly kind: 'dense'; readonly units: number; readonly bias: boolean }
 export interface Conv2dNode extends Base {

@@ -9,7 +9,11 @@
  * have the same form. Every row ends with a trailing comma (SCALE-Sim drops the last field); a missing trailing comma is
  * tolerated. A first line that is not all numbers is the header and ignored; blank lines are skipped.
  *
- * SCALE-Sim does not chain rows: each is an independent layer. We emit, per row, an input layer and the layer itself:
+ * SCALE-Sim does not chain rows: each is an independent layer (its ifmap sizes often include the padding, and
+ * shortcut convs sit between the rows of the main path). We emit, per row, an input layer and the layer itself, and
+ * the input of every row but the first `standsFor` the previous row (ir/types.ts): inference is unchanged, and in
+ * training the rows form the network the file lists — every row gets dW, every row but the first gets dX, which the
+ * lowering hands on as the previous row's dY (docs/cycle-model.md, "Training on a SCALE-Sim topology"):
  *  - conv: `${name}.ifmap` [1, C, H, W] → conv2d `${name}` (kernel [R, S], stride, K filters, no bias);
  *  - `DP` in the name (depthwise): SCALE-Sim expands it into C single-channel layers of K filters each; we emit one
  *    conv2d with groups = C and filters = C·K, which lowers to C GEMMs, one per group — the same numbers;
@@ -81,6 +85,7 @@ export function parseScaleSimTopology(text: string, file: string): ParsedModel {
   const gemmForm = rows[0].numbers.length === 3;
   const seen = new Map<string, number>();
   const layers: Record<string, unknown>[] = [];
+  let previous: string | undefined;
   for (const row of rows) {
     const { line, name, numbers } = row;
     if ((numbers.length === 3) !== gemmForm) {
@@ -88,9 +93,11 @@ export function parseScaleSimTopology(text: string, file: string): ParsedModel {
     }
     if (seen.has(name)) rowFail(file, line, `repeats the layer name of line ${seen.get(name)}`, name, 'Layer names must be unique.');
     seen.set(name, line);
+    const standsFor = previous === undefined ? {} : { standsFor: previous };
+    previous = name;
     if (gemmForm) {
       const [m, n, k] = numbers;
-      layers.push({ name: `${name}.input`, kind: 'input', shape: [m, k] });
+      layers.push({ name: `${name}.input`, kind: 'input', shape: [m, k], ...standsFor });
       layers.push({ name, kind: 'dense', inputs: [`${name}.input`], units: n, bias: false });
       continue;
     }
@@ -98,7 +105,7 @@ export function parseScaleSimTopology(text: string, file: string): ParsedModel {
     if (r > h) rowFail(file, line, `filter height ${r} of layer "${name}" is larger than its ifmap height ${h}`, r, 'SCALE-Sim does not pad: pad H yourself.');
     if (s > w) rowFail(file, line, `filter width ${s} of layer "${name}" is larger than its ifmap width ${w}`, s, 'SCALE-Sim does not pad: pad W yourself.');
     const depthwise = name.includes('DP');
-    layers.push({ name: `${name}.ifmap`, kind: 'input', shape: [1, c, h, w] });
+    layers.push({ name: `${name}.ifmap`, kind: 'input', shape: [1, c, h, w], ...standsFor });
     layers.push({
       name, kind: 'conv2d', inputs: [`${name}.ifmap`],
       kernel: [r, s], stride: [strideH, strideW],

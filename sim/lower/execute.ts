@@ -13,7 +13,8 @@
  *    the gradients; the optimizer step is sim/float/optimizers.ts's).
  * Dropout masks come from graph.seed drawn in topological order, as in `forward`, so training runs match it.
  * In training, `upstream` = dL/d(output) (default all ones, i.e. L = Σ output). Input gradients are reported only
- * for inputs the program computes a gradient for (see lower.ts on `inputGradients`).
+ * for inputs the program computes a gradient for (see lower.ts on `inputGradients`); an input that `standsFor` a
+ * layer passes its gradient on to that layer instead (same element count required: its values are taken as given).
  */
 import { inferShapes } from '../ir/graph.js';
 import type { LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
@@ -81,6 +82,14 @@ export function executeProgram(
   const deliver = (name: string, data: Float64Array): void => {
     const node = byName.get(name)!;
     if (passThrough(node)) return deliver(node.inputs[0], data);
+    if (node.kind === 'input' && node.standsFor !== undefined) {
+      // The stand-in's gradient is the output gradient of the layer it stands for (lower.ts), value for value.
+      const target = sizeOf(shapes[node.standsFor]);
+      if (data.length !== target) {
+        throw new Error(`input "${name}" stands for "${node.standsFor}" but has ${data.length} elements, not ${target}: no values flow between them`);
+      }
+      return deliver(node.standsFor, data);
+    }
     const have = grads.get(name);
     if (have) addInto(have, data);
     else grads.set(name, Float64Array.from(data));

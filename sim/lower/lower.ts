@@ -40,9 +40,16 @@
  * backwardData GEMM and the layers between it and the input get no gradient ops. `inputGradients: true` keeps them
  * (for input-gradient uses such as saliency maps, and so tests can check every dX). Layers that do not feed the
  * output get no backward ops, as in the float engine.
+ *
+ * An input that stands for another layer's output (`standsFor`, ir/types.ts; the ifmap of every SCALE-Sim topology
+ * row but the first) is treated as that layer's consumer: it needs dX when the layer it stands for does, the
+ * backward pass goes on from it into that layer, and its dX counts as one gradient arrival there. So a file of
+ * independent rows trains as the chain they describe, each row's dY coming from the next row's dX. When the two
+ * shapes differ (SCALE-Sim rows do not chain exactly: unpadded convs, pools and shortcuts between rows), each layer
+ * still lowers with its own shapes and the program carries one note saying so (`LoweredProgram.notes`).
  */
-import { inferShapes } from '../ir/graph.js';
-import type { LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
+import { inferShapes, predecessors } from '../ir/graph.js';
+import type { InputNode, LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
 import { type Shape, sizeOf } from './geometry.js';
 import { type LowerRule, type RuleCtx, lowerRules } from './rules.js';
 import type { LoweredOp, LoweredProgram, Mode, VectorOp } from './types.js';
@@ -82,12 +89,14 @@ export function gradientNeeds(graph: LayerGraph, inputGradients = false): Readon
   for (const name of graph.order) {
     const node = byName.get(name)!;
     const trains = Object.values(graph.paramSpecs[name] ?? {}).some((p) => p.trainable);
-    want.set(name, node.kind === 'input' ? inputGradients : trains || node.inputs.some((u) => want.get(u)));
+    want.set(name, node.kind === 'input'
+      ? inputGradients || (node.standsFor !== undefined && (want.get(node.standsFor) ?? false))
+      : trains || node.inputs.some((u) => want.get(u)));
   }
   return want;
 }
 
-/** The layers the output depends on (itself included): the only ones a backward pass visits. */
+/** The layers the output depends on (itself included; through `standsFor` too): the only ones a backward pass visits. */
 export function ancestorsOfOutput(graph: LayerGraph): ReadonlySet<string> {
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
   const seen = new Set<string>();
@@ -96,7 +105,7 @@ export function ancestorsOfOutput(graph: LayerGraph): ReadonlySet<string> {
     const name = stack.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    stack.push(...byName.get(name)!.inputs);
+    stack.push(...predecessors(byName.get(name)!));
   }
   return seen;
 }
@@ -131,7 +140,7 @@ export function lowerGraph(graph: LayerGraph, options: LowerOptions): LoweredPro
     if (!active(name) || node.kind === 'input') continue;
     // Gradient contributions to this value: the upstream one, plus one per consuming input slot that sends dX.
     let arrivals = name === graph.output ? 1 : 0;
-    for (const l of graph.layers) if (active(l.name)) arrivals += l.inputs.filter((u) => u === name).length;
+    for (const l of graph.layers) if (active(l.name)) arrivals += predecessors(l).filter((u) => u === name).length;
     const size = sizeOf(shapes[name]);
     if (arrivals > 1) ops.push(vectorOp(name, node.kind, `${name}.backwardData.sum`, 'backwardData', 'add', size, arrivals * size));
     ops.push(...rule(node).backward(node, ctxOf(node)));
@@ -145,7 +154,22 @@ export function lowerGraph(graph: LayerGraph, options: LowerOptions): LoweredPro
       ops.push(vectorOp(layer.name, layer.kind, `${layer.name}.update.${p}`, 'update', 'update', size, (2 + stateFactor) * size));
     }
   }
-  return { model: graph.name, mode: options.mode, ops };
+  const notes = standInNotes(graph, shapes, active);
+  return { model: graph.name, mode: options.mode, ops, ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/** One note when some input stands for an output of another shape: then its dX is that layer's dY in name only. */
+function standInNotes(graph: LayerGraph, shapes: Readonly<Record<string, Shape>>, active: (name: string) => boolean): string[] {
+  const show = (s: Shape) => `[${s.join(', ')}]`;
+  const differ = graph.layers.filter((l): l is InputNode & { standsFor: string } =>
+    l.kind === 'input' && l.standsFor !== undefined && active(l.name) && show(shapes[l.name]) !== show(shapes[l.standsFor]));
+  if (differ.length === 0) return [];
+  const [first] = differ, many = differ.length > 1;
+  return [`${differ.length} layer input${many ? 's stand' : ' stands'} for the output of a layer of another shape `
+    + `(e.g. ${first.name} ${show(shapes[first.name])} stands for ${first.standsFor} ${show(shapes[first.standsFor])}): `
+    + 'the file lists its layers one by one, as SCALE-Sim topologies do, so in training each such dX is lowered at '
+    + 'the input\'s own shape and handed on as the upstream layer\'s output gradient, whose backward GEMMs keep that '
+    + 'layer\'s own output shape'];
 }
 
 function vectorOp(

@@ -78,4 +78,9 @@ export interface LoweredProgram {
   readonly model: string;
   readonly mode: Mode;
   readonly ops: readonly LoweredOp[];
+  /**
+   * What a reader of the figures should know about how they were lowered; present only when there is something to
+   * say (today: training a graph whose stand-in inputs do not match the shapes they stand for, lower.ts).
+   */
+  readonly notes?: readonly string[];
 }

@@ -1,9 +1,12 @@
 /** SCALE-Sim topology CSVs, read as-is: every row an independent layer with SCALE-Sim's output sizes (ceil rule). */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimError } from '../../sim/base/errors.js';
 import { buildGraph } from '../../sim/ir/graph.js';
+import { lowerGraph } from '../../sim/lower/lower.js';
+import { systolab } from '../helpers/cli.js';
 import { isScaleSimTopology, parseScaleSimTopology } from '../../sim/load/scalesim-topology.js';
 import type { LayerGraph, NodeOf } from '../../sim/ir/types.js';
 
@@ -117,5 +120,101 @@ describe('SCALE-Sim topology CSVs', () => {
     }
     expect(err).toBeInstanceOf(SimError);
     for (const part of parts) expect((err as SimError).message).toContain(part);
+  });
+});
+
+/**
+ * Training on a topology: the rows are the network the file lists, so every row gets dW and every row but the first
+ * gets dX (its ifmap stands for the previous row's output). The expected MACs are computed here from the CSV numbers
+ * with the lowering's rules, not by calling it:
+ *  - dW of a conv row = its forward MACs: m = Cg·R·S, k = N·P·Q, n = Kg per group, i.e. the forward GEMM transposed;
+ *  - dX of a conv row is the stride-1 conv of dY (dilated by the stride, padded by R − 1 less the top padding) with the
+ *    flipped kernel, one output per input pixel: per group m = N·H·W, k = Kg·R·S, n = Cg. Over the groups that is
+ *    N·H·W·K·R·S·C / groups, which is H·W·R·S·C·K for both a plain row (groups 1, K filters) and a `DP` row
+ *    (groups = C, C·K filters) at N = 1;
+ *  - a GEMM row `M, N, K`: dX = dY·W, m = M, k = N, n = K: M·N·K MACs, the forward's.
+ */
+describe('SCALE-Sim topologies in training', () => {
+  const TOPOLOGIES = join(import.meta.dirname, '..', '..', 'models', 'scalesim');
+  const rowMacs = ([, v]: [string, number[]]): { forward: number; dX: number } => {
+    if (v.length === 3) return { forward: v[0] * v[1] * v[2], dX: v[0] * v[1] * v[2] };
+    const [h, w, r, s, c, k, sh, sw = sh] = v;
+    const p = Math.ceil((h - r + sh) / sh), q = Math.ceil((w - s + sw) / sw);
+    return { forward: p * q * r * s * c * k, dX: h * w * r * s * c * k };
+  };
+  const expected = (file: string) => {
+    const rows = rowsOf(file).map(rowMacs);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    return { forward: sum(rows.map((r) => r.forward)), backwardData: sum(rows.slice(1).map((r) => r.dX)), backwardWeight: sum(rows.map((r) => r.forward)) };
+  };
+  /** At the files' own batch: 1 for conv rows (a `batch` option would also replace a GEMM row's M). */
+  const loweredMacs = (g: LayerGraph): Record<string, number> => {
+    const macs: Record<string, number> = { forward: 0, backwardData: 0, backwardWeight: 0 };
+    for (const op of lowerGraph(g, { mode: 'training' }).ops) if (op.kind === 'gemm') macs[op.pass] += op.m * op.k * op.n;
+    return macs;
+  };
+  /** The graph as it was loaded before rows stood for one another: every row its own network. */
+  const unchained = (g: LayerGraph): LayerGraph => buildGraph({
+    name: g.name, output: g.output, seed: g.seed, params: {}, init: g.init,
+    layers: g.layers.map((l) => (l.kind === 'input' ? { kind: 'input', name: l.name, inputs: l.inputs, shape: l.shape } : l)),
+  });
+  const ALL = [...readdirSync(TOPOLOGIES).filter(isScaleSimTopology).map((f) => join(TOPOLOGIES, f)), ...FILES];
+
+  it('every row but the first stands for the previous row', () => {
+    const g = load(join(TOPOLOGIES, 'resnet18.csv'));
+    const inputs = g.layers.filter((l) => l.kind === 'input') as NodeOf<'input'>[];
+    const rows = rowsOf(join(TOPOLOGIES, 'resnet18.csv')).map(([name]) => name);
+    expect(inputs.map((l) => l.standsFor)).toEqual([undefined, ...rows.slice(0, -1)]);
+  });
+
+  it('ResNet-18 at batch 1: dW = forward = 1,471,181,568 MACs; dX = Σ of the rows 2–21 dX GEMMs', () => {
+    const file = join(TOPOLOGIES, 'resnet18.csv');
+    const want = expected(file);
+    expect(want.forward).toBe(1_471_181_568);
+    expect(loweredMacs(load(file))).toEqual(want);
+  });
+
+  it.each(ALL.map((f) => [f.replace(/^.*[\\/]/, ''), f]))('%s: dW for every row, dX for every row but the first', (_n, file) => {
+    expect(loweredMacs(load(file))).toEqual(expected(file));
+  });
+
+  it('the oracle catches the old lowering (rows as separate networks: no dX, dW of the last row only)', () => {
+    const file = join(TOPOLOGIES, 'resnet18.csv');
+    const old = loweredMacs(unchained(load(file)));
+    expect(old).toEqual({ forward: 1_471_181_568, backwardData: 0, backwardWeight: 512_000 });
+    expect(old).not.toEqual(expected(file));
+  });
+
+  it.each(ALL.map((f) => [f.replace(/^.*[\\/]/, ''), f]))('%s: inference lowers exactly as before', (_n, file) => {
+    const g = load(file);
+    expect(lowerGraph(g, { mode: 'inference' })).toEqual(lowerGraph(unchained(g), { mode: 'inference' }));
+  });
+
+  it('says once that the rows do not chain when their shapes differ, and nothing when they do', () => {
+    const file = join(TOPOLOGIES, 'resnet18.csv');
+    // Rows whose ifmap [C, H, W] is not the previous row's output [K, P, Q] (ceil rule).
+    const rows = rowsOf(file).map(([, [h, w, r, s, c, k, st]]) => ({ in: [c, h, w].join(), out: [k, Math.ceil((h - r + st) / st), Math.ceil((w - s + st) / st)].join() }));
+    const differ = rows.filter((row, i) => i > 0 && row.in !== rows[i - 1].out).length;
+    expect(differ).toBe(17); // Conv3_1b, Conv4_1b and Conv5_1b read their predecessor's output exactly
+    const notes = lowerGraph(load(file), { mode: 'training' }).notes;
+    expect(notes).toHaveLength(1);
+    expect(notes![0]).toContain(`${differ} layer inputs stand for the output of a layer of another shape`);
+    expect(notes![0]).toContain('Conv2_1a.ifmap [1, 64, 56, 56] stands for Conv1 [1, 64, 110, 110]');
+    expect(lowerGraph(load(join(TOPOLOGIES, 'resnet18.csv')), { mode: 'inference' }).notes).toBeUndefined();
+    // 3×3 on 8×8 gives 6×6, which the next row reads: a true chain.
+    const chained = parse('c1,8,8,3,3,2,4,1,\nc2,6,6,3,3,4,5,1,\n');
+    expect(lowerGraph(chained, { mode: 'training' }).notes).toBeUndefined();
+  });
+
+  it('through the bundled CLI: simulate --mode training --format json, in a temp folder', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'systolab-topology-'));
+    const r = systolab(['simulate', '--model', join(TOPOLOGIES, 'resnet18.csv'), '--mode', 'training', '--format', 'json'], cwd);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const byPass = JSON.parse(r.out).totals.byPass as Record<string, { macs: number }>;
+    const want = expected(join(TOPOLOGIES, 'resnet18.csv'));
+    expect([byPass.forward.macs, byPass.backwardData.macs, byPass.backwardWeight.macs])
+      .toEqual([want.forward, want.backwardData, want.backwardWeight]);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

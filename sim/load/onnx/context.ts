@@ -28,7 +28,11 @@ export interface Cx {
   layer(name: string): Layer | undefined;
   /** Throws the import error, prefixed with the node's name and operator when there is a node. */
   fail(node: OnnxNode | null, problem: string, hint?: string): never;
-  /** Adds a layer named after `raw` (made unique); its shape is inferred, and a failure is an error naming `node`. */
+  /**
+   * Adds a layer named after `raw` (names.ts: the node's module path, made unique); its shape is inferred, and a
+   * failure is an error naming `node`. `raw` is the node's name, or the node's name plus a suffix (e.g. `.transA`)
+   * for a helper layer the node adds, which never takes the bare module path.
+   */
   emit(node: OnnxNode, raw: string, kind: string, inputs: readonly ActVal[], attrs: Record<string, unknown>, params?: Record<string, Weight>): ActVal;
   /** Input `i`, or null when the node omits it. */
   val(node: OnnxNode, i: number): Val | null;

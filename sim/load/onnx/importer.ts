@@ -11,6 +11,7 @@ import type { OnnxGraph, OnnxNode } from './decode.js';
 import { FOLDABLE, fold, type FoldTensor } from './fold.js';
 import type { ActVal, Cx, Layer, Val, Weight } from './context.js';
 import { fuseGelu } from './gelu.js';
+import { LayerNamer } from './names.js';
 import { checkSupported, type OnnxOp, RULES } from './ops.js';
 
 export interface OnnxImportOptions {
@@ -29,32 +30,21 @@ export interface ImportedOnnx {
   readonly drawn: readonly string[];
 }
 
-/** A layer name from an ONNX node name: `/layer1/conv/Conv` → `layer1.conv.Conv`. */
-function layerName(raw: string): string {
-  return raw.replace(/^\/+/, '').replace(/[/:]+/g, '.').replace(/\s+/g, '_') || 'node';
-}
-
 export class Importer implements Cx {
   readonly opset: number;
   readonly uses = new Map<string, number>();
   private readonly vals = new Map<string, Val>();
   private readonly layers: Layer[] = [];
   private readonly byName = new Map<string, Layer>();
-  private readonly usedNames = new Set<string>();
+  private readonly namer: LayerNamer;
 
   constructor(private readonly g: OnnxGraph, private readonly file: string, private readonly options: OnnxImportOptions) {
     this.opset = g.opset;
+    this.namer = new LayerNamer(g.nodes.map((n) => n.name));
   }
 
   fail(node: OnnxNode | null, problem: string, hint?: string): never {
     throw new SimError(node ? `node "${node.name}" (${node.opType}): ${problem}` : problem, { code: 'onnx', file: this.file, hint });
-  }
-
-  private unique(raw: string): string {
-    let name = layerName(raw);
-    for (let i = 2; this.usedNames.has(name); i++) name = `${layerName(raw)}_${i}`;
-    this.usedNames.add(name);
-    return name;
   }
 
   layer(name: string): Layer | undefined {
@@ -62,7 +52,7 @@ export class Importer implements Cx {
   }
 
   emit(onnxNode: OnnxNode, raw: string, kind: string, inputs: readonly ActVal[], attrs: Record<string, unknown>, params: Record<string, Weight> = {}): ActVal {
-    const name = this.unique(raw);
+    const name = this.namer.name(raw, kind, raw !== onnxNode.name);
     const layerInputs = inputs.map((v) => v.layer);
     const node = { name, kind, inputs: layerInputs, ...attrs };
     const shapes = inputs.map((v) => v.shape);
@@ -162,7 +152,7 @@ export class Importer implements Cx {
         }
         shape = input.dims as number[];
       }
-      const layer = this.unique(name);
+      const layer = this.namer.name(name, 'input');
       this.layers.push({ node: { name: layer, kind: 'input', inputs: [], shape }, params: {} });
       this.vals.set(name, { t: 'act', layer, shape });
     }

@@ -17,6 +17,7 @@
  *  - x·0.5·(1 + erf(x/√2)) (PyTorch's GELU export, any operand order) → gelu (gelu.ts); Gelu (com.microsoft / opset 20) → gelu;
  *  - the rest one to one (see RULES in ops.ts, one row per operator). Identity and eval-mode Dropout of constants are aliases.
  * Operators outside these: one error listing every one with its node name and the opset.
+ * Layers are named by their PyTorch module path, once (`features.12.expand1x1`; names.ts has the rules).
  */
 import { readFileSync } from 'node:fs';
 import { SimError } from '../../base/errors.js';
