@@ -44,6 +44,7 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
   const training = options.mode === 'training' && model.trainingMemory ? trainingMemory(program.ops, hw) : undefined;
   const { totals, notes } = totalsOf({ layers, machine, ctx, model, training, perPass: options.mode === 'training' });
   const warnings = [
+    ...(program.notes ?? []),
     ...(skippedVectorOps > 0 ? [`${skippedVectorOps} vector op(s) (activations, pooling, normalization…) are not in SCALE-Sim's model and are left out in --compat scalesim`] : []),
     ...(training && spillWarning(training) ? [spillWarning(training)!] : []),
     ...ctx.prices.notes, ...notes,

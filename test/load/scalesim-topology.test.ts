@@ -211,7 +211,10 @@ describe('SCALE-Sim topologies in training', () => {
     const r = systolab(['simulate', '--model', join(TOPOLOGIES, 'resnet18.csv'), '--mode', 'training', '--format', 'json'], cwd);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const byPass = JSON.parse(r.out).totals.byPass as Record<string, { macs: number }>;
+    const report = JSON.parse(r.out) as { totals: { byPass: Record<string, { macs: number }> }; warnings: string[] };
+    const byPass = report.totals.byPass;
+    // the report says, once, that the rows' shapes do not chain exactly
+    expect(report.warnings.filter((w) => /stand for the output of a layer of another shape/.test(w))).toHaveLength(1);
     const want = expected(join(TOPOLOGIES, 'resnet18.csv'));
     expect([byPass.forward.macs, byPass.backwardData.macs, byPass.backwardWeight.macs])
       .toEqual([want.forward, want.backwardData, want.backwardWeight]);
