@@ -11,6 +11,8 @@ import { pct, sig } from './format.js';
 import { SimError } from '../base/errors.js';
 import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
+import { checkLine } from './check-text.js';
+import { precisionComparisonChart, precisionComparisonHtml } from './check-compare.js';
 import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
 
 import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
@@ -121,6 +123,8 @@ export function writeSweepReport(dir: string, records: readonly SweepRecord[], c
   return write(dir, sweepCharts(records), sweepHtml(records), command);
 }
 
+const isReportList = (r: NumericsReport | readonly NumericsReport[]): r is readonly NumericsReport[] => Array.isArray(r);
+
 export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
   const s = r.summary;
   const p = (v: number | null) => (v === null ? '-' : pct(v));
@@ -128,10 +132,14 @@ export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
     title: `Systolab check: ${r.model}`,
     subtitle: `${r.precision}, ${r.accumulatorBits}-bit accumulator (${r.overflow}), requantization ${r.rounding}, calibration ${r.calibration} · vs the float64 engine`,
     summary: [
-      ['model', r.model], ['dataset', `${r.dataset} (${r.samples.evaluated} samples evaluated, ${r.samples.calibration} for calibration)`],
-      ['precision', r.precision], ['top-1 agreement with float', p(s.top1Agreement)], ['accuracy float / fixed', `${p(s.floatAccuracy)} / ${p(s.fixedAccuracy)}`],
+      ['model', r.model], ['dataset', `${r.dataset} (${r.samples.evaluated} samples of the ${r.evaluated.on} evaluated, ${r.samples.calibration} for calibration)`],
+      ...(r.evaluated.note ? [['note', r.evaluated.note] as [string, string]] : []),
+      ['precision', r.precision], [`agreement with float (${s.decision ?? 'regression: none'})`, p(s.agreement)], ['accuracy float / fixed', `${p(s.floatAccuracy)} / ${p(s.fixedAccuracy)}`],
+      ...(s.regression ? [['RMSE float / fixed', `${num(s.regression.float.rmseTargetUnits)} / ${num(s.regression.fixed.rmseTargetUnits)} (target range ${num(s.regression.targetRange)})`] as [string, string]] : []),
       ['output SQNR', `${num(s.outputSqnrDb)} dB (ideal ${num(r.idealSqnrDb)} dB)`], ['worst SQNR drop', `${num(s.worstSqnrDropDb)} dB at ${s.worstLayer}`],
-      ['accumulator overflows / clamps', `${s.accumulatorOverflows} / ${s.clamps}`], ['result', r.passed ? 'pass' : `FAIL: ${r.failures.join('; ')}`],
+      ['accumulator overflows / clamps', `${s.accumulatorOverflows} / ${s.clamps}`],
+      ...r.checks.map((c) => [`rule ${c.flag}`, checkLine(c)] as [string, string]),
+      ['result', r.passed ? 'pass' : `FAIL: ${r.failures.join('; ')}`],
     ],
     tables: [{
       title: 'Layers',
@@ -143,7 +151,9 @@ export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
   };
 }
 
-export function writeCheckReport(dir: string, r: NumericsReport, command?: string): Promise<WrittenReport> {
+/** One report, or several precisions compared (check --precision int8,int6,int4). */
+export function writeCheckReport(dir: string, r: NumericsReport | readonly NumericsReport[], command?: string): Promise<WrittenReport> {
+  if (isReportList(r)) return write(dir, [precisionComparisonChart(r)], precisionComparisonHtml(r), command);
   return write(dir, checkCharts(r), checkHtml(r), command);
 }
 
@@ -190,8 +200,8 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
     return { kind: 'simulate', written: await writeSimulateReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'numerics-report.json'))) {
-    const r = json('numerics-report.json') as NumericsReport;
-    if (!Array.isArray(r?.layers)) throw new SimError('is not a check report', { code: 'malformed', file: join(dir, 'numerics-report.json') });
+    const r = json('numerics-report.json') as NumericsReport | NumericsReport[];
+    if (!(isReportList(r) ? r.length > 0 && r.every((x) => Array.isArray(x?.layers)) : Array.isArray(r?.layers))) throw new SimError('is not a check report', { code: 'malformed', file: join(dir, 'numerics-report.json') });
     return { kind: 'check', written: await writeCheckReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'history.json'))) {
