@@ -17,7 +17,9 @@ import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sw
 
 import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';
-import { type LossHistory, checkCharts, gradientErrorChart, isLossHistory, lossCurvesChart } from './charts/numerics-charts.js';
+import { checkCharts, gradientErrorChart, isLossHistory } from './charts/numerics-charts.js';
+import { type TrainHistory, isTrainHistory, trainingCurvesChart } from './train-charts.js';
+import { trainHtml } from './train-report.js';
 import type { Chart } from './charts/types.js';
 import { type HtmlReport, renderHtml } from './html.js';
 import { browserLibraries, writeCharts } from './render.js';
@@ -157,27 +159,9 @@ export function writeCheckReport(dir: string, r: NumericsReport | readonly Numer
   return write(dir, checkCharts(r), checkHtml(r), command);
 }
 
-export function trainHtml(h: LossHistory): Omit<HtmlReport, 'charts'> {
-  const fl = h.float.epochs, fx = h.fixed.epochs;
-  return {
-    title: `Systolab train --precision: ${h.model ?? 'model'}`,
-    subtitle: h.dataset ? `dataset ${h.dataset}` : undefined,
-    summary: [
-      ['epochs (float / fixed)', `${fl.length} / ${fx.length}`],
-      ['final train loss float', num(fl[fl.length - 1]?.train.loss ?? NaN)], ['final train loss fixed', num(fx[fx.length - 1]?.train.loss ?? NaN)],
-      ...Object.entries(h.formats ?? {}).map(([k, v]) => [`${k} format`, String(v)] as [string, string]),
-    ],
-    tables: [{
-      title: 'Train loss per epoch', header: ['epoch', 'float loss', 'fixed loss', 'fixed − float'], numeric: new Set([0, 1, 2, 3]),
-      rows: fl.map((e, i) => [e.epoch, num(e.train.loss, 6), fx[i] ? num(fx[i].train.loss, 6) : 'stopped', fx[i] ? num(fx[i].train.loss - e.train.loss, 3) : '-']),
-    }],
-    files: ['history.json'],
-  };
-}
-
-export function writeTrainReport(dir: string, h: LossHistory, command?: string): Promise<WrittenReport> {
-  const gradients = gradientErrorChart(h);
-  return write(dir, gradients ? [lossCurvesChart(h), gradients] : [lossCurvesChart(h)], trainHtml(h), command);
+export function writeTrainReport(dir: string, h: TrainHistory, command?: string): Promise<WrittenReport> {
+  const gradients = isLossHistory(h) ? gradientErrorChart(h) : undefined;
+  return write(dir, gradients ? [trainingCurvesChart(h), gradients] : [trainingCurvesChart(h)], trainHtml(h), command);
 }
 
 /** `systolab report DIR`: charts and index.html again from the data files already in DIR. */
@@ -206,10 +190,10 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
   }
   if (existsSync(join(dir, 'history.json'))) {
     const h = json('history.json');
-    if (isLossHistory(h)) return { kind: 'train', written: await writeTrainReport(dir, h, readCommand(dir)) };
-    throw new SimError('has no float and fixed-point curves (only `train --precision` histories are charted)', { code: 'badValue', file: join(dir, 'history.json') });
+    if (isTrainHistory(h)) return { kind: 'train', written: await writeTrainReport(dir, h, readCommand(dir)) };
+    throw new SimError('is not a train history (no epochs, nor float and fixed-point epochs)', { code: 'malformed', file: join(dir, 'history.json') });
   }
   throw new SimError('holds none of results.jsonl, cost-report.json, numerics-report.json, history.json', {
-    code: 'badValue', path: 'DIR', value: dir, hint: 'Point it at a folder written by simulate --out, sweep, check --out or train --precision.',
+    code: 'badValue', path: 'DIR', value: dir, hint: 'Point it at a folder written by simulate --out, sweep, check --out or train.',
   });
 }
