@@ -35,15 +35,16 @@ export interface CheckArgs {
   out?: string;
 }
 
-export const CHECK_EXAMPLES: readonly [string, string][] = [
+/** [command, what it shows, its exit code when not 0 (an example may show a failing pass rule)]. */
+export const CHECK_EXAMPLES: readonly (readonly [string, string, number?])[] = [
   ['check', 'the trained LeNet on 200 test digits in int8 (int32 accumulators, gemmlowp requantization) vs the float engine'],
   ['check --model models/trained/iris-mlp.json --precision int8 --min-agreement 0.99', 'fail (exit 1) unless int8 agrees with float on ≥ 99 % of the iris test set'],
-  ['check --precision int8,int6,int4 --max-accuracy-drop 100 --out reports/check-lenet-bits', 'three bit widths on the same digits in one run: a table per precision, one comparing them, and a chart of accuracy and SQNR per layer by precision'],
+  ['check --precision int8,int6,int4 --out reports/check-lenet-bits', 'three bit widths on the same digits in one run: a table per precision, one comparing them, and a chart of accuracy and SQNR per layer by precision; exit 1, as int4 loses 3.5 points of accuracy', 1],
   ['check --precision q4.12 --format json', 'Qm.n fixed point (16-bit, 12 fraction bits), every number as JSON'],
   ['check --precision bf16 --max-sqnr-drop 10', 'bfloat16 operands with an fp32 accumulator'],
   ['check --model resnet18 --precision int8', 'a zoo model without a dataset: seeded random inputs (a small batch for a big model), agreement and SQNR, no accuracy'],
   ['check --model models/trained/iris-mlp.json --out reports/check-iris', 'also numerics-report.json, SQNR and error charts and an offline index.html in reports/check-iris'],
-  ['check --precision int8 --accumulator-bits 16 --overflow wrap --calibration percentile:99.9 --max-accuracy-drop 100', 'a narrow wrapping accumulator, percentile calibration (reported, not failed on)'],
+  ['check --precision int8 --accumulator-bits 16 --overflow wrap --calibration percentile:99.9', 'a narrow wrapping accumulator, percentile calibration: overflows cost 26 points of accuracy, exit 1', 1],
 ];
 
 export function checkBuilder(y: Argv): Argv<CheckArgs> {

@@ -1,4 +1,4 @@
-/** `systolab train`: flags → api/train → a line per epoch, the summary, and history.json + model.json written. */
+/** `systolab train`: flags → api/train → a line per epoch, the summary; history.json, model.json and training.json written (main.ts then charts the folder). */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_MODELS, type QuantFlags, TRAIN_DEFAULTS, count, fraction, nonNegative, positive, trainModel } from '../api/train.js';

@@ -34,7 +34,7 @@ describe('demo models in int8 agree with float', () => {
 describe('systolab check', () => {
   it('every --help example works', () => {
     const help = systolab(['check', '--help']).out.replace(/\s+/g, ' ');
-    for (const [cmd, what] of CHECK_EXAMPLES) {
+    for (const [cmd, what, code] of CHECK_EXAMPLES) {
       expect(help).toContain(`systolab ${cmd}`);
       expect(help).toContain(what.replace(/\s+/g, ' '));
       // Examples that write a report folder write it into a temp folder here, never into the repo's reports/.
@@ -42,7 +42,8 @@ describe('systolab check', () => {
       const out = args.indexOf('--out');
       if (out >= 0) args[out + 1] = mkdtempSync(join(tmpdir(), 'systolab-check-ex-'));
       const r = systolab(args);
-      expect(r.code, `${cmd}\n${r.err}`).toBe(0);
+      expect(r.code, `${cmd}\n${r.err}`).toBe(code ?? 0);
+      if (code === 1) expect(r.out).toMatch(/^result: FAIL/m);
     }
   }, 180_000);
   it('exit 1 when a threshold fails; JSON report', () => {
