@@ -185,7 +185,10 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
   }
   if (existsSync(join(dir, 'numerics-report.json'))) {
     const r = json('numerics-report.json') as NumericsReport | NumericsReport[];
-    if (!(isReportList(r) ? r.length > 0 && r.every((x) => Array.isArray(x?.layers)) : Array.isArray(r?.layers))) throw new SimError('is not a check report', { code: 'malformed', file: join(dir, 'numerics-report.json') });
+    const ok = (x: NumericsReport) => x?.schemaVersion === 2 && Array.isArray(x.layers);
+    if (!(isReportList(r) ? r.length > 0 && r.every(ok) : ok(r))) {
+      throw new SimError('is not a check report of schema 2', { code: 'malformed', file: join(dir, 'numerics-report.json'), hint: 'Run check --out DIR again.' });
+    }
     return { kind: 'check', written: await writeCheckReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'history.json'))) {

@@ -134,3 +134,12 @@ it('check --help lists every dataset', () => {
   for (const name of DATASET_NAMES) expect(help).toContain(name);
   expect(help).toMatch(/--max-accuracy-drop .*\[default: 1\]/);
 });
+
+it('report on a check folder of the old schema: exit 2, one line', () => {
+  const dir = temp('old');
+  writeFileSync(join(dir, 'numerics-report.json'), JSON.stringify({ schemaVersion: 1, layers: [] }));
+  const r = systolab(['report', dir], dir);
+  expect(r.code).toBe(2);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
+  expect(r.err).toMatch(/numerics-report\.json: is not a check report of schema 2/);
+});
