@@ -22,7 +22,7 @@ export { withOverrides } from './arch/parse.js';
 export type { HwConfig } from './arch/types.js';
 export { simulate, trace, traceRun, type SimulateRequest, type TraceRequest } from './api/simulate.js';
 export { train, trainModel, TRAIN_DEFAULTS, type TrainOptions, type TrainOutcome } from './api/train.js';
-export { check, type CheckOptions } from './api/check.js';
+export { check, checkPrecisions, type CheckOptions } from './api/check.js';
 export { parseSweepSpec } from './sweep/spec.js';
 export { simulateGraph, type SimulateOptions } from './run/pipeline.js';
 export type { Machine } from './run/energy-context.js';

@@ -5,8 +5,8 @@
  */
 import { SimError } from '../base/errors.js';
 import { readTextFile } from '../base/files.js';
-import { type ParsedCsv, csvToDataset } from '../datasets/csv.js';
-import type { Dataset, Task } from '../datasets/types.js';
+import { csvToDataset } from '../datasets/csv.js';
+import type { Dataset } from '../datasets/types.js';
 import { type QTrainOptions } from '../fixed/qtrain.js';
 import { type QTrainFormats, quantizer } from '../fixed/quantizer.js';
 import type { LossKind } from '../float/losses.js';
@@ -21,6 +21,7 @@ import { loadAnyModel, resolveModel } from '../load/model.js';
 import { type QTrainRun, runQuantizedTraining } from '../run/qtrain-run.js';
 import { summarizeLayers } from '../run/qtrain-summary.js';
 import { type TrainRequest, type TrainRun, runTraining } from '../run/train-run.js';
+import { TRAINED_MODEL_FILE, type TrainedOn, csvTask } from './trained-on.js';
 
 /** The quantized-training options (`train --precision …`). */
 export interface QuantFlags {
@@ -38,7 +39,7 @@ export interface QuantFlags {
 }
 
 export interface TrainOptions extends QuantFlags {
-  /** A model file or built-in name [default: models/tiny-cnn.yaml]. */
+  /** A model file or built-in name [default: the built-in dataset's model, DEFAULT_MODELS]. */
   model?: string;
   /** A dataset name (NAME:key=value…) or FILE.csv. */
   dataset: string;
@@ -68,6 +69,26 @@ export interface TrainOptions extends QuantFlags {
   seed?: number;
   init?: InitScheme;
   initStd?: number;
+}
+
+/** The model each built-in dataset trains by default (its features and classes fit; the loss follows from the task). */
+export const DEFAULT_MODELS: Readonly<Record<string, string>> = {
+  house: 'linear-regression', 'pass-fail': 'pass-fail-mlp', circle: 'playground-mlp', xor: 'playground-mlp',
+  gaussians: 'playground-mlp', spiral: 'playground-mlp', iris: 'iris-mlp', digits: 'lenet-digits',
+};
+
+/** The model `train` uses: --model, else the dataset's default; a CSV dataset has none. */
+export function modelFor(o: Pick<TrainOptions, 'model' | 'dataset'>): { model: string; defaulted: boolean } {
+  if (o.model !== undefined) return { model: o.model, defaulted: false };
+  const name = o.dataset.split(':')[0];
+  const model = Object.hasOwn(DEFAULT_MODELS, name) ? DEFAULT_MODELS[name] : undefined;
+  if (model === undefined) {
+    throw new SimError(`is needed: dataset ${name} has no default model`, {
+      code: 'badValue', path: '--model',
+      hint: `Defaults exist for ${Object.entries(DEFAULT_MODELS).map(([d, m]) => `${d} → ${m}`).join(', ')}.`,
+    });
+  }
+  return { model, defaulted: true };
 }
 
 /** The defaults of every option, shared with the CLI's flags. */
@@ -135,13 +156,6 @@ export function quantOptions(f: QuantFlags): QTrainOptions {
   };
 }
 
-/** The CSV's task: from the loss when given, else from its labels and the model's output width. */
-function csvTask(csv: ParsedCsv, loss: LossKind | undefined, outWidth: number): Task {
-  if (loss) return loss === 'softmax-ce' ? 'multiclass' : loss === 'mse' ? 'regression' : 'binary';
-  if (csv.label.kind === 'strings' || outWidth > 1) return 'multiclass';
-  return csv.label.distinct.every((v) => v === 0 || v === 1) ? 'binary' : 'regression';
-}
-
 function loadDatasetFor(args: TrainOptions, graph: LayerGraph): Dataset {
   const spec = args.label !== undefined && args.dataset.toLowerCase().endsWith('.csv') ? `${args.dataset}:label=${args.label}` : args.dataset;
   const loaded = loadDataset(spec, readTextFile);
@@ -158,6 +172,10 @@ export interface TrainOutcome {
   readonly json: Record<string, unknown>;
   readonly history: Record<string, unknown>;
   readonly model: Record<string, unknown>;
+  /** training.json, written beside model.json: the data and split `check` scores the model on. */
+  readonly trainedOn: TrainedOn;
+  /** What was picked because no flag named it, one line each ("model: playground-mlp (default for spiral)"). */
+  readonly defaults: readonly string[];
   readonly graph: LayerGraph;
   readonly dataset: Dataset;
   /** The optimizer as run (`sgd` with momentum > 0 runs as `momentum`). */
@@ -168,9 +186,18 @@ export interface TrainOutcome {
 
 export function trainModel(options: TrainOptions, onEpoch?: (e: EpochRecord, quantized: boolean) => void): TrainOutcome {
   const o = checked(options);
-  const graph = loadAnyModel(resolveModel(o.model));
+  const picked = modelFor(o);
+  const graph = loadAnyModel(resolveModel(picked.model));
   const dataset = loadDatasetFor(o, graph);
   const seed = o.seed ?? graph.seed;
+  const trainedOn: TrainedOn = {
+    schemaVersion: 1, model: TRAINED_MODEL_FILE, dataset: o.dataset, ...(o.label !== undefined ? { label: o.label } : {}),
+    task: dataset.task, seed, valSplit: o.valSplit, testSplit: o.testSplit,
+  };
+  const defaults = (run: TrainRun) => [
+    ...(picked.defaulted ? [`model: ${picked.model} (default for ${o.dataset.split(':')[0]})`] : []),
+    ...(run.lossDefault ? [`loss: ${run.loss} (default for ${run.lossDefault})`] : []),
+  ];
   const epochs = o.steps === undefined ? o.epochs ?? TRAIN_DEFAULTS.epochs : undefined;
   // torch.optim.SGD(momentum=ρ) is momentum: honour `--optimizer sgd --momentum ρ` the same way.
   const optimizer: OptimizerKind = o.optimizer === 'sgd' && (o.momentum ?? 0) > 0 ? 'momentum' : o.optimizer;
@@ -195,7 +222,10 @@ export function trainModel(options: TrainOptions, onEpoch?: (e: EpochRecord, qua
     const run = runQuantizedTraining({ ...request, quant });
     const history = quantJson(run, { model: graph.name, dataset: dataset.name, loss: run.float.loss, sizes: run.float.sizes, optimizer, lr: o.lr, batch: o.batch }, quant);
     const model = graphToDocument(run.float.graph, run.fixed.params, `${graph.name} trained on ${dataset.name} with fixed-point GEMMs by systolab train --precision`);
-    return { json: history, history, model: model as unknown as Record<string, unknown>, graph, dataset, optimizer, quantized: { run, options: quant } };
+    return {
+      json: history, history, model: model as unknown as Record<string, unknown>, trainedOn, defaults: defaults(run.float), graph, dataset, optimizer,
+      quantized: { run, options: quant },
+    };
   }
   const run = runTraining(request);
   const { result } = run;
@@ -207,7 +237,10 @@ export function trainModel(options: TrainOptions, onEpoch?: (e: EpochRecord, qua
   const trainable = (key: string) => { const [layer, param] = splitKey(key); return run.graph.paramSpecs[layer]?.[param]?.trainable; };
   const parameters = Object.fromEntries(Object.entries(result.params).filter(([k]) => trainable(k)).map(([k, t]) => [k, tensorToJson(t)]));
   const state = Object.fromEntries(Object.entries(result.params).filter(([k]) => !(k in parameters)).map(([k, t]) => [k, tensorToJson(t)]));
-  return { json: { ...history, parameters, state }, history, model: model as unknown as Record<string, unknown>, graph, dataset, optimizer, float: run };
+  return {
+    json: { ...history, parameters, state }, history, model: model as unknown as Record<string, unknown>, trainedOn, defaults: defaults(run), graph, dataset, optimizer,
+    float: run,
+  };
 }
 
 /** What `systolab train --format json` prints. */

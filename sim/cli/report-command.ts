@@ -9,12 +9,12 @@ export interface ReportArgs {
 export const REPORT_EXAMPLES: readonly [string, string][] = [
   ['report reports/simulate-scalesim-resnet18-scalesim-32x32-inference', 'charts/ and index.html of a simulate --out folder, from its cost-report.json'],
   ['report reports/sweep-resnet50-1a2b3c4d', 'charts/ and index.html of a sweep (or merge) folder, from its results.jsonl'],
-  ['report reports/check-lenet', 'the same for a check --out folder (numerics-report.json) or a train --precision folder (history.json)'],
+  ['report reports/check-lenet', 'the same for a check --out folder (numerics-report.json) or a train folder (history.json)'],
 ];
 
 export function reportBuilder(y: Argv): Argv<ReportArgs> {
   return y
-    .positional('dir', { type: 'string', demandOption: true, describe: 'a folder written by simulate --out, sweep, merge, check --out or train --precision' })
+    .positional('dir', { type: 'string', demandOption: true, describe: 'a folder written by simulate --out, sweep, merge, check --out or train' })
     .example(REPORT_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<ReportArgs>;
 }
 

@@ -1,7 +1,8 @@
-/** `systolab train`: flags → api/train → a line per epoch, the summary, and history.json + model.json written. */
+/** `systolab train`: flags → api/train → a line per epoch, the summary; history.json, model.json and training.json written (main.ts then charts the folder). */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { type QuantFlags, TRAIN_DEFAULTS, count, fraction, nonNegative, positive, trainModel } from '../api/train.js';
+import { DEFAULT_MODELS, type QuantFlags, TRAIN_DEFAULTS, count, fraction, nonNegative, positive, trainModel } from '../api/train.js';
+import { TRAINED_MODEL_FILE, TRAINED_ON_FILE } from '../api/trained-on.js';
 import { writeFileAtomic } from '../base/files.js';
 import { LOSS_KINDS, type LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type ScheduleKind } from '../float/optimizers.js';
@@ -45,6 +46,7 @@ export const TRAIN_EXAMPLES: readonly [string, string][] = [
   ['train --model pass-fail-mlp --dataset pass-fail --epochs 200 --optimizer adam --lr 0.05', 'the course\'s "will I pass?" MLP'],
   ['train --model linear-regression --dataset house --optimizer sgd --lr 0.1 --epochs 300 --batch 200', 'full-batch gradient descent recovers the slope'],
   ['train --model playground-mlp --dataset spiral:noise=0.05 --optimizer adam --lr 0.01 --epochs 300', 'TensorFlow Playground spiral'],
+  ['train --dataset spiral --optimizer adam --lr 0.01 --epochs 300 --test-split 0.2', 'no --model: the dataset\'s default (playground-mlp) and loss (bce); check --model reports/train-playground-mlp-spiral/model.json then scores its test split'],
   ['train --model iris-mlp --dataset iris --test-split 0.2 --val-split 0.2 --early-stop-patience 20 --optimizer adam --lr 0.01 --epochs 500', 'iris with early stopping'],
   ['train --model playground-mlp --dataset spiral --optimizer adam --lr 0.01 --epochs 100 --precision int16', 'fixed-point training (16-bit GEMMs, fp32 master) beside float: both loss curves, per-layer diagnostics'],
   ['train --model playground-mlp --dataset spiral --optimizer adam --lr 0.01 --epochs 30 --precision int8 --master-format int8 --stochastic-rounding', '8-bit everything: stochastic rounding keeps updates alive'],
@@ -52,7 +54,7 @@ export const TRAIN_EXAMPLES: readonly [string, string][] = [
 
 export function trainBuilder(y: Argv): Argv<TrainArgs> {
   return y
-    .option('model', { type: 'string', describe: 'model file, or a built-in name (perceptron, linear-regression, pass-fail-mlp, playground-mlp, iris-mlp, lenet-digits)' })
+    .option('model', { type: 'string', describe: `model file, or a built-in name (perceptron, linear-regression, pass-fail-mlp, playground-mlp, iris-mlp, lenet-digits) [default for a built-in dataset: ${Object.entries(DEFAULT_MODELS).map(([d, m]) => `${d} → ${m}`).join(', ')}; a CSV needs one]` })
     .option('dataset', { type: 'string', demandOption: true, describe: 'house | pass-fail | circle | xor | gaussians | spiral | iris | digits (NAME:key=value:…), or FILE.csv' })
     .option('label', { type: 'string', describe: 'CSV: the target column [default: the last column]' })
     .option('loss', { choices: LOSS_KINDS, describe: 'loss [default: softmax-ce for classes, bce (sigmoid output) or bce-logits for 0/1 labels, mse for regression]' })
@@ -81,7 +83,7 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
     .option('init', { choices: INIT_SCHEMES, describe: 'weight initialization of parameters the model file does not give [default: the file\'s, else pytorch]' })
     .option('init-std', { type: 'number', default: TRAIN_DEFAULTS.initStd, coerce: positive('init-std'), describe: 'σ of --init normal' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const })
-    .option('out', { type: 'string', describe: 'folder for history.json and model.json [default: reports/train-<model>-<dataset>]' })
+    .option('out', { type: 'string', describe: 'folder for history.json, model.json, training.json (the data and split, for check), charts/ and index.html [default: reports/train-<model>-<dataset>]' })
     .option('precision', { type: 'string', group: 'Quantized training:', describe: 'train with fixed-point GEMMs in this format (weights, activations, errors, gradients) beside the float run: int4…int32 (dynamic fixed point: a power-of-two scale per tensor), qM.N (fixed point), fp16, bf16; `simulate --mode training --precision` times it (int ≤ 8 bits → int8, ≤ 16 → int16, else int32; floats by name)' })
     .option('weight-format', { type: 'string', group: 'Quantized training:', describe: 'weights as GEMM operands [default: --precision]' })
     .option('activation-format', { type: 'string', group: 'Quantized training:', describe: 'activations (forward A, backwardWeight Xᵀ) [default: --precision]' })
@@ -96,10 +98,10 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
     .example(TRAIN_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<TrainArgs>;
 }
 
-/** What `train` printed, and (quantized runs) the folder whose history gets loss-curve charts. */
+/** What `train` printed, and the folder whose history.json gets its loss/accuracy charts and index.html. */
 export interface TrainOutput {
   readonly text: string;
-  readonly chartsDir?: string;
+  readonly chartsDir: string;
 }
 
 /** The default folder: reports/train-<model>-<dataset file stem or name>[-<weight format>]. */
@@ -112,8 +114,10 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
   const t = trainModel(args, (e, quantized) => progress(`${quantized ? 'fixed-point ' : ''}${epochLine(e)}`));
   const outDir = args.out ?? defaultOut(args, t.graph.name, t.quantized?.options.formats.weight);
   writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(t.history)}\n`);
-  writeFileAtomic(join(outDir, 'model.json'), `${JSON.stringify(t.model)}\n`);
-  const chartsDir = t.quantized ? outDir : undefined;
+  writeFileAtomic(join(outDir, TRAINED_MODEL_FILE), `${JSON.stringify(t.model)}\n`);
+  writeFileAtomic(join(outDir, TRAINED_ON_FILE), `${JSON.stringify(t.trainedOn, null, 1)}\n`);
+  for (const d of t.defaults) process.stderr.write(`train: ${d}\n`);
+  const chartsDir = outDir;
   if (args.format === 'json') return { text: `${JSON.stringify(t.json)}\n`, chartsDir };
   return { text: trainText(t, { lr: args.lr, batch: args.batch ?? TRAIN_DEFAULTS.batch, earlyStopPatience: args.earlyStopPatience, model: args.model }, outDir), chartsDir };
 }

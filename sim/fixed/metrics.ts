@@ -45,3 +45,49 @@ export function argmaxRows(data: ArrayLike<number>, rows: number): Int32Array {
   }
   return out;
 }
+
+/**
+ * How an output becomes a decision: `argmax` → one class per row (multiclass); `threshold` → one 0/1 per output
+ * element, `cut` = 0.5 on a probability (sigmoid output) or 0 on a logit.
+ */
+export type DecisionRule = { readonly kind: 'argmax' } | { readonly kind: 'threshold'; readonly cut: number };
+
+/** The decisions of `rows` output rows: argmaxRows, or x ≥ cut per element. */
+export function decide(data: ArrayLike<number>, rows: number, rule: DecisionRule): Int32Array {
+  if (rule.kind === 'argmax') return argmaxRows(data, rows);
+  return Int32Array.from(data as ArrayLike<number>, (v) => (v >= rule.cut ? 1 : 0));
+}
+
+/** How many entries of a and b are equal (same length). */
+export function countEqual(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let hits = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) hits++;
+  return hits;
+}
+
+/**
+ * Regression error of predictions against targets, accumulated over batches: MAE and RMSE, and the targets' range
+ * (max − min) they are divided by, so that an error reads as a fraction of what the target spans.
+ */
+export class RegressionError {
+  count = 0;
+  sumAbs = 0;
+  sumSq = 0;
+  lo = Infinity;
+  hi = -Infinity;
+
+  add(pred: ArrayLike<number>, target: ArrayLike<number>): void {
+    for (let i = 0; i < target.length; i++) {
+      const e = pred[i] - target[i];
+      this.sumAbs += Math.abs(e);
+      this.sumSq += e * e;
+      if (target[i] < this.lo) this.lo = target[i];
+      if (target[i] > this.hi) this.hi = target[i];
+    }
+    this.count += target.length;
+  }
+
+  summary(): { maeTargetUnits: number; rmseTargetUnits: number; targetRange: number } {
+    return { maeTargetUnits: this.sumAbs / this.count, rmseTargetUnits: Math.sqrt(this.sumSq / this.count), targetRange: this.hi - this.lo };
+  }
+}

@@ -38,6 +38,6 @@ export function quantText(run: QTrainRun, opts: QTrainOptions, head: string, mod
     ...run.fixed.warnings.map((w) => `WARNING: ${w.message}`),
     '',
     `Cost of this training step on the array: ${simulateCommandFor(run, model, batch)}`,
-    `Wrote ${join(outDir, 'history.json')} (both curves, every step's diagnostics) and ${join(outDir, 'model.json')} (the fixed-point-trained master weights).`,
+    `Wrote ${join(outDir, 'history.json')} (both curves, every step's diagnostics), ${join(outDir, 'model.json')} (the fixed-point-trained master weights) and ${join(outDir, 'training.json')} (its data and split, which check reuses).`,
   ].join('\n') + '\n';
 }

@@ -29,13 +29,14 @@ export function trainText(t: TrainOutcome, o: { lr: number; batch: number; early
   if (t.quantized) {
     const { run, options } = t.quantized;
     const head = `Trained ${graph.name} on ${dataset.name}, loss ${run.float.loss}, ${optimizer} lr ${o.lr}, ${run.float.result.steps.length} steps of batch ${o.batch}, twice.`;
-    return quantText(run, options, head, o.model ?? graph.name, o.batch, outDir);
+    return quantText(run, options, [head, ...t.defaults].join('\n'), o.model ?? graph.name, o.batch, outDir);
   }
   const run = t.float!;
   const { result } = run;
   const lines = [
     '',
     `Trained ${graph.name} on ${dataset.name} (${dataset.task}), loss ${run.loss}, ${optimizer} lr ${o.lr}, ${result.steps.length} steps of batch ${o.batch}.`,
+    ...t.defaults,
     ...run.notes.map((n) => `note: ${n}`),
     ...(result.earlyStop
       ? [result.earlyStop.stoppedAtEpoch !== null
@@ -46,7 +47,7 @@ export function trainText(t: TrainOutcome, o: { lr: number; batch: number; early
     `Final metrics of the saved model${result.earlyStop ? ' (the restored best weights)' : ''}:`,
     finalTable(run),
     '',
-    `Wrote ${join(outDir, 'history.json')} (every step and epoch) and ${join(outDir, 'model.json')} (the trained model: systolab run --model ${join(outDir, 'model.json')}).`,
+    `Wrote ${join(outDir, 'history.json')} (every step and epoch), ${join(outDir, 'model.json')} (the trained model: systolab check --model ${join(outDir, 'model.json')}) and ${join(outDir, 'training.json')} (its data and split, which check reuses).`,
   ];
   return `${lines.join('\n')}\n`;
 }

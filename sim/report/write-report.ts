@@ -11,11 +11,15 @@ import { pct, sig } from './format.js';
 import { SimError } from '../base/errors.js';
 import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
+import { checkLine } from './check-text.js';
+import { precisionComparisonChart, precisionComparisonHtml } from './check-compare.js';
 import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
 
 import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';
-import { type LossHistory, checkCharts, gradientErrorChart, isLossHistory, lossCurvesChart } from './charts/numerics-charts.js';
+import { checkCharts, gradientErrorChart, isLossHistory } from './charts/numerics-charts.js';
+import { type TrainHistory, isTrainHistory, trainingCurvesChart } from './train-charts.js';
+import { trainHtml } from './train-report.js';
 import type { Chart } from './charts/types.js';
 import { type HtmlReport, renderHtml } from './html.js';
 import { browserLibraries, writeCharts } from './render.js';
@@ -121,6 +125,8 @@ export function writeSweepReport(dir: string, records: readonly SweepRecord[], c
   return write(dir, sweepCharts(records), sweepHtml(records), command);
 }
 
+const isReportList = (r: NumericsReport | readonly NumericsReport[]): r is readonly NumericsReport[] => Array.isArray(r);
+
 export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
   const s = r.summary;
   const p = (v: number | null) => (v === null ? '-' : pct(v));
@@ -128,10 +134,14 @@ export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
     title: `Systolab check: ${r.model}`,
     subtitle: `${r.precision}, ${r.accumulatorBits}-bit accumulator (${r.overflow}), requantization ${r.rounding}, calibration ${r.calibration} · vs the float64 engine`,
     summary: [
-      ['model', r.model], ['dataset', `${r.dataset} (${r.samples.evaluated} samples evaluated, ${r.samples.calibration} for calibration)`],
-      ['precision', r.precision], ['top-1 agreement with float', p(s.top1Agreement)], ['accuracy float / fixed', `${p(s.floatAccuracy)} / ${p(s.fixedAccuracy)}`],
+      ['model', r.model], ['dataset', `${r.dataset} (${r.samples.evaluated} samples of the ${r.evaluated.on} evaluated, ${r.samples.calibration} for calibration)`],
+      ...(r.evaluated.note ? [['note', r.evaluated.note] as [string, string]] : []),
+      ['precision', r.precision], [`agreement with float (${s.decision ?? 'regression: none'})`, p(s.agreement)], ['accuracy float / fixed', `${p(s.floatAccuracy)} / ${p(s.fixedAccuracy)}`],
+      ...(s.regression ? [['RMSE float / fixed', `${num(s.regression.float.rmseTargetUnits)} / ${num(s.regression.fixed.rmseTargetUnits)} (target range ${num(s.regression.targetRange)})`] as [string, string]] : []),
       ['output SQNR', `${num(s.outputSqnrDb)} dB (ideal ${num(r.idealSqnrDb)} dB)`], ['worst SQNR drop', `${num(s.worstSqnrDropDb)} dB at ${s.worstLayer}`],
-      ['accumulator overflows / clamps', `${s.accumulatorOverflows} / ${s.clamps}`], ['result', r.passed ? 'pass' : `FAIL: ${r.failures.join('; ')}`],
+      ['accumulator overflows / clamps', `${s.accumulatorOverflows} / ${s.clamps}`],
+      ...r.checks.map((c) => [`rule ${c.flag}`, checkLine(c)] as [string, string]),
+      ['result', r.passed ? 'pass' : `FAIL: ${r.failures.join('; ')}`],
     ],
     tables: [{
       title: 'Layers',
@@ -143,31 +153,15 @@ export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
   };
 }
 
-export function writeCheckReport(dir: string, r: NumericsReport, command?: string): Promise<WrittenReport> {
+/** One report, or several precisions compared (check --precision int8,int6,int4). */
+export function writeCheckReport(dir: string, r: NumericsReport | readonly NumericsReport[], command?: string): Promise<WrittenReport> {
+  if (isReportList(r)) return write(dir, [precisionComparisonChart(r)], precisionComparisonHtml(r), command);
   return write(dir, checkCharts(r), checkHtml(r), command);
 }
 
-export function trainHtml(h: LossHistory): Omit<HtmlReport, 'charts'> {
-  const fl = h.float.epochs, fx = h.fixed.epochs;
-  return {
-    title: `Systolab train --precision: ${h.model ?? 'model'}`,
-    subtitle: h.dataset ? `dataset ${h.dataset}` : undefined,
-    summary: [
-      ['epochs (float / fixed)', `${fl.length} / ${fx.length}`],
-      ['final train loss float', num(fl[fl.length - 1]?.train.loss ?? NaN)], ['final train loss fixed', num(fx[fx.length - 1]?.train.loss ?? NaN)],
-      ...Object.entries(h.formats ?? {}).map(([k, v]) => [`${k} format`, String(v)] as [string, string]),
-    ],
-    tables: [{
-      title: 'Train loss per epoch', header: ['epoch', 'float loss', 'fixed loss', 'fixed − float'], numeric: new Set([0, 1, 2, 3]),
-      rows: fl.map((e, i) => [e.epoch, num(e.train.loss, 6), fx[i] ? num(fx[i].train.loss, 6) : 'stopped', fx[i] ? num(fx[i].train.loss - e.train.loss, 3) : '-']),
-    }],
-    files: ['history.json'],
-  };
-}
-
-export function writeTrainReport(dir: string, h: LossHistory, command?: string): Promise<WrittenReport> {
-  const gradients = gradientErrorChart(h);
-  return write(dir, gradients ? [lossCurvesChart(h), gradients] : [lossCurvesChart(h)], trainHtml(h), command);
+export function writeTrainReport(dir: string, h: TrainHistory, command?: string): Promise<WrittenReport> {
+  const gradients = isLossHistory(h) ? gradientErrorChart(h) : undefined;
+  return write(dir, gradients ? [trainingCurvesChart(h), gradients] : [trainingCurvesChart(h)], trainHtml(h), command);
 }
 
 /** `systolab report DIR`: charts and index.html again from the data files already in DIR. */
@@ -190,16 +184,19 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
     return { kind: 'simulate', written: await writeSimulateReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'numerics-report.json'))) {
-    const r = json('numerics-report.json') as NumericsReport;
-    if (!Array.isArray(r?.layers)) throw new SimError('is not a check report', { code: 'malformed', file: join(dir, 'numerics-report.json') });
+    const r = json('numerics-report.json') as NumericsReport | NumericsReport[];
+    const ok = (x: NumericsReport) => x?.schemaVersion === 2 && Array.isArray(x.layers);
+    if (!(isReportList(r) ? r.length > 0 && r.every(ok) : ok(r))) {
+      throw new SimError('is not a check report of schema 2', { code: 'malformed', file: join(dir, 'numerics-report.json'), hint: 'Run check --out DIR again.' });
+    }
     return { kind: 'check', written: await writeCheckReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'history.json'))) {
     const h = json('history.json');
-    if (isLossHistory(h)) return { kind: 'train', written: await writeTrainReport(dir, h, readCommand(dir)) };
-    throw new SimError('has no float and fixed-point curves (only `train --precision` histories are charted)', { code: 'badValue', file: join(dir, 'history.json') });
+    if (isTrainHistory(h)) return { kind: 'train', written: await writeTrainReport(dir, h, readCommand(dir)) };
+    throw new SimError('is not a train history (no epochs, nor float and fixed-point epochs)', { code: 'malformed', file: join(dir, 'history.json') });
   }
   throw new SimError('holds none of results.jsonl, cost-report.json, numerics-report.json, history.json', {
-    code: 'badValue', path: 'DIR', value: dir, hint: 'Point it at a folder written by simulate --out, sweep, check --out or train --precision.',
+    code: 'badValue', path: 'DIR', value: dir, hint: 'Point it at a folder written by simulate --out, sweep, check --out or train.',
   });
 }

@@ -33,6 +33,8 @@ export interface TrainRequest {
 export interface TrainRun {
   readonly graph: LayerGraph;
   readonly loss: LossKind;
+  /** Why the loss was picked, when --loss was not given. */
+  readonly lossDefault?: string;
   readonly accuracy: AccuracyRule;
   readonly sizes: { readonly train: number; readonly validation: number; readonly test: number };
   readonly result: TrainResult;
@@ -65,18 +67,23 @@ export function withDropout(graph: LayerGraph, p: number): { graph: LayerGraph; 
   return { graph: buildGraph({ name: graph.name, layers, output: graph.output, seed: graph.seed, params, init: graph.init }), note };
 }
 
-function defaultLoss(task: Task, last: LayerNode): LossKind {
-  if (task === 'multiclass') return 'softmax-ce';
-  if (task === 'binary') return last.kind === 'sigmoid' ? 'bce' : 'bce-logits';
-  return 'mse';
+/** The loss a task and output layer call for, and why (said in the report). */
+function defaultLoss(task: Task, last: LayerNode): { loss: LossKind; why: string } {
+  if (task === 'multiclass') return { loss: 'softmax-ce', why: 'class labels' };
+  if (task === 'binary') return last.kind === 'sigmoid' ? { loss: 'bce', why: '0/1 labels, sigmoid output' } : { loss: 'bce-logits', why: '0/1 labels, logit output' };
+  return { loss: 'mse', why: 'numeric targets (regression)' };
 }
 
 const show = (s: readonly number[]) => `[${s.join(', ')}]`;
 
-/** Checks that loss, model output and dataset targets fit together; one clear error otherwise. */
-function checkFit(loss: LossKind, task: Task, out: readonly number[], targets: Tensor, last: LayerNode, classes: number): void {
+/**
+ * Checks that loss, model output and dataset targets fit together; one clear error otherwise. A loss the user gave
+ * is blamed on --loss; a default one on --model (the model does not fit the dataset), naming why it was picked.
+ */
+function checkFit(loss: LossKind, defaultWhy: string | undefined, task: Task, out: readonly number[], targets: Tensor, last: LayerNode, classes: number): void {
   const err = (problem: string, hint: string): never => {
-    throw new SimError(problem, { code: 'lossMismatch', path: '--loss', value: loss, hint });
+    if (defaultWhy === undefined) throw new SimError(problem, { code: 'lossMismatch', path: '--loss', value: loss, hint });
+    throw new SimError(`the model does not fit the dataset (default loss ${loss}, picked for ${defaultWhy}): ${problem}`, { code: 'lossMismatch', path: '--model', hint });
   };
   if (loss === 'softmax-ce') {
     if (task !== 'multiclass') err(`softmax-ce needs class labels, but the dataset is a ${task} task`, 'Use bce or bce-logits for 0/1 labels, mse for regression.');
@@ -138,9 +145,10 @@ export function runTraining(req: TrainRequest): TrainRun {
   }
   const ds = req.dataset;
   const last = graph.layers.find((l) => l.name === graph.output)!;
-  const loss = req.loss ?? defaultLoss(ds.task, last);
+  const picked = req.loss === undefined ? defaultLoss(ds.task, last) : undefined;
+  const loss = req.loss ?? picked!.loss;
   const classes = ds.task === 'multiclass' ? ds.targets.data.reduce((a, b) => Math.max(a, b), 0) + 1 : 0;
-  checkFit(loss, ds.task, graph.shapes[graph.output], ds.targets, last, classes);
+  checkFit(loss, picked?.why, ds.task, graph.shapes[graph.output], ds.targets, last, classes);
   const features = fitFeatures(ds.features, graph.shapes[inputs[0].name]);
   const accuracy: AccuracyRule =
     ds.task === 'multiclass' ? 'argmax' : ds.task === 'regression' ? 'none' : loss === 'bce-logits' ? 'threshold-logit' : 'threshold-probability';
@@ -156,7 +164,7 @@ export function runTraining(req: TrainRequest): TrainRun {
   const metrics = (s?: Split) => (s ? evaluate(graph, result.params, s, loss, accuracy) : undefined);
   const final = { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) };
   return {
-    graph, loss, accuracy, result, final, notes,
+    graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, result, final, notes,
     sizes: { train: splits.train.features.shape[0], validation: splits.validation?.features.shape[0] ?? 0, test: splits.test?.features.shape[0] ?? 0 },
   };
 }

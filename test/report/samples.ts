@@ -1,6 +1,7 @@
 /** Small synthetic inputs for the report tests: sweep records, a check report and a train --precision history. */
 import type { SweepRecord } from '../../sim/sweep/record.js';
 import type { NumericsReport } from '../../sim/run/check.js';
+import { DEFAULT_PASS_RULE, applyRule } from '../../sim/run/check-rule.js';
 import type { LossHistory } from '../../sim/report/charts/numerics-charts.js';
 
 export function sampleSweep(model2 = 'resnet18'): SweepRecord[] {
@@ -33,12 +34,16 @@ export function sampleCheck(model = 'lenet-digits'): NumericsReport {
     name, kind, maxAbsError: 10 ** (-sqnrDb / 20), meanAbsError: 10 ** (-sqnrDb / 20) / 4, sqnrDb, sqnrDropDb: 49.9 - sqnrDb, cosine: 0.9999, accumulatorOverflows: 0, clamps: 1,
   });
   return {
-    schemaVersion: 1, model, dataset: 'digits:n=1000', precision: 'int8', accumulatorBits: 32, overflow: 'saturate', rounding: 'gemmlowp', calibration: 'max',
+    schemaVersion: 2, model, dataset: 'digits:n=1000', evaluated: { on: 'test split' }, precision: 'int8', accumulatorBits: 32, overflow: 'saturate', rounding: 'gemmlowp', calibration: 'max',
     samples: { calibration: 500, evaluated: 200 }, idealSqnrDb: 49.92,
     layers: [layer('conv1', 'conv2d', 41.2), layer('relu1', 'relu', Infinity), layer('conv2', 'conv2d', 37.5), layer('fc', 'dense', 35.1)],
-    summary: { top1Agreement: 0.995, floatAccuracy: 0.97, fixedAccuracy: 0.965, outputSqnrDb: 35.1, worstSqnrDropDb: 14.8, worstLayer: 'fc', accumulatorOverflows: 0, clamps: 3 },
-    thresholds: {}, failures: [], passed: true,
-  } as unknown as NumericsReport;
+    summary: {
+      decision: 'argmax', agreement: 0.995, floatAccuracy: 0.97, fixedAccuracy: 0.965, accuracyDropPp: 0.5, regression: null,
+      outputSqnrDb: 35.1, worstSqnrDropDb: 14.8, worstLayer: 'fc', accumulatorOverflows: 0, clamps: 3,
+    },
+    rule: DEFAULT_PASS_RULE, checks: applyRule(DEFAULT_PASS_RULE, { accuracyDropPp: 0.5, errorIncreasePp: null, agreement: 0.995, worstSqnrDropDb: 14.8 }),
+    failures: [], passed: true,
+  } as NumericsReport;
 }
 
 export function sampleHistory(): LossHistory {
