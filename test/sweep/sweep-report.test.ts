@@ -32,7 +32,7 @@ function plottedFields(spec: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** The swept parameters no chart plots: `sram` stands for the three buffers, `array` for rows × cols. */
+/** The swept parameters no chart plots (`sramKibs` stands for the three buffers, `array` for rows × cols). */
 function unplotted(charts: Record<string, VlSpec>, swept: readonly string[]): string[] {
   const all = new Set(Object.values(charts).flatMap((c) => [...plottedFields(c)]));
   return swept.filter((f) => !all.has(f));
@@ -54,10 +54,10 @@ describe('sweep folder: charts and summaries a student can read (CLI)', () => {
   it('every swept parameter is plotted by some chart; mutation: without the SRAM chart, SRAM is reported missing', () => {
     const charts = specs();
     expect(Object.keys(charts).sort()).toEqual(['cycles-vs-array', 'latency-vs-dram-bandwidth', 'latency-vs-sram', 'pareto', 'utilization-heatmap']);
-    const swept = ['array', 'rows', 'cols', 'dataflow', 'sram', 'dramBytesPerCycle'];
+    const swept = ['array', 'rows', 'cols', 'dataflow', 'sramKibs', 'dramBytesPerCycle'];
     expect(unplotted(charts, swept)).toEqual([]);
     const { 'latency-vs-sram': _gone, ...fewer } = charts;
-    expect(unplotted(fewer, swept)).toEqual(['sram']);
+    expect(unplotted(fewer, swept)).toEqual(['sramKibs']);
   });
 
   it('Pareto points are numbered on the plot and named in the subtitle; mutation: no text layer, no labels', () => {

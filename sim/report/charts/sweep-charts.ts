@@ -7,6 +7,7 @@
  */
 import { ENERGY_PJ, TIME_NS, chooseScale, inScale } from '../../base/display-units.js';
 import { OBJECTIVE_NAMES, type SweepRecord, groups, objectivesOf, paretoIds } from '../../sweep/record.js';
+import { estimateTextPx } from './layout.js';
 import { CHART_CONFIG, DATAFLOW_COLORS, HEAT_SCHEME, PARETO_COLORS } from './palette.js';
 import { type Chart, VL_SCHEMA, type VlSpec } from './types.js';
 
@@ -14,7 +15,7 @@ const groupOf = (r: SweepRecord) => `${r.params.model} · ${r.params.mode}`;
 
 /** The swept parameters that only some charts show, as people name them; `field` is the rows() field plotted. */
 const OTHER_AXES = [
-  { name: 'sram', title: 'SRAM ifmap/filter/ofmap (KiB)', field: 'sram', keys: ['ifmapKib', 'filterKib', 'ofmapKib'] },
+  { name: 'sram', title: 'SRAM ifmap/filter/ofmap (KiB)', field: 'sramKibs', keys: ['ifmapKib', 'filterKib', 'ofmapKib'] },
   { name: 'dram-bandwidth', title: 'DRAM bandwidth (bytes/cycle)', field: 'dramBytesPerCycle', keys: ['dramBytesPerCycle'] },
   { name: 'precision', title: 'precision', field: 'precision', keys: ['precision'] },
   { name: 'clock', title: 'clock (MHz)', field: 'clockMhz', keys: ['clockMhz'] },
@@ -35,7 +36,8 @@ function rows(records: readonly SweepRecord[]) {
   return records.map((r) => ({
     id: r.id, group: groupOf(r), model: r.params.model, mode: r.params.mode, dataflow: r.params.dataflow,
     rows: r.params.rows, cols: r.params.cols, pes: r.params.rows * r.params.cols, array: `${r.params.rows}×${r.params.cols}`,
-    sram: `${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB`, sramKib: r.params.ifmapKib + r.params.filterKib + r.params.ofmapKib,
+    sram: `${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB`, sramKibs: `${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib}`,
+    sramKib: r.params.ifmapKib + r.params.filterKib + r.params.ofmapKib,
     precision: r.params.precision, dramBytesPerCycle: r.params.dramBytesPerCycle, clockMhz: r.params.clockMhz, hw: r.params.hw,
     cycles: r.totals.cycles, latencyMs: r.totals.seconds * 1e3, utilization: r.totals.utilization,
     ...(r.totals.energyPj !== undefined ? { energyPj: r.totals.energyPj } : {}),
@@ -55,7 +57,7 @@ function facetIfNeeded(records: readonly SweepRecord[], title: unknown, data: un
 /** The subtitle line of a chart that takes the best over the other swept parameters, or undefined. */
 const summarizedBy = (records: readonly SweepRecord[], what: string, shown?: OtherAxis) => {
   const other = otherVarying(records).filter((a) => a !== shown);
-  return other.length ? `${what} over ${other.map((a) => a.title.replace(/ \(.*\)$/, '')).join(', ')}${shown ? '' : ' (each has its own chart)'}` : undefined;
+  return other.length ? `${what} over ${other.map((a) => a.title.replace(/ \(.*\)$/, '')).join(', ')}${shown ? '' : other.length > 1 ? ' (each has its own chart)' : ' (it has its own chart)'}` : undefined;
 };
 
 export function cyclesVsArrayChart(records: readonly SweepRecord[]): Chart {
@@ -149,7 +151,8 @@ export function latencyVsAxisChart(records: readonly SweepRecord[], axis: OtherA
         ...(groupCount > 1 ? { row: { field: 'group', type: 'nominal', title: 'model · mode' } } : {}),
       },
       spec: {
-        width: Math.max(160, 40 * values.length), height: 200,
+        // Room for every x label side by side (vega's estimate of their width), at least 40 px each.
+        width: Math.max(160, values.length * Math.max(40, 10 + Math.max(...values.map((v) => estimateTextPx(String(v), CHART_CONFIG.axis.labelFontSize))))), height: 200,
         mark: { type: 'line', point: { filled: true, size: 40 } },
         encoding: {
           x: { field: axis.field, type: 'ordinal', sort: values, title: axis.title, axis: { labelAngle: 0 } },
@@ -188,8 +191,8 @@ export function paretoChart(records: readonly SweepRecord[]): Chart | undefined 
   const multi = new Set(all.map((d) => d.group)).size > 1;
   const shownKeys = front.slice(0, PARETO_KEY_LINES).map((d) => `${multi ? `${d.group} ` : ''}#${numbers.get(d.id)}: ${describePoint(d)}`);
   const key = front.length > PARETO_KEY_LINES ? [...shownKeys, `… ${front.length - PARETO_KEY_LINES} more Pareto points in results.csv (pareto = 1)`] : shownKeys;
-  // Pareto points drawn on the same spot (designs that differ only where it does not matter) share one label.
-  const spot = (d: (typeof all)[number]) => `${d.group}\u0000${d.latencyMs}\u0000${d.energyPj}`;
+  // Pareto points drawn on (nearly) the same spot, equal to 2 significant figures in latency and energy, share one label.
+  const spot = (d: (typeof all)[number]) => `${d.group}\u0000${d.latencyMs.toPrecision(2)}\u0000${d.energyPj!.toPrecision(2)}`;
   const bySpot = new Map<string, string[]>();
   for (const d of front) bySpot.set(spot(d), [...(bySpot.get(spot(d)) ?? []), `#${numbers.get(d.id)}`]);
   const label = (d: (typeof all)[number]) => (numbers.has(d.id) && bySpot.get(spot(d))![0] === `#${numbers.get(d.id)}` ? bySpot.get(spot(d))!.join(', ') : '');
