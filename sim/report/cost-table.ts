@@ -4,6 +4,7 @@
  */
 import type { CostReport, LayerCost } from '../run/cost-report.js';
 import type { MemoryCounts } from '../timing/op-trace.js';
+import { type DisplayScale, EDP_PJ_S, ENERGY_MAC, chooseScale, energyUnits, formatIn, formatQuantity } from '../base/display-units.js';
 import { int, percent } from './format.js';
 import { table } from './run-report.js';
 
@@ -25,9 +26,6 @@ export function mainLoss(l: LayerCost): string {
 }
 
 const HEADER = ['layer', 'pass', 'GEMM m×k×n', 'MACs', 'folds r×c', 'cycles', 'stall cycles', 'util %', 'mapping %', 'SRAM rd/wr (words)', 'DRAM rd/wr (bytes)', 'DRAM need (B/cycle)', 'energy', 'main loss (share of PE-cycles)'];
-const eUnit = (r: CostReport) => (r.totals.energy.unit === 'pJ' ? 'nJ' : 'MAC-normalized');
-/** Energies print in nJ (pJ tables) or in MACs (normalized tables). */
-const en = (unit: 'pJ' | 'normalized', v: number) => (unit === 'pJ' ? v / 1e3 : v).toPrecision(4);
 
 const sramRd = (c: MemoryCounts) => c.ifmapReads + c.filterReads + (c.ofmapReads ?? 0);
 const sramWr = (c: MemoryCounts) => (c.ifmapWrites ?? 0) + (c.filterWrites ?? 0) + c.ofmapWrites;
@@ -37,8 +35,8 @@ const bwNeed = (l: LayerCost) => {
   return b ? (b.ifmap + b.filter + b.ofmap).toFixed(2) : '-';
 };
 
-function row(l: LayerCost): string[] {
-  const tail = [bwNeed(l), en(l.energy.unit, l.energy.total), mainLoss(l)];
+function row(l: LayerCost, energy: DisplayScale): string[] {
+  const tail = [bwNeed(l), formatIn(l.energy.total, energy), mainLoss(l)];
   if (l.kind === 'vector') {
     return [l.name, l.pass, `${l.layerKind} ${int(l.elements)} el`, '0', '-', int(l.totalCycles), int(l.stallCycles), '-', '-', '-', '-', ...tail];
   }
@@ -52,11 +50,18 @@ function row(l: LayerCost): string[] {
 export function costToText(r: CostReport): string {
   const a = r.hw.array;
   const t = r.totals;
-  const rows = r.layers.map(row);
+  const units = energyUnits(t.energy.unit);
+  // One scale for the whole energy column, chosen by its largest cell (the total).
+  const column = chooseScale([t.energy.total, ...r.layers.map((l) => l.energy.total)], units);
+  const rows = r.layers.map((l) => row(l, column));
   rows.push(['total', r.mode, '', int(t.macs), '', int(t.totalCycles), int(t.stallCycles), pct(t.overallUtilization), pct(t.mappingEfficiency),
-    `${int(sramRd(t.sramWords))} / ${int(sramWr(t.sramWords))}`, `${int(t.dramReadBytes)} / ${int(t.dramWriteBytes)}`, '', en(t.energy.unit, t.energy.total), '']);
-  const header = HEADER.map((h) => (h === 'energy' ? `energy (${eUnit(r)})` : h));
+    `${int(sramRd(t.sramWords))} / ${int(sramWr(t.sramWords))}`, `${int(t.dramReadBytes)} / ${int(t.dramWriteBytes)}`, '', formatIn(t.energy.total, column), '']);
+  const header = HEADER.map((h) => (h === 'energy' ? `energy (${column.unit})` : h));
   const e = t.energy, u = e.unit;
+  const q = (v: number) => formatQuantity(v, units);
+  // The three operands' energies share one unit, so they compare at a glance.
+  const ops = chooseScale([e.byOperand.ifmap, e.byOperand.filter, e.byOperand.ofmap], units);
+  const passes = t.byPass ? Object.entries(t.byPass) : [];
   const share = (v: number) => (e.total > 0 ? `${pct(v / e.total)} %` : '-');
   const bc = e.byComponent;
   const rl = t.roofline;
@@ -71,16 +76,16 @@ export function costToText(r: CostReport): string {
     'util % = MACs ÷ (cycles × PEs); mapping % = PEs given work ÷ PEs, over folds; folds r×c = row × column folds.',
     `DRAM ${int(t.dramReadBytes)} bytes read, ${int(t.dramWriteBytes)} bytes written; DRAM need = bandwidth for stall-free running (${r.hw.dram.bandwidthMode === 'calc' ? 'CALC mode: never stalls' : `USER mode: ${r.hw.dram.bytesPerCycle} B/cycle enforced`}).`,
     ...(r.training ? [`Training keeps ${int(r.training.activationBytes)} B of activations + ${int(r.training.optimizerStateBytes)} B of optimizer state vs ${int(r.training.onChipBytes)} B of SRAM: ${int(r.training.spillBytes)} B spill (written and read back).`] : []),
-    `Energy ${en(u, e.total)} ${eUnit(r)} (table ${r.energyTable.name}, SRAM ${r.energyTable.leakage}): MACs ${share(bc.mac)}, PE registers ${share(bc.registers)}, ` +
+    `Energy ${q(e.total)} (table ${r.energyTable.name}, SRAM ${r.energyTable.leakage}): MACs ${share(bc.mac)}, PE registers ${share(bc.registers)}, ` +
       `SRAM ifmap/filter/ofmap ${share(bc.sramIfmap)} / ${share(bc.sramFilter)} / ${share(bc.sramOfmap)}, DRAM ${share(bc.dram)}, vector unit ${share(bc.vectorUnit)}, leakage ${share(bc.leakage)}.`,
-    `By operand (registers + SRAM + DRAM): ifmap ${en(u, e.byOperand.ifmap)}, filter ${en(u, e.byOperand.filter)}, ofmap ${en(u, e.byOperand.ofmap)} ${eUnit(r)}.`,
-    (u === 'pJ' ? `${(e.perMac ?? 0).toPrecision(3)} pJ/MAC; ${(e.topsPerWatt ?? 0).toPrecision(3)} TOPS/W (1 MAC = 2 ops); ${(e.averagePowerW ?? 0).toPrecision(3)} W at ${r.hw.clockHz / 1e6} MHz; EDP ${(t.edpJs ?? 0).toPrecision(3)} J·s. `
-      : `${(e.perMac ?? 0).toPrecision(3)} per MAC; EDP ${e.edpUnitSeconds.toPrecision(3)} MAC-normalized·s. `) +
-      `Energy floor (MACs × E_mac + compulsory DRAM traffic) ${en(u, e.floor)} ${eUnit(r)}: ${e.floorRatio ? `${e.floorRatio.toFixed(2)}×` : '-'} of it.`,
+    `By operand (registers + SRAM + DRAM): ifmap ${formatIn(e.byOperand.ifmap, ops)}, filter ${formatIn(e.byOperand.filter, ops)}, ofmap ${formatIn(e.byOperand.ofmap, ops)} ${ops.unit}.`,
+    (u === 'pJ' ? `${(e.perMac ?? 0).toPrecision(3)} pJ/MAC; ${(e.topsPerWatt ?? 0).toPrecision(3)} TOPS/W (1 MAC = 2 ops); ${(e.averagePowerW ?? 0).toPrecision(3)} W at ${r.hw.clockHz / 1e6} MHz; EDP ${formatQuantity((t.edpJs ?? 0) * 1e12, EDP_PJ_S, 3)}. `
+      : `${(e.perMac ?? 0).toPrecision(3)} per MAC; EDP ${formatQuantity(e.edpUnitSeconds, ENERGY_MAC, 3)}·s. `) +
+      `Energy floor (MACs × E_mac + compulsory DRAM traffic) ${q(e.floor)}: ${e.floorRatio ? `${e.floorRatio.toFixed(2)}×` : '-'} of it.`,
     `Area ${t.areaMm2.toPrecision(4)} mm²: PE array ${t.areaMm2ByComponent.array.toPrecision(3)}, vector unit ${t.areaMm2ByComponent.vectorUnit.toPrecision(3)}, SRAM ifmap/filter/ofmap ${t.areaMm2ByComponent.sramIfmap.toPrecision(3)} / ${t.areaMm2ByComponent.sramFilter.toPrecision(3)} / ${t.areaMm2ByComponent.sramOfmap.toPrecision(3)}.`,
     `Roofline: ${rl.arithmeticIntensityMacsPerByte.toPrecision(3)} MACs/DRAM byte; attainable ${rl.attainableMacsPerCycle.toPrecision(4)} of ${rl.peakMacsPerCycle} MACs/cycle (${rl.bound}-bound), achieved ${rl.achievedMacsPerCycle.toPrecision(4)}${rl.achievedMacsPerCycle > rl.attainableMacsPerCycle && r.hw.dram.bandwidthMode === 'calc' ? ' — above the roof because CALC mode does not enforce the DRAM bandwidth (set dram.bandwidthMode: user)' : ''}.`,
     ...(loss ? [`Lost PE-cycles: array not filled ${pct(loss.unmappedPes)} %, fill/drain ${pct(loss.fillAndDrain)} %, memory stalls ${pct(loss.stalls)} %, vector-unit time ${pct(loss.vectorUnit)} %.`] : []),
-    ...(t.byPass ? [`By pass: ${Object.entries(t.byPass).map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${en(u, v!.energy.total)} ${eUnit(r)}`).join('; ')}.`] : []),
+    ...(passes.length ? [`By pass: ${passes.map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${q(v!.energy.total)}`).join('; ')}.`] : []),
     ...(r.compat === 'scalesim' ? ['Compat mode: cycles are SCALE-Sim\'s (one less than elapse); compute utilization uses its fold length.'] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];

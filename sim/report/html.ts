@@ -48,12 +48,16 @@ h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bot
 .sub{color:#555;margin-top:0}table{border-collapse:collapse;font-size:13px;margin:8px 0}
 td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px;max-height:420px}.chart{margin:16px 0}
+.chart svg{max-width:100%;height:auto}
 .scroll{overflow:auto;max-height:520px}code{background:#f1f1f1;padding:1px 4px}`;
+
+/** A cell: numbers with thousands separators (`1,026,165,120`), strings as given. */
+const cellText = (c: string | number): string => (typeof c === 'number' ? c.toLocaleString('en-US', { maximumFractionDigits: 6 }) : c);
 
 function tableHtml(t: HtmlTable): string {
   const num = t.numeric ?? new Set<number>();
   const head = `<tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${num.has(i) ? ' class="n"' : ''}>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
+  const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${num.has(i) ? ' class="n"' : ''}>${escapeHtml(cellText(c))}</td>`).join('')}</tr>`).join('\n');
   return `<h2>${escapeHtml(t.title)}</h2>\n<div class="scroll"><table>\n${head}\n${body}\n</table></div>`;
 }
 

@@ -7,15 +7,16 @@
 import { writeFileAtomic } from '../base/files.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EDP_PJ_S, ENERGY_PJ, chooseScale, energyUnits, formatIn, formatQuantity } from '../base/display-units.js';
 import { pct, sig } from './format.js';
 import { SimError } from '../base/errors.js';
 import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
 import { checkLine } from './check-text.js';
 import { precisionComparisonChart, precisionComparisonHtml } from './check-compare.js';
-import { type SweepRecord, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
+import { OBJECTIVE_NAMES, type SweepRecord, bestLabel, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
 
-import { simulateCharts, energyUnit } from './charts/simulate-charts.js';
+import { simulateCharts } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';
 import { checkCharts, gradientErrorChart, isLossHistory } from './charts/numerics-charts.js';
 import { type TrainHistory, isTrainHistory, trainingCurvesChart } from './train-charts.js';
@@ -48,7 +49,9 @@ const readCommand = (dir: string): string | undefined => {
 };
 
 export function simulateHtml(r: CostReport): Omit<HtmlReport, 'charts'> {
-  const t = r.totals, unit = energyUnit(r);
+  const t = r.totals, units = energyUnits(t.energy.unit);
+  // The layer table's energy column: one unit for every row, chosen by the largest.
+  const column = chooseScale(r.layers.map((l) => l.energy.total), units);
   return {
     title: `Systolab simulate: ${r.model}`,
     subtitle: `${r.hw.name}: ${r.hw.array.rows}×${r.hw.array.cols} ${r.hw.array.dataflow}, ${r.mode}${r.compat !== 'none' ? `, --compat ${r.compat}` : ''} · systolab ${r.tool.version}`,
@@ -58,18 +61,20 @@ export function simulateHtml(r: CostReport): Omit<HtmlReport, 'charts'> {
       ['MACs', t.macs.toLocaleString('en-US')], ['utilization (overall)', pct(t.overallUtilization)],
       ['mapping efficiency', pct(t.mappingEfficiency)], ['stall cycles', t.stallCycles.toLocaleString('en-US')],
       ['DRAM traffic', `${(t.dramReadBytes + t.dramWriteBytes).toLocaleString('en-US')} bytes`],
-      ['energy', `${num(t.energy.total)} ${unit}`], ...(t.energy.topsPerWatt !== undefined ? [['TOPS/W', num(t.energy.topsPerWatt)] as [string, string]] : []),
+      ['energy', formatQuantity(t.energy.total, units)],
+      ...(t.edpJs !== undefined ? [['energy-delay product', formatQuantity(t.edpJs * 1e12, EDP_PJ_S)] as [string, string]] : []),
+      ...(t.energy.topsPerWatt !== undefined ? [['TOPS/W', num(t.energy.topsPerWatt)] as [string, string]] : []),
       ['area', `${num(t.areaMm2)} mm²`], ['roofline', `${t.roofline.bound}-bound, ${num(t.roofline.arithmeticIntensityMacsPerByte)} MACs/byte`],
       ['energy table', `${r.energyTable.name} (${r.energyTable.unit})`], ...r.warnings.map((w) => ['warning', w] as [string, string]),
     ],
     tables: [{
       title: 'Layers',
-      header: ['op', 'layer kind', 'pass', 'M×K×N', 'MACs', 'cycles', 'stall cycles', 'utilization', `energy (${unit})`, 'bound'],
+      header: ['op', 'layer kind', 'pass', 'M×K×N', 'MACs', 'cycles', 'stall cycles', 'utilization', `energy (${column.unit})`, 'bound'],
       numeric: new Set([4, 5, 6, 7, 8]),
       rows: r.layers.map((l) => (l.kind === 'gemm'
         ? [l.id, l.layerKind, l.pass, `${l.m}×${l.k}×${l.n}${l.groups && l.groups > 1 ? ` ×${l.groups}` : ''}`, l.macs, l.totalCycles, l.stallCycles,
-          pct(l.overallUtilization), num(l.energy.total), l.roofline.bound]
-        : [l.id, l.layerKind, l.pass, `${l.elements} el.`, 0, l.totalCycles, l.stallCycles, pct(0), num(l.energy.total), 'vector (est.)'])),
+          pct(l.overallUtilization), formatIn(l.energy.total, column), l.roofline.bound]
+        : [l.id, l.layerKind, l.pass, `${l.elements.toLocaleString('en-US')} el.`, 0, l.totalCycles, l.stallCycles, pct(0), formatIn(l.energy.total, column), 'vector (est.)'])),
     }],
     config: { title: 'Hardware config', value: r.hw },
     files: ['cost-report.json', 'layers.csv'],
@@ -84,21 +89,23 @@ export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'ch
   const s = summarize(records);
   const sorted = sortRecords(records);
   const models = [...new Set(records.map((r) => r.params.model))];
+  // The energy column: one unit for every row, chosen by the largest.
+  const energy = chooseScale(records.map((r) => r.totals.energyPj ?? 0), ENERGY_PJ);
   return {
     title: `Systolab sweep: ${models.join(', ')}`,
     subtitle: `${records.length} design point(s)`,
     summary: s.groups.flatMap((g) => [
-      [`${g.model} · ${g.mode}`, `${g.points} point(s), Pareto front over (${g.objectives.join(', ')}): ${g.pareto.length}`] as [string, string],
-      ...Object.entries(g.best).map(([name, r]) => [`  best ${name}`, `${r.params.rows}×${r.params.cols} ${r.params.dataflow}, SRAM ${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB: ${r.totals.cycles.toLocaleString('en-US')} cycles${r.totals.energyPj !== undefined ? `, ${num(r.totals.energyPj / 1e6)} µJ` : ''} [${r.id}]`] as [string, string]),
+      [`${g.model} · ${g.mode}`, `${g.points} point(s); ${g.pareto.length} on the Pareto front over ${g.objectives.map((o) => OBJECTIVE_NAMES[o]).join(', ')}`] as [string, string],
+      ...Object.entries(g.best).map(([name, r]) => [`  ${bestLabel(name)}`, `${r.params.rows}×${r.params.cols} ${r.params.dataflow}, SRAM ifmap/filter/ofmap ${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB: ${r.totals.cycles.toLocaleString('en-US')} cycles${r.totals.energyPj !== undefined ? `, ${formatQuantity(r.totals.energyPj, ENERGY_PJ)}` : ''} [${r.id}]`] as [string, string]),
     ]),
     tables: [{
       title: 'Design points',
-      header: ['id', 'model', 'mode', 'array', 'dataflow', 'SRAM KiB i/f/o', 'DRAM B/cycle', 'precision', 'MHz', 'cycles', 'latency (ms)', 'utilization', 'energy (µJ)', 'area (mm²)'],
+      header: ['id', 'model', 'mode', 'array', 'dataflow', 'SRAM ifmap/filter/ofmap (KiB)', 'DRAM (bytes/cycle)', 'precision', 'clock (MHz)', 'cycles', 'latency (ms)', 'utilization', `energy (${energy.unit})`, 'area (mm²)'],
       numeric: new Set([6, 8, 9, 10, 11, 12, 13]),
       rows: sorted.map((r) => {
         const p = r.params, t = r.totals;
         return [r.id, p.model, p.mode, `${p.rows}×${p.cols}`, p.dataflow, `${p.ifmapKib}/${p.filterKib}/${p.ofmapKib}`, p.dramBytesPerCycle, p.precision, p.clockMhz,
-          t.cycles, num(t.seconds * 1e3), pct(t.utilization), t.energyPj !== undefined ? num(t.energyPj / 1e6) : '-', t.areaMm2 !== undefined ? num(t.areaMm2) : '-'];
+          t.cycles, num(t.seconds * 1e3), pct(t.utilization), t.energyPj !== undefined ? formatIn(t.energyPj, energy) : '-', t.areaMm2 !== undefined ? num(t.areaMm2) : '-'];
       }),
     }],
     files: ['results.jsonl', 'results.csv', 'summary.json', 'summary.txt', 'run.json'],

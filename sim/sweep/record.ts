@@ -6,6 +6,7 @@
  */
 import type { HwConfig, Precision } from '../arch/types.js';
 import { withOverrides } from '../arch/parse.js';
+import { EDP_PJ_S, ENERGY_PJ, TIME_NS, formatQuantity } from '../base/display-units.js';
 import type { CostReport } from '../run/cost-report.js';
 import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
 
@@ -100,6 +101,9 @@ export function sortRecords(records: readonly SweepRecord[]): SweepRecord[] {
 
 export type Objective = 'seconds' | 'energyPj' | 'areaMm2';
 
+/** What text and charts call the objectives (the keys stay in summary.json and results.csv). */
+export const OBJECTIVE_NAMES: Record<Objective, string> = { seconds: 'latency', energyPj: 'energy', areaMm2: 'area' };
+
 /** The objectives every record of the set has (latency always; energy and area when reported). */
 export function objectivesOf(records: readonly SweepRecord[]): Objective[] {
   const out: Objective[] = ['seconds'];
@@ -164,6 +168,21 @@ export function recordsToCsv(records: readonly SweepRecord[]): string {
   return `${[head.join(','), ...rows].join('\n')}\n`;
 }
 
+/**
+ * The best-of entries of a summary: summary.json's key → the total minimized, what text calls it, and the value with
+ * its unit (energies and EDPs in engineering units).
+ */
+const BEST_OF: Record<string, { key: keyof SweepTotals; label: string; value: (t: SweepTotals) => string }> = {
+  latency: { key: 'seconds', label: 'lowest latency', value: (t) => `${formatQuantity(t.seconds * 1e9, TIME_NS)} (${t.cycles.toLocaleString('en-US')} cycles)` },
+  energy: { key: 'energyPj', label: 'lowest energy', value: (t) => formatQuantity(t.energyPj!, ENERGY_PJ) },
+  edp: { key: 'edpPjS', label: 'lowest energy×delay', value: (t) => formatQuantity(t.edpPjS!, EDP_PJ_S) },
+  area: { key: 'areaMm2', label: 'smallest area', value: (t) => `${fmt(t.areaMm2!)} mm²` },
+  dramTraffic: { key: 'dramBytes', label: 'least DRAM traffic', value: (t) => `${t.dramBytes.toLocaleString('en-US')} bytes` },
+};
+
+/** What text calls a best-of entry of summary.json (`dramTraffic` → `least DRAM traffic`). */
+export const bestLabel = (name: string): string => BEST_OF[name]?.label ?? name;
+
 export interface SweepSummary {
   readonly points: number;
   readonly groups: readonly {
@@ -192,7 +211,7 @@ export function summarize(records: readonly SweepRecord[]): SweepSummary {
         return best;
       };
       const best: Record<string, SweepRecord> = {};
-      for (const [name, key] of [['latency', 'seconds'], ['energy', 'energyPj'], ['edp', 'edpPjS'], ['area', 'areaMm2'], ['dramTraffic', 'dramBytes']] as const) {
+      for (const [name, { key }] of Object.entries(BEST_OF)) {
         const r = min(key);
         if (r) best[name] = r;
       }
@@ -202,9 +221,10 @@ export function summarize(records: readonly SweepRecord[]): SweepSummary {
 }
 
 const describe = (p: PointParams) =>
-  `${p.rows}×${p.cols} ${p.dataflow}, SRAM ${p.ifmapKib}/${p.filterKib}/${p.ofmapKib} KiB, DRAM ${p.dramBytesPerCycle} B/cycle, ${p.precision}, ${p.clockMhz} MHz`;
+  `${p.rows}×${p.cols} ${p.dataflow}, SRAM ifmap/filter/ofmap ${p.ifmapKib}/${p.filterKib}/${p.ofmapKib} KiB, DRAM ${p.dramBytesPerCycle} B/cycle, ${p.precision}, ${p.clockMhz} MHz`;
 
-const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 ? x.toExponential(3) : String(Number(x.toPrecision(4))));
+/** 4 significant figures, no exponent: 0.001234, 12.35, 123,457. */
+const fmt = (x: number) => x.toLocaleString('en-US', { maximumSignificantDigits: 4 });
 
 /** The summary as text: per (model, mode), the best point per objective and the Pareto front (at most 10 shown). */
 export function summaryText(s: SweepSummary): string {
@@ -212,15 +232,13 @@ export function summaryText(s: SweepSummary): string {
   for (const g of s.groups) {
     lines.push('', `${g.model}, ${g.mode}: ${g.points} point(s)`);
     for (const [name, r] of Object.entries(g.best)) {
-      const t = r.totals;
-      const value = name === 'latency' ? `${fmt(t.seconds)} s (${t.cycles} cycles)` : name === 'energy' ? `${fmt(t.energyPj!)} pJ`
-        : name === 'edp' ? `${fmt(t.edpPjS!)} pJ·s` : name === 'area' ? `${fmt(t.areaMm2!)} mm²` : `${t.dramBytes} bytes`;
-      lines.push(`  best ${name.padEnd(11)} ${value.padEnd(28)} ${describe(r.params)}  [${r.id}]`);
+      lines.push(`  ${bestLabel(name).padEnd(20)} ${BEST_OF[name].value(r.totals).padEnd(28)} ${describe(r.params)}  [${r.id}]`);
     }
-    lines.push(`  Pareto front over (${g.objectives.map((o) => (o === 'seconds' ? 'latency' : o === 'energyPj' ? 'energy' : 'area')).join(', ')}): ${g.pareto.length} point(s)`);
+    lines.push(`  Pareto front over ${g.objectives.map((o) => OBJECTIVE_NAMES[o]).join(', ')}: ${g.pareto.length} point(s), fastest first`);
     for (const r of g.pareto.slice(0, 10)) {
       const t = r.totals;
-      lines.push(`    ${fmt(t.seconds)} s${t.energyPj !== undefined ? `, ${fmt(t.energyPj)} pJ` : ''}${t.areaMm2 !== undefined ? `, ${fmt(t.areaMm2)} mm²` : ''}  ${describe(r.params)}  [${r.id}]`);
+      const values = [BEST_OF.latency.value(t), ...(t.energyPj !== undefined ? [BEST_OF.energy.value(t)] : []), ...(t.areaMm2 !== undefined ? [BEST_OF.area.value(t)] : [])];
+      lines.push(`    ${values.join(', ')}  ${describe(r.params)}  [${r.id}]`);
     }
     if (g.pareto.length > 10) lines.push(`    … ${g.pareto.length - 10} more in results.csv (pareto = 1)`);
   }

@@ -65,10 +65,10 @@ describe.skipIf(SKIP !== '')(`index.html in headless Chromium${SKIP ? ` — SKIP
     await page.close();
   });
 
-  it('sweep report (a model named <script>alert(1)</script>): 3 charts', async () => {
+  it('sweep report (a model named <script>alert(1)</script>): 4 charts (the samples sweep SRAM)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'systolab-browser-'));
     const w = await writeSweepReport(dir, sampleSweep(EVIL));
-    const page = await open(w.html, 3);
+    const page = await open(w.html, 4);
     expect(await page.textContent('h1')).toContain(EVIL);
     await page.close();
   });

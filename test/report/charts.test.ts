@@ -43,7 +43,7 @@ const all = [
 describe('every emitted spec', () => {
   it('covers the chart kinds of the issue', () => {
     expect(new Set(all.map((c) => c.name))).toEqual(new Set([
-      'utilization', 'energy-per-layer', 'energy-by-component', 'roofline', 'cycles-vs-array', 'utilization-heatmap', 'pareto',
+      'utilization', 'energy-per-layer', 'energy-by-component', 'roofline', 'cycles-vs-array', 'utilization-heatmap', 'latency-vs-sram', 'pareto',
       'check-sqnr', 'check-error', 'loss-curves', 'gradient-error',
     ]));
   });

@@ -1,64 +1,29 @@
 /**
- * Charts of one CostReport (`simulate`): energy per layer stacked by component, energy by component, the roofline
- * with every GEMM placed, and per-layer utilization with where the rest of the PE-cycles went. Pure: data → specs.
+ * Charts of one CostReport (`simulate`): per-layer utilization and energy (layer-charts.ts), energy by component and
+ * the roofline with every GEMM placed. Pure: data → specs.
  */
+import { chooseScale, energyUnits, formatQuantity, inScale } from '../../base/display-units.js';
 import type { CostReport, GemmCost, LayerCost } from '../../run/cost-report.js';
-import {
-  CHART_CONFIG, COMPONENT_COLORS, COMPONENT_LABELS, PASS_COLORS, REFERENCE, UTILIZATION_COLORS, UTILIZATION_LABELS,
-} from './palette.js';
+import { energyPerLayerChart, utilizationChart } from './layer-charts.js';
+import { CHART_CONFIG, COMPONENT_COLORS, COMPONENT_LABELS, PASS_COLORS, REFERENCE } from './palette.js';
 import { type Chart, VL_SCHEMA, type VlSpec } from './types.js';
-import { pct } from '../format.js';
 
 const base = (title: string, subtitle?: string | string[]): VlSpec => ({
   $schema: VL_SCHEMA, title: subtitle ? { text: title, subtitle } : title, config: CHART_CONFIG,
 });
 
-/** The energy unit label of a report (pJ, or "normalized (MAC = 1)"). */
-export function energyUnit(r: CostReport): string {
-  return r.energyTable.unit === 'pJ' ? 'pJ' : 'MAC energies';
-}
-
-/** Label a bar by the op id (unique), in execution order. */
-const opOrder = (r: CostReport) => r.layers.map((l) => l.id);
-
-export function energyPerLayerChart(r: CostReport): Chart {
-  const unit = energyUnit(r);
-  const values = r.layers.flatMap((l, i) => COMPONENT_LABELS
-    .map(([key, label]) => ({ op: l.id, layer: l.name, pass: l.pass, order: i, component: label, energy: l.energy.byComponent[key] }))
-    .filter((v) => v.energy > 0));
-  const stackOrder = Object.fromEntries(COMPONENT_LABELS.map(([, label], i) => [label, i]));
-  return {
-    name: 'energy-per-layer',
-    title: 'Energy per layer, by component',
-    spec: {
-      ...base('Energy per layer, by component', `${r.model} · ${r.hw.array.rows}×${r.hw.array.cols} ${r.hw.array.dataflow} · ${r.mode}`),
-      width: Math.min(1400, Math.max(320, 22 * r.layers.length)), height: 300,
-      data: { values: values.map((v) => ({ ...v, stack: stackOrder[v.component] })) },
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'op', type: 'nominal', sort: opOrder(r), title: 'layer · pass (execution order)', axis: { labelAngle: -60, labelLimit: 200 } },
-        y: { field: 'energy', type: 'quantitative', aggregate: 'sum', title: `energy (${unit})` },
-        color: { field: 'component', type: 'nominal', title: 'component', scale: COMPONENT_COLORS },
-        order: { field: 'stack', type: 'quantitative' },
-        tooltip: [
-          { field: 'layer', type: 'nominal' }, { field: 'pass', type: 'nominal' }, { field: 'component', type: 'nominal' },
-          { field: 'energy', type: 'quantitative', aggregate: 'sum', title: `energy (${unit})`, format: '.4~s' },
-        ],
-      },
-    },
-  };
-}
-
 export function energyByComponentChart(r: CostReport): Chart {
-  const unit = energyUnit(r);
+  const units = energyUnits(r.totals.energy.unit);
   const by = r.totals.energy.byComponent;
   const total = r.totals.energy.total || 1;
-  const values = COMPONENT_LABELS.map(([key, label]) => ({ component: label, energy: by[key], share: by[key] / total }));
+  const scale = chooseScale(Object.values(by), units);
+  const unit = scale.unit;
+  const values = COMPONENT_LABELS.map(([key, label]) => ({ component: label, energy: inScale(by[key], scale), share: by[key] / total }));
   return {
     name: 'energy-by-component',
     title: 'Energy of the whole run, by component',
     spec: {
-      ...base('Energy of the whole run, by component', `${r.model} · total ${r.totals.energy.total.toPrecision(4)} ${unit}`),
+      ...base('Energy of the whole run, by component', `${r.model} · total ${formatQuantity(r.totals.energy.total, units)}`),
       width: 420, height: 240,
       data: { values },
       mark: { type: 'bar' },
@@ -67,7 +32,7 @@ export function energyByComponentChart(r: CostReport): Chart {
         x: { field: 'energy', type: 'quantitative', title: `energy (${unit})` },
         color: { field: 'component', type: 'nominal', scale: COMPONENT_COLORS, legend: null },
         tooltip: [
-          { field: 'component', type: 'nominal' }, { field: 'energy', type: 'quantitative', title: `energy (${unit})`, format: '.4~s' },
+          { field: 'component', type: 'nominal' }, { field: 'energy', type: 'quantitative', title: `energy (${unit})`, format: ',.4~r' },
           { field: 'share', type: 'quantitative', format: '.1%' },
         ],
       },
@@ -129,36 +94,6 @@ export function rooflineChart(r: CostReport): Chart {
           },
         },
       ],
-    },
-  };
-}
-
-/** Per GEMM: the share of PE-cycles doing useful MACs, and where the rest went (unmapped PEs, fill/drain, stalls). */
-export function utilizationChart(r: CostReport): Chart {
-  const gemms = r.layers.filter((l) => l.kind === 'gemm');
-  const values = gemms.flatMap((l) => {
-    const loss = l.utilizationLoss;
-    const parts = [l.overallUtilization, loss?.unmappedPes ?? 0, loss?.fillAndDrain ?? 0, loss?.stalls ?? 0];
-    return UTILIZATION_LABELS.map((cause, i) => ({ op: l.id, layer: l.name, pass: l.pass, cause, share: parts[i], stack: i }));
-  });
-  return {
-    name: 'utilization',
-    title: 'Utilization per layer and its loss causes',
-    spec: {
-      ...base('Utilization per layer and where the rest of the PE-cycles went', `${r.model} · overall ${pct(r.totals.overallUtilization)}`),
-      width: Math.min(1400, Math.max(320, 22 * gemms.length)), height: 280,
-      data: { values },
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'op', type: 'nominal', sort: gemms.map((l) => l.id), title: 'layer · pass (execution order)', axis: { labelAngle: -60, labelLimit: 200 } },
-        y: { field: 'share', type: 'quantitative', stack: 'normalize', title: 'share of PE-cycles (%)', axis: { format: '%' } },
-        color: { field: 'cause', type: 'nominal', title: 'PE-cycles', scale: UTILIZATION_COLORS, sort: [...UTILIZATION_LABELS] },
-        order: { field: 'stack', type: 'quantitative' },
-        tooltip: [
-          { field: 'layer', type: 'nominal' }, { field: 'pass', type: 'nominal' }, { field: 'cause', type: 'nominal' },
-          { field: 'share', type: 'quantitative', format: '.1%' },
-        ],
-      },
     },
   };
 }

@@ -1,34 +1,50 @@
 /**
  * Charts of a sweep's records (results.jsonl): cycles vs array size per dataflow, a utilization heat map over
- * rows × cols, and the energy–latency scatter with the Pareto front. Pure: records → specs. With several models or
- * modes in one sweep, each chart is faceted by "model · mode"; points that differ in other swept parameters (SRAM,
- * bandwidth…) are summarized by the best value (fewest cycles, highest utilization) and say so in the subtitle.
+ * rows × cols, latency against each other swept parameter (SRAM, DRAM bandwidth, precision, clock, base config), and
+ * the energy–latency scatter with the Pareto front labelled. Pure: records → specs. Every swept parameter is on an
+ * axis, a colour or a facet of some chart. With several models or modes in one sweep, each chart is faceted by
+ * "model · mode"; where a chart does not show a swept parameter it plots the best value over it and says so.
  */
-import { type Objective, type SweepRecord, groups, objectivesOf, paretoIds } from '../../sweep/record.js';
-
-const OBJECTIVE_NAMES: Record<Objective, string> = { seconds: 'latency', energyPj: 'energy', areaMm2: 'area' };
+import { ENERGY_PJ, TIME_NS, chooseScale, inScale } from '../../base/display-units.js';
+import { OBJECTIVE_NAMES, type SweepRecord, groups, objectivesOf, paretoIds } from '../../sweep/record.js';
+import { estimateTextPx } from './layout.js';
 import { CHART_CONFIG, DATAFLOW_COLORS, HEAT_SCHEME, PARETO_COLORS } from './palette.js';
 import { type Chart, VL_SCHEMA, type VlSpec } from './types.js';
 
 const groupOf = (r: SweepRecord) => `${r.params.model} · ${r.params.mode}`;
+
+/** The swept parameters that only some charts show, as people name them; `field` is the rows() field plotted. */
+const OTHER_AXES = [
+  { name: 'sram', title: 'SRAM ifmap/filter/ofmap (KiB)', field: 'sramKibs', keys: ['ifmapKib', 'filterKib', 'ofmapKib'] },
+  { name: 'dram-bandwidth', title: 'DRAM bandwidth (bytes/cycle)', field: 'dramBytesPerCycle', keys: ['dramBytesPerCycle'] },
+  { name: 'precision', title: 'precision', field: 'precision', keys: ['precision'] },
+  { name: 'clock', title: 'clock (MHz)', field: 'clockMhz', keys: ['clockMhz'] },
+  { name: 'hw', title: 'base hardware config', field: 'hw', keys: ['hw'] },
+] as const;
+type OtherAxis = (typeof OTHER_AXES)[number];
+
+/** The other parameters that vary across the set (besides model, mode, rows, cols, dataflow). */
+const otherVarying = (records: readonly SweepRecord[]): OtherAxis[] =>
+  OTHER_AXES.filter((a) => a.keys.some((k) => new Set(records.map((r) => String(r.params[k]))).size > 1));
+
+/** A point's values on the varying other axes, for labels: `64/64/64 KiB, 16 B/cycle`. */
+const otherValues = (d: ReturnType<typeof rows>[number], axes: readonly OtherAxis[]) =>
+  axes.map((a) => (a.name === 'sram' ? d.sram : a.name === 'dram-bandwidth' ? `${d.dramBytesPerCycle} B/cycle` : a.name === 'clock' ? `${d.clockMhz} MHz` : String(d[a.field]))).join(', ');
 
 function rows(records: readonly SweepRecord[]) {
   const front = paretoIds(records);
   return records.map((r) => ({
     id: r.id, group: groupOf(r), model: r.params.model, mode: r.params.mode, dataflow: r.params.dataflow,
     rows: r.params.rows, cols: r.params.cols, pes: r.params.rows * r.params.cols, array: `${r.params.rows}×${r.params.cols}`,
-    sram: `${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB`, precision: r.params.precision,
+    sram: `${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB`, sramKibs: `${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib}`,
+    sramKib: r.params.ifmapKib + r.params.filterKib + r.params.ofmapKib,
+    precision: r.params.precision, dramBytesPerCycle: r.params.dramBytesPerCycle, clockMhz: r.params.clockMhz, hw: r.params.hw,
     cycles: r.totals.cycles, latencyMs: r.totals.seconds * 1e3, utilization: r.totals.utilization,
-    ...(r.totals.energyPj !== undefined ? { energyUj: r.totals.energyPj / 1e6 } : {}),
+    ...(r.totals.energyPj !== undefined ? { energyPj: r.totals.energyPj } : {}),
     pareto: front.has(r.id) ? 'Pareto-optimal' : 'dominated',
   }));
 }
 
-/** Other parameters that vary across the set (besides model, mode, rows, cols, dataflow). */
-function otherVarying(records: readonly SweepRecord[]): string[] {
-  const keys = ['ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'precision', 'clockMhz', 'hw'] as const;
-  return keys.filter((k) => new Set(records.map((r) => String(r.params[k]))).size > 1);
-}
 
 /** Wraps a single-view spec in a facet by group when the set holds several model · mode groups. */
 function facetIfNeeded(records: readonly SweepRecord[], title: unknown, data: unknown[], inner: VlSpec, extra: VlSpec = {}): VlSpec {
@@ -38,9 +54,10 @@ function facetIfNeeded(records: readonly SweepRecord[], title: unknown, data: un
   return { ...head, ...extra, facet: { field: 'group', type: 'nominal', title: 'model · mode' }, columns: 2, spec: inner, resolve: { scale: { x: 'independent', y: 'independent' } } };
 }
 
-const summarizedBy = (records: readonly SweepRecord[], what: string) => {
-  const other = otherVarying(records);
-  return other.length ? `${what} over ${other.join(', ')}` : undefined;
+/** The subtitle line of a chart that takes the best over the other swept parameters, or undefined. */
+const summarizedBy = (records: readonly SweepRecord[], what: string, shown?: OtherAxis) => {
+  const other = otherVarying(records).filter((a) => a !== shown);
+  return other.length ? `${what} over ${other.map((a) => a.title.replace(/ \(.*\)$/, '')).join(', ')}${shown ? '' : other.length > 1 ? ' (each has its own chart)' : ' (it has its own chart)'}` : undefined;
 };
 
 export function cyclesVsArrayChart(records: readonly SweepRecord[]): Chart {
@@ -111,36 +128,112 @@ export function utilizationHeatmapChart(records: readonly SweepRecord[]): Chart 
   };
 }
 
-/** Energy vs latency, every point; the Pareto front (per model · mode, on latency × energy × area) highlighted. */
+/** Latency against one other swept parameter: a line per array size, a panel per dataflow (and per model · mode). */
+export function latencyVsAxisChart(records: readonly SweepRecord[], axis: OtherAxis): Chart {
+  const data = rows(records);
+  const arrays = [...new Map(data.slice().sort((a, b) => a.pes - b.pes || a.rows - b.rows).map((d) => [d.array, d])).keys()];
+  const values = [...new Map(data.map((d) => [String(d[axis.field]), d])).values()]
+    .sort((a, b) => (axis.name === 'sram' ? a.sramKib - b.sramKib : 0) || (typeof a[axis.field] === 'number' ? (a[axis.field] as number) - (b[axis.field] as number) : String(a[axis.field]) < String(b[axis.field]) ? -1 : 1))
+    .map((d) => d[axis.field]);
+  const groupCount = new Set(data.map((d) => d.group)).size;
+  const note = summarizedBy(records, 'lowest latency', axis);
+  const time = chooseScale(data.map((d) => d.latencyMs * 1e6), TIME_NS);
+  const plotted = data.map((d) => ({ ...d, latency: inScale(d.latencyMs * 1e6, time) }));
+  const title = `Latency vs ${axis.title.replace(/ \(.*\)$/, '')}, per array size and dataflow`;
+  return {
+    name: `latency-vs-${axis.name}`,
+    title,
+    spec: {
+      $schema: VL_SCHEMA, config: CHART_CONFIG, data: { values: plotted },
+      title: { text: title, subtitle: [`panels: dataflow${groupCount > 1 ? '; rows of panels: model · mode' : ''}`, ...(note ? [note] : [])] },
+      facet: {
+        column: { field: 'dataflow', type: 'nominal', title: 'dataflow', sort: ['os', 'ws', 'is'] },
+        ...(groupCount > 1 ? { row: { field: 'group', type: 'nominal', title: 'model · mode' } } : {}),
+      },
+      spec: {
+        // Room for every x label side by side (vega's estimate of their width), at least 40 px each.
+        width: Math.max(160, values.length * Math.max(40, 10 + Math.max(...values.map((v) => estimateTextPx(String(v), CHART_CONFIG.axis.labelFontSize))))), height: 200,
+        mark: { type: 'line', point: { filled: true, size: 40 } },
+        encoding: {
+          x: { field: axis.field, type: 'ordinal', sort: values, title: axis.title, axis: { labelAngle: 0 } },
+          y: { field: 'latency', type: 'quantitative', aggregate: 'min', scale: { type: 'log' }, title: `latency (${time.unit}, log scale)` },
+          color: { field: 'array', type: 'ordinal', sort: arrays, title: 'array', scale: { scheme: 'viridis' } },
+          tooltip: [
+            { field: 'array', type: 'ordinal' }, { field: 'dataflow', type: 'nominal' }, { field: axis.field, type: 'ordinal', title: axis.title },
+            { field: 'latency', type: 'quantitative', aggregate: 'min', title: `latency (${time.unit})`, format: '.4~g' },
+          ],
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+    },
+  };
+}
+
+/** At most this many Pareto points are named in the chart's subtitle (all are numbered on the plot). */
+const PARETO_KEY_LINES = 12;
+
+/** Energy vs latency, every point; the Pareto front (per model · mode, on latency × energy × area) highlighted and labelled. */
 export function paretoChart(records: readonly SweepRecord[]): Chart | undefined {
-  const data = rows(records).filter((d) => d.energyUj !== undefined && d.energyUj > 0 && d.latencyMs > 0);
-  if (data.length === 0) return undefined;
+  const other = otherVarying(records);
+  const all = rows(records).filter((d) => d.energyPj !== undefined && d.energyPj > 0 && d.latencyMs > 0);
+  if (all.length === 0) return undefined;
+  const scale = chooseScale(all.map((d) => d.energyPj!), ENERGY_PJ);
+  const time = chooseScale(all.map((d) => d.latencyMs * 1e6), TIME_NS);
+  // Pareto points are numbered by latency within their model · mode; the subtitle says which design each number is.
+  const front = all.filter((d) => d.pareto === 'Pareto-optimal').sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || a.latencyMs - b.latencyMs || (a.id < b.id ? -1 : 1));
+  const numbers = new Map<string, number>(), perGroup = new Map<string, number>();
+  for (const d of front) {
+    const n = (perGroup.get(d.group) ?? 0) + 1;
+    perGroup.set(d.group, n);
+    numbers.set(d.id, n);
+  }
+  const describePoint = (d: (typeof all)[number]) => [`${d.array} ${d.dataflow}`, ...(other.length ? [otherValues(d, other)] : [])].join(', ');
+  const multi = new Set(all.map((d) => d.group)).size > 1;
+  const shownKeys = front.slice(0, PARETO_KEY_LINES).map((d) => `${multi ? `${d.group} ` : ''}#${numbers.get(d.id)}: ${describePoint(d)}`);
+  const key = front.length > PARETO_KEY_LINES ? [...shownKeys, `… ${front.length - PARETO_KEY_LINES} more Pareto points in results.csv (pareto = 1)`] : shownKeys;
+  // Pareto points drawn on (nearly) the same spot, equal to 2 significant figures in latency and energy, share one label.
+  const spot = (d: (typeof all)[number]) => `${d.group}\u0000${d.latencyMs.toPrecision(2)}\u0000${d.energyPj!.toPrecision(2)}`;
+  const bySpot = new Map<string, string[]>();
+  for (const d of front) bySpot.set(spot(d), [...(bySpot.get(spot(d)) ?? []), `#${numbers.get(d.id)}`]);
+  const label = (d: (typeof all)[number]) => (numbers.has(d.id) && bySpot.get(spot(d))![0] === `#${numbers.get(d.id)}` ? bySpot.get(spot(d))!.join(', ') : '');
+  const data = all.map((d) => ({ ...d, energy: inScale(d.energyPj!, scale), latency: inScale(d.latencyMs * 1e6, time), label: label(d) }));
+  const x = { field: 'latency', type: 'quantitative', scale: { type: 'log', nice: false, padding: 16 }, title: `latency (${time.unit}, log scale)` };
+  const y = { field: 'energy', type: 'quantitative', scale: { type: 'log', nice: false, padding: 16 }, title: `energy (${scale.unit}, log scale)` };
   const inner: VlSpec = {
     width: 420, height: 300,
-    mark: { type: 'point', filled: true, size: 70 },
-    encoding: {
-      x: { field: 'latencyMs', type: 'quantitative', scale: { type: 'log' }, title: 'latency (ms, log scale)' },
-      y: { field: 'energyUj', type: 'quantitative', scale: { type: 'log' }, title: 'energy (µJ, log scale)' },
-      color: { field: 'dataflow', type: 'nominal', title: 'dataflow', scale: DATAFLOW_COLORS },
-      shape: { field: 'pareto', type: 'nominal', title: 'point', scale: { domain: PARETO_COLORS.domain, range: ['diamond', 'circle'] } },
-      opacity: { condition: { test: "datum.pareto === 'Pareto-optimal'", value: 1 }, value: 0.35 },
-      tooltip: [
-        { field: 'array', type: 'ordinal' }, { field: 'dataflow', type: 'nominal' }, { field: 'sram', type: 'nominal', title: 'SRAM ifmap/filter/ofmap' },
-        { field: 'precision', type: 'nominal' }, { field: 'pareto', type: 'nominal' },
-        { field: 'latencyMs', type: 'quantitative', title: 'latency (ms)', format: '.4~g' },
-        { field: 'energyUj', type: 'quantitative', title: 'energy (µJ)', format: '.4~g' },
-      ],
-    },
+    layer: [
+      {
+        mark: { type: 'point', filled: true, size: 70 },
+        encoding: {
+          x, y,
+          color: { field: 'dataflow', type: 'nominal', title: 'dataflow', scale: DATAFLOW_COLORS },
+          shape: { field: 'pareto', type: 'nominal', title: 'point', scale: { domain: PARETO_COLORS.domain, range: ['diamond', 'circle'] } },
+          opacity: { condition: { test: "datum.pareto === 'Pareto-optimal'", value: 1 }, value: 0.35 },
+          tooltip: [
+            { field: 'array', type: 'ordinal' }, { field: 'dataflow', type: 'nominal' }, { field: 'sram', type: 'nominal', title: 'SRAM ifmap/filter/ofmap' },
+            { field: 'precision', type: 'nominal' }, { field: 'pareto', type: 'nominal' },
+            { field: 'latency', type: 'quantitative', title: `latency (${time.unit})`, format: '.4~g' },
+            { field: 'energy', type: 'quantitative', title: `energy (${scale.unit})`, format: '.4~g' },
+            { field: 'label', type: 'nominal', title: 'Pareto point' },
+          ],
+        },
+      },
+      {
+        transform: [{ filter: "datum.pareto === 'Pareto-optimal'" }],
+        mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 },
+        encoding: { x, y, text: { field: 'label', type: 'nominal' } },
+      },
+    ],
   };
   return {
     name: 'pareto',
     title: 'Energy vs latency, Pareto front',
-    spec: facetIfNeeded(records, { text: 'Energy vs latency', subtitle: `diamonds: Pareto-optimal (over ${[...new Set(groups(records).flatMap((g) => objectivesOf(g.records)))].map((o) => OBJECTIVE_NAMES[o]).join(', ')}, per model · mode)` }, data, inner),
+    spec: facetIfNeeded(records, { text: 'Energy vs latency', subtitle: [`diamonds, numbered by latency: Pareto-optimal (over ${[...new Set(groups(records).flatMap((g) => objectivesOf(g.records)))].map((o) => OBJECTIVE_NAMES[o]).join(', ')}, per model · mode)`, ...key] }, data, inner),
   };
 }
 
 export function sweepCharts(records: readonly SweepRecord[]): Chart[] {
   if (records.length === 0) return [];
   const p = paretoChart(records);
-  return [cyclesVsArrayChart(records), utilizationHeatmapChart(records), ...(p ? [p] : [])];
+  return [cyclesVsArrayChart(records), utilizationHeatmapChart(records), ...otherVarying(records).map((a) => latencyVsAxisChart(records, a)), ...(p ? [p] : [])];
 }
