@@ -16,7 +16,8 @@ import type { LayerGraph } from '../../sim/ir/types.js';
 import type { NumericsReport } from '../../sim/run/check.js';
 import { simulateCharts } from '../../sim/report/charts/simulate-charts.js';
 import { sweepCharts } from '../../sim/report/charts/sweep-charts.js';
-import { checkCharts, gradientErrorChart, lossCurvesChart } from '../../sim/report/charts/numerics-charts.js';
+import { checkCharts, gradientErrorChart } from '../../sim/report/charts/numerics-charts.js';
+import { trainingCurvesChart } from '../../sim/report/train-charts.js';
 import { CHART_CONFIG } from '../../sim/report/charts/palette.js';
 import { VL_SCHEMA } from '../../sim/report/charts/types.js';
 import { specToSvg, svgToPng } from '../../sim/report/render.js';
@@ -36,7 +37,7 @@ const all = [
   ...sweepCharts(sampleSweep()),
   ...sweepCharts(sampleSweep().filter((r) => r.params.model === 'tiny-cnn')),   // one group: no facet
   ...checkCharts(sampleCheck()),
-  lossCurvesChart(sampleHistory()),
+  trainingCurvesChart(sampleHistory()),
   gradientErrorChart(sampleHistory())!,
 ];
 

@@ -3,6 +3,7 @@ import type { SweepRecord } from '../../sim/sweep/record.js';
 import type { NumericsReport } from '../../sim/run/check.js';
 import { DEFAULT_PASS_RULE, applyRule } from '../../sim/run/check-rule.js';
 import type { LossHistory } from '../../sim/report/charts/numerics-charts.js';
+import type { TrainHistory } from '../../sim/report/train-charts.js';
 
 export function sampleSweep(model2 = 'resnet18'): SweepRecord[] {
   const out: SweepRecord[] = [];
@@ -46,8 +47,8 @@ export function sampleCheck(model = 'lenet-digits'): NumericsReport {
   } as NumericsReport;
 }
 
-export function sampleHistory(): LossHistory {
-  const epochs = (bias: number) => Array.from({ length: 30 }, (_, i) => ({ epoch: i + 1, train: { loss: 0.7 * Math.exp(-i / 10) + 0.1 + bias * (i / 30) } }));
+export function sampleHistory(): LossHistory & TrainHistory {
+  const epochs = (bias: number) => Array.from({ length: 30 }, (_, i) => ({ epoch: i + 1, train: { loss: 0.7 * Math.exp(-i / 10) + 0.1 + bias * (i / 30), accuracy: 0.6 + 0.3 * (i / 30) - bias } }));
   return {
     model: 'playground-mlp', dataset: 'spiral', formats: { weight: 'int8', activation: 'int8', gradient: 'int8' }, float: { epochs: epochs(0) }, fixed: { epochs: epochs(0.02) },
     layerSummary: [

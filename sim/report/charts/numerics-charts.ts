@@ -3,7 +3,7 @@
  * per-layer error (SQNR against the ideal 6.02·b + 1.76 dB, and max/mean |error|). Pure: data → specs.
  */
 import type { NumericsReport } from '../../run/check.js';
-import { ACCENT, CHART_CONFIG, PRECISION_COLORS, REFERENCE } from './palette.js';
+import { ACCENT, CHART_CONFIG, REFERENCE } from './palette.js';
 import { type Chart, VL_SCHEMA } from './types.js';
 
 /** The part of a `train --precision` history.json these charts read. */
@@ -20,32 +20,6 @@ export interface LossHistory {
 export function isLossHistory(x: unknown): x is LossHistory {
   const h = x as LossHistory;
   return !!h && typeof h === 'object' && Array.isArray(h.float?.epochs) && Array.isArray(h.fixed?.epochs);
-}
-
-export function lossCurvesChart(h: LossHistory): Chart {
-  const values = [
-    ...h.float.epochs.map((e) => ({ epoch: e.epoch, loss: e.train.loss, run: 'float64' })),
-    ...h.fixed.epochs.map((e) => ({ epoch: e.epoch, loss: e.train.loss, run: 'fixed point' })),
-  ].filter((v) => Number.isFinite(v.loss));
-  const f = h.formats;
-  const subtitle = [h.model, h.dataset, f ? `weights ${f.weight}, activations ${f.activation}, gradients ${f.gradient}` : undefined].filter(Boolean).join(' · ');
-  return {
-    name: 'loss-curves',
-    title: 'Training loss, float64 vs fixed point',
-    spec: {
-      $schema: VL_SCHEMA, title: subtitle ? { text: 'Training loss, float64 vs fixed point', subtitle } : 'Training loss, float64 vs fixed point',
-      config: CHART_CONFIG, width: 480, height: 280,
-      data: { values },
-      mark: { type: 'line', point: values.length <= 60 },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
-        y: { field: 'loss', type: 'quantitative', title: 'train loss (mean over the epoch\'s mini-batches)', scale: { zero: false } },
-        color: { field: 'run', type: 'nominal', title: 'arithmetic', scale: PRECISION_COLORS },
-        strokeDash: { field: 'run', type: 'nominal', scale: { domain: PRECISION_COLORS.domain, range: [[1, 0], [6, 3]] }, legend: null },
-        tooltip: [{ field: 'run', type: 'nominal' }, { field: 'epoch', type: 'quantitative' }, { field: 'loss', type: 'quantitative', format: '.5~g' }],
-      },
-    },
-  };
 }
 
 /** Per layer: the gradient's SQNR against the float gradient (mean and worst step), and the share quantizing to zero. */

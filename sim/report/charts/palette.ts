@@ -32,7 +32,6 @@ export const UTILIZATION_COLORS = scale([
   ['useful MACs', '#59a14f'], ['unmapped PEs', '#bab0ac'], ['fill and drain', '#edc948'], ['memory stalls', '#e15759'],
 ]);
 
-export const PRECISION_COLORS = scale([['float64', '#4e79a7'], ['fixed point', '#e15759']]);
 export const PASS_COLORS = scale([
   ['forward', '#4e79a7'], ['backwardData', '#f28e2b'], ['backwardWeight', '#e15759'], ['update', '#76b7b2'],
 ]);
