@@ -1,11 +1,13 @@
 /**
  * Hardware configurations in our YAML/JSON format (hw-configs/README.md documents every key, unit and default):
- * parsed raw data → validated HwConfig, and CLI flags applied to a config (`withOverrides`). Every bad value throws
- * one SimError naming the file, the key, the value and what is allowed. Pure: load/hw.ts reads the files.
+ * parsed raw data → validated HwConfig, and the hardware flags (arch/flags.ts) applied to a config (`withOverrides`).
+ * Every bad value throws one SimError naming the file, the key, the value and what is allowed. Pure: load/hw.ts reads
+ * the files.
  */
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../base/fields.js';
-import { DATAFLOWS, type HwConfig, PRECISION_BITS, PRECISIONS, type Precision } from './types.js';
+import { type At, type RawObject, boolean, checkKeys, child, fail, integer, object, oneOf, string } from '../base/fields.js';
+import { asNumber, HW_FLAGS, type HwFlagKey, type HwOverrides, kib, positive } from './flags.js';
+import { BANDWIDTH_MODES, DATAFLOWS, type HwConfig, PRECISION_BITS, type Precision } from './types.js';
 
 /**
  * Defaults of the optional keys (documented in hw-configs/README.md). SRAM sizes and DRAM bandwidth/mode are those of
@@ -36,7 +38,6 @@ const OVERFLOW_RULES = ['saturate', 'wrap'] as const;
 const SRAM_KEYS = ['ifmapKib', 'filterKib', 'ofmapKib', 'doubleBuffered'];
 const DRAM_KEYS = ['bytesPerCycle', 'bandwidthMode', 'type', 'latencyCycles'];
 const VECTOR_KEYS = ['lanes'];
-const BANDWIDTH_MODES = ['calc', 'user'] as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Our format (YAML / JSON)
@@ -59,18 +60,6 @@ function required<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at:
 function optional<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at: At) => T, dflt: T): T {
   return key in obj ? read(obj[key], child(at, key)) : dflt;
 }
-function positive(v: unknown, at: At, hint?: string): number {
-  const x = number(v, at, hint);
-  if (x <= 0) fail(at, 'must be a positive number', v, hint);
-  return x;
-}
-/** A size in KiB: positive, and a whole number of bytes. */
-function kib(v: unknown, at: At, example: string): number {
-  const x = positive(v, at, `Example: ${example}`);
-  if (!Number.isInteger(x * 1024)) fail(at, 'must be a whole number of bytes (KiB × 1024 an integer)', v, `Example: ${example}`);
-  return x;
-}
-
 /** Validates a raw (parsed YAML/JSON) hardware config. `file` is used in error messages and kept as `source`. */
 export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const root: At = { file, path: '' };
@@ -95,8 +84,8 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
 
   const numAt = child(root, 'numerics');
   const num = section(top, 'numerics', NUMERICS_KEYS, root, 'the numerics section', false);
-  const input = optional(num, 'input', numAt, (v, a) => oneOf(v, PRECISIONS, a), HW_DEFAULTS.precision);
-  const weight = optional(num, 'weight', numAt, (v, a) => oneOf(v, PRECISIONS, a), input);
+  const input = optional(num, 'input', numAt, HW_FLAGS.precision.read, HW_DEFAULTS.precision);
+  const weight = optional(num, 'weight', numAt, HW_FLAGS.precision.read, input);
   const operandBits = Math.max(PRECISION_BITS[input], PRECISION_BITS[weight]);
   const accumulatorBits = optional(num, 'accumulatorBits', numAt,
     (v, a) => integer(v, a, 1, 'Example: accumulatorBits: 32'), Math.max(HW_DEFAULTS.accumulatorBits, operandBits));
@@ -148,36 +137,43 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   };
 }
 
-
-/** CLI flags that change a loaded config. Values from the command line may arrive as strings. */
-export interface HwOverrides {
-  readonly rows?: number | string;
-  readonly cols?: number | string;
-  readonly dataflow?: string;
-  /** Sets both operand formats (numerics.input and numerics.weight). */
-  readonly precision?: string;
-  readonly macPipelineCycles?: number | string;
+const flagAt = (name: string): At => ({ path: `--${name}` });
+function read<K extends HwFlagKey>(o: HwOverrides, key: K): ReturnType<(typeof HW_FLAGS)[K]['read']> | undefined {
+  const v = o[key];
+  return v === undefined ? undefined : (HW_FLAGS[key].read(v, flagAt(HW_FLAGS[key].flag)) as ReturnType<(typeof HW_FLAGS)[K]['read']>);
 }
 
-const flag = (name: string): At => ({ path: `--${name}` });
-const asNumber = (v: unknown): unknown => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
-
 /**
- * The config with CLI overrides applied and validated (errors name the flag). Changing `precision` keeps the
- * accumulator unless it is narrower than the new operands, in which case it widens to max(32, operand bits).
+ * The config with the flags applied and validated (errors name the flag). `--sram-kib` sets all three buffers, and a
+ * buffer's own flag wins over it. Changing `precision` keeps the accumulator unless it is narrower than the new
+ * operands, in which case it widens to max(32, operand bits).
  */
 export function withOverrides(hw: HwConfig, o: HwOverrides): HwConfig {
-  const rows = o.rows === undefined ? hw.array.rows : integer(asNumber(o.rows), flag('rows'), 1, 'Example: --rows 16');
-  const cols = o.cols === undefined ? hw.array.cols : integer(asNumber(o.cols), flag('cols'), 1, 'Example: --cols 16');
-  const dataflow = o.dataflow === undefined ? hw.array.dataflow : oneOf(o.dataflow, DATAFLOWS, flag('dataflow'));
+  const shape = read(o, 'array') ?? hw.array;
+  const rows = o.rows === undefined ? shape.rows : integer(asNumber(o.rows), flagAt('rows'), 1, 'Example: --rows 16');
+  const cols = o.cols === undefined ? shape.cols : integer(asNumber(o.cols), flagAt('cols'), 1, 'Example: --cols 16');
   const macPipelineCycles = o.macPipelineCycles === undefined
     ? hw.array.macPipelineCycles
-    : integer(asNumber(o.macPipelineCycles), flag('mac-pipeline-cycles'), 1, 'Example: --mac-pipeline-cycles 2');
+    : integer(asNumber(o.macPipelineCycles), flagAt('mac-pipeline-cycles'), 1, 'Example: --mac-pipeline-cycles 2');
   let numerics = hw.numerics;
-  if (o.precision !== undefined) {
-    const p = oneOf(o.precision, PRECISIONS, flag('precision'));
+  const p = read(o, 'precision');
+  if (p !== undefined) {
     const bits = PRECISION_BITS[p];
     numerics = { ...numerics, input: p, weight: p, accumulatorBits: numerics.accumulatorBits >= bits ? numerics.accumulatorBits : Math.max(32, bits) };
   }
-  return { ...hw, array: { rows, cols, dataflow, macPipelineCycles }, numerics };
+  const all = read(o, 'sramKib');
+  const clockMhz = read(o, 'clockMhz');
+  return {
+    ...hw,
+    ...(clockMhz !== undefined ? { clockHz: Math.round(clockMhz * 1e6) } : {}),
+    array: { rows, cols, dataflow: read(o, 'dataflow') ?? hw.array.dataflow, macPipelineCycles },
+    numerics,
+    sram: {
+      ...hw.sram,
+      ifmapKib: read(o, 'ifmapKib') ?? all ?? hw.sram.ifmapKib,
+      filterKib: read(o, 'filterKib') ?? all ?? hw.sram.filterKib,
+      ofmapKib: read(o, 'ofmapKib') ?? all ?? hw.sram.ofmapKib,
+    },
+    dram: { ...hw.dram, bytesPerCycle: read(o, 'dramBytesPerCycle') ?? hw.dram.bytesPerCycle, bandwidthMode: read(o, 'bandwidthMode') ?? hw.dram.bandwidthMode },
+  };
 }

@@ -4,7 +4,7 @@
  * CostReport when the simulator reports them (`totals.energy` in pJ, `totals.areaMm2`); EDP = energy × seconds (pJ·s).
  * Also the tables made from a finished set: CSV, Pareto fronts and the summary.
  */
-import type { HwConfig, Precision } from '../arch/types.js';
+import type { HwConfig } from '../arch/types.js';
 import { withOverrides } from '../arch/parse.js';
 import type { CostReport } from '../run/cost-report.js';
 import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
@@ -34,17 +34,13 @@ export interface SweepRecord {
   readonly totals: SweepTotals;
 }
 
-/** The point's hardware: the base config with the point's values. */
+/** The point's hardware: the base config with the point's values, applied as `simulate` applies its flags. */
 export function pointHw(base: HwConfig, p: PointParams): HwConfig {
-  const hw = withOverrides(base, {
-    rows: p.rows, cols: p.cols, dataflow: p.dataflow, ...(p.precision.includes('/') ? {} : { precision: p.precision as Precision }),
+  return withOverrides(base, {
+    array: { rows: p.rows, cols: p.cols }, dataflow: p.dataflow, ...(p.precision.includes('/') ? {} : { precision: p.precision }),
+    ifmapKib: p.ifmapKib, filterKib: p.filterKib, ofmapKib: p.ofmapKib, dramBytesPerCycle: p.dramBytesPerCycle, bandwidthMode: p.bandwidthMode,
+    clockMhz: p.clockMhz,
   });
-  return {
-    ...hw,
-    clockHz: Math.round(p.clockMhz * 1e6),
-    sram: { ...hw.sram, ifmapKib: p.ifmapKib, filterKib: p.filterKib, ofmapKib: p.ofmapKib },
-    dram: { ...hw.dram, bytesPerCycle: p.dramBytesPerCycle },
-  };
 }
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -202,7 +198,7 @@ export function summarize(records: readonly SweepRecord[]): SweepSummary {
 }
 
 const describe = (p: PointParams) =>
-  `${p.rows}×${p.cols} ${p.dataflow}, SRAM ${p.ifmapKib}/${p.filterKib}/${p.ofmapKib} KiB, DRAM ${p.dramBytesPerCycle} B/cycle, ${p.precision}, ${p.clockMhz} MHz`;
+  `${p.rows}×${p.cols} ${p.dataflow}, SRAM ${p.ifmapKib}/${p.filterKib}/${p.ofmapKib} KiB, DRAM ${p.dramBytesPerCycle} B/cycle ${p.bandwidthMode}, ${p.precision}, ${p.clockMhz} MHz`;
 
 const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 ? x.toExponential(3) : String(Number(x.toPrecision(4))));
 

@@ -95,7 +95,7 @@ describe('parseHwConfig', () => {
     ['unknown array key', { ...base, array: { ...base.array, row: 4 } }, [FILE, 'array.row', 'Allowed: rows, cols, dataflow, macPipelineCycles']],
     ['missing rows', { ...base, array: { cols: 4, dataflow: 'os' } }, [FILE, 'array.rows', 'is required']],
     ['missing array', { name: 'x' }, [FILE, 'array', 'is required']],
-    ['bad precision', { ...base, numerics: { input: 'int4' } }, [FILE, 'numerics.input', 'got "int4"', 'int8, int16']],
+    ['bad precision', { ...base, numerics: { input: 'int33' } }, [FILE, 'numerics.input', 'got "int33"', 'int2 … int32, fp16, bf16, fp32']],
     ['narrow accumulator', { ...base, numerics: { input: 'int16', accumulatorBits: 8 } }, [FILE, 'numerics.accumulatorBits', 'got 8']],
     ['zero SRAM', { ...base, sram: { ifmapKib: 0 } }, [FILE, 'sram.ifmapKib', 'got 0']],
     ['bad bandwidth mode', { ...base, dram: { bandwidthMode: 'USER' } }, [FILE, 'dram.bandwidthMode', 'got "USER"', 'calc, user']],
@@ -189,6 +189,14 @@ describe('withOverrides', () => {
     expect(errorOf(() => withOverrides(hw, { rows: 0 })).message).toContain('--rows: must be an integer ≥ 1 (got 0)');
     expect(errorOf(() => withOverrides(hw, { cols: 2.5 })).message).toContain('--cols');
     expect(errorOf(() => withOverrides(hw, { dataflow: 'rs' })).message).toContain('os, ws, is');
-    expect(errorOf(() => withOverrides(hw, { precision: 'int4' })).message).toContain('--precision');
+    expect(errorOf(() => withOverrides(hw, { precision: 'int1' })).message).toContain('--precision');
+    expect(errorOf(() => withOverrides(hw, { bandwidthMode: 'fast' })).message).toContain('--bandwidth-mode: is not an allowed value');
+    expect(errorOf(() => withOverrides(hw, { ifmapKib: '0.0001' })).message).toContain('--ifmap-kib: must be a whole number of bytes');
+  });
+  it('--sram-kib sets the three buffers, a buffer\'s own flag wins', () => {
+    const o = withOverrides(hw, { sramKib: 8, ofmapKib: '2', dramBytesPerCycle: '3.5', bandwidthMode: 'calc', clockMhz: '250' });
+    expect(o.sram).toEqual({ ...hw.sram, ifmapKib: 8, filterKib: 8, ofmapKib: 2 });
+    expect([o.dram.bytesPerCycle, o.dram.bandwidthMode, o.clockHz]).toEqual([3.5, 'calc', 250e6]);
   });
 });
+
