@@ -8,7 +8,8 @@ import type { LoweredOp } from '../lower/types.js';
 import { exact, packedBytes } from '../timing/gemm-memory.js';
 import type { TrainingMemory } from './cost-report.js';
 
-export function trainingMemory(ops: readonly LoweredOp[], hw: HwConfig): TrainingMemory {
+/** What a step keeps and spills; the spill's stall cycles need the timed entries (run/totals.ts prices them). */
+export function trainingMemory(ops: readonly LoweredOp[], hw: HwConfig): Omit<TrainingMemory, 'spillStallCycles'> {
 
   let activations = 0, state = 0;
   for (const op of ops) {
@@ -23,7 +24,7 @@ export function trainingMemory(ops: readonly LoweredOp[], hw: HwConfig): Trainin
 }
 
 /** The warning a spill earns in the report. */
-export function spillWarning(t: TrainingMemory): string | undefined {
+export function spillWarning(t: Omit<TrainingMemory, 'spillStallCycles'>): string | undefined {
   if (t.spillBytes <= 0) return undefined;
   return `training keeps ${t.activationBytes + t.optimizerStateBytes} bytes of activations and optimizer state, more than the ${t.onChipBytes} bytes of SRAM: ${t.spillBytes} bytes spill to DRAM and back`;
 }
