@@ -29,7 +29,8 @@ export const HW_DEFAULTS = {
   leakage: 'lstp' as const,
 } as const;
 
-const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy'];
+/** `clockHz` and `source` are what a report's `hw` block holds (the HwConfig as simulated), so it loads back as a config. */
+const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'clockHz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy', 'source'];
 const ENERGY_KEYS = ['table', 'leakage'];
 const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
 const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
@@ -60,7 +61,11 @@ function required<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at:
 function optional<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at: At) => T, dflt: T): T {
   return key in obj ? read(obj[key], child(at, key)) : dflt;
 }
-/** Validates a raw (parsed YAML/JSON) hardware config. `file` is used in error messages and kept as `source`. */
+/**
+ * Validates a raw (parsed YAML/JSON) hardware config: a config file, or the `hw` block of a report (which holds
+ * `clockHz` and `source`: parseHwConfig(report.hw) equals report.hw). `file` is used in error messages and becomes the
+ * `source` (where the config was loaded from), replacing one the document carries.
+ */
 export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const root: At = { file, path: '' };
   const top = object(doc, { file, path: '(top level)' }, 'must be a mapping with at least an `array` section');
@@ -72,7 +77,13 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const name = 'name' in top ? string(top.name, child(root, 'name')) : fileName;
   if (name === undefined) fail(child(root, 'name'), 'is required', undefined, 'Example: name: edge-16x16', 'missingField');
   const description = 'description' in top ? string(top.description, child(root, 'description')) : undefined;
-  const clockMhz = optional(top, 'clockMhz', root, (v, a) => positive(v, a, 'Example: clockMhz: 500'), HW_DEFAULTS.clockMhz);
+  if ('clockMhz' in top && 'clockHz' in top) {
+    fail(child(root, 'clockHz'), 'gives the clock a second time (clockMhz is set)', top.clockHz, 'Keep one: clockMhz: 500 or clockHz: 500000000.');
+  }
+  const clockHz = 'clockHz' in top
+    ? integer(top.clockHz, child(root, 'clockHz'), 1, 'Example: clockHz: 500000000 (or clockMhz: 500)')
+    : Math.round(optional(top, 'clockMhz', root, (v, a) => positive(v, a, 'Example: clockMhz: 500'), HW_DEFAULTS.clockMhz) * 1e6);
+  const source = file ?? ('source' in top ? string(top.source, child(root, 'source'), 'Example: source: hw-configs/tpu-v1.yaml') : undefined);
 
   const arrayAt = child(root, 'array');
   const arr = section(top, 'array', ARRAY_KEYS, root, 'the array section', true);
@@ -126,14 +137,14 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     schemaVersion: 1,
     name,
     ...(description !== undefined ? { description } : {}),
-    clockHz: Math.round(clockMhz * 1e6),
+    clockHz,
     array: { rows, cols, dataflow, macPipelineCycles },
     numerics: { input, weight, accumulatorBits, rounding, overflow },
     sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered },
     dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
     vectorUnit: { lanes },
     ...('energy' in top ? { energy: { table, leakage } } : {}),
-    ...(file !== undefined ? { source: file } : {}),
+    ...(source !== undefined ? { source } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * `systolab simulate` end to end: SCALE-Sim's own files as-is (topology CSV + .cfg) in --compat scalesim mode give
  * SCALE-Sim v2's reported numbers (test/fixtures/scalesim/expected, CALC mode); default mode, training mode, formats,
- * bad input; the hardware flags it shares with sweep and --precision int4.
+ * bad input; the hardware flags it shares with sweep, --precision int4, and a report's hw block loaded back with --hw.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -125,7 +125,7 @@ describe('bad input: one line, exit 2', () => {
   }
 });
 
-describe('hardware flags (shared with sweep) and precision', () => {
+describe('hardware flags (shared with sweep), precision, and a report\'s hw block fed back', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'systolab-hwflags-'));
   const TINY = join(ROOT, 'models', 'tiny-cnn.yaml');
   const json = (args: string[]) => {
@@ -195,6 +195,26 @@ describe('hardware flags (shared with sweep) and precision', () => {
       expect(r.err).toMatch(pattern);
       expect(r.err.trim().split('\n')).toHaveLength(1);
       expect(r.out).toBe('');
+    });
+  }
+
+  // The hw block of cost-report.json loads with --hw and gives the same results, whatever the config came from.
+  const sources: [string, string[]][] = [
+    ['a preset with flags', ['--hw', 'tpu-v1', '--array', '32x16', '--sram-kib', '4', '--precision', 'int4', '--clock-mhz', '333.3', '--mode', 'training']],
+    ['a SCALE-Sim .cfg', ['--hw', join(FIX, 'example_8x16_user_bw4.cfg')]],
+  ];
+  for (const [what, args] of sources) {
+    it(`round trip: simulate --out, the report's hw as a file, simulate --hw that file: same bytes (${what})`, () => {
+      const a = join(tmp, `rt-a-${what.length}`), b = join(tmp, `rt-b-${what.length}`), hwFile = join(tmp, `hw-${what.length}.json`);
+      expect(cli(['simulate', '--model', TINY, ...args, '--out', a, '--no-charts'], tmp).code).toBe(0);
+      const first = JSON.parse(readFileSync(join(a, 'cost-report.json'), 'utf8'));
+      writeFileSync(hwFile, JSON.stringify(first.hw, null, 2));
+      const again = cli(['simulate', '--model', TINY, '--hw', hwFile, ...args.filter((x) => x === '--mode' || x === 'training'), '--out', b, '--no-charts'], tmp);
+      expect(again.code, again.err).toBe(0);
+      expect(readFileSync(join(b, 'layers.csv'), 'utf8')).toBe(readFileSync(join(a, 'layers.csv'), 'utf8'));
+      const second = JSON.parse(readFileSync(join(b, 'cost-report.json'), 'utf8'));
+      expect(second.hw.source).toBe(hwFile);
+      expect(JSON.stringify({ ...second, hw: { ...second.hw, source: first.hw.source } })).toBe(JSON.stringify(first));
     });
   }
 });

@@ -7,6 +7,8 @@ import { hwConfigNames, listHwConfigs, loadHwConfig } from '../../sim/load/hw.js
 import { parseHwConfig, withOverrides } from '../../sim/arch/parse.js';
 import { parseScaleSimCfg } from '../../sim/load/scalesim-cfg.js';
 import { SimError } from '../../sim/base/errors.js';
+import { PRECISIONS } from '../../sim/arch/types.js';
+import fc from 'fast-check';
 
 const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // SCALE-Sim's sample inputs (test/fixtures/scalesim/README.md)
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'hw-configs', 'README.md'), 'utf8');
@@ -91,7 +93,7 @@ describe('parseHwConfig', () => {
     ['non-integer rows', { ...base, array: { ...base.array, rows: 16.5 } }, [FILE, 'array.rows', 'got 16.5']],
     ['string rows', { ...base, array: { ...base.array, rows: '16' } }, [FILE, 'array.rows', 'got "16"']],
     ['unknown dataflow', { ...base, array: { ...base.array, dataflow: 'rs' } }, [FILE, 'array.dataflow', 'got "rs"', 'os, ws, is']],
-    ['unknown top-level key', { ...base, clockHz: 5 }, [FILE, 'clockHz', 'got 5', 'Allowed: schemaVersion, name', 'clockMhz']],
+    ['unknown top-level key', { ...base, clockGhz: 5 }, [FILE, 'clockGhz', 'got 5', 'Allowed: schemaVersion, name', 'clockMhz']],
     ['unknown array key', { ...base, array: { ...base.array, row: 4 } }, [FILE, 'array.row', 'Allowed: rows, cols, dataflow, macPipelineCycles']],
     ['missing rows', { ...base, array: { cols: 4, dataflow: 'os' } }, [FILE, 'array.rows', 'is required']],
     ['missing array', { name: 'x' }, [FILE, 'array', 'is required']],
@@ -200,3 +202,27 @@ describe('withOverrides', () => {
   });
 });
 
+describe('a report\'s hw block is a config (one format)', () => {
+  const presets = listHwConfigs().map((p) => p.config);
+  const overrides = fc.record({
+    array: fc.tuple(fc.integer({ min: 1, max: 512 }), fc.integer({ min: 1, max: 512 })).map(([r, c]) => `${r}x${c}`),
+    dataflow: fc.constantFrom('os', 'ws', 'is'), precision: fc.constantFrom(...PRECISIONS),
+    sramKib: fc.integer({ min: 1, max: 1 << 20 }).map((b) => b / 1024), dramBytesPerCycle: fc.double({ min: 0.01, max: 1e4, noNaN: true }),
+    bandwidthMode: fc.constantFrom('calc', 'user'), clockMhz: fc.double({ min: 1, max: 5000, noNaN: true }),
+  }, { requiredKeys: [] });
+
+  it('parses back to the config it was written from: parseHwConfig(JSON(hw)) = hw', () => {
+    fc.assert(fc.property(fc.constantFrom(...presets), overrides, (preset, o) => {
+      const hw = withOverrides(preset, o);
+      expect(parseHwConfig(JSON.parse(JSON.stringify(hw)))).toEqual(hw);
+      // Loaded from a file, the file becomes the source.
+      expect(parseHwConfig(JSON.parse(JSON.stringify(hw)), 'copy.json')).toEqual({ ...hw, source: 'copy.json' });
+    }));
+  });
+
+  it('clockHz or clockMhz, not both; clockHz is a whole number of Hz', () => {
+    expect(parseHwConfig({ ...base, clockHz: 7e8 }).clockHz).toBe(7e8);
+    expect(errorOf(() => parseHwConfig({ ...base, clockMhz: 700, clockHz: 7e8 }, FILE)).message).toContain(`${FILE}: clockHz: gives the clock a second time`);
+    expect(errorOf(() => parseHwConfig({ ...base, clockHz: 1.5 }, FILE)).message).toContain(`${FILE}: clockHz: must be an integer`);
+  });
+});
