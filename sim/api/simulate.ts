@@ -46,7 +46,7 @@ export function requestedHw(r: HwRequest): HwConfig {
  * Why a memory flag moves no cycle: in CALC mode the DRAM bandwidth is whatever the array needs, so SRAM sizes and
  * the bandwidth change traffic and energy only. Said in the report (a warning) when such a flag was given.
  */
-export function calcModeNote(r: HwOverrides, hw: HwConfig): string | undefined {
+function calcModeNote(r: HwOverrides, hw: HwConfig): string | undefined {
   const given = MEMORY_FLAGS.filter((k) => r[k] !== undefined).map((k) => `--${HW_FLAGS[k].flag}`);
   if (given.length === 0 || hw.dram.bandwidthMode !== 'calc') return undefined;
   return `bandwidth mode calc: DRAM bandwidth is computed as what the array needs, so ${given.join(', ')} ${given.length > 1 ? 'move' : 'moves'} traffic and energy, not cycles; use --bandwidth-mode user to enforce dram.bytesPerCycle (${hw.dram.bytesPerCycle} B/cycle) and count the stalls`;

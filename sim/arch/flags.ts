@@ -43,7 +43,7 @@ function arrayShape(v: Raw, at: At): { rows: number; cols: number } {
   }
   return { rows: rows as number, cols: cols as number };
 }
-const sramKib = (which: string) => (v: Raw, at: At) => kib(asNumber(v), at, `--${which} 64`);
+const kibFlag = (flag: string) => (v: Raw, at: At) => kib(asNumber(v), at, `--${flag} 64`);
 
 export const HW_FLAGS = {
   array: { flag: 'array', describe: 'array shape ROWSxCOLS, e.g. 16x64', read: arrayShape },
@@ -59,10 +59,10 @@ export const HW_FLAGS = {
       return p as Precision;
     },
   },
-  sramKib: { flag: 'sram-kib', describe: 'KiB of each of the three SRAM buffers (ifmap, filter, ofmap)', read: sramKib('sram-kib') },
-  ifmapKib: { flag: 'ifmap-kib', describe: 'KiB of the ifmap SRAM only (overrides --sram-kib for it)', read: sramKib('ifmap-kib') },
-  filterKib: { flag: 'filter-kib', describe: 'KiB of the filter SRAM only (overrides --sram-kib for it)', read: sramKib('filter-kib') },
-  ofmapKib: { flag: 'ofmap-kib', describe: 'KiB of the ofmap SRAM only (overrides --sram-kib for it)', read: sramKib('ofmap-kib') },
+  sramKib: { flag: 'sram-kib', describe: 'KiB of each of the three SRAM buffers (ifmap, filter, ofmap)', read: kibFlag('sram-kib') },
+  ifmapKib: { flag: 'ifmap-kib', describe: 'KiB of the ifmap SRAM only (overrides --sram-kib for it)', read: kibFlag('ifmap-kib') },
+  filterKib: { flag: 'filter-kib', describe: 'KiB of the filter SRAM only (overrides --sram-kib for it)', read: kibFlag('filter-kib') },
+  ofmapKib: { flag: 'ofmap-kib', describe: 'KiB of the ofmap SRAM only (overrides --sram-kib for it)', read: kibFlag('ofmap-kib') },
   dramBytesPerCycle: {
     flag: 'dram-bytes-per-cycle', describe: 'DRAM bandwidth, bytes per cycle (enforced only with --bandwidth-mode user)',
     read: (v: Raw, at: At) => positive(asNumber(v), at, 'Example: --dram-bytes-per-cycle 16'),
@@ -83,7 +83,9 @@ export const MEMORY_FLAGS: readonly HwFlagKey[] = ['sramKib', 'ifmapKib', 'filte
  * Values of the hardware flags (strings from a command line, numbers from code), plus `--mac-pipeline-cycles`, and
  * `rows` / `cols`: the two halves of `array`, for code that sets one of them.
  */
-export type HwOverrides = { readonly [K in HwFlagKey]?: K extends 'array' ? string | { readonly rows: number; readonly cols: number } : string | number } & {
+type FlagValue<K extends HwFlagKey> = K extends 'array' ? string | { readonly rows: number; readonly cols: number }
+  : K extends 'dataflow' | 'precision' | 'bandwidthMode' ? string : number | string;
+export type HwOverrides = { readonly [K in HwFlagKey]?: FlagValue<K> } & {
   readonly macPipelineCycles?: number | string;
   readonly rows?: number | string;
   readonly cols?: number | string;
