@@ -4,8 +4,9 @@
  */
 import { SimError } from '../base/errors.js';
 import { packageVersion } from '../base/package-root.js';
+import { HW_FLAGS, type HwOverrides, MEMORY_FLAGS } from '../arch/flags.js';
 import { withOverrides } from '../arch/parse.js';
-import type { Dataflow, HwConfig, Precision } from '../arch/types.js';
+import type { HwConfig } from '../arch/types.js';
 import { loadHwConfig, resolveMachine } from '../load/hw.js';
 import { loadAnyModel, resolveModel } from '../load/model.js';
 import type { Mode } from '../lower/types.js';
@@ -19,14 +20,13 @@ export const DEFAULT_SIM_MODEL = 'scalesim-resnet18';
 /** The hardware preset when none is named: SCALE-Sim v2's default configuration. */
 export const DEFAULT_HW = 'scalesim-32x32';
 
-export interface HwRequest {
+/**
+ * The hardware: a preset or file, and the hardware flags (arch/flags.ts `HW_FLAGS`: array, dataflow, precision,
+ * SRAM sizes, DRAM bandwidth and mode, clock) plus the MAC pipeline depth, each overriding the config.
+ */
+export interface HwRequest extends HwOverrides {
   /** A preset name (hw-configs/NAME.yaml), a YAML/JSON file or a SCALE-Sim .cfg [default: scalesim-32x32]. */
   readonly hw?: string;
-  /** `ROWSxCOLS`, e.g. `16x64`. */
-  readonly array?: string;
-  readonly dataflow?: Dataflow;
-  readonly precision?: Precision;
-  readonly macPipelineCycles?: number;
 }
 
 export interface SimulateRequest extends HwRequest {
@@ -37,21 +37,19 @@ export interface SimulateRequest extends HwRequest {
   readonly compat?: Compat;
 }
 
-/** `16x64` → 16 rows × 64 cols. */
-export function parseArray(spec: string): { rows: number; cols: number } {
-  const m = /^(\d+)x(\d+)$/i.exec(spec.trim());
-  const rows = m ? Number(m[1]) : NaN, cols = m ? Number(m[2]) : NaN;
-  if (!m || rows < 1 || cols < 1) {
-    throw new SimError('must be ROWSxCOLS with positive integers', { code: 'badValue', path: '--array', value: spec, hint: 'Example: --array 16x64 (16 rows, 64 columns).' });
-  }
-  return { rows, cols };
+/** The request's hardware: the preset or file, with the hardware flags applied. */
+export function requestedHw(r: HwRequest): HwConfig {
+  return withOverrides(loadHwConfig(r.hw ?? DEFAULT_HW), r);
 }
 
-/** The request's hardware: the preset or file, with the array, dataflow, precision and pipeline overrides applied. */
-export function requestedHw(r: HwRequest): HwConfig {
-  return withOverrides(loadHwConfig(r.hw ?? DEFAULT_HW), {
-    ...(r.array ? parseArray(r.array) : {}), dataflow: r.dataflow, precision: r.precision, macPipelineCycles: r.macPipelineCycles,
-  });
+/**
+ * Why a memory flag moves no cycle: in CALC mode the DRAM bandwidth is whatever the array needs, so SRAM sizes and
+ * the bandwidth change traffic and energy only. Said in the report (a warning) when such a flag was given.
+ */
+function calcModeNote(r: HwOverrides, hw: HwConfig): string | undefined {
+  const given = MEMORY_FLAGS.filter((k) => r[k] !== undefined).map((k) => `--${HW_FLAGS[k].flag}`);
+  if (given.length === 0 || hw.dram.bandwidthMode !== 'calc') return undefined;
+  return `bandwidth mode calc: DRAM bandwidth is computed as what the array needs, so ${given.join(', ')} ${given.length > 1 ? 'move' : 'moves'} traffic and energy, not cycles; use --bandwidth-mode user to enforce dram.bytesPerCycle (${hw.dram.bytesPerCycle} B/cycle) and count the stalls`;
 }
 
 export function simulate(r: SimulateRequest = {}): CostReport {
@@ -60,7 +58,9 @@ export function simulate(r: SimulateRequest = {}): CostReport {
   }
   const graph = loadAnyModel(resolveModel(r.model ?? DEFAULT_SIM_MODEL));
   const machine = resolveMachine(requestedHw(r));
-  return simulateGraph(graph, machine, { mode: r.mode ?? 'inference', compat: r.compat ?? 'none', batch: r.batch, version: packageVersion() });
+  const report = simulateGraph(graph, machine, { mode: r.mode ?? 'inference', compat: r.compat ?? 'none', batch: r.batch, version: packageVersion() });
+  const note = calcModeNote(r, machine.hw);
+  return note === undefined ? report : { ...report, warnings: [...report.warnings, note] };
 }
 
 export interface TraceRequest extends HwRequest {

@@ -1,11 +1,13 @@
 /**
  * Hardware configurations in our YAML/JSON format (hw-configs/README.md documents every key, unit and default):
- * parsed raw data → validated HwConfig, and CLI flags applied to a config (`withOverrides`). Every bad value throws
- * one SimError naming the file, the key, the value and what is allowed. Pure: load/hw.ts reads the files.
+ * parsed raw data → validated HwConfig, and the hardware flags (arch/flags.ts) applied to a config (`withOverrides`).
+ * Every bad value throws one SimError naming the file, the key, the value and what is allowed. Pure: load/hw.ts reads
+ * the files.
  */
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { type At, type RawObject, boolean, checkKeys, child, fail, integer, number, object, oneOf, string } from '../base/fields.js';
-import { DATAFLOWS, type HwConfig, PRECISION_BITS, PRECISIONS, type Precision } from './types.js';
+import { type At, type RawObject, boolean, checkKeys, child, fail, integer, object, oneOf, string } from '../base/fields.js';
+import { asNumber, HW_FLAGS, type HwFlagKey, type HwOverrides, kib, positive } from './flags.js';
+import { BANDWIDTH_MODES, DATAFLOWS, type HwConfig, PRECISION_BITS, type Precision } from './types.js';
 
 /**
  * Defaults of the optional keys (documented in hw-configs/README.md). SRAM sizes and DRAM bandwidth/mode are those of
@@ -27,7 +29,8 @@ export const HW_DEFAULTS = {
   leakage: 'lstp' as const,
 } as const;
 
-const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy'];
+/** `clockHz` and `source` are what a report's `hw` block holds (the HwConfig as simulated), so it loads back as a config. */
+const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'clockHz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy', 'source'];
 const ENERGY_KEYS = ['table', 'leakage'];
 const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
 const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
@@ -36,7 +39,6 @@ const OVERFLOW_RULES = ['saturate', 'wrap'] as const;
 const SRAM_KEYS = ['ifmapKib', 'filterKib', 'ofmapKib', 'doubleBuffered'];
 const DRAM_KEYS = ['bytesPerCycle', 'bandwidthMode', 'type', 'latencyCycles'];
 const VECTOR_KEYS = ['lanes'];
-const BANDWIDTH_MODES = ['calc', 'user'] as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Our format (YAML / JSON)
@@ -59,19 +61,11 @@ function required<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at:
 function optional<T>(obj: RawObject, key: string, at: At, read: (v: unknown, at: At) => T, dflt: T): T {
   return key in obj ? read(obj[key], child(at, key)) : dflt;
 }
-function positive(v: unknown, at: At, hint?: string): number {
-  const x = number(v, at, hint);
-  if (x <= 0) fail(at, 'must be a positive number', v, hint);
-  return x;
-}
-/** A size in KiB: positive, and a whole number of bytes. */
-function kib(v: unknown, at: At, example: string): number {
-  const x = positive(v, at, `Example: ${example}`);
-  if (!Number.isInteger(x * 1024)) fail(at, 'must be a whole number of bytes (KiB × 1024 an integer)', v, `Example: ${example}`);
-  return x;
-}
-
-/** Validates a raw (parsed YAML/JSON) hardware config. `file` is used in error messages and kept as `source`. */
+/**
+ * Validates a raw (parsed YAML/JSON) hardware config: a config file, or the `hw` block of a report (which holds
+ * `clockHz` and `source`: parseHwConfig(report.hw) equals report.hw). `file` is used in error messages and becomes the
+ * `source` (where the config was loaded from), replacing one the document carries.
+ */
 export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const root: At = { file, path: '' };
   const top = object(doc, { file, path: '(top level)' }, 'must be a mapping with at least an `array` section');
@@ -83,7 +77,13 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const name = 'name' in top ? string(top.name, child(root, 'name')) : fileName;
   if (name === undefined) fail(child(root, 'name'), 'is required', undefined, 'Example: name: edge-16x16', 'missingField');
   const description = 'description' in top ? string(top.description, child(root, 'description')) : undefined;
-  const clockMhz = optional(top, 'clockMhz', root, (v, a) => positive(v, a, 'Example: clockMhz: 500'), HW_DEFAULTS.clockMhz);
+  if ('clockMhz' in top && 'clockHz' in top) {
+    fail(child(root, 'clockHz'), 'gives the clock a second time (clockMhz is set)', top.clockHz, 'Keep one: clockMhz: 500 or clockHz: 500000000.');
+  }
+  const clockHz = 'clockHz' in top
+    ? integer(top.clockHz, child(root, 'clockHz'), 1, 'Example: clockHz: 500000000 (or clockMhz: 500)')
+    : Math.round(optional(top, 'clockMhz', root, (v, a) => positive(v, a, 'Example: clockMhz: 500'), HW_DEFAULTS.clockMhz) * 1e6);
+  const source = file ?? ('source' in top ? string(top.source, child(root, 'source'), 'Example: source: hw-configs/tpu-v1.yaml') : undefined);
 
   const arrayAt = child(root, 'array');
   const arr = section(top, 'array', ARRAY_KEYS, root, 'the array section', true);
@@ -95,8 +95,8 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
 
   const numAt = child(root, 'numerics');
   const num = section(top, 'numerics', NUMERICS_KEYS, root, 'the numerics section', false);
-  const input = optional(num, 'input', numAt, (v, a) => oneOf(v, PRECISIONS, a), HW_DEFAULTS.precision);
-  const weight = optional(num, 'weight', numAt, (v, a) => oneOf(v, PRECISIONS, a), input);
+  const input = optional(num, 'input', numAt, HW_FLAGS.precision.read, HW_DEFAULTS.precision);
+  const weight = optional(num, 'weight', numAt, HW_FLAGS.precision.read, input);
   const operandBits = Math.max(PRECISION_BITS[input], PRECISION_BITS[weight]);
   const accumulatorBits = optional(num, 'accumulatorBits', numAt,
     (v, a) => integer(v, a, 1, 'Example: accumulatorBits: 32'), Math.max(HW_DEFAULTS.accumulatorBits, operandBits));
@@ -137,47 +137,54 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     schemaVersion: 1,
     name,
     ...(description !== undefined ? { description } : {}),
-    clockHz: Math.round(clockMhz * 1e6),
+    clockHz,
     array: { rows, cols, dataflow, macPipelineCycles },
     numerics: { input, weight, accumulatorBits, rounding, overflow },
     sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered },
     dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
     vectorUnit: { lanes },
     ...('energy' in top ? { energy: { table, leakage } } : {}),
-    ...(file !== undefined ? { source: file } : {}),
+    ...(source !== undefined ? { source } : {}),
   };
 }
 
-
-/** CLI flags that change a loaded config. Values from the command line may arrive as strings. */
-export interface HwOverrides {
-  readonly rows?: number | string;
-  readonly cols?: number | string;
-  readonly dataflow?: string;
-  /** Sets both operand formats (numerics.input and numerics.weight). */
-  readonly precision?: string;
-  readonly macPipelineCycles?: number | string;
+const flagAt = (name: string): At => ({ path: `--${name}` });
+function read<K extends HwFlagKey>(o: HwOverrides, key: K): ReturnType<(typeof HW_FLAGS)[K]['read']> | undefined {
+  const v = o[key];
+  return v === undefined ? undefined : (HW_FLAGS[key].read(v, flagAt(HW_FLAGS[key].flag)) as ReturnType<(typeof HW_FLAGS)[K]['read']>);
 }
 
-const flag = (name: string): At => ({ path: `--${name}` });
-const asNumber = (v: unknown): unknown => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
-
 /**
- * The config with CLI overrides applied and validated (errors name the flag). Changing `precision` keeps the
- * accumulator unless it is narrower than the new operands, in which case it widens to max(32, operand bits).
+ * The config with the flags applied and validated (errors name the flag). `--sram-kib` sets all three buffers, and a
+ * buffer's own flag wins over it. Changing `precision` keeps the accumulator unless it is narrower than the new
+ * operands, in which case it widens to max(32, operand bits).
  */
 export function withOverrides(hw: HwConfig, o: HwOverrides): HwConfig {
-  const rows = o.rows === undefined ? hw.array.rows : integer(asNumber(o.rows), flag('rows'), 1, 'Example: --rows 16');
-  const cols = o.cols === undefined ? hw.array.cols : integer(asNumber(o.cols), flag('cols'), 1, 'Example: --cols 16');
-  const dataflow = o.dataflow === undefined ? hw.array.dataflow : oneOf(o.dataflow, DATAFLOWS, flag('dataflow'));
+  const shape = read(o, 'array') ?? hw.array;
+  const rows = o.rows === undefined ? shape.rows : integer(asNumber(o.rows), flagAt('rows'), 1, 'Example: --rows 16');
+  const cols = o.cols === undefined ? shape.cols : integer(asNumber(o.cols), flagAt('cols'), 1, 'Example: --cols 16');
   const macPipelineCycles = o.macPipelineCycles === undefined
     ? hw.array.macPipelineCycles
-    : integer(asNumber(o.macPipelineCycles), flag('mac-pipeline-cycles'), 1, 'Example: --mac-pipeline-cycles 2');
+    : integer(asNumber(o.macPipelineCycles), flagAt('mac-pipeline-cycles'), 1, 'Example: --mac-pipeline-cycles 2');
   let numerics = hw.numerics;
-  if (o.precision !== undefined) {
-    const p = oneOf(o.precision, PRECISIONS, flag('precision'));
+  const p = read(o, 'precision');
+  if (p !== undefined) {
     const bits = PRECISION_BITS[p];
     numerics = { ...numerics, input: p, weight: p, accumulatorBits: numerics.accumulatorBits >= bits ? numerics.accumulatorBits : Math.max(32, bits) };
   }
-  return { ...hw, array: { rows, cols, dataflow, macPipelineCycles }, numerics };
+  const all = read(o, 'sramKib');
+  const clockMhz = read(o, 'clockMhz');
+  return {
+    ...hw,
+    ...(clockMhz !== undefined ? { clockHz: Math.round(clockMhz * 1e6) } : {}),
+    array: { rows, cols, dataflow: read(o, 'dataflow') ?? hw.array.dataflow, macPipelineCycles },
+    numerics,
+    sram: {
+      ...hw.sram,
+      ifmapKib: read(o, 'ifmapKib') ?? all ?? hw.sram.ifmapKib,
+      filterKib: read(o, 'filterKib') ?? all ?? hw.sram.filterKib,
+      ofmapKib: read(o, 'ofmapKib') ?? all ?? hw.sram.ofmapKib,
+    },
+    dram: { ...hw.dram, bytesPerCycle: read(o, 'dramBytesPerCycle') ?? hw.dram.bytesPerCycle, bandwidthMode: read(o, 'bandwidthMode') ?? hw.dram.bandwidthMode },
+  };
 }

@@ -4,11 +4,25 @@
  */
 export const DATAFLOWS = ['os', 'ws', 'is'] as const;
 export type Dataflow = (typeof DATAFLOWS)[number];
+export const BANDWIDTH_MODES = ['calc', 'user'] as const;
 
-/** Operand formats by name: the names `--precision` uses everywhere. */
-export const PRECISIONS = ['int8', 'int16', 'int32', 'fp16', 'bf16', 'fp32'] as const;
-export type Precision = (typeof PRECISIONS)[number];
-export const PRECISION_BITS: Readonly<Record<Precision, number>> = { int8: 8, int16: 16, int32: 32, fp16: 16, bf16: 16, fp32: 32 };
+/**
+ * Operand formats by name: the one list `--precision` takes in every command (simulate, sweep, check, train and the
+ * configs' `numerics`): signed integers of 2 to 32 bits and the three float formats, as sim/fixed/format.ts names them.
+ * (`check` and `train` also take uintN and qM.N: the same integer hardware with another scale.)
+ */
+export const INT_PRECISION_BITS = { min: 2, max: 32 } as const;
+type IntBits = 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24 | 25 | 26 | 27 | 28 | 29 | 30 | 31 | 32;
+export type Precision = `int${IntBits}` | 'fp16' | 'bf16' | 'fp32';
+const FLOAT_BITS = { fp16: 16, bf16: 16, fp32: 32 } as const;
+const intNames = Array.from({ length: INT_PRECISION_BITS.max - INT_PRECISION_BITS.min + 1 }, (_, i) => `int${i + INT_PRECISION_BITS.min}` as Precision);
+export const PRECISIONS: readonly Precision[] = [...intNames, ...(Object.keys(FLOAT_BITS) as Precision[])];
+export const PRECISION_BITS: Readonly<Record<Precision, number>> = Object.fromEntries(
+  PRECISIONS.map((p) => [p, p in FLOAT_BITS ? FLOAT_BITS[p as keyof typeof FLOAT_BITS] : Number(p.slice(3))]),
+) as Record<Precision, number>;
+export const isFloatPrecision = (p: Precision): boolean => p in FLOAT_BITS;
+/** The list as help texts print it. */
+export const precisionList = (): string => `int${INT_PRECISION_BITS.min} … int${INT_PRECISION_BITS.max}, ${Object.keys(FLOAT_BITS).join(', ')}`;
 
 export interface HwConfig {
   readonly schemaVersion: 1;

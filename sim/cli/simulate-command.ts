@@ -5,8 +5,8 @@ import type { Argv } from 'yargs';
 import { DEFAULT_HW, DEFAULT_SIM_MODEL, type SimulateRequest, simulate, trace, traceRun } from '../api/simulate.js';
 import { SimError } from '../base/errors.js';
 import { writeFileAtomic } from '../base/files.js';
-import { DATAFLOWS, PRECISIONS } from '../arch/types.js';
 import type { HwConfig } from '../arch/types.js';
+import { hwFlagOptions } from './hw-flags.js';
 import { listHwConfigs, loadHwConfig } from '../load/hw.js';
 import type { CostReport } from '../run/cost-report.js';
 import { costToCsv, costToText } from '../report/cost-table.js';
@@ -31,6 +31,8 @@ export const SIMULATE_EXAMPLES: readonly [string, string][] = [
   ['simulate --model models/tiny-cnn.yaml --array 16x16 --dataflow ws --mode training', 'forward and backward passes on a 16×16 weight-stationary array'],
   ['simulate --model test/fixtures/scalesim/example_conv.csv --hw test/fixtures/scalesim/example_16x16_ws.cfg --compat scalesim --format csv', 'SCALE-Sim\'s files as-is, its numbers'],
   ['simulate --model test/fixtures/scalesim/example_conv.csv --hw test/fixtures/scalesim/example_16x16_ws.cfg --compat scalesim --format scalesim --out reports/scalesim-example', 'SCALE-Sim\'s own three report files, to diff against its output'],
+  ['simulate --model models/tiny-cnn.yaml --hw edge-16x16 --sram-kib 8 --dram-bytes-per-cycle 4 --bandwidth-mode user', 'less SRAM and a narrow DRAM bus, enforced: the stalls show up in the cycles'],
+  ['simulate --model models/tiny-cnn.yaml --precision int4 --clock-mhz 500', '4-bit operands at 500 MHz'],
   ['simulate --trace 2x3x2 --array 2x2 --dataflow os', 'cycle by cycle: what every PE of a 2×2 output-stationary array holds while it multiplies a 2×3 by a 3×2 matrix'],
 ];
 
@@ -38,9 +40,7 @@ export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
   return y
     .option('model', { type: 'string', describe: `model file (YAML/JSON, SCALE-Sim topology .csv) or a built-in name [default: ${DEFAULT_SIM_MODEL}]` })
     .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset name (systolab hw lists them), a YAML file or a SCALE-Sim .cfg' })
-    .option('array', { type: 'string', describe: 'array size ROWSxCOLS, e.g. 16x64 (overrides the config)' })
-    .option('dataflow', { choices: DATAFLOWS, describe: 'os (output stationary), ws (weight stationary), is (input stationary)' })
-    .option('precision', { choices: PRECISIONS, describe: 'operand format of activations and weights (overrides the config)' })
+    .options(hwFlagOptions((describe) => `${describe} (overrides the config)`))
     .option('mac-pipeline-cycles', { type: 'number', describe: 'MAC pipeline depth d ≥ 1 (d − 1 extra cycles per fold)' })
     .option('mode', { choices: ['inference', 'training'] as const, default: 'inference' as const, describe: 'training adds backwardData, backwardWeight and update passes' })
     .option('batch', { type: 'number', describe: 'batch size (overrides the model\'s input batch)' })

@@ -8,30 +8,24 @@ import type { Argv } from 'yargs';
 import cliProgress from 'cli-progress';
 import { mergeSweeps } from '../sweep/merge.js';
 import { defaultSweepOut, executeSweep, planSweep, withOut } from '../sweep/run.js';
-import { type RawSpec, type SweepSpec, loadSweepSpecFile, parseSweepSpec } from '../sweep/spec.js';
+import { HW_DIMENSIONS, type Point, type RawSpec, type SweepSpec, loadSweepSpecFile, parseSweepSpec } from '../sweep/spec.js';
+import { HW_FLAGS, type HwFlagKey, MEMORY_FLAGS } from '../arch/flags.js';
+import { hwFlagOptions } from './hw-flags.js';
 import { summarize, summaryText } from '../sweep/record.js';
 import { packageVersion as version } from '../base/package-root.js';
 import { commandLine, writeSweepReport } from '../report/write-report.js';
 
-export interface SweepArgs {
+/** The flags; every hardware flag (arch/flags.ts) takes a comma list here. */
+export type SweepArgs = { [K in HwFlagKey]?: string | string[] } & {
   spec?: string;
   model?: string | string[];
   hw?: string;
   mode?: string | string[];
-  array?: string | string[];
-  dataflow?: string | string[];
-  sramKib?: string | string[];
-  ifmapKib?: string | string[];
-  filterKib?: string | string[];
-  ofmapKib?: string | string[];
-  dramBytesPerCycle?: string | string[];
-  precision?: string | string[];
-  clockMhz?: string | string[];
   jobs?: number;
   shard?: string;
   out?: string;
   resume: boolean;
-}
+};
 
 export interface MergeArgs {
   dirs: string[];
@@ -46,24 +40,16 @@ export const SWEEP_EXAMPLES: readonly [string, string][] = [
   ['merge reports/sweep-tiny-1of2 reports/sweep-tiny-2of2 --out reports/sweep-tiny', 'the halves as one result set: results.jsonl, results.csv, summary'],
 ];
 
-const GRID_FLAGS: readonly [keyof SweepArgs, string, string][] = [
-  ['model', 'models', 'model: file (YAML/JSON, SCALE-Sim .csv, .onnx) or built-in NAME[:key=value…]; repeat for several'],
-  ['mode', 'modes', 'inference, training (comma list) [default inference]'],
-  ['array', 'arrays', 'array shapes ROWSxCOLS, comma list, e.g. 8x8,16x16,16x64'],
-  ['dataflow', 'dataflows', 'os, ws, is (comma list)'],
-  ['sramKib', 'sramKib', 'KiB of each of the three SRAM buffers (comma list)'],
-  ['ifmapKib', 'ifmapKib', 'KiB of the ifmap SRAM only (comma list; overrides --sram-kib for it)'],
-  ['filterKib', 'filterKib', 'KiB of the filter SRAM only (comma list)'],
-  ['ofmapKib', 'ofmapKib', 'KiB of the ofmap SRAM only (comma list)'],
-  ['dramBytesPerCycle', 'dramBytesPerCycle', 'DRAM bandwidth, bytes per cycle (comma list)'],
-  ['precision', 'precisions', 'operand formats: int8, int16, int32, fp16, bf16, fp32 (comma list)'],
-  ['clockMhz', 'clockMhz', 'clock frequencies, MHz (comma list)'],
+/** The grid's flags: the flag's key in the args, the spec key it sets. */
+const GRID_FLAGS: readonly [keyof SweepArgs, string][] = [
+  ['model', 'models'], ['mode', 'modes'], ...Object.entries(HW_DIMENSIONS).map(([specKey, key]) => [key, specKey] as [keyof SweepArgs, string]),
 ];
 
 export function sweepBuilder(y: Argv): Argv<SweepArgs> {
-  let b = y.positional('spec', { type: 'string', describe: 'a sweep spec file (hw-configs/sweeps/*.yaml); flags override its keys' });
-  for (const [key, , describe] of GRID_FLAGS) b = b.option(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), { type: 'string', describe });
-  return b
+  return y.positional('spec', { type: 'string', describe: 'a sweep spec file (hw-configs/sweeps/*.yaml); flags override its keys' })
+    .option('model', { type: 'string', describe: 'model: file (YAML/JSON, SCALE-Sim .csv, .onnx) or built-in NAME[:key=value…]; repeat for several' })
+    .option('mode', { type: 'string', describe: 'inference, training (comma list) [default inference]' })
+    .options(hwFlagOptions((describe) => `${describe} (comma list: one point per value)`))
     .option('hw', { type: 'string', describe: 'base hardware config (preset or file) for everything not swept [default: scalesim-32x32]' })
     .option('jobs', { type: 'number', describe: `worker threads [default: all cores, ${availableParallelism()} here]` })
     .option('shard', { type: 'string', describe: 'i/N: run only the i-th of N deterministic slices of the grid (merge them with systolab merge)' })
@@ -88,6 +74,15 @@ export function sweepSpecFromArgs(args: SweepArgs): SweepSpec {
   if (Array.isArray(raw.models) && args.model !== undefined) raw.models = ([] as string[]).concat(args.model);
   return parseSweepSpec(raw as RawSpec);
 }
+
+/** Why swept memory values may not move the cycles: points in CALC mode never stall on DRAM. */
+function calcModeNote(spec: SweepSpec, points: readonly Point[]): string | undefined {
+  const swept = MEMORY_FLAGS.filter((k) => spec[specKeyOf(k)] !== undefined).map((k) => `--${HW_FLAGS[k].flag}`);
+  const calc = points.filter((p) => p.params.bandwidthMode === 'calc').length;
+  if (swept.length === 0 || calc === 0) return undefined;
+  return `bandwidth mode calc in ${calc} of ${points.length} point(s): DRAM bandwidth is computed as what the array needs, so ${swept.join(', ')} move traffic and energy, not cycles, there; add --bandwidth-mode user (or calc,user) to enforce the bandwidth and count the stalls`;
+}
+const specKeyOf = (k: HwFlagKey) => Object.entries(HW_DIMENSIONS).find(([, key]) => key === k)![0] as keyof SweepSpec;
 
 const duration = (s: number) => (!Number.isFinite(s) ? '?' : s < 60 ? `${Math.ceil(s)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${(s / 3600).toFixed(1)} h`);
 
@@ -144,6 +139,8 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   // Plan (validates everything, writes nothing), then choose the default folder from the grid.
   const grid = planSweep(spec, { jobs: args.jobs ?? availableParallelism(), shard: args.shard });
   const out = args.out ?? defaultSweepOut(grid.spec, grid.gridHash, grid.shard, args.spec);
+  const note = calcModeNote(grid.spec, grid.points);
+  if (note) process.stderr.write(`sweep: ${note}\n`);
   const plan = withOut(grid, out, args.resume);
   const options = { version: version(), ...(args.spec !== undefined ? { specFile: args.spec } : {}), meta: { argv: [...argv] } };
   const ac = new AbortController();

@@ -84,7 +84,7 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
     .option('init-std', { type: 'number', default: TRAIN_DEFAULTS.initStd, coerce: positive('init-std'), describe: 'σ of --init normal' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const })
     .option('out', { type: 'string', describe: 'folder for history.json, model.json, training.json (the data and split, for check), charts/ and index.html [default: reports/train-<model>-<dataset>]' })
-    .option('precision', { type: 'string', group: 'Quantized training:', describe: 'train with fixed-point GEMMs in this format (weights, activations, errors, gradients) beside the float run: int4…int32 (dynamic fixed point: a power-of-two scale per tensor), qM.N (fixed point), fp16, bf16; `simulate --mode training --precision` times it (int ≤ 8 bits → int8, ≤ 16 → int16, else int32; floats by name)' })
+    .option('precision', { type: 'string', group: 'Quantized training:', describe: 'train with fixed-point GEMMs in this format (weights, activations, errors, gradients) beside the float run: int4…int32 (dynamic fixed point: a power-of-two scale per tensor), qM.N (fixed point), fp16, bf16; `simulate --mode training --precision` times it (integer formats by width: int4 → int4, q4.12 → int16; floats by name)' })
     .option('weight-format', { type: 'string', group: 'Quantized training:', describe: 'weights as GEMM operands [default: --precision]' })
     .option('activation-format', { type: 'string', group: 'Quantized training:', describe: 'activations (forward A, backwardWeight Xᵀ) [default: --precision]' })
     .option('error-format', { type: 'string', group: 'Quantized training:', describe: 'errors dL/dY (backwardData A, backwardWeight B) [default: --precision]' })

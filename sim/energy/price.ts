@@ -3,7 +3,8 @@
  * `unitPrices(table, hw)` resolves, once per config, what one action costs (it reads the table entries the config
  * needs, so a missing entry is an error naming it); `priceActions(counts, prices)` is then multiply-and-add.
  *
- * Rules. MAC = `mac.<precision>` if the table has it, else `mult.<precision>` + the accumulator adder: integer
+ * Rules. MAC = `mac.<precision>` if the table has it, else `mult.<precision>` + the accumulator adder (an integer width
+ * the table lacks, e.g. int4, is scaled from its nearest one: multipliers ∝ bits², vector ops ∝ bits): integer
  * operands — an integer adder of accumulatorBits, linear in bits through add.int8/16/32 (∝ bits outside 8–32);
  * floating point — add.fp16 when accumulatorBits ≤ 16, else add.fp32 (× bits/32 above 32). Mixed operand formats are
  * priced at the wider one. SRAM: CACTI (sram.cactiCsv) for each buffer's capacity — half of it when double buffered,
@@ -15,7 +16,7 @@
  * partial-sum output for ws/is) × areaUm2.registerPerBit; vector lane = multiplier + adder of the operand width + two
  * operand registers; SRAM banks from CACTI (a table without CACTI gives no SRAM area: reported as 0 with a warning).
  */
-import { type HwConfig, type Precision, PRECISION_BITS } from '../arch/types.js';
+import { type HwConfig, isFloatPrecision, type Precision, PRECISION_BITS } from '../arch/types.js';
 import { strategyOf } from '../map/dataflow.js';
 import { sramFigures } from './cacti.js';
 import type { ActionCounts, PerOperand } from './actions.js';
@@ -46,7 +47,26 @@ export interface EnergyByComponent {
 export interface PricedEnergy { readonly total: number; readonly byComponent: EnergyByComponent; readonly byOperand: PerOperand }
 
 const wider = (a: Precision, b: Precision): Precision => (PRECISION_BITS[b] > PRECISION_BITS[a] ? b : a);
-const isFloat = (p: Precision) => p === 'fp16' || p === 'bf16' || p === 'fp32';
+const isFloat = isFloatPrecision;
+
+/** How an entry of an integer width the table lacks scales with bits: a multiplier ∝ bits², a vector op (≈ an adder) ∝ bits. */
+const WIDTH_EXPONENT = { mult: 2, vector: 1 } as const;
+const TABLE_INT_WIDTHS = [8, 16, 32];
+
+/**
+ * `mult.<precision>` / `vector.<precision>` (with `prefix`, e.g. `areaUm2.`): the table's entry. An integer width other
+ * than the tables' own 8, 16 and 32 bits (int4, int12 …) may be absent: then the nearest of those the table has (the
+ * narrower on a tie) scaled by WIDTH_EXPONENT, with a note saying so. int8/16/32 and the floats must be in the table.
+ */
+function widthEntry(t: EnergyTable, prefix: string, kind: keyof typeof WIDTH_EXPONENT, p: Precision, notes?: string[]): number {
+  const key = `${prefix}${kind}.${p}`;
+  const bits = PRECISION_BITS[p];
+  const from = TABLE_INT_WIDTHS.filter((b) => has(t, `${prefix}${kind}.int${b}`)).sort((a, b) => Math.abs(a - bits) - Math.abs(b - bits) || a - b)[0];
+  if (has(t, key) || isFloat(p) || TABLE_INT_WIDTHS.includes(bits) || from === undefined) return entry(t, key).value;
+  const value = entry(t, `${prefix}${kind}.int${from}`).value * (bits / from) ** WIDTH_EXPONENT[kind];
+  notes?.push(`${key} is not in energy table ${t.name}: scaled from ${prefix}${kind}.int${from} ∝ bits${WIDTH_EXPONENT[kind] === 2 ? '²' : ''} to ${value.toPrecision(3)}`);
+  return value;
+}
 
 /** An integer adder of `bits` from the 8/16/32-bit entries (linear in bits; ∝ bits outside), or a float adder. */
 function adder(t: EnergyTable, prefix: string, float: boolean, bits: number): number {
@@ -74,7 +94,7 @@ export function unitPrices(table: EnergyTable, hw: HwConfig, flavour: Flavour): 
   const notes: string[] = [];
   const p = wider(hw.numerics.input, hw.numerics.weight);
   const mac = has(table, `mac.${p}`) ? entry(table, `mac.${p}`).value
-    : entry(table, `mult.${p}`).value + adder(table, '', isFloat(p), hw.numerics.accumulatorBits);
+    : widthEntry(table, '', 'mult', p, notes) + adder(table, '', isFloat(p), hw.numerics.accumulatorBits);
   const dramKey = has(table, `dram.${hw.dram.type}.perBit`) || !has(table, 'dram.any.perBit') ? `dram.${hw.dram.type}.perBit` : 'dram.any.perBit';
   const b = banks(hw), w = widths(hw);
   let sramRead: PerOperand, sramWrite: PerOperand, leakagePerCycle: number;
@@ -103,7 +123,7 @@ export function unitPrices(table: EnergyTable, hw: HwConfig, flavour: Flavour): 
     unit: table.unit, mac,
     registerReadPerBit: entry(table, 'register.readPerBit').value, registerWritePerBit: entry(table, 'register.writePerBit').value,
     interPePerBit: entry(table, 'interPe.movePerBit').value, sramRead, sramWrite, dramPerBit: entry(table, dramKey).value,
-    vectorOp: entry(table, `vector.${hw.numerics.input}`).value, leakagePerCycle, notes,
+    vectorOp: widthEntry(table, '', 'vector', hw.numerics.input, notes), leakagePerCycle, notes,
   };
 }
 
@@ -136,24 +156,24 @@ export interface AreaMm2ByComponent {
   readonly array: number; readonly vectorUnit: number; readonly sramIfmap: number; readonly sramFilter: number; readonly sramOfmap: number;
 }
 
-function logicArea(t: EnergyTable, hw: HwConfig): { array: number; vectorUnit: number; total: number } {
+function logicArea(t: EnergyTable, hw: HwConfig, notes?: string[]): { array: number; vectorUnit: number; total: number } {
   const p = wider(hw.numerics.input, hw.numerics.weight);
   const ib = PRECISION_BITS[hw.numerics.input], wb = PRECISION_BITS[hw.numerics.weight], ab = hw.numerics.accumulatorBits;
   const reg = entry(t, 'areaUm2.registerPerBit').value;
   // A PE holds its two operands and an accumulator, plus a partial-sum register where partial sums move through.
   const regBits = ib + wb + ab + (strategyOf(hw.array.dataflow).partialSumsLeaveArray ? ab : 0);
-  const pe = entry(t, `areaUm2.mult.${p}`).value + adder(t, 'areaUm2.', isFloat(p), ab) + regBits * reg;
+  const pe = widthEntry(t, 'areaUm2.', 'mult', p, notes) + adder(t, 'areaUm2.', isFloat(p), ab) + regBits * reg;
   const vp = hw.numerics.input;
-  const lane = entry(t, `areaUm2.mult.${vp}`).value + adder(t, 'areaUm2.', isFloat(vp), PRECISION_BITS[vp]) + 2 * PRECISION_BITS[vp] * reg;
+  const lane = (vp === p ? widthEntry(t, 'areaUm2.', 'mult', vp) : widthEntry(t, 'areaUm2.', 'mult', vp, notes)) + adder(t, 'areaUm2.', isFloat(vp), PRECISION_BITS[vp]) + 2 * PRECISION_BITS[vp] * reg;
   const array = (pe * hw.array.rows * hw.array.cols) / 1e6, vectorUnit = (lane * hw.vectorUnit.lanes) / 1e6;
   return { array, vectorUnit, total: array + vectorUnit };
 }
 
 export function areaOf(table: EnergyTable, hw: HwConfig, flavour: Flavour): { total: number; byComponent: AreaMm2ByComponent; notes: string[] } {
   const t = table.areaTable ?? table;
-  const logic = logicArea(t, hw);
-  const b = banks(hw), w = widths(hw);
   const notes: string[] = [];
+  const logic = logicArea(t, hw, notes);
+  const b = banks(hw), w = widths(hw);
   const sram = (o: keyof PerOperand) => {
     if (!t.cacti) return 0;
     return sramFigures(t.cacti.rows, FLAVOUR_VARIANT[flavour], b[o].capacityBytes, w[o]).areaMm2 * b[o].banks;

@@ -3,6 +3,7 @@
  * fixed point qM.N, fp16/bf16/fp32 rounding, fp64 = none), and quantizeTensor, which rounds a tensor into it with
  * nearest-even or stochastic rounding and counts what underflowed and saturated. Formats are described in qtrain.ts.
  */
+import type { Precision } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
 import type { Rng } from '../float/rng.js';
 import { roundToBf16, roundToFp16, roundToFp32 } from './float16.js';
@@ -116,13 +117,13 @@ export function quantizeTensor(q: Quantizer, x: ArrayLike<number>, out: Float64A
   return scale;
 }
 
-/** The `simulate --precision` that times GEMMs in these formats: integer formats by width, floats by name. */
-export function simulatePrecision(formats: QTrainFormats): 'int8' | 'int16' | 'int32' | 'fp16' | 'bf16' | 'fp32' {
+/** The `simulate --precision` that times GEMMs in these formats: integer formats by width (q4.12 → int16), floats by name. */
+export function simulatePrecision(formats: QTrainFormats): Precision {
   const qs = [formats.weight, formats.activation, formats.error, formats.gradient].map((f) => quantizer(f));
   const ints = qs.filter((q) => q.kind === 'dynamic' || q.kind === 'fixed');
   if (ints.length === qs.length) {
     const bits = Math.max(...ints.map((q) => q.bits));
-    return bits <= 8 ? 'int8' : bits <= 16 ? 'int16' : 'int32';
+    return `int${bits}` as Precision;
   }
   const floats = qs.filter((q) => q.kind === 'float').map((q) => q.name);
   if (floats.includes('fp32') || ints.some((q) => q.bits > 16)) return 'fp32';

@@ -47,6 +47,15 @@ function row(l: LayerCost, energy: DisplayScale): string[] {
   ];
 }
 
+/** What a training spill costs in time: stall cycles in USER mode, none in CALC (which never stalls). */
+function spillTime(r: CostReport): string {
+  const t = r.training;
+  if (!t || t.spillBytes <= 0) return '';
+  if (r.hw.dram.bandwidthMode === 'calc') return '; CALC mode: that traffic costs energy, not cycles';
+  const s = t.spillStallCycles;
+  return `; at ${r.hw.dram.bytesPerCycle} B/cycle that adds ${int(s.forward + s.backward)} stall cycles (forward ${int(s.forward)}, backward ${int(s.backward)}) where DRAM has no idle time left, counted in the total but in no layer or by-pass row`;
+}
+
 export function costToText(r: CostReport): string {
   const a = r.hw.array;
   const t = r.totals;
@@ -75,7 +84,7 @@ export function costToText(r: CostReport): string {
       `utilization ${pct(t.overallUtilization)} % (array ${int(t.gemmCycles)} cycles, vector unit ${int(t.vectorCycles)} cycles, estimated).`,
     'util % = MACs ÷ (cycles × PEs); mapping % = PEs given work ÷ PEs, over folds; folds r×c = row × column folds.',
     `DRAM ${int(t.dramReadBytes)} bytes read, ${int(t.dramWriteBytes)} bytes written; DRAM need = bandwidth for stall-free running (${r.hw.dram.bandwidthMode === 'calc' ? 'CALC mode: never stalls' : `USER mode: ${r.hw.dram.bytesPerCycle} B/cycle enforced`}).`,
-    ...(r.training ? [`Training keeps ${int(r.training.activationBytes)} B of activations + ${int(r.training.optimizerStateBytes)} B of optimizer state vs ${int(r.training.onChipBytes)} B of SRAM: ${int(r.training.spillBytes)} B spill (written and read back).`] : []),
+    ...(r.training ? [`Training keeps ${int(r.training.activationBytes)} B of activations + ${int(r.training.optimizerStateBytes)} B of optimizer state vs ${int(r.training.onChipBytes)} B of SRAM: ${int(r.training.spillBytes)} B spill (written and read back)${spillTime(r)}.`] : []),
     `Energy ${q(e.total)} (table ${r.energyTable.name}, SRAM ${r.energyTable.leakage}): MACs ${share(bc.mac)}, PE registers ${share(bc.registers)}, ` +
       `SRAM ifmap/filter/ofmap ${share(bc.sramIfmap)} / ${share(bc.sramFilter)} / ${share(bc.sramOfmap)}, DRAM ${share(bc.dram)}, vector unit ${share(bc.vectorUnit)}, leakage ${share(bc.leakage)}.`,
     `By operand (registers + SRAM + DRAM): ifmap ${formatIn(e.byOperand.ifmap, ops)}, filter ${formatIn(e.byOperand.filter, ops)}, ofmap ${formatIn(e.byOperand.ofmap, ops)} ${ops.unit}.`,
@@ -83,7 +92,7 @@ export function costToText(r: CostReport): string {
       : `${(e.perMac ?? 0).toPrecision(3)} per MAC; EDP ${formatQuantity(e.edpUnitSeconds, ENERGY_MAC, 3)}·s. `) +
       `Energy floor (MACs × E_mac + compulsory DRAM traffic) ${q(e.floor)}: ${e.floorRatio ? `${e.floorRatio.toFixed(2)}×` : '-'} of it.`,
     `Area ${t.areaMm2.toPrecision(4)} mm²: PE array ${t.areaMm2ByComponent.array.toPrecision(3)}, vector unit ${t.areaMm2ByComponent.vectorUnit.toPrecision(3)}, SRAM ifmap/filter/ofmap ${t.areaMm2ByComponent.sramIfmap.toPrecision(3)} / ${t.areaMm2ByComponent.sramFilter.toPrecision(3)} / ${t.areaMm2ByComponent.sramOfmap.toPrecision(3)}.`,
-    `Roofline: ${rl.arithmeticIntensityMacsPerByte.toPrecision(3)} MACs/DRAM byte; attainable ${rl.attainableMacsPerCycle.toPrecision(4)} of ${rl.peakMacsPerCycle} MACs/cycle (${rl.bound}-bound), achieved ${rl.achievedMacsPerCycle.toPrecision(4)}${rl.achievedMacsPerCycle > rl.attainableMacsPerCycle && r.hw.dram.bandwidthMode === 'calc' ? ' — above the roof because CALC mode does not enforce the DRAM bandwidth (set dram.bandwidthMode: user)' : ''}.`,
+    `Roofline: ${rl.arithmeticIntensityMacsPerByte.toPrecision(3)} MACs/DRAM byte; attainable ${rl.attainableMacsPerCycle.toPrecision(4)} of ${rl.peakMacsPerCycle} MACs/cycle (${rl.bound}-bound), achieved ${rl.achievedMacsPerCycle.toPrecision(4)}${rl.achievedMacsPerCycle <= rl.attainableMacsPerCycle ? '' : r.hw.dram.bandwidthMode === 'calc' ? ' — above the roof because CALC mode does not enforce the DRAM bandwidth (--bandwidth-mode user enforces it)' : ' — above the roof because SCALE-Sim\'s USER mode stalls only on late prefetches, not for every DRAM byte (the default model enforces the bandwidth)'}.`,
     ...(loss ? [`Lost PE-cycles: array not filled ${pct(loss.unmappedPes)} %, fill/drain ${pct(loss.fillAndDrain)} %, memory stalls ${pct(loss.stalls)} %, vector-unit time ${pct(loss.vectorUnit)} %.`] : []),
     ...(passes.length ? [`By pass: ${passes.map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${q(v!.energy.total)}`).join('; ')}.`] : []),
     ...(r.compat === 'scalesim' ? ['Compat mode: cycles are SCALE-Sim\'s (one less than elapse); compute utilization uses its fold length.'] : []),

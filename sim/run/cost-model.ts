@@ -30,10 +30,15 @@ export interface CostModel {
   readonly utilizationLoss: boolean;
   /** Training keeps activations and optimizer state on chip or spills them (TrainingMemory). */
   readonly trainingMemory: boolean;
+  /**
+   * USER mode charges every DRAM byte bytesPerCycle time, so no run beats the roofline (run/totals.ts checkRoofline).
+   * SCALE-Sim's USER mode stalls only on late prefetches and full write buffers, so its figures can sit above it.
+   */
+  readonly enforcesBandwidth: boolean;
 }
 
 export const COST_MODELS: Readonly<Record<Compat, CostModel>> = {
-  none: { check: () => {}, traceGemm, vectorOps: true, mergeConvGroups: true, utilizationLoss: true, trainingMemory: true },
+  none: { check: () => {}, traceGemm, vectorOps: true, mergeConvGroups: true, utilizationLoss: true, trainingMemory: true, enforcesBandwidth: true },
   scalesim: {
     check: (hw) => {
       if (hw.array.macPipelineCycles !== 1) {
@@ -42,6 +47,6 @@ export const COST_MODELS: Readonly<Record<Compat, CostModel>> = {
         });
       }
     },
-    traceGemm: scalesimTrace, vectorOps: false, mergeConvGroups: false, utilizationLoss: false, trainingMemory: false,
+    traceGemm: scalesimTrace, vectorOps: false, mergeConvGroups: false, utilizationLoss: false, trainingMemory: false, enforcesBandwidth: false,
   },
 };

@@ -114,7 +114,12 @@ export interface TrainingMemory {
   readonly spillBytes: number;
   /** DRAM traffic the spill adds: written in the forward pass, read back in the backward pass. */
   readonly spillDramBytes: number;
+  /** Stall cycles the spill adds (USER mode; 0 in CALC), in the totals but in no entry and no `byPass` figure. */
+  readonly spillStallCycles: SpillStallCycles;
 }
+
+/** Where a spill's stall cycles fall: while the forward pass writes it, while the backward passes read it back. */
+export interface SpillStallCycles { readonly forward: number; readonly backward: number }
 
 export interface CostReport {
   readonly schemaVersion: 2;
@@ -137,7 +142,7 @@ export interface CostReport {
     readonly overallUtilization: number;
     readonly sramWords: Required<MemoryCounts>;
     readonly dramWords: Required<MemoryCounts>;
-    /** DRAM bytes, training spills included. */
+    /** DRAM bytes, training spills included (`totalCycles` and `stallCycles` include the spill's stalls too). */
     readonly dramReadBytes: number;
     readonly dramWriteBytes: number;
     /** Every energy figure of the run, in `energy.unit`. */

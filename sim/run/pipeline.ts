@@ -11,7 +11,7 @@ import { COST_MODELS, type Compat, type CostModel } from './cost-model.js';
 import type { CostReport, LayerCost } from './cost-report.js';
 import { energyContext, type Machine } from './energy-context.js';
 import { gemmCost, vectorCost } from './entries.js';
-import { totalsOf } from './totals.js';
+import { checkRoofline, totalsOf } from './totals.js';
 import { spillWarning, trainingMemory } from './training-memory.js';
 
 export interface SimulateOptions {
@@ -41,12 +41,13 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
     const traces = gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array), hw));
     layers.push(gemmCost(gemms, traces, hw, model, ctx));
   }
-  const training = options.mode === 'training' && model.trainingMemory ? trainingMemory(program.ops, hw) : undefined;
-  const { totals, notes } = totalsOf({ layers, machine, ctx, model, training, perPass: options.mode === 'training' });
+  const kept = options.mode === 'training' && model.trainingMemory ? trainingMemory(program.ops, hw) : undefined;
+  const { totals, training, notes } = totalsOf({ layers, machine, ctx, model, training: kept, perPass: options.mode === 'training' });
+  if (model.enforcesBandwidth) checkRoofline({ hw, layers, totals });
   const warnings = [
     ...(program.notes ?? []),
     ...(skippedVectorOps > 0 ? [`${skippedVectorOps} vector op(s) (activations, pooling, normalization…) are not in SCALE-Sim's model and are left out in --compat scalesim`] : []),
-    ...(training && spillWarning(training) ? [spillWarning(training)!] : []),
+    ...(kept && spillWarning(kept) ? [spillWarning(kept)!] : []),
     ...ctx.prices.notes, ...notes,
   ];
   return {

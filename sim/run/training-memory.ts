@@ -5,25 +5,26 @@
  */
 import { type HwConfig, PRECISION_BITS } from '../arch/types.js';
 import type { LoweredOp } from '../lower/types.js';
-import { exact } from '../timing/gemm-memory.js';
+import { exact, packedBytes } from '../timing/gemm-memory.js';
 import type { TrainingMemory } from './cost-report.js';
 
-export function trainingMemory(ops: readonly LoweredOp[], hw: HwConfig): TrainingMemory {
-  const inBytes = PRECISION_BITS[hw.numerics.input] / 8, wBytes = PRECISION_BITS[hw.numerics.weight] / 8;
+/** What a step keeps and spills; the spill's stall cycles need the timed entries (run/totals.ts prices them). */
+export function trainingMemory(ops: readonly LoweredOp[], hw: HwConfig): Omit<TrainingMemory, 'spillStallCycles'> {
+
   let activations = 0, state = 0;
   for (const op of ops) {
     if (op.pass === 'forward') activations += op.kind === 'gemm' ? op.operands.c.uniqueElements : op.elements;
     if (op.kind === 'vector' && op.op === 'update') state += op.readElements - 2 * op.elements;
   }
-  const activationBytes = exact(activations * inBytes, 'training.activationBytes');
-  const optimizerStateBytes = exact(state * wBytes, 'training.optimizerStateBytes');
+  const activationBytes = exact(packedBytes(activations, PRECISION_BITS[hw.numerics.input]), 'training.activationBytes');
+  const optimizerStateBytes = exact(packedBytes(state, PRECISION_BITS[hw.numerics.weight]), 'training.optimizerStateBytes');
   const onChipBytes = (hw.sram.ifmapKib + hw.sram.filterKib + hw.sram.ofmapKib) * 1024;
   const spillBytes = Math.max(0, activationBytes + optimizerStateBytes - onChipBytes);
   return { activationBytes, optimizerStateBytes, onChipBytes, spillBytes, spillDramBytes: 2 * spillBytes };
 }
 
 /** The warning a spill earns in the report. */
-export function spillWarning(t: TrainingMemory): string | undefined {
+export function spillWarning(t: Omit<TrainingMemory, 'spillStallCycles'>): string | undefined {
   if (t.spillBytes <= 0) return undefined;
   return `training keeps ${t.activationBytes + t.optimizerStateBytes} bytes of activations and optimizer state, more than the ${t.onChipBytes} bytes of SRAM: ${t.spillBytes} bytes spill to DRAM and back`;
 }

@@ -4,7 +4,7 @@
  * CostReport when the simulator reports them (`totals.energy` in pJ, `totals.areaMm2`); EDP = energy × seconds (pJ·s).
  * Also the tables made from a finished set: CSV, Pareto fronts and the summary.
  */
-import type { HwConfig, Precision } from '../arch/types.js';
+import type { HwConfig } from '../arch/types.js';
 import { withOverrides } from '../arch/parse.js';
 import { EDP_PJ_S, ENERGY_PJ, TIME_NS, formatQuantity } from '../base/display-units.js';
 import type { CostReport } from '../run/cost-report.js';
@@ -35,17 +35,13 @@ export interface SweepRecord {
   readonly totals: SweepTotals;
 }
 
-/** The point's hardware: the base config with the point's values. */
+/** The point's hardware: the base config with the point's values, applied as `simulate` applies its flags. */
 export function pointHw(base: HwConfig, p: PointParams): HwConfig {
-  const hw = withOverrides(base, {
-    rows: p.rows, cols: p.cols, dataflow: p.dataflow, ...(p.precision.includes('/') ? {} : { precision: p.precision as Precision }),
+  return withOverrides(base, {
+    array: { rows: p.rows, cols: p.cols }, dataflow: p.dataflow, ...(p.precision.includes('/') ? {} : { precision: p.precision }),
+    ifmapKib: p.ifmapKib, filterKib: p.filterKib, ofmapKib: p.ofmapKib, dramBytesPerCycle: p.dramBytesPerCycle, bandwidthMode: p.bandwidthMode,
+    clockMhz: p.clockMhz,
   });
-  return {
-    ...hw,
-    clockHz: Math.round(p.clockMhz * 1e6),
-    sram: { ...hw.sram, ifmapKib: p.ifmapKib, filterKib: p.filterKib, ofmapKib: p.ofmapKib },
-    dram: { ...hw.dram, bytesPerCycle: p.dramBytesPerCycle },
-  };
 }
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -221,7 +217,7 @@ export function summarize(records: readonly SweepRecord[]): SweepSummary {
 }
 
 const describe = (p: PointParams) =>
-  `${p.rows}×${p.cols} ${p.dataflow}, SRAM ifmap/filter/ofmap ${p.ifmapKib}/${p.filterKib}/${p.ofmapKib} KiB, DRAM ${p.dramBytesPerCycle} B/cycle, ${p.precision}, ${p.clockMhz} MHz`;
+  `${p.rows}×${p.cols} ${p.dataflow}, SRAM ifmap/filter/ofmap ${p.ifmapKib}/${p.filterKib}/${p.ofmapKib} KiB, DRAM ${p.dramBytesPerCycle} B/cycle ${p.bandwidthMode}, ${p.precision}, ${p.clockMhz} MHz`;
 
 /** 4 significant figures, no exponent: 0.001234, 12.35, 123,457. */
 const fmt = (x: number) => x.toLocaleString('en-US', { maximumSignificantDigits: 4 });

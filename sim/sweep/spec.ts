@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { type At, checkKeys, child, fail, isObject } from '../base/fields.js';
-
-import { DATAFLOWS, type Dataflow, type HwConfig, PRECISIONS, type Precision } from '../arch/types.js';
+import { HW_FLAGS, type HwFlagKey } from '../arch/flags.js';
+import type { Dataflow, HwConfig, Precision } from '../arch/types.js';
 import type { Mode } from '../lower/types.js';
 
 export const MODES = ['inference', 'training'] as const;
@@ -36,6 +36,7 @@ export interface SweepSpec {
   readonly filterKib?: readonly number[];
   readonly ofmapKib?: readonly number[];
   readonly dramBytesPerCycle?: readonly number[];
+  readonly bandwidthModes?: readonly ('calc' | 'user')[];
   readonly precisions?: readonly Precision[];
   readonly clockMhz?: readonly number[];
 }
@@ -52,12 +53,13 @@ export interface PointParams {
   readonly filterKib: number;
   readonly ofmapKib: number;
   readonly dramBytesPerCycle: number;
+  readonly bandwidthMode: 'calc' | 'user';
   /** Operand format of activations and weights (`input/weight` when the base config mixes them and it is not swept). */
   readonly precision: string;
   readonly clockMhz: number;
 }
 export const PARAM_KEYS: readonly (keyof PointParams)[] = [
-  'model', 'mode', 'hw', 'rows', 'cols', 'dataflow', 'ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'precision', 'clockMhz',
+  'model', 'mode', 'hw', 'rows', 'cols', 'dataflow', 'ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'bandwidthMode', 'precision', 'clockMhz',
 ];
 
 export interface Point {
@@ -83,28 +85,6 @@ export function pointId(p: PointParams): string {
 
 const flagAt = (name: string): At => ({ path: `--${name}` });
 
-export function parseArraySpec(v: unknown, at: At): { rows: number; cols: number } {
-  if (isObject(v)) {
-    const rows = v.rows, cols = v.cols;
-    if (Number.isInteger(rows) && Number.isInteger(cols) && (rows as number) >= 1 && (cols as number) >= 1) return { rows: rows as number, cols: cols as number };
-    fail(at, 'must be ROWSxCOLS with positive integers', v, 'Example: 16x64 (16 rows, 64 columns).');
-  }
-  const m = typeof v === 'string' ? /^\s*(\d+)x(\d+)\s*$/i.exec(v) : null;
-  const rows = m ? Number(m[1]) : NaN, cols = m ? Number(m[2]) : NaN;
-  if (!m || rows < 1 || cols < 1) fail(at, 'must be ROWSxCOLS with positive integers', v, 'Example: 16x64 (16 rows, 64 columns).');
-  return { rows, cols };
-}
-
-function positiveNumber(v: unknown, at: At, example: string): number {
-  const x = typeof v === 'string' && /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(v) ? Number(v) : v;
-  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) fail(at, 'must be a positive number', v, `Example: ${example}`);
-  return x;
-}
-function kibValue(v: unknown, at: At): number {
-  const x = positiveNumber(v, at, '64');
-  if (!Number.isInteger(x * 1024)) fail(at, 'must be a whole number of bytes (KiB × 1024 an integer)', v, 'Example: 64');
-  return x;
-}
 function choice<T extends string>(v: unknown, allowed: readonly T[], at: At): T {
   const s = typeof v === 'string' ? v.trim() : v;
   if (typeof s !== 'string' || !(allowed as readonly string[]).includes(s)) fail(at, 'is not an allowed value', v, `Allowed: ${allowed.join(', ')}.`);
@@ -129,27 +109,30 @@ function list<T>(v: unknown, at: At, read: (x: unknown, at: At) => T): T[] {
 /** Raw inputs of a spec (from flags or a parsed spec file), keyed by the spec file's key names. */
 export type RawSpec = Readonly<Record<string, unknown>>;
 
+/** The swept hardware dimensions: a spec-file key each, read with the hardware flag's validator (arch/flags.ts). */
+export const HW_DIMENSIONS = {
+  arrays: 'array', dataflows: 'dataflow', sramKib: 'sramKib', ifmapKib: 'ifmapKib', filterKib: 'filterKib', ofmapKib: 'ofmapKib',
+  dramBytesPerCycle: 'dramBytesPerCycle', bandwidthModes: 'bandwidthMode', precisions: 'precision', clockMhz: 'clockMhz',
+} as const satisfies Record<string, HwFlagKey>;
+type HwDimension = keyof typeof HW_DIMENSIONS;
+
 /** Spec-file keys (also accepted in singular flag form from the CLI). */
-export const SPEC_KEYS = [
-  'models', 'hw', 'modes', 'arrays', 'dataflows', 'sramKib', 'ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'precisions', 'clockMhz',
-] as const;
-const FLAG_OF: Readonly<Record<(typeof SPEC_KEYS)[number], string>> = {
-  models: 'model', hw: 'hw', modes: 'mode', arrays: 'array', dataflows: 'dataflow', sramKib: 'sram-kib', ifmapKib: 'ifmap-kib',
-  filterKib: 'filter-kib', ofmapKib: 'ofmap-kib', dramBytesPerCycle: 'dram-bytes-per-cycle', precisions: 'precision', clockMhz: 'clock-mhz',
-};
+export const SPEC_KEYS = ['models', 'hw', 'modes', ...Object.keys(HW_DIMENSIONS) as HwDimension[]] as const;
+type SpecKey = (typeof SPEC_KEYS)[number];
+const flagOf = (key: SpecKey): string => (key === 'models' ? 'model' : key === 'modes' ? 'mode' : key === 'hw' ? 'hw' : HW_FLAGS[HW_DIMENSIONS[key]].flag);
 
 /**
  * Raw values → a validated SweepSpec. `file` set: errors name the file and key; else they name the CLI flag.
  * Every list is deduplicated (first occurrence wins).
  */
 export function parseSweepSpec(raw: RawSpec, file?: string): SweepSpec {
-  const at = (key: (typeof SPEC_KEYS)[number]): At => (file !== undefined ? { file, path: key } : flagAt(FLAG_OF[key]));
+  const at = (key: SpecKey): At => (file !== undefined ? { file, path: key } : flagAt(flagOf(key)));
   if (file !== undefined) checkKeys(raw, SPEC_KEYS, { file, path: '' }, 'a sweep spec');
   const dedupe = <T>(xs: T[], key: (x: T) => string = (x) => JSON.stringify(x)): T[] => {
     const seen = new Set<string>();
     return xs.filter((x) => (seen.has(key(x)) ? false : (seen.add(key(x)), true)));
   };
-  const opt = <T>(key: (typeof SPEC_KEYS)[number], read: (x: unknown, at: At) => T): T[] | undefined =>
+  const opt = <T>(key: SpecKey, read: (x: unknown, at: At) => T): T[] | undefined =>
     raw[key] === undefined ? undefined : dedupe(list(raw[key], at(key), read));
   if (raw.models === undefined) {
     throw new SimError('is required: at least one model', { code: 'missingField', ...(file !== undefined ? { file, path: 'models' } : { path: '--model' }), hint: 'Example: --model resnet50 (repeatable), or models: [resnet50] in a spec file.' });
@@ -160,15 +143,7 @@ export function parseSweepSpec(raw: RawSpec, file?: string): SweepSpec {
     models,
     ...(hw !== undefined ? { hw } : {}),
     modes: opt('modes', (x, a) => choice(x, MODES, a)),
-    arrays: opt('arrays', parseArraySpec),
-    dataflows: opt('dataflows', (x, a) => choice(x, DATAFLOWS, a)),
-    sramKib: opt('sramKib', kibValue),
-    ifmapKib: opt('ifmapKib', kibValue),
-    filterKib: opt('filterKib', kibValue),
-    ofmapKib: opt('ofmapKib', kibValue),
-    dramBytesPerCycle: opt('dramBytesPerCycle', (x, a) => positiveNumber(x, a, '16')),
-    precisions: opt('precisions', (x, a) => choice(x, PRECISIONS, a)),
-    clockMhz: opt('clockMhz', (x, a) => positiveNumber(x, a, '500')),
+    ...Object.fromEntries((Object.keys(HW_DIMENSIONS) as HwDimension[]).map((k) => [k, opt(k, HW_FLAGS[HW_DIMENSIONS[k]].read as (x: unknown, at: At) => unknown)])),
   };
   for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
   return spec as unknown as SweepSpec;
@@ -210,16 +185,17 @@ function basePrecision(hw: HwConfig): string {
  */
 export function expandGrid(spec: SweepSpec, base: HwConfig, models: readonly string[]): Point[] {
   const hwName = spec.hw ?? DEFAULT_SWEEP_HW;
-  const arrays = (spec.arrays ?? [{ rows: base.array.rows, cols: base.array.cols }]).map((a) => parseArraySpec(a, flagAt('array')));
+  const arrays = (spec.arrays ?? [{ rows: base.array.rows, cols: base.array.cols }]).map((a) => HW_FLAGS.array.read(a, flagAt('array')));
   const sram = spec.sramKib ?? [undefined];
   const byId = new Map<string, Point>();
   for (const model of models) for (const mode of spec.modes ?? ['inference' as const]) for (const a of arrays)
     for (const dataflow of spec.dataflows ?? [base.array.dataflow]) for (const s of sram)
       for (const ifmapKib of spec.ifmapKib ?? [s ?? base.sram.ifmapKib]) for (const filterKib of spec.filterKib ?? [s ?? base.sram.filterKib])
         for (const ofmapKib of spec.ofmapKib ?? [s ?? base.sram.ofmapKib]) for (const dramBytesPerCycle of spec.dramBytesPerCycle ?? [base.dram.bytesPerCycle])
+          for (const bandwidthMode of spec.bandwidthModes ?? [base.dram.bandwidthMode])
           for (const precision of spec.precisions ?? [basePrecision(base)]) for (const clockMhz of spec.clockMhz ?? [base.clockHz / 1e6]) {
             const params: PointParams = {
-              model, mode, hw: hwName, rows: a.rows, cols: a.cols, dataflow, ifmapKib, filterKib, ofmapKib, dramBytesPerCycle, precision, clockMhz,
+              model, mode, hw: hwName, rows: a.rows, cols: a.cols, dataflow, ifmapKib, filterKib, ofmapKib, dramBytesPerCycle, bandwidthMode, precision, clockMhz,
             };
             const id = pointId(params);
             if (!byId.has(id)) byId.set(id, { id, params });

@@ -52,6 +52,11 @@ export function exact(v: number, what: string): number {
   return v;
 }
 
+/** Bytes of `words` elements of `bits` each, packed (int4: two to a byte), a partial byte counted whole. */
+export function packedBytes(words: number, bits: number): number {
+  return Math.ceil((words * bits) / 8);
+}
+
 interface Level { readonly level: 1 | 2 | 3; readonly reads: number }
 
 /** DRAM reads of a streamed operand under the tiling rule. */
@@ -63,11 +68,10 @@ function streamedReads(unique: number, passes: number, sliceWords: number, sramR
 
 export function gemmMemory(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: HwConfig, computeCycles: number, mp: Mapping = mapGemm(op.m, op.k, op.n, hw.array)): GemmMemory {
   const { m, n } = op;
-  const inBytes = PRECISION_BITS[hw.numerics.input] / 8, wBytes = PRECISION_BITS[hw.numerics.weight] / 8;
-  const accBytes = hw.numerics.accumulatorBits / 8;
+  const inBits = PRECISION_BITS[hw.numerics.input], wBits = PRECISION_BITS[hw.numerics.weight], accBits = hw.numerics.accumulatorBits;
   const share = hw.sram.doubleBuffered ? 0.5 : 1;
-  const cap = (kib: number, bytes: number) => Math.floor((kib * 1024 * share) / bytes);
-  const capA = cap(hw.sram.ifmapKib, inBytes), capB = cap(hw.sram.filterKib, wBytes), capC = cap(hw.sram.ofmapKib, accBytes);
+  const cap = (kib: number, bits: number) => Math.floor((kib * 1024 * 8 * share) / bits);
+  const capA = cap(hw.sram.ifmapKib, inBits), capB = cap(hw.sram.filterKib, wBits), capC = cap(hw.sram.ofmapKib, accBits);
   const uA = op.operands.a.uniqueElements, uB = op.operands.b.uniqueElements;
   const rf = mp.rowFolds;
   const { ifmap: opA, filter: opB, ofmap: opC } = mp.operands;
@@ -95,18 +99,19 @@ export function gemmMemory(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: H
     ofmapReads: exact(ofmapReadsDram, 'dram.ofmapReads'), ofmapWrites: exact(ofmapWritesDram, 'dram.ofmapWrites'),
   };
   // Partial sums travel at accumulator width, final outputs at the activation width.
-  const ofmapWriteBytes = onChip ? out * inBytes : (rf - 1) * out * accBytes + out * inBytes;
-  const dramReadBytes = exact(dram.ifmapReads * inBytes + dram.filterReads * wBytes + ofmapReadsDram * accBytes, 'dramReadBytes');
+  const ofmapWriteBytes = onChip ? packedBytes(out, inBits) : packedBytes((rf - 1) * out, accBits) + packedBytes(out, inBits);
+  const ifmapBytes = packedBytes(dram.ifmapReads, inBits), filterBytes = packedBytes(dram.filterReads, wBits), psumBytes = packedBytes(ofmapReadsDram, accBits);
+  const dramReadBytes = exact(ifmapBytes + filterBytes + psumBytes, 'dramReadBytes');
   const dramWriteBytes = exact(ofmapWriteBytes, 'dramWriteBytes');
   if (dram.ifmapReads < uA || dram.filterReads < uB || dram.ofmapWrites < op.operands.c.uniqueElements) {
     throw new SimError('DRAM traffic below the compulsory traffic (every element touched once): a memory-model bug', { code: 'internal', path: 'memory', value: dram });
   }
   const bwPer = (bytes: number) => (computeCycles > 0 ? bytes / computeCycles : 0);
-  const bandwidthBytesPerCycle = { ifmap: bwPer(dram.ifmapReads * inBytes), filter: bwPer(dram.filterReads * wBytes), ofmap: bwPer(ofmapWriteBytes + ofmapReadsDram * accBytes) };
+  const bandwidthBytesPerCycle = { ifmap: bwPer(ifmapBytes), filter: bwPer(filterBytes), ofmap: bwPer(ofmapWriteBytes + psumBytes) };
   // Exposed first fill: the first fold tile of the operand the strategy names (map/dataflow.ts).
   const first = mp.strategy.firstFill;
-  const firstBytes = Math.min(dramReadBytes, mp.operands[first].foldTileWords * (first === 'ifmap' ? inBytes : wBytes));
-  const lastBytes = Math.min(dramWriteBytes, hw.array.rows * hw.array.cols * inBytes);
+  const firstBytes = Math.min(dramReadBytes, packedBytes(mp.operands[first].foldTileWords, first === 'ifmap' ? inBits : wBits));
+  const lastBytes = Math.min(dramWriteBytes, packedBytes(hw.array.rows * hw.array.cols, inBits));
   return {
     sram, dram, dramReadBytes, dramWriteBytes, bandwidthBytesPerCycle,
     stallCycles: stallCycles(hw, computeCycles, dramReadBytes, dramWriteBytes, firstBytes, lastBytes),

@@ -7,6 +7,8 @@ import { hwConfigNames, listHwConfigs, loadHwConfig } from '../../sim/load/hw.js
 import { parseHwConfig, withOverrides } from '../../sim/arch/parse.js';
 import { parseScaleSimCfg } from '../../sim/load/scalesim-cfg.js';
 import { SimError } from '../../sim/base/errors.js';
+import { PRECISIONS } from '../../sim/arch/types.js';
+import fc from 'fast-check';
 
 const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // SCALE-Sim's sample inputs (test/fixtures/scalesim/README.md)
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'hw-configs', 'README.md'), 'utf8');
@@ -91,11 +93,11 @@ describe('parseHwConfig', () => {
     ['non-integer rows', { ...base, array: { ...base.array, rows: 16.5 } }, [FILE, 'array.rows', 'got 16.5']],
     ['string rows', { ...base, array: { ...base.array, rows: '16' } }, [FILE, 'array.rows', 'got "16"']],
     ['unknown dataflow', { ...base, array: { ...base.array, dataflow: 'rs' } }, [FILE, 'array.dataflow', 'got "rs"', 'os, ws, is']],
-    ['unknown top-level key', { ...base, clockHz: 5 }, [FILE, 'clockHz', 'got 5', 'Allowed: schemaVersion, name', 'clockMhz']],
+    ['unknown top-level key', { ...base, clockGhz: 5 }, [FILE, 'clockGhz', 'got 5', 'Allowed: schemaVersion, name', 'clockMhz']],
     ['unknown array key', { ...base, array: { ...base.array, row: 4 } }, [FILE, 'array.row', 'Allowed: rows, cols, dataflow, macPipelineCycles']],
     ['missing rows', { ...base, array: { cols: 4, dataflow: 'os' } }, [FILE, 'array.rows', 'is required']],
     ['missing array', { name: 'x' }, [FILE, 'array', 'is required']],
-    ['bad precision', { ...base, numerics: { input: 'int4' } }, [FILE, 'numerics.input', 'got "int4"', 'int8, int16']],
+    ['bad precision', { ...base, numerics: { input: 'int33' } }, [FILE, 'numerics.input', 'got "int33"', 'int2 … int32, fp16, bf16, fp32']],
     ['narrow accumulator', { ...base, numerics: { input: 'int16', accumulatorBits: 8 } }, [FILE, 'numerics.accumulatorBits', 'got 8']],
     ['zero SRAM', { ...base, sram: { ifmapKib: 0 } }, [FILE, 'sram.ifmapKib', 'got 0']],
     ['bad bandwidth mode', { ...base, dram: { bandwidthMode: 'USER' } }, [FILE, 'dram.bandwidthMode', 'got "USER"', 'calc, user']],
@@ -189,6 +191,38 @@ describe('withOverrides', () => {
     expect(errorOf(() => withOverrides(hw, { rows: 0 })).message).toContain('--rows: must be an integer ≥ 1 (got 0)');
     expect(errorOf(() => withOverrides(hw, { cols: 2.5 })).message).toContain('--cols');
     expect(errorOf(() => withOverrides(hw, { dataflow: 'rs' })).message).toContain('os, ws, is');
-    expect(errorOf(() => withOverrides(hw, { precision: 'int4' })).message).toContain('--precision');
+    expect(errorOf(() => withOverrides(hw, { precision: 'int1' })).message).toContain('--precision');
+    expect(errorOf(() => withOverrides(hw, { bandwidthMode: 'fast' })).message).toContain('--bandwidth-mode: is not an allowed value');
+    expect(errorOf(() => withOverrides(hw, { ifmapKib: '0.0001' })).message).toContain('--ifmap-kib: must be a whole number of bytes');
+  });
+  it('--sram-kib sets the three buffers, a buffer\'s own flag wins', () => {
+    const o = withOverrides(hw, { sramKib: 8, ofmapKib: '2', dramBytesPerCycle: '3.5', bandwidthMode: 'calc', clockMhz: '250' });
+    expect(o.sram).toEqual({ ...hw.sram, ifmapKib: 8, filterKib: 8, ofmapKib: 2 });
+    expect([o.dram.bytesPerCycle, o.dram.bandwidthMode, o.clockHz]).toEqual([3.5, 'calc', 250e6]);
+  });
+});
+
+describe('a report\'s hw block is a config (one format)', () => {
+  const presets = listHwConfigs().map((p) => p.config);
+  const overrides = fc.record({
+    array: fc.tuple(fc.integer({ min: 1, max: 512 }), fc.integer({ min: 1, max: 512 })).map(([r, c]) => `${r}x${c}`),
+    dataflow: fc.constantFrom('os', 'ws', 'is'), precision: fc.constantFrom(...PRECISIONS),
+    sramKib: fc.integer({ min: 1, max: 1 << 20 }).map((b) => b / 1024), dramBytesPerCycle: fc.double({ min: 0.01, max: 1e4, noNaN: true }),
+    bandwidthMode: fc.constantFrom('calc', 'user'), clockMhz: fc.double({ min: 1, max: 5000, noNaN: true }),
+  }, { requiredKeys: [] });
+
+  it('parses back to the config it was written from: parseHwConfig(JSON(hw)) = hw', () => {
+    fc.assert(fc.property(fc.constantFrom(...presets), overrides, (preset, o) => {
+      const hw = withOverrides(preset, o);
+      expect(parseHwConfig(JSON.parse(JSON.stringify(hw)))).toEqual(hw);
+      // Loaded from a file, the file becomes the source.
+      expect(parseHwConfig(JSON.parse(JSON.stringify(hw)), 'copy.json')).toEqual({ ...hw, source: 'copy.json' });
+    }));
+  });
+
+  it('clockHz or clockMhz, not both; clockHz is a whole number of Hz', () => {
+    expect(parseHwConfig({ ...base, clockHz: 7e8 }).clockHz).toBe(7e8);
+    expect(errorOf(() => parseHwConfig({ ...base, clockMhz: 700, clockHz: 7e8 }, FILE)).message).toContain(`${FILE}: clockHz: gives the clock a second time`);
+    expect(errorOf(() => parseHwConfig({ ...base, clockHz: 1.5 }, FILE)).message).toContain(`${FILE}: clockHz: must be an integer`);
   });
 });

@@ -17,7 +17,7 @@ export function sampleSweep(model2 = 'resnet18'): SweepRecord[] {
           const energyPj = 2e7 * (1 + 0.1 * d) * (kib === 16 ? 1.3 : 1) + 1e4 * pes;
           out.push({
             id: `p${(n++).toString(16).padStart(4, '0')}`,
-            params: { model, mode: 'inference', hw: 'scalesim-32x32', rows, cols, dataflow, ifmapKib: kib, filterKib: kib, ofmapKib: kib, dramBytesPerCycle: 10, precision: 'int8', clockMhz: 1000 },
+            params: { model, mode: 'inference', hw: 'scalesim-32x32', rows, cols, dataflow, ifmapKib: kib, filterKib: kib, ofmapKib: kib, dramBytesPerCycle: 10, bandwidthMode: 'calc', precision: 'int8', clockMhz: 1000 },
             totals: {
               cycles, seconds: cycles / 1e9, macs: 1e6, utilization, computeUtilization: utilization, mappingEfficiency: 0.9, stallCycles: 0,
               dramReadBytes: 1e5, dramWriteBytes: 2e4, dramBytes: 1.2e5, energyPj, areaMm2: 0.001 * pes, edpPjS: (energyPj * cycles) / 1e9,

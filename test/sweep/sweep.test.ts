@@ -178,7 +178,8 @@ describe('bad input: one line, exit 2, nothing written', () => {
     ['no model', ['--array', '8x8'], /--model: is required/],
     ['unknown model', ['--model', 'resnet51'], /resnet51/],
     ['bad SRAM size', ['--model', 'tiny-cnn', '--sram-kib=-4'], /--sram-kib: must be a positive number/],
-    ['unknown precision', ['--model', 'tiny-cnn', '--precision', 'int7'], /--precision: is not an allowed value/],
+    ['unknown precision', ['--model', 'tiny-cnn', '--precision', 'int33'], /--precision: is not an allowed value \(got "int33"\)\. Allowed: int2 … int32, fp16, bf16, fp32\./],
+    ['unknown bandwidth mode', ['--model', 'tiny-cnn', '--bandwidth-mode', 'calc,fast'], /--bandwidth-mode: is not an allowed value \(got "fast"\)\. Allowed: calc, user\./],
   ];
   for (const [what, args, pattern] of cases) {
     it(what, () => {
@@ -216,6 +217,25 @@ describe('bad input: one line, exit 2, nothing written', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/nothing-here: has no results\.jsonl/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the hardware flags simulate shares', () => {
+  it('--bandwidth-mode calc,user sweeps the mode: only enforced bandwidth lets SRAM move the cycles, and stderr says so', () => {
+    const out = join(tmp, 'bw-modes');
+    const r = systolab(['sweep', '--model', 'tiny-cnn', '--hw', 'edge-16x16', '--sram-kib', '0.125,64', '--dram-bytes-per-cycle', '1', '--bandwidth-mode', 'calc,user', '--jobs', '1', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/sweep: bandwidth mode calc in 2 of 4 point\(s\): .*--sram-kib, --dram-bytes-per-cycle move traffic and energy, not cycles/);
+    const recs = lineSet(out).map((l) => JSON.parse(l));
+    const cycles = (mode: string, kib: number) => recs.find((x) => x.params.bandwidthMode === mode && x.params.ifmapKib === kib).totals.cycles;
+    expect(cycles('calc', 0.125)).toBe(cycles('calc', 64));
+    expect(cycles('user', 0.125)).toBeGreaterThan(cycles('user', 64));
+    // The same point as simulate with the same flags: the same cycles.
+    const sim = systolab(['simulate', '--model', 'tiny-cnn', '--hw', 'edge-16x16', '--sram-kib', '0.125', '--dram-bytes-per-cycle', '1', '--bandwidth-mode', 'user', '--format', 'json']);
+    expect(sim.code, sim.err).toBe(0);
+    expect(JSON.parse(sim.out).totals.totalCycles).toBe(cycles('user', 0.125));
+    const only = systolab(['sweep', '--model', 'tiny-cnn', '--hw', 'edge-16x16', '--sram-kib', '16', '--jobs', '1', '--out', join(tmp, 'bw-user')]);
+    expect(only.err).not.toMatch(/bandwidth mode calc/); // edge-16x16 enforces its bandwidth
   });
 });
 
@@ -260,7 +280,7 @@ describe('help, spec file, library', () => {
 });
 
 describe('records and Pareto fronts', () => {
-  const params = { model: 'm', mode: 'inference' as const, hw: 'h', rows: 8, cols: 8, dataflow: 'os' as const, ifmapKib: 64, filterKib: 64, ofmapKib: 64, dramBytesPerCycle: 10, precision: 'int8', clockMhz: 1000 };
+  const params = { model: 'm', mode: 'inference' as const, hw: 'h', rows: 8, cols: 8, dataflow: 'os' as const, ifmapKib: 64, filterKib: 64, ofmapKib: 64, dramBytesPerCycle: 10, bandwidthMode: 'calc' as const, precision: 'int8', clockMhz: 1000 };
   const point = (rows: number): Point => { const p = { ...params, rows }; return { id: pointId(p), params: p }; };
   const report = (seconds: number, energyPj?: number, areaMm2?: number) => ({
     totals: {
