@@ -4,11 +4,11 @@
  * field when a model is saved.
  */
 import { describe, expect, it } from 'vitest';
-import { SimError } from '../../sim/base/errors.js';
 import { buildGraph } from '../../sim/ir/graph.js';
 import { parseModel } from '../../sim/ir/parse.js';
 import { graphToDocument } from '../../sim/ir/serialize.js';
 import { initParams } from '../../sim/float/init.js';
+import { errorOf } from '../helpers/errors.js';
 
 const build = (layers: unknown[]) => buildGraph(parseModel({ name: 'm', layers }, 'm.yaml'), 'm.yaml');
 const rows = (second: Record<string, unknown>) => [
@@ -17,16 +17,6 @@ const rows = (second: Record<string, unknown>) => [
   { name: 'a.in', kind: 'input', shape: [1, 3] },
   { name: 'a', kind: 'dense', units: 4, inputs: ['a.in'] },
 ];
-
-function errorOf(f: () => unknown): SimError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SimError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
 
 describe('standsFor', () => {
   it('orders the stand-in after the layer it stands for, even when the file lists it first', () => {

@@ -6,26 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { hwConfigNames, listHwConfigs, loadHwConfig } from '../../sim/load/hw.js';
 import { parseHwConfig, withOverrides } from '../../sim/arch/parse.js';
 import { parseScaleSimCfg } from '../../sim/load/scalesim-cfg.js';
-import { SimError } from '../../sim/base/errors.js';
 import { PRECISIONS } from '../../sim/arch/types.js';
 import fc from 'fast-check';
+import { errorOf } from '../helpers/errors.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'scalesim'); // SCALE-Sim's sample inputs (test/fixtures/scalesim/README.md)
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'hw-configs', 'README.md'), 'utf8');
 
 const base = { name: 'edge', array: { rows: 16, cols: 16, dataflow: 'os' } };
 const FILE = 'hw-configs/edge.yaml';
-
-/** The SimError a call throws (fails the test if it does not throw one). */
-function errorOf(f: () => unknown): SimError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SimError) return e;
-    throw e;
-  }
-  throw new Error('expected a SimError');
-}
 
 describe('presets', () => {
   it('every preset loads, by name and by file, and is documented in the README', () => {
