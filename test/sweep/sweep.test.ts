@@ -1,6 +1,7 @@
 /**
  * `systolab sweep` / `systolab merge` end to end through the bundled CLI (dist/systolab.mjs + dist/sweep-worker.mjs):
- * SIGKILL and SIGINT part-way then --resume give exactly the lines of an uninterrupted run, never a partial line;
+ * SIGKILL and SIGINT part-way then --resume give exactly the lines of an uninterrupted run (SIGINT leaves whole lines;
+ * SIGKILL at most a cut last line, which --resume drops);
  * shards 1/3, 2/3, 3/3 merged equal the unsharded sweep; bad input → one line, exit 2, nothing written; the help
  * examples run; the library's sweep() gives the same records; Pareto fronts and energy/area fields.
  */
@@ -34,6 +35,18 @@ function expectWholeLines(dir: string) {
   for (const l of text.split('\n').slice(0, -1)) expect(() => JSON.parse(l)).not.toThrow();
 }
 
+/**
+ * After SIGKILL: whole records, then at most one partial last line. Linux may cut a write short between pages when a
+ * fatal signal arrives, so a batch of lines can end part-way; `--resume` drops that tail (and the test checks it does).
+ * Returns the number of whole lines.
+ */
+function expectRecordsThenTail(dir: string): number {
+  const parts = lines(dir).split('\n');
+  const whole = parts.slice(0, -1);
+  for (const l of whole) expect(() => JSON.parse(l)).not.toThrow();
+  return whole.length;
+}
+
 // A grid big enough to interrupt part-way: ResNet-50, 20 array shapes × 3 dataflows × 3 SRAM sizes × 2 modes = 360 points.
 const ARRAYS = [4, 8, 16, 32, 64].flatMap((r) => [8, 16, 32, 64].map((c) => `${r}x${c}`)).join(',');
 const GRID = ['--model', 'resnet50', '--array', ARRAYS, '--dataflow', 'os,ws,is', '--sram-kib', '16,64,256', '--mode', 'inference,training'];
@@ -45,7 +58,7 @@ const ref = systolab(['sweep', ...GRID, '--out', reference, '--jobs', '2']);
 /** Starts the sweep, waits until results.jsonl has at least `min` lines, then sends `signal`; resolves with the exit. */
 function interruptAfter(args: string[], dir: string, min: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }> {
   return new Promise((resolve) => {
-    const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: WORKSPACE, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (d) => (err += String(d)));
     const file = join(dir, 'results.jsonl');
@@ -93,19 +106,17 @@ describe('an uninterrupted sweep', () => {
 });
 
 describe('interrupted sweeps resume to the same lines', () => {
-  it('SIGKILL part-way (twice), then --resume: the same set of lines, never a partial line', async () => {
+  it('SIGKILL part-way (twice), then --resume: the same set of lines; a cut last line is dropped', async () => {
     const dir = join(tmp, 'killed');
     const args = ['sweep', ...GRID, '--out', dir, '--jobs', '2'];
     const first = await interruptAfter(args, dir, 1, 'SIGKILL');
     expect(first.signal).toBe('SIGKILL');
-    expectWholeLines(dir);
-    const afterFirst = lineSet(dir).length;
+    const afterFirst = expectRecordsThenTail(dir);
     expect(afterFirst).toBeGreaterThan(0);
     expect(afterFirst).toBeLessThan(GRID_POINTS);
     const second = await interruptAfter([...args, '--resume'], dir, afterFirst + 1, 'SIGKILL');
     expect(second.signal).toBe('SIGKILL');
-    expectWholeLines(dir);
-    const done = lineSet(dir).length;
+    const done = expectRecordsThenTail(dir);
     expect(done).toBeGreaterThan(afterFirst);
     const r = systolab([...args, '--resume']);
     expect(r.code, r.err).toBe(0);
