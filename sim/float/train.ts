@@ -7,8 +7,11 @@
  * (no regularizer) at the parameters used for that step, before the update. An epoch's train loss and accuracy are
  * the means over its mini-batches as they were trained (training mode, as Keras reports them); validation and test
  * are evaluated after the epoch in eval mode.
+ * Divergence (divergence.ts): a step whose loss, or whose updated parameters, hold NaN/±Infinity ends the run there
+ * (`diverged`: the step and the layer); a loss of 100× the first one is warned about once (`lossGrowth`, `onWarning`).
  */
 import type { LayerGraph } from '../ir/types.js';
+import { type Divergence, type LossGrowth, lossDivergence, lossGrowth, paramDivergence } from './divergence.js';
 import { backward, forward } from './engine.js';
 import type { Params } from './init.js';
 import { type LossKind, losses } from './losses.js';
@@ -56,7 +59,12 @@ export interface EpochRecord {
 export interface TrainResult {
   readonly steps: readonly StepRecord[];
   readonly epochs: readonly EpochRecord[];
+  /** The trained parameters; after a divergence, those of the failed step (not finite: not to be saved). */
   readonly params: Params;
+  /** Set when the run stopped on a non-finite loss or parameter; `epochs` then holds the epochs completed before it. */
+  readonly diverged?: Divergence;
+  /** The first step whose loss reached 100× the first step's. */
+  readonly lossGrowth?: LossGrowth;
   readonly earlyStop?: { readonly stoppedAtEpoch: number | null; readonly bestEpoch: number; readonly bestValidationLoss: number };
 }
 
@@ -144,6 +152,7 @@ export function copyParams(p: Params): Params {
 
 export function train(
   graph: LayerGraph, initial: Params, data: Splits, cfg: TrainConfig, onEpoch?: (e: EpochRecord) => void,
+  onWarning?: (w: LossGrowth) => void,
 ): TrainResult {
   const params = copyParams(initial);
   const input = graph.order.find((name) => graph.layers.some((l) => l.name === name && l.kind === 'input'))!;
@@ -153,13 +162,18 @@ export function train(
   let best: { loss: number; epoch: number; params: Params } | undefined;
   let stoppedAtEpoch: number | null = null;
   let wait = 0;
-  for (const { epoch, lr, batches } of epochPlan(data.train, cfg)) {
+  let diverged: Divergence | undefined;
+  let growth: LossGrowth | undefined;
+  outer: for (const { epoch, lr, batches } of epochPlan(data.train, cfg)) {
     let lossSum = 0, hits = 0, seen = 0;
     for (const { step, x, y, size } of batches) {
       // Each step's dropout masks get their own seed, derived from the run's seed and the step number.
       const fwd = forward(graph, params, { [input]: x }, { training: true, seed: (Math.imul(cfg.seed, 0x9e3779b1) + step) >>> 0 });
       const res = losses[cfg.loss](fwd.output, y);
+      diverged = lossDivergence(graph, step, epoch, res.loss, cfg.loss, fwd.values);
+      if (diverged) break outer;
       steps.push({ epoch, step, loss: res.loss });
+      if (!growth && (growth = lossGrowth(step, res.loss, steps[0].loss))) onWarning?.(growth);
       lossSum += res.loss * size;
       if (cfg.accuracy !== 'none') hits += correct(cfg.accuracy, fwd.output, y);
       seen += size;
@@ -167,6 +181,8 @@ export function train(
       for (const [key, t] of Object.entries(fwd.state)) params[key] = t;
       const regularized = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, regularize(k, params[k].data, g.data, cfg.reg)]));
       optimizerStep(cfg.optimizer, state, lr, params, regularized);
+      diverged = paramDivergence(graph, step, epoch, params);
+      if (diverged) break outer;
     }
     const record: EpochRecord = {
       epoch, lr, steps: steps.length,
@@ -186,13 +202,15 @@ export function train(
       }
     }
   }
+  const warned = growth ? { lossGrowth: growth } : {};
+  if (diverged) return { steps, epochs, params, diverged, ...warned };
   if (best) {
     return {
-      steps, epochs, params: best.params,
+      steps, epochs, params: best.params, ...warned,
       earlyStop: { stoppedAtEpoch, bestEpoch: best.epoch, bestValidationLoss: best.loss },
     };
   }
-  return { steps, epochs, params };
+  return { steps, epochs, params, ...warned };
 }
 
 /** Fisher–Yates with the run's RNG. */

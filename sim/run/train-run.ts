@@ -7,6 +7,7 @@ import { SimError } from '../base/errors.js';
 import type { Dataset, Task } from '../datasets/types.js';
 import { buildGraph } from '../ir/graph.js';
 import type { InitConfig, LayerGraph, LayerNode } from '../ir/types.js';
+import type { LossGrowth } from '../float/divergence.js';
 import { initParams } from '../float/init.js';
 import type { LossKind } from '../float/losses.js';
 import { createRng } from '../float/rng.js';
@@ -28,6 +29,8 @@ export interface TrainRequest {
   readonly testSplit: number;
   /** Progress callback after every epoch. */
   readonly onEpoch?: (e: EpochRecord) => void;
+  /** Called once, during training, when the loss reaches 100× its first value (float/divergence.ts). */
+  readonly onWarning?: (w: LossGrowth) => void;
 }
 
 export interface TrainRun {
@@ -38,8 +41,8 @@ export interface TrainRun {
   readonly accuracy: AccuracyRule;
   readonly sizes: { readonly train: number; readonly validation: number; readonly test: number };
   readonly result: TrainResult;
-  /** Metrics of the returned parameters (the best epoch's when early stopping restored them). */
-  readonly final: { readonly train: SplitMetrics; readonly validation?: SplitMetrics; readonly test?: SplitMetrics };
+  /** Metrics of the returned parameters (the best epoch's when early stopping restored them); none after a divergence. */
+  readonly final?: { readonly train: SplitMetrics; readonly validation?: SplitMetrics; readonly test?: SplitMetrics };
   readonly notes: readonly string[];
 }
 
@@ -160,11 +163,11 @@ export function runTraining(req: TrainRequest): TrainRun {
   }
   // Parameters the model file does not give are drawn from the run's seed.
   const params = initParams(graph, req.config.seed, req.init ?? graph.init);
-  const result = train(graph, params, splits, { ...req.config, loss, accuracy }, req.onEpoch);
+  const result = train(graph, params, splits, { ...req.config, loss, accuracy }, req.onEpoch, req.onWarning);
   const metrics = (s?: Split) => (s ? evaluate(graph, result.params, s, loss, accuracy) : undefined);
-  const final = { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) };
+  const final = result.diverged ? {} : { final: { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) } };
   return {
-    graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, result, final, notes,
+    graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, result, ...final, notes,
     sizes: { train: splits.train.features.shape[0], validation: splits.validation?.features.shape[0] ?? 0, test: splits.test?.features.shape[0] ?? 0 },
   };
 }

@@ -27,7 +27,7 @@ function bench(name: string, model: string, dataset: Dataset, epochs: number, ru
       },
     });
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-    accuracy = run.final.train.accuracy;
+    accuracy = run.final!.train.accuracy;
   }
   const samples = dataset.features.shape[0];
   console.log(JSON.stringify({
