@@ -30,12 +30,14 @@
  * gradient's SQNR against the float64 gradient of the same program at the same weights and batch; the fraction of the
  * optimizer's intended |Δw| lost to the master format's rounding, and of weights whose update was lost entirely.
  * Warnings (`QTrainWarning`) come before a NaN: non-finite gradients or errors (fp16 overflow), saturating gradients or
- * errors, most of a layer's gradients underflowing, a loss ten times its minimum; a NaN loss stops the run.
+ * errors, most of a layer's gradients underflowing, a loss ten times its minimum. A loss or master weight that is NaN
+ * or ±Infinity stops the run (`diverged`, float/divergence.ts: the step and the layer).
  * Dropout masks: the lowered executor draws them from graph.seed (the same masks every step).
  */
 import type { LayerGraph, LayerNode } from '../ir/types.js';
 import { splitKey } from '../ir/graph.js';
 import type { Params } from '../float/init.js';
+import { type Divergence, lossDivergence, paramDivergence } from '../float/divergence.js';
 import { losses } from '../float/losses.js';
 import { createOptimizerState, optimizerStep, regularize } from '../float/optimizers.js';
 import { createRng } from '../float/rng.js';
@@ -96,6 +98,8 @@ export interface QTrainResult {
   readonly warnings: readonly QTrainWarning[];
   /** The step whose loss was NaN (training stopped there), else null. */
   readonly nanAtStep: number | null;
+  /** Why and where the run stopped on a non-finite loss or master weight (a NaN loss also sets nanAtStep). */
+  readonly diverged?: Divergence;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -153,6 +157,12 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
   };
   let minLoss = Infinity;
   let nanAtStep: number | null = null;
+  let diverged: Divergence | undefined;
+  const stop = (d: Divergence): void => {
+    diverged = d;
+    const first = warnings[0];
+    warnings.push({ step: d.step, kind: 'nan', layer: d.layer, message: `${d.message}; training stopped${first ? ` (first warning at step ${first.step}: ${first.message})` : ' (no earlier warning)'}` });
+  };
   const intBits = [qw, qa, qe].filter((q) => q.kind !== 'float').map((q) => q.bits);
   const accBits = opts.accumulatorBits ?? Math.min(53, 2 * Math.max(...intBits, 8) + 16);
 
@@ -191,10 +201,10 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
       lossSum += loss * size;
       if (cfg.accuracy !== 'none') hits += correct(cfg.accuracy, tr.output, y);
       seen += size;
-      if (Number.isNaN(loss)) {
-        nanAtStep = stepNo;
-        const first = warnings[0];
-        warnings.push({ step: stepNo, kind: 'nan', message: `the loss is NaN at step ${stepNo}; training stopped${first ? ` (first warning at step ${first.step}: ${first.message})` : ' (no earlier warning)'}` });
+      const lossBad = lossDivergence(graph, stepNo, epoch, loss, cfg.loss, tr.values);
+      if (lossBad) {
+        if (Number.isNaN(loss)) nanAtStep = stepNo;
+        stop(lossBad);
         steps.push({ epoch, step: stepNo, loss, layers: [] });
         break outer;
       }
@@ -278,6 +288,11 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
         }
       }
       steps[steps.length - 1] = { epoch, step: stepNo, loss, layers };
+      const paramBad = paramDivergence(graph, stepNo, epoch, master);
+      if (paramBad) {
+        stop(paramBad);
+        break outer;
+      }
     }
     const record: EpochRecord = {
       epoch, lr, steps: steps.length,
@@ -288,14 +303,14 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
     epochs.push(record);
     onEpoch?.(record);
   }
-  return { steps, epochs, params: master, warnings, nanAtStep };
+  return { steps, epochs, params: master, warnings, nanAtStep, ...(diverged ? { diverged } : {}) };
 }
 
 /** Forward + backward of the lowered training program; dL/d(output)·scale is computed when the loss op asks for it. */
 function runStep(
   program: LoweredProgram, graph: LayerGraph, params: Params, input: string, x: Tensor, y: Tensor, loss: TrainConfig['loss'], scale: number,
   hooks: ExecuteHooks,
-): { output: Tensor; loss: number; grads: Readonly<Record<string, Tensor>> } {
+): { output: Tensor; loss: number; grads: Readonly<Record<string, Tensor>>; values: Readonly<Record<string, Tensor>> } {
   let live: Record<string, Tensor> | undefined;
   let lossValue = NaN;
   const out = (): Tensor => {
@@ -318,5 +333,5 @@ function runStep(
       hooks.afterOp?.(op, node, values);
     },
   });
-  return { output: res.output, loss: lossValue, grads: res.gradients!.params };
+  return { output: res.output, loss: lossValue, grads: res.gradients!.params, values: res.values };
 }

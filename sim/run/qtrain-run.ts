@@ -3,6 +3,7 @@
  * the float engine (run/train-run.ts) and once with fixed-point GEMMs on the lowered training program
  * (fixed/qtrain.ts) — and the two loss curves compared. Plain data in and out.
  */
+import type { Divergence } from '../float/divergence.js';
 import { initParams } from '../float/init.js';
 import { type QTrainOptions, type QTrainResult, trainQuantized } from '../fixed/qtrain.js';
 import { simulatePrecision } from '../fixed/quantizer.js';
@@ -27,6 +28,8 @@ export interface QTrainRun {
   readonly comparison: CurveComparison;
   /** The `simulate --mode training --precision` that times these formats' GEMMs. */
   readonly simulatePrecision: string;
+  /** The first of the two runs (float, then fixed-point) that stopped on a NaN/±Infinity loss or weight. */
+  readonly diverged?: { readonly run: 'float' | 'fixed-point'; readonly divergence: Divergence };
 }
 
 export function compareCurves(float: readonly { train: { loss: number } }[], fixed: readonly { train: { loss: number } }[]): CurveComparison {
@@ -54,8 +57,10 @@ export function runQuantizedTraining(req: QTrainRequest): QTrainRun {
   const splits = split(features, req.dataset.targets, req.valSplit, req.testSplit, req.config.seed);
   const params = initParams(graph, req.config.seed, req.init ?? graph.init);
   const fixed = trainQuantized(graph, params, splits, { ...req.config, loss: floatRun.loss, accuracy: floatRun.accuracy }, req.quant, req.onEpoch);
+  const floatDiverged = floatRun.result.diverged;
+  const diverged = floatDiverged ? { run: 'float' as const, divergence: floatDiverged } : fixed.diverged ? { run: 'fixed-point' as const, divergence: fixed.diverged } : undefined;
   return {
     float: floatRun, fixed, comparison: compareCurves(floatRun.result.epochs, fixed.epochs),
-    simulatePrecision: simulatePrecision(req.quant.formats),
+    simulatePrecision: simulatePrecision(req.quant.formats), ...(diverged ? { diverged } : {}),
   };
 }

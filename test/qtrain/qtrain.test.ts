@@ -7,7 +7,7 @@
  *    names the layer; int8 underflows ≥ 10× more than int16);
  *  - stochastic rounding helps with an int8 master (30 epochs, seeds 0–2): nearest-even stalls 0.056–0.077 above
  *    the float loss (0.642 vs 0.567 at seed 0), stochastic stays within 0.01 (0.573);
- *  - same seed ⇒ identical curves and diagnostics; a loss scale that overflows fp16 warns before the NaN.
+ *  - same seed ⇒ identical curves and diagnostics; a loss scale that overflows fp16 warns, then stops at the NaN weights.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,13 +106,16 @@ describe('8-bit diagnostics', () => {
     }
   });
 
-  it('warns before the loss turns NaN (fp16 overflowed by a huge loss scale)', () => {
+  it('warns, then stops where the weights turn NaN (fp16 overflowed by a huge loss scale)', () => {
     const run = runSpiral(all('fp16'), { epochs: 2, lossScale: 1e7, reference: false });
-    expect(run.fixed.nanAtStep).not.toBeNull();
+    const stop = run.fixed.diverged!;
+    expect(stop.what).toBe('parameter');
+    expect(run.fixed.steps.at(-1)!.step).toBe(stop.step);   // no step after it
     const first = run.fixed.warnings[0];
     expect(first.kind).toBe('nonFinite');
-    expect(first.step).toBeLessThan(run.fixed.nanAtStep!);
-    expect(run.fixed.warnings.at(-1)!.kind).toBe('nan');
+    expect(first.step).toBeLessThanOrEqual(stop.step);
+    expect(run.fixed.warnings.at(-1)).toMatchObject({ kind: 'nan', step: stop.step, layer: stop.layer });
+    expect(run.diverged?.run).toBe('fixed-point');
   });
 });
 
