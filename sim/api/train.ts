@@ -9,6 +9,7 @@ import { csvToDataset } from '../datasets/csv.js';
 import type { Dataset } from '../datasets/types.js';
 import { type QTrainOptions } from '../fixed/qtrain.js';
 import { type QTrainFormats, quantizer } from '../fixed/quantizer.js';
+import type { Divergence, LossGrowth } from '../float/divergence.js';
 import type { LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, type OptimizerKind, type ScheduleKind } from '../float/optimizers.js';
 import type { EpochRecord } from '../float/train.js';
@@ -167,11 +168,17 @@ function loadDatasetFor(args: TrainOptions, graph: LayerGraph): Dataset {
   return csvToDataset(loaded.csv, csvTask(loaded.csv, args.loss, out[out.length - 1]));
 }
 
+/** A run that stopped on a NaN/±Infinity loss or weight (float/divergence.ts), and which run it was. */
+export interface TrainDivergence extends Divergence { readonly run: 'float' | 'fixed-point' }
+
 /** What one `train` produced: the JSON the CLI prints, the files it writes, and the runs behind the text view. */
 export interface TrainOutcome {
   readonly json: Record<string, unknown>;
   readonly history: Record<string, unknown>;
-  readonly model: Record<string, unknown>;
+  /** The trained model document; none when training diverged (its weights are not finite). */
+  readonly model?: Record<string, unknown>;
+  /** Set when training stopped on a NaN/±Infinity loss or weight: the CLI then writes no files and exits 1. */
+  readonly diverged?: TrainDivergence;
   /** training.json, written beside model.json: the data and split `check` scores the model on. */
   readonly trainedOn: TrainedOn;
   /** What was picked because no flag named it, one line each ("model: playground-mlp (default for spiral)"). */
@@ -184,7 +191,9 @@ export interface TrainOutcome {
   readonly quantized?: { readonly run: QTrainRun; readonly options: QTrainOptions };
 }
 
-export function trainModel(options: TrainOptions, onEpoch?: (e: EpochRecord, quantized: boolean) => void): TrainOutcome {
+export function trainModel(
+  options: TrainOptions, onEpoch?: (e: EpochRecord, quantized: boolean) => void, onWarning?: (w: LossGrowth) => void,
+): TrainOutcome {
   const o = checked(options);
   const picked = modelFor(o);
   const graph = loadAnyModel(resolveModel(picked.model));
@@ -216,14 +225,15 @@ export function trainModel(options: TrainOptions, onEpoch?: (e: EpochRecord, qua
       reg: { l1: o.l1, l2: o.l2, applies: (key) => o.regScope === 'all' || role(key)?.role === 'weight' },
       earlyStopPatience: o.earlyStopPatience,
     },
-    onEpoch: (e) => onEpoch?.(e, quant !== undefined),
+    onEpoch: (e) => onEpoch?.(e, quant !== undefined), onWarning,
   };
   if (quant) {
     const run = runQuantizedTraining({ ...request, quant });
     const history = quantJson(run, { model: graph.name, dataset: dataset.name, loss: run.float.loss, sizes: run.float.sizes, optimizer, lr: o.lr, batch: o.batch }, quant);
-    const model = graphToDocument(run.float.graph, run.fixed.params, `${graph.name} trained on ${dataset.name} with fixed-point GEMMs by systolab train --precision`);
+    const diverged = quantDivergence(run);
+    const model = diverged ? {} : { model: graphToDocument(run.float.graph, run.fixed.params, `${graph.name} trained on ${dataset.name} with fixed-point GEMMs by systolab train --precision`) as unknown as Record<string, unknown> };
     return {
-      json: history, history, model: model as unknown as Record<string, unknown>, trainedOn, defaults: defaults(run.float), graph, dataset, optimizer,
+      json: history, history, ...model, ...(diverged ? { diverged } : {}), trainedOn, defaults: defaults(run.float), graph, dataset, optimizer,
       quantized: { run, options: quant },
     };
   }
@@ -231,8 +241,10 @@ export function trainModel(options: TrainOptions, onEpoch?: (e: EpochRecord, qua
   const { result } = run;
   const history = {
     model: graph.name, dataset: dataset.name, loss: run.loss, sizes: run.sizes, notes: run.notes,
+    ...(result.diverged ? { diverged: { ...result.diverged, run: 'float' as const } } : {}), lossGrowth: result.lossGrowth,
     earlyStop: result.earlyStop, final: run.final, steps: result.steps, epochs: result.epochs,
   };
+  if (history.diverged) return { json: history, history, diverged: history.diverged, trainedOn, defaults: defaults(run), graph, dataset, optimizer, float: run };
   const model = graphToDocument(run.graph, result.params, `${graph.name} trained on ${dataset.name} by systolab train`);
   const trainable = (key: string) => { const [layer, param] = splitKey(key); return run.graph.paramSpecs[layer]?.[param]?.trainable; };
   const parameters = Object.fromEntries(Object.entries(result.params).filter(([k]) => trainable(k)).map(([k, t]) => [k, tensorToJson(t)]));
@@ -248,13 +260,17 @@ export function train(options: TrainOptions, onEpoch?: (e: EpochRecord, quantize
   return trainModel(options, onEpoch).json;
 }
 
+const quantDivergence = (run: QTrainRun): TrainDivergence | undefined =>
+  (run.diverged ? { ...run.diverged.divergence, run: run.diverged.run } : undefined);
+
 export function quantJson(run: QTrainRun, extra: Record<string, unknown>, opts: QTrainOptions): Record<string, unknown> {
   return {
     ...extra,
     formats: opts.formats, stochasticRounding: opts.stochastic, lossScale: opts.lossScale ?? 1,
     simulatePrecision: run.simulatePrecision,
     comparison: run.comparison,
-    float: { steps: run.float.result.steps, epochs: run.float.result.epochs },
+    ...(run.diverged ? { diverged: quantDivergence(run) } : {}),
+    float: { steps: run.float.result.steps, epochs: run.float.result.epochs, lossGrowth: run.float.result.lossGrowth },
     fixed: { steps: run.fixed.steps, epochs: run.fixed.epochs, warnings: run.fixed.warnings, nanAtStep: run.fixed.nanAtStep },
     layerSummary: summarizeLayers(run),
   };

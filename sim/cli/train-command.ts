@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../base/files.js';
 import { LOSS_KINDS, type LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type ScheduleKind } from '../float/optimizers.js';
 import { INIT_SCHEMES, type InitScheme } from '../ir/types.js';
-import { epochLine, trainText } from '../report/train-text.js';
+import { divergedLine, divergedText, epochLine, trainText } from '../report/train-text.js';
 
 export interface TrainArgs extends QuantFlags {
   model?: string;
@@ -102,6 +102,8 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
 export interface TrainOutput {
   readonly text: string;
   readonly chartsDir: string;
+  /** 1 when training diverged (NaN/±Infinity loss or weight): nothing was written; main.ts exits with it. */
+  readonly exitCode?: 1;
 }
 
 /** The default folder: reports/train-<model>-<dataset file stem or name>[-<weight format>]. */
@@ -111,8 +113,13 @@ function defaultOut(args: TrainArgs, model: string, weightFormat?: string): stri
 }
 
 export function trainCommand(args: TrainArgs, progress: (line: string) => void): TrainOutput {
-  const t = trainModel(args, (e, quantized) => progress(`${quantized ? 'fixed-point ' : ''}${epochLine(e)}`));
+  const t = trainModel(args, (e, quantized) => progress(`${quantized ? 'fixed-point ' : ''}${epochLine(e)}`), (w) => process.stderr.write(`train: warning: ${w.message}\n`));
   const outDir = args.out ?? defaultOut(args, t.graph.name, t.quantized?.options.formats.weight);
+  if (t.diverged) {
+    for (const d of t.defaults) process.stderr.write(`train: ${d}\n`);
+    process.stderr.write(`${divergedLine(t.diverged)}\n`);
+    return { text: args.format === 'json' ? `${JSON.stringify(t.json)}\n` : divergedText(t, args, outDir), chartsDir: '', exitCode: 1 };
+  }
   writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(t.history)}\n`);
   writeFileAtomic(join(outDir, TRAINED_MODEL_FILE), `${JSON.stringify(t.model)}\n`);
   writeFileAtomic(join(outDir, TRAINED_ON_FILE), `${JSON.stringify(t.trainedOn, null, 1)}\n`);

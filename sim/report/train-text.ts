@@ -1,7 +1,7 @@
 /** `systolab train` as text: a line per epoch, and the closing summary with the final metrics and the files written. */
 import { join } from 'node:path';
 import type { EpochRecord } from '../float/train.js';
-import type { TrainOutcome } from '../api/train.js';
+import type { TrainDivergence, TrainOutcome } from '../api/train.js';
 import type { TrainRun } from '../run/train-run.js';
 import { pct } from './format.js';
 import { quantText } from './qtrain-text.js';
@@ -16,12 +16,32 @@ export function epochLine(e: EpochRecord): string {
 }
 
 function finalTable(run: TrainRun): string {
+  if (!run.final) return '';
+  const final = run.final;
   const rows = (['train', 'validation', 'test'] as const)
-    .filter((s) => run.final[s] !== undefined)
-    .map((s) => [s, String(run.sizes[s]), num(run.final[s]!.loss), pct(run.final[s]!.accuracy)]);
+    .filter((s) => final[s] !== undefined)
+    .map((s) => [s, String(run.sizes[s]), num(final[s]!.loss), pct(final[s]!.accuracy)]);
   return table(['split', 'samples', `loss (${run.loss})`, 'accuracy'], rows, new Set([1, 2, 3]));
 }
 
+/** The one stderr line of a diverged run (the CLI exits 1 after it). */
+export function divergedLine(d: TrainDivergence): string {
+  return `train: diverged: ${d.run === 'fixed-point' ? 'the fixed-point run: ' : ''}${d.message}; no model saved, no files written`;
+}
+
+/** The summary of a diverged run: where it stopped, why, what was (not) written, and what to try. */
+export function divergedText(t: TrainOutcome, o: { lr: number }, outDir: string): string {
+  const d = t.diverged!;
+  const growth = (t.quantized ? t.quantized.run.float.result : t.float!.result).lossGrowth;
+  const lines = [
+    '',
+    `Training ${t.graph.name} on ${t.dataset.name} diverged${t.quantized ? ` (the ${d.run} run)` : ''}: ${d.message}.`,
+    ...(growth ? [`It was warned about at step ${growth.step}: the loss had grown to ${(growth.loss / growth.firstLoss).toPrecision(3)}× its first value.`] : []),
+    `Training stopped at step ${d.step}. No model was saved and nothing was written to ${outDir} (a model.json there is from an earlier run).`,
+    `Try a lower --lr (this run: ${o.lr}), --optimizer adam, or standardized features; systolab train --format json prints the steps up to the failure.`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
 /** The summary after training: what ran, the final metrics (float) or both curves (quantized), the files written. */
 export function trainText(t: TrainOutcome, o: { lr: number; batch: number; earlyStopPatience?: number; model?: string }, outDir: string): string {
