@@ -72,6 +72,7 @@ try {
       const out = trainCommand(a, progress);
       if (live) stream.write('\n');
       process.stdout.write(out.text);
+      if (out.exitCode !== undefined) process.exitCode = out.exitCode;
       if (out.chartsDir) {
         // The float vs fixed-point loss curves, as for `systolab report DIR` (vega loads only here).
         const { regenerateReport } = await import('../report/write-report.js');
