@@ -141,6 +141,9 @@ export function toNumber(cell: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
+/** A cell that means NaN or ±Infinity: the words as numpy and pandas write them, or a decimal beyond ±1.8e308. */
+const isNonFinite = (cell: string): boolean => /^[+-]?(?:nan|inf|infinity)$/i.test(cell.trim()) || (NUMBER.test(cell.trim()) && toNumber(cell) === undefined);
+
 const where = (at: CsvRowAt, column?: string): string =>
   `row ${at.row} (line ${at.line})${column === undefined ? '' : `, column ${JSON.stringify(column)}`}`;
 
@@ -172,6 +175,8 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
   const features = new Float64Array(n * f);
   const labelCells: string[] = [];
   const lines: number[] = [];
+  let nonFinite = 0;
+  let firstNonFinite: { at: CsvRowAt; column: string; cell: string } | undefined;
   data.forEach((rec, r) => {
     const at = { row: r + 1, line: rec.line };
     if (rec.fields.length !== header.length) {
@@ -184,6 +189,11 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
     rec.fields.forEach((cell, j) => {
       if (j === labelIndex) return;
       const v = toNumber(cell);
+      if (v === undefined && isNonFinite(cell)) {
+        if (nonFinite++ === 0) firstNonFinite = { at, column: header[j], cell };
+        features[r * f + k++] = NaN;
+        return;
+      }
       if (v === undefined) {
         throw new SimError('must be a number', {
           code: 'notNumber', file, path: where(at, header[j]), value: cell,
@@ -195,6 +205,12 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
     labelCells.push(rec.fields[labelIndex].trim());
     lines.push(rec.line);
   });
+  if (firstNonFinite) {
+    throw new SimError(`must be a finite number, but ${nonFinite} feature cell${nonFinite === 1 ? ' is' : 's are'} NaN or ±Infinity; this is the first`, {
+      code: 'notNumber', file, path: where(firstNonFinite.at, firstNonFinite.column), value: firstNonFinite.cell,
+      hint: 'Drop or fill in those rows: a NaN feature makes every loss NaN.',
+    });
+  }
   return { file, features: { shape: [n, f], data: features }, featureNames, label: labels(labelName, labelCells, lines), lines };
 }
 
