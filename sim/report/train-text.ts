@@ -33,12 +33,16 @@ export function divergedLine(d: TrainDivergence): string {
 export function divergedText(t: TrainOutcome, o: { lr: number }, outDir: string): string {
   const d = t.diverged!;
   const growth = (t.quantized ? t.quantized.run.float.result : t.float!.result).lossGrowth;
+  const firstWarning = d.run === 'fixed-point' ? t.quantized!.run.fixed.warnings.find((w) => w.kind !== 'nan') : undefined;
   const lines = [
     '',
     `Training ${t.graph.name} on ${t.dataset.name} diverged${t.quantized ? ` (the ${d.run} run)` : ''}: ${d.message}.`,
+    ...(firstWarning ? [`The fixed-point run warned first, at step ${firstWarning.step}: ${firstWarning.message}.`] : []),
     ...(growth ? [`It was warned about at step ${growth.step}: the loss had grown to ${(growth.loss / growth.firstLoss).toPrecision(3)}× its first value.`] : []),
-    `Training stopped at step ${d.step}. No model was saved and nothing was written to ${outDir} (a model.json there is from an earlier run).`,
-    `Try a lower --lr (this run: ${o.lr}), --optimizer adam, or standardized features; systolab train --format json prints the steps up to the failure.`,
+    `Training stopped at step ${d.step}. No model was saved and nothing was written to ${outDir} (any files there are from an earlier run).`,
+    d.run === 'fixed-point'
+      ? 'The float run did not diverge: try a lower --loss-scale, a wider --error-format/--gradient-format or --master-format; systolab train --format json prints the steps and warnings up to the failure.'
+      : `Try a lower --lr (this run: ${o.lr}), --optimizer adam, or standardized features; systolab train --format json prints the steps up to the failure.`,
   ];
   return `${lines.join('\n')}\n`;
 }

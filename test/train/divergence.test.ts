@@ -163,6 +163,8 @@ describe('through the CLI', () => {
     const r = systolab(['train', '--model', 'playground-mlp', '--dataset', 'spiral', '--precision', 'fp16', '--loss-scale', '1e7', '--epochs', '2', '--diagnostics', 'loss', '--out', temp()]);
     expect(r.code, r.err).toBe(1);
     expect(r.err).toMatch(/^train: diverged: the fixed-point run: layer \w+'s \w+ became NaN at step \d+/m);
+    expect(r.out).toMatch(/^The fixed-point run warned first, at step \d+: .*overflowed/m);
+    expect(r.out).toMatch(/The float run did not diverge: try a lower --loss-scale/);
   });
 
   it('a loss that grows 100× but stays finite: one warning line on stderr, exit 0', () => {
