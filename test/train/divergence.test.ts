@@ -113,6 +113,14 @@ describe('the training loops stop where it diverges', () => {
     expect(JSON.stringify(runTraining(houseRequest(1e6, 100)).result)).toBe(JSON.stringify(run.result));
   });
 
+  it('law: for any learning rate, a run either reports a divergence or returns finite parameters and losses (property)', () => {
+    fc.assert(fc.property(fc.double({ min: -3, max: 308, noNaN: true }), fc.integer({ min: 1, max: 8 }), (exp, steps) => {
+      const { result } = runTraining(houseRequest(10 ** exp, steps));
+      const finite = Object.values(result.params).every((t) => nonFinite(t.data) === undefined) && result.steps.every((st) => Number.isFinite(st.loss));
+      return result.diverged ? result.steps.length <= result.diverged.step : finite && result.steps.length === steps;
+    }), { numRuns: 40, seed: 19 });
+  });
+
   it('a run that learns has no divergence and no warning', () => {
     const run = runTraining(houseRequest(0.1, 20));
     expect(run.result.diverged).toBeUndefined();
