@@ -87,8 +87,8 @@ export class SimError extends Error {
 function formatMessage(message: string, info: SimErrorInfo): string {
   const where = [info.file, info.path].filter((s): s is string => s !== undefined && s !== '').map((s) => oneLine(s, LIMIT_CHARS.where)).join(': ');
   const value = 'value' in info ? ` (got ${showValue(info.value)})` : '';
-  const hint = info.hint ? ` ${oneLine(info.hint, LIMIT_CHARS.hint)}` : '';
-  return `${where ? `${where}: ` : ''}${oneLine(message, LIMIT_CHARS.problem)}${value}.${hint}`;
+  const hint = info.hint ? ` ${oneLineSentence(info.hint, LIMIT_CHARS.hint)}` : '';
+  return `${where ? `${where}: ` : ''}${oneLineSentence(message, LIMIT_CHARS.problem)}${value}.${hint}`;
 }
 
 /**
@@ -110,8 +110,17 @@ export function oneLine(text: string, maxChars: number): string {
   return abbreviate(text.replace(BREAKS, ' ').replace(CONTROLS, '\ufffd'), maxChars);
 }
 
+/** A word (a run without spaces) longer than this inside a sentence keeps its head; a long path still fits. */
+const WORD_CHARS = 100;
+const LONG_WORD = new RegExp(`\\S{${WORD_CHARS + 1},}`, 'g');
+
+/** {@link oneLine} for a sentence: a long word keeps its head, so the words around a 30,000-character name are still read. */
+export function oneLineSentence(text: string, maxChars: number): string {
+  return oneLine(text.replace(LONG_WORD, (w) => abbreviate(w, WORD_CHARS)), maxChars);
+}
+
 /** The head of `text` and how long it was, when it is longer than `maxChars`. */
-export function abbreviate(text: string, maxChars: number): string {
+function abbreviate(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : `${head(text, maxChars)}… (${text.length} characters)`;
 }
 

@@ -5,7 +5,7 @@
  * - 2: bad input: a SimError, or a usage error from yargs (reformatted to one line).
  * - 3: an internal error: anything else, including a SimError with code `internal` (a bug, never the input's fault).
  */
-import { LIMIT_CHARS, oneLine, showValue, SimError } from '../base/errors.js';
+import { LIMIT_CHARS, oneLine, oneLineSentence, showValue, SimError } from '../base/errors.js';
 import { withFlagSuggestions } from './suggest.js';
 
 export const EXIT_CODES = { thresholdFailed: 1, badInput: 2, internal: 3 } as const;
@@ -30,7 +30,7 @@ const USAGE_CHARS = 200;
 
 /** A yargs usage message (unknown flag, missing argument, a value outside `choices` …) → one line, exit 2. */
 export function usageFailure(yargsMessage: string, knownFlags: readonly string[]): Failure {
-  const message = choicesMessage(yargsMessage) ?? oneLine(withFlagSuggestions(yargsMessage, knownFlags), USAGE_CHARS).replace(/(?<![.?!])$/, '.');
+  const message = choicesMessage(yargsMessage) ?? oneLineSentence(withFlagSuggestions(yargsMessage, knownFlags), USAGE_CHARS).replace(/(?<![.?!])$/, '.');
   return { exitCode: EXIT_CODES.badInput, stderr: `systolab: ${message} See \`systolab <command> --help\`.\n` };
 }
 

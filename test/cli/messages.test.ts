@@ -26,18 +26,18 @@ const MLP = 'layers:\n  - { name: x, kind: input, shape: [1, 4] }\n  - { name: d
 const LINE_CHARS = 300;
 
 /** Why `stderr` is not the one short error line of bad input (empty when it is). */
-function lineProblems(stderr: string): string[] {
+function lineProblems(stderr: string, maxChars = LINE_CHARS): string[] {
   const problems: string[] = [];
   if (!/^systolab: [^\n]*\n$/.test(stderr)) problems.push('not exactly one line starting "systolab: "');
   if (/\n\s+at /.test(stderr)) problems.push('a stack trace');
   if (/YAMLWarning|TAG_RESOLVE_FAILED|\(node:\d+\)/.test(stderr)) problems.push('a warning printed by Node');
   if (/internal error/.test(stderr)) problems.push('an internal error');
-  if (stderr.trimEnd().length > LINE_CHARS) problems.push(`longer than ${LINE_CHARS} characters`);
+  if (stderr.trimEnd().length > maxChars) problems.push(`longer than ${maxChars} characters`);
   return problems;
 }
 
-function expectBadInput(r: CliResult, pattern: RegExp): void {
-  expect(lineProblems(r.err), r.err).toEqual([]);
+function expectBadInput(r: CliResult, pattern: RegExp, maxChars = LINE_CHARS): void {
+  expect(lineProblems(r.err, maxChars), r.err).toEqual([]);
   expect(r.code, r.err).toBe(EXIT_CODES.badInput);
   expect(r.err).toMatch(pattern);
 }
@@ -122,6 +122,11 @@ describe('messages are one line (class 4)', () => {
 
   it('a 30,000-character unknown flag stays one short line', () => {
     expectBadInput(systolab(['simulate', `--${'w'.repeat(30000)}`]), /^systolab: Unknown argument: w+… \(30\d{3} characters\)/);
+  });
+
+  it('a 30,000-character model name keeps its head, and the sentence around it is still read', () => {
+    // The allowed values (every built-in model, and model files) take 330 characters of this line by themselves.
+    expectBadInput(systolab(['simulate', '--model', 'm'.repeat(30000)]), /^systolab: "m{99}… \(30002 characters\) is not a model file or a built-in model\. Built-in models: lenet5/, 600);
   });
 
   it('a JSON syntax error names the line and column and echoes no lines of the file', () => {
