@@ -189,6 +189,13 @@ describe('no message quotes a file it could not use (security)', () => {
     expect(r.err).not.toMatch(/SECRET|HOME/);
   });
 
+  it('report DIR with a broken cost-report.json: the line and column, none of its text', () => {
+    const dir = tmp({ 'cost-report.json': '{\n "schemaVersion": 2,\n "secret": "TOKEN-123",,\n "layers": []\n}\n' });
+    const r = systolab(['report', dir], dir);
+    expectBadInput(r, /cost-report\.json: line 3, column 24: is not valid JSON: an unexpected character\.$/m);
+    expect(r.err).not.toMatch(/TOKEN|secret|schemaVersion/);
+  });
+
   it('a YAML syntax error is described in our words, never by quoting the source', () => {
     const e = errorOf(() => parseYamlText('a: "SECRET\\q"\n', 'f.yaml'));
     expect(e.message).toBe('f.yaml: line 1, column 11: is not valid YAML: an invalid escape sequence in a double-quoted string.');
