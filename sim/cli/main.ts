@@ -30,6 +30,9 @@ function exitWith(f: Failure): never {
   process.stderr.write(f.stderr);
   process.exit(f.exitCode);
 }
+// An error that escapes the command (an event handler, a promise nobody awaits) is a bug like any other: exit 3.
+process.on('uncaughtException', (e) => exitWith(failureOf(e, debug)));
+process.on('unhandledRejection', (e) => exitWith(failureOf(e, debug)));
 
 try {
   const cli = yargs(argv);
