@@ -4,6 +4,7 @@
  * fractions). Plain data; the CLI writes it and api/check.ts reads it.
  */
 import { SimError } from '../base/errors.js';
+import { parseJsonText } from '../base/documents.js';
 import type { ParsedCsv } from '../datasets/csv.js';
 import type { Task } from '../datasets/types.js';
 import type { LossKind } from '../float/losses.js';
@@ -28,12 +29,8 @@ export interface TrainedOn {
 const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
 
 export function parseTrainedOn(text: string, file: string): TrainedOn {
-  let doc: Partial<TrainedOn>;
-  try {
-    doc = JSON.parse(text) as Partial<TrainedOn>;
-  } catch (e) {
-    throw new SimError(`is not valid JSON: ${(e as Error).message}`, { code: 'malformed', file });
-  }
+  // parseJsonText names the line and column of a syntax error; V8's message would quote the file.
+  const doc = (parseJsonText(text, file) ?? {}) as Partial<TrainedOn>;
   const bad = (field: string, want: string): never => {
     throw new SimError(`must be ${want}`, { code: 'badValue', file, path: field, value: (doc as Record<string, unknown>)[field] });
   };

@@ -85,15 +85,67 @@ export class SimError extends Error {
 }
 
 function formatMessage(message: string, info: SimErrorInfo): string {
-  const where = [info.file, info.path].filter((s) => s !== undefined && s !== '').join(': ');
+  const where = [info.file, info.path].filter((s): s is string => s !== undefined && s !== '').map((s) => oneLine(s, LIMIT_CHARS.where)).join(': ');
   const value = 'value' in info ? ` (got ${showValue(info.value)})` : '';
-  const hint = info.hint ? ` ${info.hint}` : '';
-  return `${where ? `${where}: ` : ''}${message}${value}.${hint}`;
+  const hint = info.hint ? ` ${oneLineSentence(info.hint, LIMIT_CHARS.hint)}` : '';
+  return `${where ? `${where}: ` : ''}${oneLineSentence(message, LIMIT_CHARS.problem)}${value}.${hint}`;
 }
 
-/** A compact, one-line rendering of a bad value: long arrays and strings are shortened. */
+/**
+ * How many characters each part of a message keeps. A longer part keeps its head and says how long it was, so a
+ * message stays one readable line whatever the input: a 30,000-character model name, a 5,000-character flag value,
+ * a file of one long line.
+ */
+export const LIMIT_CHARS = { where: 100, problem: 200, value: 60, json: 120, hint: 400 } as const;
+/** The longest a message can be: every part at its limit (a string value's characters escaped as `\uXXXX` at worst), each with its `… (N characters)` note. */
+export const MAX_MESSAGE_CHARS = 2 * LIMIT_CHARS.where + LIMIT_CHARS.problem + Math.max(6 * LIMIT_CHARS.value, LIMIT_CHARS.json) + LIMIT_CHARS.hint + 5 * 40;
+
+/** Line and paragraph breaks (where a terminal or an editor starts a new line) and tabs. */
+const BREAKS = /[\n\r\v\f\t\u0085\u2028\u2029]+/g;
+/** Other control characters (escape sequences would drive the terminal). */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Text as one line of at most `maxChars` characters (plus a length note): breaks become spaces, controls `�`. */
+export function oneLine(text: string, maxChars: number): string {
+  return abbreviate(text.replace(BREAKS, ' ').replace(CONTROLS, '\ufffd'), maxChars);
+}
+
+/** A word (a run without spaces) longer than this inside a sentence keeps its head; a long path still fits. */
+const WORD_CHARS = 100;
+const LONG_WORD = new RegExp(`\\S{${WORD_CHARS + 1},}`, 'g');
+
+/** {@link oneLine} for a sentence: a long word keeps its head, so the words around a 30,000-character name are still read. */
+export function oneLineSentence(text: string, maxChars: number): string {
+  return oneLine(text.replace(LONG_WORD, (w) => abbreviate(w, WORD_CHARS)), maxChars);
+}
+
+/** The head of `text` and how long it was, when it is longer than `maxChars`. */
+function abbreviate(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${head(text, maxChars)}… (${text.length} characters)`;
+}
+
+/** The first `maxChars` UTF-16 units of `text`, one fewer rather than half a surrogate pair. */
+function head(text: string, maxChars: number): string {
+  return text.slice(0, /[\udc00-\udfff]/.test(text[maxChars] ?? '') ? maxChars - 1 : maxChars);
+}
+
+/** What a key in a Systolab file looks like: letters, digits and `_ . - / [ ]`, at most 64 characters. */
+const NAME_LIKE = /^[\p{L}\p{N}_.\-/[\]]{1,64}$/u;
+
+/**
+ * A key from a file, as a message may name it. A key that is not name-like is not named (only its length is
+ * given): it may be a line of some other file, read by mistake (`root:$6$…:::` of /etc/shadow parses as a YAML key).
+ */
+export function shownKey(key: string): string {
+  return NAME_LIKE.test(key) ? key : `(a key of ${key.length} characters that is not a name)`;
+}
+
+/** A compact, one-line rendering of a bad value: long arrays are shortened, long strings and JSON keep their head. */
 export function showValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') {
+    if (value.length <= LIMIT_CHARS.value) return escapeBreaks(JSON.stringify(value));
+    return `${escapeBreaks(JSON.stringify(`${head(value, LIMIT_CHARS.value)}…`))} (${value.length} characters)`;
+  }
   if (value === undefined) return 'nothing';
   let text: string;
   try {
@@ -103,5 +155,10 @@ export function showValue(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return oneLine(escapeBreaks(text), LIMIT_CHARS.json);
+}
+
+/** JSON leaves U+0085, U+2028 and U+2029 as they are; some terminals and editors break lines at them. */
+function escapeBreaks(json: string): string {
+  return json.replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -2,7 +2,7 @@
  * Readers for raw (parsed YAML/JSON) values that either return a typed value or throw a SimError naming the file,
  * the key path, the value and what is allowed. Used by every loader of user files.
  */
-import { SimError, type SimErrorCode } from './errors.js';
+import { shownKey, SimError, type SimErrorCode } from './errors.js';
 
 export type Raw = unknown;
 export type RawObject = Readonly<Record<string, unknown>>;
@@ -34,7 +34,12 @@ export function object(v: Raw, at: At, what = 'must be a mapping of keys to valu
 export function checkKeys(obj: RawObject, allowed: readonly string[], at: At, what: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
-      fail(child(at, key), `is not a field of ${what}`, obj[key], `Allowed: ${allowed.join(', ')}.`, 'unknownField');
+      // A key that is not a name may be a line of a file read by mistake: neither it nor its value is shown.
+      const shown = shownKey(key);
+      const { file, path } = child(at, shown);
+      throw new SimError(`is not a field of ${what}`, {
+        code: 'unknownField', file, path, ...(shown === key ? { value: obj[key] } : {}), hint: `Allowed: ${allowed.join(', ')}.`,
+      });
     }
   }
 }

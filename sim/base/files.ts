@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseJsonText, parseYamlText } from './documents.js';
 import { SimError } from './errors.js';
 import { resolveShippedPath } from './package-root.js';
 
@@ -23,28 +23,13 @@ export function readTextFile(file: string): string {
   }
 }
 
-/** Reads and parses a YAML or JSON document; JSON when the file ends in .json (faster for large tensors). */
+/**
+ * Reads and parses a YAML or JSON document (documents.ts: plain YAML, bounded aliases, one-line errors that never
+ * quote the file); JSON when the file ends in .json (faster for large tensors). A leading byte-order mark is skipped.
+ */
 export function readDocument(file: string): unknown {
-  const text = readTextFile(file);
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new SimError(`is not valid JSON: ${(e as Error).message}`, { code: 'malformed', file });
-    }
-  }
-  try {
-    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 1000 });
-  } catch (e) {
-    if (e instanceof YAMLParseError) {
-      const pos = e.linePos?.[0];
-      const reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new SimError(`is not valid YAML: ${reason}`, {
-        code: 'malformed', file, path: pos ? `line ${pos.line}, column ${pos.col}` : undefined,
-      });
-    }
-    throw e;
-  }
+  const text = readTextFile(file).replace(/^\ufeff/, '');
+  return extname(file).toLowerCase() === '.json' ? parseJsonText(text, file) : parseYamlText(text, file);
 }
 
 export function writeFileAtomic(file: string, text: string): void {

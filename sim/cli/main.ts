@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `systolab` command: yargs wiring only. Bad input (a SimError or a usage error) prints one line and exits 2;
- * anything else is a bug, exit 1. Stack traces only with --debug.
+ * The `systolab` command: yargs wiring only. A failure prints one line (failure.ts): bad input (a SimError or a
+ * usage error) exits 2, anything else is a bug and exits 3; 1 is left for `check`'s thresholds. Stack traces only
+ * with --debug.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { SimError } from '../base/errors.js';
-import { withFlagSuggestions } from './suggest.js';
+import { type Failure, failureOf, usageFailure } from './failure.js';
 import { type RunArgs, runBuilder, runCommand } from './run-command.js';
 import { type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
 import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from './simulate-command.js';
@@ -26,16 +26,13 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 const debug = argv.includes('--debug');
 
-function report(e: unknown): never {
-  if (e instanceof SimError) {
-    process.stderr.write(`systolab: ${e.message}\n`);
-    if (debug) process.stderr.write(`${e.stack}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`systolab: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.stderr.write(debug && e instanceof Error ? `${e.stack}\n` : 'Run again with --debug for the stack trace, and please report it.\n');
-  process.exit(1);
+function exitWith(f: Failure): never {
+  process.stderr.write(f.stderr);
+  process.exit(f.exitCode);
 }
+// An error that escapes the command (an event handler, a promise nobody awaits) is a bug like any other: exit 3.
+process.on('uncaughtException', (e) => exitWith(failureOf(e, debug)));
+process.on('unhandledRejection', (e) => exitWith(failureOf(e, debug)));
 
 try {
   const cli = yargs(argv);
@@ -116,10 +113,9 @@ try {
       if (err instanceof Error && err.name !== 'YError') throw err;
       // The options of the command being parsed (yargs' usage instance holds its descriptions), for "did you mean".
       const known = Object.keys((usage as unknown as { getDescriptions(): Record<string, unknown> }).getDescriptions());
-      process.stderr.write(`systolab: ${withFlagSuggestions(msg ?? String(err), known)}\nRun \`systolab --help\` (or \`systolab <command> --help\`) for usage.\n`);
-      process.exit(2);
+      exitWith(usageFailure(msg ?? String(err), known));
     })
     .parseAsync();
 } catch (e) {
-  report(e);
+  exitWith(failureOf(e, debug));
 }

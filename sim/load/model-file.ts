@@ -3,7 +3,7 @@
  * touches the file system. A sidecar parameter file (`paramsFile:`) is JSON or YAML mapping `layer.param` to tensors.
  */
 import { dirname, resolve } from 'node:path';
-import { SimError } from '../base/errors.js';
+import { shownKey, SimError } from '../base/errors.js';
 import { readDocument } from '../base/files.js';
 import { child, object } from '../base/fields.js';
 import { buildGraph } from '../ir/graph.js';
@@ -21,7 +21,7 @@ export function loadModel(file: string): LayerGraph {
     for (const [key, raw] of Object.entries(doc)) {
       const at = child({ file: sidecar, path: '' }, key);
       if (!key.includes('.')) {
-        throw new SimError('is not a "layer.param" key', { code: 'badValue', file: sidecar, path: key, hint: 'Example: "conv1.weight".' });
+        throw new SimError('is not a "layer.param" key', { code: 'badValue', file: sidecar, path: shownKey(key), hint: 'Example: "conv1.weight".' });
       }
       extra[key] = { tensor: parseTensor(raw, at), at };
     }

@@ -4,6 +4,7 @@
  * reads what is there (results.jsonl, cost-report.json, numerics-report.json, history.json) without re-simulating.
  * The command that made a folder is kept in DIR/command.txt (sweeps: run.json's argv).
  */
+import { parseJsonText } from '../base/documents.js';
 import { writeFileAtomic } from '../base/files.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -173,13 +174,8 @@ export function writeTrainReport(dir: string, h: TrainHistory, command?: string)
 
 /** `systolab report DIR`: charts and index.html again from the data files already in DIR. */
 export async function regenerateReport(dir: string): Promise<{ kind: string; written: WrittenReport }> {
-  const json = (f: string): unknown => {
-    try {
-      return JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    } catch (e) {
-      throw new SimError(`is not valid JSON: ${(e as Error).message}`, { code: 'malformed', file: join(dir, f) });
-    }
-  };
+  // parseJsonText names the line and column of a syntax error; V8's message would quote the file.
+  const json = (f: string): unknown => parseJsonText(readFileSync(join(dir, f), 'utf8'), join(dir, f));
   if (existsSync(join(dir, 'results.jsonl'))) {
     const records = readSweepRecords(dir);
     if (records.length === 0) throw new SimError('holds no complete sweep record', { code: 'malformed', file: join(dir, 'results.jsonl') });

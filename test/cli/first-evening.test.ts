@@ -93,10 +93,10 @@ describe('did you mean --array? (item 13)', () => {
   it('a mistyped flag gets the nearest flag of its command, on the one error line', () => {
     const r = systolab(['simulate', '--arry', '16x16']);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toBe('systolab: Unknown argument: arry (did you mean --array?)');
+    expect(r.err).toBe('systolab: Unknown argument: arry (did you mean --array?). See `systolab <command> --help`.\n');
     expect(systolab(['train', '--dataset', 'iris', '--epoch', '3']).err).toMatch(/did you mean --epochs\?/);
     expect(systolab(['check', '--precison', 'int8']).err).toMatch(/did you mean --precision\?/);
-    expect(systolab(['simulate', '--frobnicate']).err).toMatch(/^systolab: Unknown argument: frobnicate\n/);
+    expect(systolab(['simulate', '--frobnicate']).err).toMatch(/^systolab: Unknown argument: frobnicate\. See `systolab <command> --help`\.\n$/);
   });
 
   it('edit distance is a metric on flag-like strings, and a swap is one edit', () => {
