@@ -1,9 +1,11 @@
 /**
  * ParsedModel → validated LayerGraph: every input names an existing layer, the graph has no cycle, every shape
- * is inferred and every given parameter has the shape its layer needs. Errors name the file, layer and field.
+ * is inferred and every given parameter has the shape its layer needs, and every size is within docs/limits.md's
+ * limits. Errors name the file, layer and field.
  */
 import { SimError } from '../base/errors.js';
 import { type At, child } from '../base/fields.js';
+import { checkProduct, checkSize } from '../base/limits.js';
 import type { ParsedModel } from './parse.js';
 import { type Shape, ShapeProblem, arityOf, inferShape, paramSpecsOf } from './shapes.js';
 import type { LayerGraph, LayerNode, ParamSpec, ParamTensor } from './types.js';
@@ -70,8 +72,34 @@ export function inferShapes(
         hint: `Input shapes: ${node.inputs.map((s, j) => `${s} ${show(ins[j])}`).join(', ') || 'none'}.`,
       });
     }
+    checkShape(shapes[name], `the output ${show(shapes[name])} of ${node.kind} "${name}"`, layerAt(file, i));
   }
   return shapes;
+}
+
+/** Every dimension within the `dim` limit and the element count within `tensorElements` (docs/limits.md). */
+function checkShape(shape: Shape, what: string, at: At): void {
+  for (const d of shape) checkSize(d, 'dim', at, `a dimension of ${what}`);
+  checkProduct(shape, 'tensorElements', at, `the element count of ${what}`);
+}
+
+/** GEMMs a layer lowers to in one pass: one per group of a conv, one per batch matrix of a matmul of two batched operands. */
+function gemmsOf(node: LayerNode, ins: readonly Shape[]): number {
+  if (node.kind === 'conv2d') return node.groups;
+  if (node.kind !== 'matmul' || ins[0].length <= 2 || ins[1].length <= 2) return node.kind === 'matmul' || node.kind === 'dense' ? 1 : 0;
+  const batch = (s: Shape) => s.slice(0, -2).reduce((p, d) => p * d, 1);
+  return Math.max(batch(ins[0]), batch(ins[1]));
+}
+
+/** The limits on what a graph's shapes imply: parameter tensors and the GEMMs of one forward pass (docs/limits.md). */
+function checkGraphSizes(layers: readonly LayerNode[], shapes: Readonly<Record<string, Shape>>, specs: Readonly<Record<string, Record<string, ParamSpec>>>, file?: string): void {
+  let gemms = 0;
+  layers.forEach((node, i) => {
+    const at = layerAt(file, i);
+    for (const [p, spec] of Object.entries(specs[node.name] ?? {})) checkShape(spec.shape, `the ${p} ${show(spec.shape)} of ${node.kind} "${node.name}"`, at);
+    gemms += gemmsOf(node, node.inputs.map((s) => shapes[s]));
+    checkSize(gemms, 'gemmsPerPass', at, `the GEMM count of one pass (counted up to ${node.kind} "${node.name}")`);
+  });
 }
 
 export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
@@ -106,6 +134,7 @@ export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
     const specs = paramSpecsOf(node, node.inputs.map((s) => shapes[s]));
     if (Object.keys(specs).length > 0) paramSpecs[node.name] = specs;
   });
+  checkGraphSizes(layers, shapes, paramSpecs, file);
   const output = model.output ?? layers[layers.length - 1].name;
   if (!names.has(output)) {
     throw new SimError('names a layer that does not exist', { code: 'danglingInput', file, path: 'output', value: output });
