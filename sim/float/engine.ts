@@ -92,7 +92,7 @@ export function forward(
   graph: LayerGraph, params: Params, inputs: Readonly<Record<string, Tensor>>, options: ForwardOptions = {},
 ): ForwardResult {
   checkInputs(graph, inputs);
-  const shapes = inferShapes(graph.layers, graph.order, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape])));
+  const shapes = inferShapes(graph.layers, graph.order, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape])), undefined, false);
   checkForwardMemory(graph, shapes);
   const ctx = { training: options.training ?? false, rng: createRng(options.seed ?? graph.seed) };
   const byName = new Map(graph.layers.map((l) => [l.name, l]));

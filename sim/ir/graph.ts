@@ -51,12 +51,17 @@ function topoOrder(layers: readonly LayerNode[], file?: string): string[] {
   return order;
 }
 
-/** Shapes of every layer for the given input shapes (keyed by input layer name), in topological order. */
+/**
+ * Shapes of every layer for the given input shapes (keyed by input layer name), in topological order, each within the
+ * `dim` and `tensorElements` limits. `limitGemms` also holds the GEMMs of one pass to `gemmsPerPass`: the lowering
+ * traces each one (at any `--batch`); the float engine, which runs a layer as one batched kernel, passes false.
+ */
 export function inferShapes(
-  layers: readonly LayerNode[], order: readonly string[], inputShapes: Readonly<Record<string, Shape>>, file?: string,
+  layers: readonly LayerNode[], order: readonly string[], inputShapes: Readonly<Record<string, Shape>>, file?: string, limitGemms = true,
 ): Record<string, Shape> {
   const index = new Map(layers.map((l, i) => [l.name, i]));
   const shapes: Record<string, Shape> = {};
+  let gemms = 0;
   for (const name of order) {
     const i = index.get(name)!;
     const node = layers[i];
@@ -73,6 +78,8 @@ export function inferShapes(
       });
     }
     checkShape(shapes[name], `the output ${show(shapes[name])} of ${node.kind} "${name}"`, layerAt(file, i));
+    gemms += gemmsOf(node, ins);
+    if (limitGemms) checkSize(gemms, 'gemmsPerPass', layerAt(file, i), `the GEMM count of one pass (counted up to ${node.kind} "${name}")`);
   }
   return shapes;
 }
@@ -83,22 +90,21 @@ function checkShape(shape: Shape, what: string, at: At): void {
   checkProduct(shape, 'tensorElements', at, `the element count of ${what}`);
 }
 
-/** GEMMs a layer lowers to in one pass: one per group of a conv, one per batch matrix of a matmul of two batched operands. */
+/** GEMMs a layer lowers to in one pass (sim/lower/lower.ts): one per group of a conv, one per batch matrix of a matmul of two batched operands. */
 function gemmsOf(node: LayerNode, ins: readonly Shape[]): number {
-  if (node.kind === 'conv2d') return node.groups;
-  if (node.kind !== 'matmul' || ins[0].length <= 2 || ins[1].length <= 2) return node.kind === 'matmul' || node.kind === 'dense' ? 1 : 0;
   const batch = (s: Shape) => s.slice(0, -2).reduce((p, d) => p * d, 1);
-  return Math.max(batch(ins[0]), batch(ins[1]));
+  switch (node.kind) {
+    case 'conv2d': return node.groups;
+    case 'dense': return 1;
+    case 'matmul': return ins[0].length > 2 && ins[1].length > 2 ? Math.max(batch(ins[0]), batch(ins[1])) : 1;
+    default: return 0;
+  }
 }
 
-/** The limits on what a graph's shapes imply: parameter tensors and the GEMMs of one forward pass (docs/limits.md). */
-function checkGraphSizes(layers: readonly LayerNode[], shapes: Readonly<Record<string, Shape>>, specs: Readonly<Record<string, Record<string, ParamSpec>>>, file?: string): void {
-  let gemms = 0;
+/** Every parameter tensor within the `dim` and `tensorElements` limits (docs/limits.md). */
+function checkParamSizes(layers: readonly LayerNode[], specs: Readonly<Record<string, Record<string, ParamSpec>>>, file?: string): void {
   layers.forEach((node, i) => {
-    const at = layerAt(file, i);
-    for (const [p, spec] of Object.entries(specs[node.name] ?? {})) checkShape(spec.shape, `the ${p} ${show(spec.shape)} of ${node.kind} "${node.name}"`, at);
-    gemms += gemmsOf(node, node.inputs.map((s) => shapes[s]));
-    checkSize(gemms, 'gemmsPerPass', at, `the GEMM count of one pass (counted up to ${node.kind} "${node.name}")`);
+    for (const [p, spec] of Object.entries(specs[node.name] ?? {})) checkShape(spec.shape, `the ${p} ${show(spec.shape)} of ${node.kind} "${node.name}"`, layerAt(file, i));
   });
 }
 
@@ -134,7 +140,7 @@ export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
     const specs = paramSpecsOf(node, node.inputs.map((s) => shapes[s]));
     if (Object.keys(specs).length > 0) paramSpecs[node.name] = specs;
   });
-  checkGraphSizes(layers, shapes, paramSpecs, file);
+  checkParamSizes(layers, paramSpecs, file);
   const output = model.output ?? layers[layers.length - 1].name;
   if (!names.has(output)) {
     throw new SimError('names a layer that does not exist', { code: 'danglingInput', file, path: 'output', value: output });

@@ -48,6 +48,7 @@ const CASES: readonly (readonly [string, readonly string[], readonly string[]])[
   ['class 3: a 1-byte SRAM in --compat scalesim did not finish', ['simulate', '--model', 'tiny-cnn', '--compat', 'scalesim', '--sram-kib', '0.0009765625'], ['sram.ifmapKib']],
   ['class 6: bert-base-layer:batch=1000000000000 (6 min, then out of memory)', ['simulate', '--model', 'bert-base-layer:batch=1000000000000'], ['bert-base-layer: batch exceeds the limit 16,777,216']],
   ['class 6: bert-base-layer:batch=5000 lowers to 120,000 GEMMs', ['simulate', '--model', 'bert-base-layer:batch=5000'], ['GEMM count of one pass', 'exceeds the limit 16,384', 'gemmsPerPass']],
+  ['class 6: --batch 5000 on bert-base-layer (the limit holds at any --batch)', ['simulate', '--model', 'bert-base-layer', '--batch', '5000'], ['GEMM count of one pass', 'exceeds the limit 16,384']],
   ['class 6: models show mobilenet-v2:width=1000000000000000', ['models', 'show', 'mobilenet-v2:width=1000000000000000'], ['mobilenet-v2: width exceeds the limit 1,024']],
   ['class 6: resnet18:resolution=2147483647 (111 s and 4.2 GB)', ['simulate', '--model', 'resnet18:resolution=2147483647'], ['resnet18: resolution exceeds the limit']],
   ['class 6: a YAML model with 2^25 filters', ['simulate', '--model', file('wide.yaml', 'name: wide\nlayers:\n  - { name: x, kind: input, shape: [1, 3, 8, 8] }\n  - { name: c, kind: conv2d, filters: 33554432, kernel: 3 }\n')], ['wide.yaml', 'layers[1].filters', 'exceeds the limit 16,777,216']],

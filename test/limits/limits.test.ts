@@ -9,7 +9,7 @@ import { LIMITS, checkSize } from '../../sim/base/limits.js';
 import { SystolicArray } from '../../sim/array/systolic-array.js';
 import { floatsFor, zeros } from '../../sim/float/tensor.js';
 import { parseModel } from '../../sim/ir/parse.js';
-import { buildGraph } from '../../sim/ir/graph.js';
+import { buildGraph, inferShapes } from '../../sim/ir/graph.js';
 import { withOverrides } from '../../sim/arch/parse.js';
 import { loadHwConfig } from '../../sim/load/hw.js';
 
@@ -51,6 +51,10 @@ describe('memory checks fire before allocating', () => {
     expect(() => graph([{ name: 'x', kind: 'input', shape: [1, 2 ** 24 + 1] }])).toThrow(/layers\[0\]\.shape\[1\]/);
     const a = { name: 'a', kind: 'input', shape: [20_000, 1, 2, 2] };
     expect(() => graph([a, { name: 'm', kind: 'matmul', inputs: ['a', 'a'] }])).toThrow(/gemmsPerPass/);
+    // the float engine runs a batched matmul as one kernel: no GEMM limit there, only the memory limits
+    const small = graph([{ name: 'a', kind: 'input', shape: [2, 1, 2, 2] }, { name: 'm', kind: 'matmul', inputs: ['a', 'a'] }]);
+    expect(() => inferShapes(small.layers, small.order, { a: [20_000, 1, 2, 2] }, undefined, false)).not.toThrow();
+    expect(() => inferShapes(small.layers, small.order, { a: [20_000, 1, 2, 2] })).toThrow(/gemmsPerPass/);
   });
 
   it('hardware flags: each limit is named by its flag', () => {
