@@ -7,6 +7,7 @@
  *  - SCALE-Sim v2's topology CSVs, models/scalesim/*.csv, read as-is (one independent conv per row).
  */
 import { SimError } from '../../sim/base/errors.js';
+import { LIMITS, LIMITS_DOC, showLimit } from '../../sim/base/limits.js';
 import { alexnet } from './alexnet.js';
 import { lenet5 } from './lenet.js';
 import { mobilenetV1, mobilenetV2 } from './mobilenet.js';
@@ -24,6 +25,8 @@ export interface ZooParam {
   /** Integer-valued (batch, resolution, seq) or any positive number (width). */
   readonly integer: boolean;
   readonly min: number;
+  /** The largest value (docs/limits.md): a size is a tensor dimension, the width multiplier scales channels. */
+  readonly max: number;
 }
 
 interface EntryBase {
@@ -43,10 +46,12 @@ export interface FileEntry extends EntryBase {
 }
 export type ZooEntry = BuilderEntry | FileEntry;
 
-const batch = (): ZooParam => ({ name: 'batch', default: 1, meaning: 'batch size (first input dimension)', integer: true, min: 1 });
-const resolution = (dflt: number, min: number): ZooParam => ({ name: 'resolution', default: dflt, meaning: 'input height = width, pixels', integer: true, min });
-const width: ZooParam = { name: 'width', default: 1, meaning: 'width multiplier α (scales every layer\'s channels)', integer: false, min: Number.MIN_VALUE };
-const seq: ZooParam = { name: 'seq', default: 128, meaning: 'sequence length (tokens)', integer: true, min: 1 };
+const DIM = LIMITS.dim.max;
+const batch = (): ZooParam => ({ name: 'batch', default: 1, meaning: 'batch size (first input dimension)', integer: true, min: 1, max: DIM });
+const resolution = (dflt: number, min: number): ZooParam => ({ name: 'resolution', default: dflt, meaning: 'input height = width, pixels', integer: true, min, max: DIM });
+/** α·1280 channels (MobileNet V2's last layer) stay within the dim limit. */
+const width: ZooParam = { name: 'width', default: 1, meaning: 'width multiplier α (scales every layer\'s channels)', integer: false, min: Number.MIN_VALUE, max: 1024 };
+const seq: ZooParam = { name: 'seq', default: 128, meaning: 'sequence length (tokens)', integer: true, min: 1, max: DIM };
 
 type P = Readonly<Record<string, number>>;
 const cnn = (p: P) => ({ batch: p.batch, resolution: p.resolution });
@@ -155,6 +160,11 @@ export function resolveBuiltin(spec: string): ResolvedBuiltin {
     if (text === '' || !Number.isFinite(v) || (param.integer && !Number.isInteger(v)) || v < param.min) {
       const want = param.integer ? `an integer ≥ ${param.min}` : 'a positive number';
       throw new SimError(`${name}: ${key} must be ${want}`, { code: 'badValue', value: text, hint: `${key}: ${param.meaning}.` });
+    }
+    if (v > param.max) {
+      throw new SimError(`${name}: ${key} exceeds the limit ${showLimit(param.max)}`, {
+        code: 'badValue', value: v, hint: `${key}: ${param.meaning}. Why: ${LIMITS_DOC}, "Built-in model parameters".`,
+      });
     }
     params[key] = v;
   }

@@ -5,6 +5,7 @@
  * allowed values in either command. arch/parse.ts `withOverrides` applies them to a config. Pure.
  */
 import { type At, fail, isObject, number, oneOf } from '../base/fields.js';
+import { checkSize } from '../base/limits.js';
 import { BANDWIDTH_MODES, DATAFLOWS, type Dataflow, PRECISIONS, type Precision, precisionList } from './types.js';
 
 export function positive(v: unknown, at: At, hint?: string): number {
@@ -12,11 +13,19 @@ export function positive(v: unknown, at: At, hint?: string): number {
   if (x <= 0) fail(at, 'must be a positive number', v, hint);
   return x;
 }
-/** A size in KiB: positive, and a whole number of bytes. */
+/** A size in KiB: positive, a whole number of bytes, and within the limit (docs/limits.md). */
 export function kib(v: unknown, at: At, example: string): number {
   const x = positive(v, at, `Example: ${example}`);
   if (!Number.isInteger(x * 1024)) fail(at, 'must be a whole number of bytes (KiB × 1024 an integer)', v, `Example: ${example}`);
-  return x;
+  return checkSize(x, 'sramKib', at);
+}
+/** A clock in MHz: positive and within the limits. */
+export function clockMhz(v: unknown, at: At, example: string): number {
+  return checkSize(positive(v, at, `Example: ${example}`), 'clockMhz', at);
+}
+/** DRAM bytes per cycle: positive and within the limits. */
+export function bytesPerCycle(v: unknown, at: At, example: string): number {
+  return checkSize(positive(v, at, `Example: ${example}`), 'dramBytesPerCycle', at);
 }
 
 /** A value as it arrives from a command line (a string) or from code and spec files (a number, a { rows, cols }). */
@@ -41,7 +50,7 @@ function arrayShape(v: Raw, at: At): { rows: number; cols: number } {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || (rows as number) < 1 || (cols as number) < 1) {
     fail(at, 'must be ROWSxCOLS with positive integers', v, ARRAY_HINT);
   }
-  return { rows: rows as number, cols: cols as number };
+  return { rows: checkSize(rows as number, 'arrayDim', at, `rows ${String(rows)}`), cols: checkSize(cols as number, 'arrayDim', at, `cols ${String(cols)}`) };
 }
 const kibFlag = (flag: string) => (v: Raw, at: At) => kib(asNumber(v), at, `--${flag} 64`);
 
@@ -65,14 +74,14 @@ export const HW_FLAGS = {
   ofmapKib: { flag: 'ofmap-kib', describe: 'KiB of the ofmap SRAM only (overrides --sram-kib for it)', read: kibFlag('ofmap-kib') },
   dramBytesPerCycle: {
     flag: 'dram-bytes-per-cycle', describe: 'DRAM bandwidth, bytes per cycle (enforced only with --bandwidth-mode user)',
-    read: (v: Raw, at: At) => positive(asNumber(v), at, 'Example: --dram-bytes-per-cycle 16'),
+    read: (v: Raw, at: At) => bytesPerCycle(asNumber(v), at, '--dram-bytes-per-cycle 16'),
   },
   bandwidthMode: {
     flag: 'bandwidth-mode',
     describe: 'calc: DRAM never stalls and the report gives the bandwidth each layer needs; user: --dram-bytes-per-cycle is enforced and short bandwidth stalls',
     read: (v: Raw, at: At): 'calc' | 'user' => oneOf(trimmed(v), BANDWIDTH_MODES, at),
   },
-  clockMhz: { flag: 'clock-mhz', describe: 'clock frequency, MHz', read: (v: Raw, at: At) => positive(asNumber(v), at, 'Example: --clock-mhz 500') },
+  clockMhz: { flag: 'clock-mhz', describe: 'clock frequency, MHz', read: (v: Raw, at: At) => clockMhz(asNumber(v), at, '--clock-mhz 500') },
 } as const satisfies Record<string, HwFlag<unknown>>;
 
 export type HwFlagKey = keyof typeof HW_FLAGS;

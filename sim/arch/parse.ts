@@ -6,7 +6,8 @@
  */
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { type At, type RawObject, boolean, checkKeys, child, fail, integer, object, oneOf, string } from '../base/fields.js';
-import { asNumber, HW_FLAGS, type HwFlagKey, type HwOverrides, kib, positive } from './flags.js';
+import { checkSize } from '../base/limits.js';
+import { asNumber, bytesPerCycle as readBytesPerCycle, clockMhz, HW_FLAGS, type HwFlagKey, type HwOverrides, kib, positive } from './flags.js';
 import { BANDWIDTH_MODES, DATAFLOWS, type HwConfig, PRECISION_BITS, type Precision } from './types.js';
 
 /**
@@ -81,17 +82,17 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     fail(child(root, 'clockHz'), 'gives the clock a second time (clockMhz is set)', top.clockHz, 'Keep one: clockMhz: 500 or clockHz: 500000000.');
   }
   const clockHz = 'clockHz' in top
-    ? integer(top.clockHz, child(root, 'clockHz'), 1, 'Example: clockHz: 500000000 (or clockMhz: 500)')
-    : Math.round(optional(top, 'clockMhz', root, (v, a) => positive(v, a, 'Example: clockMhz: 500'), HW_DEFAULTS.clockMhz) * 1e6);
+    ? clockHzOf(top.clockHz, child(root, 'clockHz'))
+    : Math.round(optional(top, 'clockMhz', root, (v, a) => clockMhz(v, a, 'clockMhz: 500'), HW_DEFAULTS.clockMhz) * 1e6);
   const source = file ?? ('source' in top ? string(top.source, child(root, 'source'), 'Example: source: hw-configs/tpu-v1.yaml') : undefined);
 
   const arrayAt = child(root, 'array');
   const arr = section(top, 'array', ARRAY_KEYS, root, 'the array section', true);
-  const rows = required(arr, 'rows', arrayAt, (v, a) => integer(v, a, 1, 'Example: rows: 16'), 'rows: 16');
-  const cols = required(arr, 'cols', arrayAt, (v, a) => integer(v, a, 1, 'Example: cols: 16'), 'cols: 16');
+  const rows = required(arr, 'rows', arrayAt, (v, a) => checkSize(integer(v, a, 1, 'Example: rows: 16'), 'arrayDim', a), 'rows: 16');
+  const cols = required(arr, 'cols', arrayAt, (v, a) => checkSize(integer(v, a, 1, 'Example: cols: 16'), 'arrayDim', a), 'cols: 16');
   const dataflow = required(arr, 'dataflow', arrayAt, (v, a) => oneOf(v, DATAFLOWS, a), 'dataflow: os');
   const macPipelineCycles = optional(arr, 'macPipelineCycles', arrayAt,
-    (v, a) => integer(v, a, 1, 'Example: macPipelineCycles: 1'), HW_DEFAULTS.macPipelineCycles);
+    (v, a) => checkSize(integer(v, a, 1, 'Example: macPipelineCycles: 1'), 'macPipelineCycles', a), HW_DEFAULTS.macPipelineCycles);
 
   const numAt = child(root, 'numerics');
   const num = section(top, 'numerics', NUMERICS_KEYS, root, 'the numerics section', false);
@@ -117,14 +118,14 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const dramAt = child(root, 'dram');
   const dram = section(top, 'dram', DRAM_KEYS, root, 'the dram section', false);
   const bytesPerCycle = optional(dram, 'bytesPerCycle', dramAt,
-    (v, a) => positive(v, a, 'Example: bytesPerCycle: 16'), HW_DEFAULTS.bytesPerCycle);
+    (v, a) => readBytesPerCycle(v, a, 'bytesPerCycle: 16'), HW_DEFAULTS.bytesPerCycle);
   const bandwidthMode = optional(dram, 'bandwidthMode', dramAt, (v, a) => oneOf(v, BANDWIDTH_MODES, a), HW_DEFAULTS.bandwidthMode);
   const type = optional(dram, 'type', dramAt, (v, a) => string(v, a, 'Example: type: LPDDR4'), HW_DEFAULTS.dramType);
-  const latencyCycles = optional(dram, 'latencyCycles', dramAt, (v, a) => (v === 0 ? 0 : positive(v, a, 'Example: latencyCycles: 100')), 0);
+  const latencyCycles = optional(dram, 'latencyCycles', dramAt, (v, a) => (v === 0 ? 0 : checkSize(positive(v, a, 'Example: latencyCycles: 100'), 'latencyCycles', a)), 0);
 
   const vecAt = child(root, 'vectorUnit');
   const vec = section(top, 'vectorUnit', VECTOR_KEYS, root, 'the vectorUnit section', false);
-  const lanes = optional(vec, 'lanes', vecAt, (v, a) => integer(v, a, 1, 'Example: lanes: 16'), cols);
+  const lanes = optional(vec, 'lanes', vecAt, (v, a) => checkSize(integer(v, a, 1, 'Example: lanes: 16'), 'lanes', a), cols);
 
   // energy.table: a shipped table name, or a file path taken relative to this config's folder.
   const energyAt = child(root, 'energy');
@@ -148,6 +149,13 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   };
 }
 
+/** `clockHz`: an integer whose MHz are within the clockMhz limits. */
+function clockHzOf(v: unknown, at: At): number {
+  const hz = integer(v, at, 1, 'Example: clockHz: 500000000 (or clockMhz: 500)');
+  checkSize(hz / 1e6, 'clockMhz', at, `${hz} Hz, in MHz,`);
+  return hz;
+}
+
 const flagAt = (name: string): At => ({ path: `--${name}` });
 function read<K extends HwFlagKey>(o: HwOverrides, key: K): ReturnType<(typeof HW_FLAGS)[K]['read']> | undefined {
   const v = o[key];
@@ -161,11 +169,11 @@ function read<K extends HwFlagKey>(o: HwOverrides, key: K): ReturnType<(typeof H
  */
 export function withOverrides(hw: HwConfig, o: HwOverrides): HwConfig {
   const shape = read(o, 'array') ?? hw.array;
-  const rows = o.rows === undefined ? shape.rows : integer(asNumber(o.rows), flagAt('rows'), 1, 'Example: --rows 16');
-  const cols = o.cols === undefined ? shape.cols : integer(asNumber(o.cols), flagAt('cols'), 1, 'Example: --cols 16');
+  const rows = o.rows === undefined ? shape.rows : checkSize(integer(asNumber(o.rows), flagAt('rows'), 1, 'Example: --rows 16'), 'arrayDim', flagAt('rows'));
+  const cols = o.cols === undefined ? shape.cols : checkSize(integer(asNumber(o.cols), flagAt('cols'), 1, 'Example: --cols 16'), 'arrayDim', flagAt('cols'));
   const macPipelineCycles = o.macPipelineCycles === undefined
     ? hw.array.macPipelineCycles
-    : integer(asNumber(o.macPipelineCycles), flagAt('mac-pipeline-cycles'), 1, 'Example: --mac-pipeline-cycles 2');
+    : checkSize(integer(asNumber(o.macPipelineCycles), flagAt('mac-pipeline-cycles'), 1, 'Example: --mac-pipeline-cycles 2'), 'macPipelineCycles', flagAt('mac-pipeline-cycles'));
   let numerics = hw.numerics;
   const p = read(o, 'precision');
   if (p !== undefined) {

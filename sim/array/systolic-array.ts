@@ -47,6 +47,7 @@
  */
 import type { Dataflow } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
+import { checkSize } from '../base/limits.js';
 import { strategyOf } from '../map/dataflow.js';
 import type { ArrayShape } from '../map/mapping.js';
 import { type Accumulator, type ArrayNumerics, type Operand, accumulatorFor } from './numerics.js';
@@ -153,6 +154,9 @@ export class SystolicArray {
     this.macPipelineCycles = shape.macPipelineCycles;
     this.rule = RULES[shape.dataflow];
     const pes = this.rows * this.cols;
+    // Before allocating: h, v, acc, busyCycles (4 float64) and 2 valid bytes per PE; 9 bytes per PE per pipeline stage.
+    checkSize(pes * (4 * 8 + 2) + pes * shape.macPipelineCycles * 9, 'peArrayBytes', { path: 'array' },
+      `the registers of a ${this.rows}×${this.cols} array, pipeline depth ${shape.macPipelineCycles}, in bytes,`);
     this.h = new Float64Array(pes);
     this.hValid = new Uint8Array(pes);
     this.v = new Float64Array(pes);

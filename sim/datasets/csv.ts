@@ -7,6 +7,7 @@
  * span lines, also the 1-based line of the file where that row starts: `data.csv: row 3 (line 4), column "age": ...`.
  */
 import { SimError } from '../base/errors.js';
+import { checkSize } from '../base/limits.js';
 import type { Tensor } from '../float/tensor.js';
 import type { Dataset, Task } from './types.js';
 
@@ -249,8 +250,14 @@ export function csvToDataset(parsed: ParsedCsv, task: Task): Dataset {
     featureNames: parsed.featureNames,
     description: `User data from ${file}: ${n} rows, ${parsed.featureNames.length} feature columns, label column "${label.name}" (${task}).`,
   };
+  // The float engine's targets are one-hot rows of one entry per class: the class count is a size (docs/limits.md).
+  const checkClasses = (count: number, r: number): number =>
+    checkSize(count, 'classes', { file, path: where(at(r), label.name) }, `a multiclass task of ${count} classes`);
   if (label.kind === 'strings') {
-    if (task === 'multiclass') return { ...base, targets: { shape: [n], data: label.indices }, classes: label.classes };
+    if (task === 'multiclass') {
+      checkClasses(label.classes.length, label.indices.indexOf(label.classes.length - 1));
+      return { ...base, targets: { shape: [n], data: label.indices }, classes: label.classes };
+    }
     const { row, value } = label.firstNonNumeric;
     return bad(`must be a number for a ${task} task`, row - 1, value,
       `The label column holds names (${label.classes.slice(0, 5).join(', ')}${label.classes.length > 5 ? ', ...' : ''}); use task multiclass, or numeric labels.`);
@@ -264,7 +271,7 @@ export function csvToDataset(parsed: ParsedCsv, task: Task): Dataset {
   if (task === 'multiclass') {
     const r = v.findIndex((x) => !Number.isInteger(x) || x < 0);
     if (r >= 0) bad('must be an integer ≥ 0 (a class index) for a multiclass task', r, v[r], 'Use class indices 0..C−1 or class names, or task regression.');
-    const c = label.distinct[label.distinct.length - 1] + 1;
+    const c = checkClasses(label.distinct[label.distinct.length - 1] + 1, v.indexOf(label.distinct[label.distinct.length - 1]));
     const classes = Array.from({ length: c }, (_, i) => String(i));
     return { ...base, targets: { shape: [n], data: Float64Array.from(v) }, classes };
   }

@@ -5,12 +5,13 @@
  *   backward(tape, params, upstream)                    → dL/d(inputs), dL/d(trainable params)
  */
 import { SimError } from '../base/errors.js';
+import { checkSize } from '../base/limits.js';
 import { inferShapes } from '../ir/graph.js';
 import type { LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
 import { type FloatRule, floatRules } from './layers.js';
 import type { Params } from './init.js';
 import { createRng } from './rng.js';
-import { type Tensor, addInto, sameShape, showShape } from './tensor.js';
+import { type Tensor, addInto, floatsFor, sameShape, showShape } from './tensor.js';
 
 export interface ForwardOptions {
   /** Training mode: batch norm uses batch statistics and updates running ones; dropout drops. */
@@ -77,11 +78,22 @@ function checkInputs(graph: LayerGraph, inputs: Readonly<Record<string, Tensor>>
   }
 }
 
+/** The float engine's memory limits, checked before a pass allocates: every output, and all of them (the tape keeps them). */
+function checkForwardMemory(graph: LayerGraph, shapes: Readonly<Record<string, readonly number[]>>): void {
+  let total = 0;
+  for (const name of graph.order) {
+    const what = `the output of layer "${name}"`;
+    total += floatsFor(shapes[name], what);
+    checkSize(total, 'floatPassElements', { path: what }, `the activations of one pass, ${total} values up to it,`);
+  }
+}
+
 export function forward(
   graph: LayerGraph, params: Params, inputs: Readonly<Record<string, Tensor>>, options: ForwardOptions = {},
 ): ForwardResult {
   checkInputs(graph, inputs);
-  const shapes = inferShapes(graph.layers, graph.order, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape])));
+  const shapes = inferShapes(graph.layers, graph.order, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape])), undefined, false);
+  checkForwardMemory(graph, shapes);
   const ctx = { training: options.training ?? false, rng: createRng(options.seed ?? graph.seed) };
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
   const values: Record<string, Tensor> = {};

@@ -7,7 +7,7 @@
  */
 import { type InitConfig, type LayerGraph, type ParamSpec } from '../ir/types.js';
 import { createRng, type Rng } from './rng.js';
-import { type Tensor, sizeOf } from './tensor.js';
+import { type Tensor, floatsFor, sizeOf } from './tensor.js';
 
 export type Params = Record<string, Tensor>;
 
@@ -44,6 +44,7 @@ export function initParams(graph: LayerGraph, seed: number = graph.seed, init: I
   for (const layer of graph.layers) {
     for (const [name, spec] of Object.entries(graph.paramSpecs[layer.name] ?? {})) {
       const key = `${layer.name}.${name}`;
+      floatsFor(spec.shape, `parameter ${key}`); // the memory limit, before fill allocates
       const drawn = fill(spec, init, rng);
       const given = graph.givenParams[key];
       params[key] = { shape: [...spec.shape], data: given ? Float64Array.from(given.data) : drawn };

@@ -1,7 +1,10 @@
 /**
  * Tensors of the reference float engine: a shape and a flat, row-major Float64Array (activations NCHW).
- * Plain data; every function here is pure and allocates its result.
+ * Plain data; every function here is pure and allocates its result, after checking the float engine's memory limit
+ * (docs/limits.md, "floatElements").
  */
+import { checkSize } from '../base/limits.js';
+
 export type Shape = readonly number[];
 
 export interface Tensor {
@@ -15,8 +18,13 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/** The element count of a float64 tensor of `shape`, refused (SimError, exit 2) beyond the float engine's limit. */
+export function floatsFor(shape: Shape, what = 'a tensor'): number {
+  return checkSize(sizeOf(shape), 'floatElements', { path: what }, `the element count of [${shape.join(', ')}]`);
+}
+
 export function tensor(shape: Shape, data?: ArrayLike<number>): Tensor {
-  const size = sizeOf(shape);
+  const size = floatsFor(shape);
   if (data !== undefined && data.length !== size) {
     throw new Error(`tensor: data length ${data.length} does not match shape [${shape.join(', ')}] (${size})`);
   }
@@ -24,11 +32,11 @@ export function tensor(shape: Shape, data?: ArrayLike<number>): Tensor {
 }
 
 export function zeros(shape: Shape): Tensor {
-  return { shape: [...shape], data: new Float64Array(sizeOf(shape)) };
+  return { shape: [...shape], data: new Float64Array(floatsFor(shape)) };
 }
 
 export function full(shape: Shape, value: number): Tensor {
-  return { shape: [...shape], data: new Float64Array(sizeOf(shape)).fill(value) };
+  return { shape: [...shape], data: new Float64Array(floatsFor(shape)).fill(value) };
 }
 
 /** Same data, another shape with the same element count (copies nothing). */

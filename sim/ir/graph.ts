@@ -1,9 +1,11 @@
 /**
  * ParsedModel → validated LayerGraph: every input names an existing layer, the graph has no cycle, every shape
- * is inferred and every given parameter has the shape its layer needs. Errors name the file, layer and field.
+ * is inferred and every given parameter has the shape its layer needs, and every size is within docs/limits.md's
+ * limits. Errors name the file, layer and field.
  */
 import { SimError } from '../base/errors.js';
 import { type At, child } from '../base/fields.js';
+import { checkProduct, checkSize } from '../base/limits.js';
 import type { ParsedModel } from './parse.js';
 import { type Shape, ShapeProblem, arityOf, inferShape, paramSpecsOf } from './shapes.js';
 import type { LayerGraph, LayerNode, ParamSpec, ParamTensor } from './types.js';
@@ -49,12 +51,17 @@ function topoOrder(layers: readonly LayerNode[], file?: string): string[] {
   return order;
 }
 
-/** Shapes of every layer for the given input shapes (keyed by input layer name), in topological order. */
+/**
+ * Shapes of every layer for the given input shapes (keyed by input layer name), in topological order, each within the
+ * `dim` and `tensorElements` limits. `limitGemms` also holds the GEMMs of one pass to `gemmsPerPass`: the lowering
+ * traces each one (at any `--batch`); the float engine, which runs a layer as one batched kernel, passes false.
+ */
 export function inferShapes(
-  layers: readonly LayerNode[], order: readonly string[], inputShapes: Readonly<Record<string, Shape>>, file?: string,
+  layers: readonly LayerNode[], order: readonly string[], inputShapes: Readonly<Record<string, Shape>>, file?: string, limitGemms = true,
 ): Record<string, Shape> {
   const index = new Map(layers.map((l, i) => [l.name, i]));
   const shapes: Record<string, Shape> = {};
+  let gemms = 0;
   for (const name of order) {
     const i = index.get(name)!;
     const node = layers[i];
@@ -70,8 +77,35 @@ export function inferShapes(
         hint: `Input shapes: ${node.inputs.map((s, j) => `${s} ${show(ins[j])}`).join(', ') || 'none'}.`,
       });
     }
+    checkShape(shapes[name], `the output ${show(shapes[name])} of ${node.kind} "${name}"`, layerAt(file, i));
+    gemms += gemmsOf(node, ins);
+    if (limitGemms) checkSize(gemms, 'gemmsPerPass', layerAt(file, i), `the GEMM count of one pass (counted up to ${node.kind} "${name}")`);
   }
   return shapes;
+}
+
+/** Every dimension within the `dim` limit and the element count within `tensorElements` (docs/limits.md). */
+function checkShape(shape: Shape, what: string, at: At): void {
+  for (const d of shape) checkSize(d, 'dim', at, `a dimension of ${what}`);
+  checkProduct(shape, 'tensorElements', at, `the element count of ${what}`);
+}
+
+/** GEMMs a layer lowers to in one pass (sim/lower/lower.ts): one per group of a conv, one per batch matrix of a matmul of two batched operands. */
+function gemmsOf(node: LayerNode, ins: readonly Shape[]): number {
+  const batch = (s: Shape) => s.slice(0, -2).reduce((p, d) => p * d, 1);
+  switch (node.kind) {
+    case 'conv2d': return node.groups;
+    case 'dense': return 1;
+    case 'matmul': return ins[0].length > 2 && ins[1].length > 2 ? Math.max(batch(ins[0]), batch(ins[1])) : 1;
+    default: return 0;
+  }
+}
+
+/** Every parameter tensor within the `dim` and `tensorElements` limits (docs/limits.md). */
+function checkParamSizes(layers: readonly LayerNode[], specs: Readonly<Record<string, Record<string, ParamSpec>>>, file?: string): void {
+  layers.forEach((node, i) => {
+    for (const [p, spec] of Object.entries(specs[node.name] ?? {})) checkShape(spec.shape, `the ${p} ${show(spec.shape)} of ${node.kind} "${node.name}"`, layerAt(file, i));
+  });
 }
 
 export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
@@ -106,6 +140,7 @@ export function buildGraph(model: ParsedModel, file?: string): LayerGraph {
     const specs = paramSpecsOf(node, node.inputs.map((s) => shapes[s]));
     if (Object.keys(specs).length > 0) paramSpecs[node.name] = specs;
   });
+  checkParamSizes(layers, paramSpecs, file);
   const output = model.output ?? layers[layers.length - 1].name;
   if (!names.has(output)) {
     throw new SimError('names a layer that does not exist', { code: 'danglingInput', file, path: 'output', value: output });

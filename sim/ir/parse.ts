@@ -7,6 +7,7 @@ import { SimError } from '../base/errors.js';
 import {
   type At, type RawObject, boolean, checkKeys, child, fail, integer, intList, number, object, oneOf, padding, pair, string,
 } from '../base/fields.js';
+import { checkSize } from '../base/limits.js';
 import { parseTensor } from './tensor-json.js';
 import { INIT_SCHEMES, type InitConfig, LAYER_KINDS, type LayerKind, type LayerNode, type NodeOf, type ParamTensor } from './types.js';
 
@@ -32,6 +33,10 @@ function req<T>(raw: RawObject, key: string, at: At, read: (v: unknown, at: At) 
 
 const none = { fields: [], parse: () => ({}) } as const;
 
+/** A layer size (a shape entry, units, filters, groups): an integer ≥ 1 within the `dim` limit (docs/limits.md). */
+const size = (v: unknown, at: At): number => checkSize(integer(v, at, 1), 'dim', at);
+const sizeList = (v: unknown, at: At): number[] => intList(v, at, 1).map((d, i) => checkSize(d, 'dim', child(at, i)));
+
 function poolSpec<K extends 'maxPool2d' | 'avgPool2d'>(kind: K): KindSpec<K> {
   return {
     fields: ['kernel', 'stride', 'padding', 'ceilMode', ...(kind === 'avgPool2d' ? ['countIncludePad'] : [])],
@@ -52,26 +57,26 @@ export const kindSpecs: { readonly [K in LayerKind]: KindSpec<K> } = {
   input: {
     fields: ['shape', 'standsFor'],
     parse: (raw, at) => ({
-      shape: req(raw, 'shape', at, (v, a) => intList(v, a, 1), 'shape: [1, 3, 32, 32]'),
+      shape: req(raw, 'shape', at, sizeList, 'shape: [1, 3, 32, 32]'),
       ...('standsFor' in raw ? { standsFor: string(raw.standsFor, child(at, 'standsFor')) } : {}),
     }),
   },
   dense: {
     fields: ['units', 'bias'],
     parse: (raw, at) => ({
-      units: req(raw, 'units', at, (v, a) => integer(v, a, 1), 'units: 10'),
+      units: req(raw, 'units', at, size, 'units: 10'),
       bias: opt(raw, 'bias', at, boolean, true),
     }),
   },
   conv2d: {
     fields: ['filters', 'kernel', 'stride', 'dilation', 'padding', 'groups', 'bias'],
     parse: (raw, at) => ({
-      filters: req(raw, 'filters', at, (v, a) => integer(v, a, 1), 'filters: 64'),
+      filters: req(raw, 'filters', at, size, 'filters: 64'),
       kernel: req(raw, 'kernel', at, (v, a) => pair(v, a, 1, 'kernel: 3'), 'kernel: 3'),
       stride: opt(raw, 'stride', at, (v, a) => pair(v, a, 1, 'stride: 2'), [1, 1] as const),
       dilation: opt(raw, 'dilation', at, (v, a) => pair(v, a, 1, 'dilation: 2'), [1, 1] as const),
       padding: opt(raw, 'padding', at, padding, [0, 0, 0, 0] as const),
-      groups: opt(raw, 'groups', at, (v, a) => integer(v, a, 1), 1),
+      groups: opt(raw, 'groups', at, size, 1),
       bias: opt(raw, 'bias', at, boolean, true),
     }),
   },
@@ -129,7 +134,7 @@ export const kindSpecs: { readonly [K in LayerKind]: KindSpec<K> } = {
   layerNorm: {
     fields: ['normalizedShape', 'eps', 'affine'],
     parse: (raw, at) => ({
-      normalizedShape: opt<readonly number[] | null>(raw, 'normalizedShape', at, (v, a) => intList(v, a, 1), null),
+      normalizedShape: opt<readonly number[] | null>(raw, 'normalizedShape', at, sizeList, null),
       eps: opt(raw, 'eps', at, positive, 1e-5),
       affine: opt(raw, 'affine', at, boolean, true),
     }),

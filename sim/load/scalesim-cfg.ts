@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { type At, fail } from '../base/fields.js';
+import { type LimitName, checkSize } from '../base/limits.js';
 import { HW_DEFAULTS } from '../arch/parse.js';
 import { DATAFLOWS, type Dataflow, type HwConfig } from '../arch/types.js';
 
@@ -77,11 +78,11 @@ class CfgReader {
     if (e === undefined) fail(this.at(sectionName, key), 'is required', undefined, `Example: ${key}: ${example}`, 'missingField');
     return e.value;
   }
-  /** A positive integer written as Python's int() reads it. */
-  int(sectionName: string, key: string, example: string, text = this.require(sectionName, key, example)): number {
+  /** A positive integer written as Python's int() reads it, within `limit` (docs/limits.md). */
+  int(sectionName: string, key: string, example: string, limit: LimitName, text = this.require(sectionName, key, example)): number {
     const t = text.trim();
     if (!/^\+?\d+$/.test(t) || Number(t) < 1) fail(this.at(sectionName, key), 'must be an integer ≥ 1', text, `Example: ${key}: ${example}`);
-    return Number(t);
+    return checkSize(Number(t), limit, this.at(sectionName, key));
   }
 }
 
@@ -105,21 +106,21 @@ export function parseScaleSimCfg(text: string, file: string): HwConfig {
   const mode = modeText.toLowerCase();
   if (mode !== 'calc' && mode !== 'user') fail(cfg.at('run_presets', 'InterfaceBandwidth'), 'is not an allowed value', modeText, 'Allowed: CALC, USER.');
 
-  const rows = cfg.int(ARCH, 'ArrayHeight', '32');
-  const cols = cfg.int(ARCH, 'ArrayWidth', '32');
+  const rows = cfg.int(ARCH, 'ArrayHeight', '32', 'arrayDim');
+  const cols = cfg.int(ARCH, 'ArrayWidth', '32', 'arrayDim');
   const dfText = cfg.require(ARCH, 'Dataflow', 'os').trim();
   const dataflow = CFG_DATAFLOWS.find((d) => d === dfText.toLowerCase()); // the constant, not the parsed string (see oneOf)
   if (dataflow === undefined) fail(cfg.at(ARCH, 'Dataflow'), 'is not an allowed value', dfText, `Allowed: ${DATAFLOWS.join(', ')}.`);
-  const ifmapKib = cfg.int(ARCH, 'IfmapSramSzkB', '64');
-  const filterKib = cfg.int(ARCH, 'FilterSramSzkB', '64');
-  const ofmapKib = cfg.int(ARCH, 'OfmapSramSzkB', '64');
+  const ifmapKib = cfg.int(ARCH, 'IfmapSramSzkB', '64', 'sramKib');
+  const filterKib = cfg.int(ARCH, 'FilterSramSzkB', '64', 'sramKib');
+  const ofmapKib = cfg.int(ARCH, 'OfmapSramSzkB', '64', 'sramKib');
 
   let bytesPerCycle: number = HW_DEFAULTS.bytesPerCycle;
   const bw = cfg.entry(ARCH, 'Bandwidth');
   if (mode === 'user' && bw === undefined) cfg.require(ARCH, 'Bandwidth', '10');
   if (bw !== undefined) {
     // One value per memory bank; SCALE-Sim's single-bank model uses the first for every operand.
-    const values = bw.value.split(',').map((v) => cfg.int(ARCH, 'Bandwidth', '10', v));
+    const values = bw.value.split(',').map((v) => cfg.int(ARCH, 'Bandwidth', '10', 'dramBytesPerCycle', v));
     bytesPerCycle = values[0];
   }
 

@@ -21,6 +21,7 @@
  *    it as a conv of an M×K ifmap with N filters of 1×K, one channel, stride 1 — the same m, k, n).
  */
 import { SimError } from '../base/errors.js';
+import { checkSize } from '../base/limits.js';
 import { type ParsedModel, parseModel } from '../ir/parse.js';
 
 /** A SCALE-Sim topology file is recognized by its `.csv` extension. */
@@ -71,7 +72,7 @@ function splitRows(text: string, file: string): Row[] {
       if (!isInt(f) || Number(f) < 1) {
         rowFail(file, line, `field ${j + 2} of layer "${name}" must be an integer ≥ 1`, f);
       }
-      return Number(f);
+      return checkSize(Number(f), 'dim', { file, path: `line ${line}` }, `field ${j + 2} of layer "${name}"`);
     });
     rows.push({ line, name, numbers });
   });

@@ -21,6 +21,7 @@ import { type DecisionRule, ErrorStats, RegressionError, countEqual, decide, ide
 import type { OverflowRule, Rounding } from '../fixed/rounding.js';
 import { DEFAULT_PASS_RULE, type PassRule, type RuleCheck, applyRule, failuresOf } from './check-rule.js';
 import { type EvalData, evalData } from './check-data.js';
+import { assertReportNumbers } from './report-check.js';
 
 export interface CheckRequest {
   readonly graph: LayerGraph;
@@ -212,7 +213,7 @@ export function runChecks(req: CheckRequest, precisions: readonly string[]): Num
     });
     const failures = failuresOf(checks);
     const out = layers.find((l) => l.name === graph.output);
-    return {
+    return assertReportNumbers({
       schemaVersion: 2, model: graph.name, dataset: data.name, evaluated: { on: data.on, ...(data.note ? { note: data.note } : {}) },
       precision: format.name, accumulatorBits, overflow, rounding,
       calibration: calibration.method === 'max' ? 'max' : `percentile:${calibration.percentile}`,
@@ -224,7 +225,7 @@ export function runChecks(req: CheckRequest, precisions: readonly string[]): Num
         accumulatorOverflows: layers.reduce((s, l) => s + l.accumulatorOverflows, 0), clamps: layers.reduce((s, l) => s + l.clamps, 0),
       },
       rule, checks, failures, passed: failures.length === 0,
-    };
+    } satisfies NumericsReport, `the ${format.name} numerics report of ${graph.name}`, isSqnr);
   });
 }
 
@@ -237,3 +238,6 @@ function regressionNumerics(float: RegressionError, fixed: RegressionError): Reg
     rmseIncreasePp: 100 * (x.rmseTargetUnits - f.rmseTargetUnits) / (f.targetRange || 1),
   };
 }
+
+/** SQNR fields: +Infinity there (−Infinity for a drop) means no error at all (sim/fixed/metrics.ts), not an overflow. */
+const isSqnr = (path: string): boolean => /sqnr(Drop)?Db$/i.test(path);

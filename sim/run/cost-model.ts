@@ -37,6 +37,10 @@ export interface CostModel {
   readonly enforcesBandwidth: boolean;
 }
 
+function wholeAtLeastOne(v: number, path: string, what: string): void {
+  if (!Number.isInteger(v) || v < 1) throw new SimError(`must be ${what} in --compat scalesim`, { code: 'badValue', path, value: v });
+}
+
 export const COST_MODELS: Readonly<Record<Compat, CostModel>> = {
   none: { check: () => {}, traceGemm, vectorOps: true, mergeConvGroups: true, utilizationLoss: true, trainingMemory: true, enforcesBandwidth: true },
   scalesim: {
@@ -46,6 +50,10 @@ export const COST_MODELS: Readonly<Record<Compat, CostModel>> = {
           code: 'badValue', path: 'array.macPipelineCycles', value: hw.array.macPipelineCycles,
         });
       }
+      // SCALE-Sim's .cfg has whole kB and whole words per cycle; below them its buffer model has no defined result
+      // (a buffer under one KiB gave infinite bandwidths or did not finish: docs/limits.md, "--compat scalesim").
+      for (const key of ['ifmapKib', 'filterKib', 'ofmapKib'] as const) wholeAtLeastOne(hw.sram[key], `sram.${key}`, 'a whole number of KiB ≥ 1, as SCALE-Sim\'s *SramSzkB');
+      if (hw.dram.bandwidthMode === 'user') wholeAtLeastOne(hw.dram.bytesPerCycle, 'dram.bytesPerCycle', 'a whole number ≥ 1, as SCALE-Sim\'s Bandwidth');
     },
     traceGemm: scalesimTrace, vectorOps: false, mergeConvGroups: false, utilizationLoss: false, trainingMemory: false, enforcesBandwidth: false,
   },

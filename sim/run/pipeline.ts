@@ -1,7 +1,8 @@
 /**
  * The simulator's one composition point (docs/ARCHITECTURE.md):
  *   LayerGraph ─lower→ LoweredProgram ─map→ Mapping per GEMM ─trace→ OpTrace ─price→ entries ─sum→ CostReport
- * The cost model (`--compat`) decides how a GEMM is traced and what is covered; every stage is a pure function.
+ * The cost model (`--compat`) decides how a GEMM is traced and what is covered; every stage is a pure function. The
+ * report leaves through `assertReportNumbers`: exact counts and finite numbers, or a SimError naming the field.
  */
 import type { LayerGraph } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
@@ -11,6 +12,7 @@ import { COST_MODELS, type Compat, type CostModel } from './cost-model.js';
 import type { CostReport, LayerCost } from './cost-report.js';
 import { energyContext, type Machine } from './energy-context.js';
 import { gemmCost, vectorCost } from './entries.js';
+import { assertReportNumbers } from './report-check.js';
 import { checkRoofline, totalsOf } from './totals.js';
 import { spillWarning, trainingMemory } from './training-memory.js';
 
@@ -50,13 +52,13 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
     ...(kept && spillWarning(kept) ? [spillWarning(kept)!] : []),
     ...ctx.prices.notes, ...notes,
   ];
-  return {
+  return assertReportNumbers({
     schemaVersion: 2, tool: { name: 'systolab', version: options.version },
     model: graph.name, hw, mode: options.mode, compat: options.compat, layers, totals,
     energyTable: { name: ctx.table.name, file: machine.energyTableFile, unit: ctx.table.unit, leakage: ctx.flavour },
     ...(training ? { training } : {}),
     warnings,
-  };
+  } satisfies CostReport, `the cost report of ${graph.name}`);
 }
 
 /** The ops of one report entry each: a conv's group GEMMs together when the model merges them, else one op each. */

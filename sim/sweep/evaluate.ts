@@ -1,6 +1,7 @@
 /**
  * Evaluating sweep points: model loading and lowering cached per (model, mode), so a point costs only the timing and
- * memory models. Runs in the worker threads (worker.ts) and, for `jobs: 1`, in the calling thread.
+ * memory models. Runs in the worker threads (worker.ts) and, for `jobs: 1`, in the calling thread. Every line passes
+ * `assertReportNumbers` before it is written (the report it came from already did; the record's own figures too).
  */
 import { existsSync } from 'node:fs';
 import { SimError, type SimErrorCode } from '../base/errors.js';
@@ -10,6 +11,7 @@ import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { LoweredProgram } from '../lower/types.js';
 import { simulateGraph } from '../run/pipeline.js';
+import { assertReportNumbers } from '../run/report-check.js';
 import { resolveMachine } from '../load/hw.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
 import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
@@ -60,7 +62,7 @@ export class Evaluator {
     let program = this.programs.get(key);
     if (!program) this.programs.set(key, (program = lowerGraph(graph, { mode: p.mode })));
     const report = simulateGraph(graph, resolveMachine(pointHw(base, p)), { mode: p.mode, compat: 'none', version: this.version, program });
-    return toRecord(point, report);
+    return assertReportNumbers(toRecord(point, report), `sweep point ${point.id}`);
   }
 
   /** The points' result lines, or the first point's error. */

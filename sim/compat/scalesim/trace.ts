@@ -6,6 +6,7 @@
  * reports it.
  */
 import type { HwConfig } from '../../arch/types.js';
+import { checkSize } from '../../base/limits.js';
 import { bytes, cycles } from '../../base/units.js';
 import type { GemmOp } from '../../lower/types.js';
 import type { Mapping } from '../../map/mapping.js';
@@ -32,7 +33,17 @@ export function scalesimConv(op: GemmOp): ScalesimConv | undefined {
 
 const rate = (w: ScalesimWindow) => w.words / (w.stopCycle - w.startCycle + 1);
 
+/**
+ * The address-stream entries SCALE-Sim's method walks for one GEMM: every cycle of every fold, across the array's
+ * rows and columns (its demand matrices). The emulation's time grows with it, so it is a limit (docs/limits.md).
+ */
+export function scalesimSteps(mp: Mapping, array: { readonly rows: number; readonly cols: number }): number {
+  return mp.folds * mp.temporal * (array.rows + array.cols);
+}
+
 export function scalesimTrace(op: GemmOp, mp: Mapping, hw: HwConfig): OpTrace & { readonly scalesim: ScalesimReportRow } {
+  checkSize(scalesimSteps(mp, hw.array), 'scalesimSteps', { path: `layer ${op.layer} (${op.pass}, GEMM ${op.m}×${op.k}×${op.n})` },
+    `the ${mp.folds} folds × ${mp.temporal} cycles of --compat scalesim's address streams`);
   const timing = scalesimTiming(mp, hw.array);
   const { rows, cols, dataflow: df } = hw.array;
   const words = { ifmap: hw.sram.ifmapKib * 1024, filter: hw.sram.filterKib * 1024, ofmap: hw.sram.ofmapKib * 1024 };

@@ -5,6 +5,7 @@
  */
 import onnxProto from 'onnx-proto';
 import { SimError } from '../../base/errors.js';
+import { checkProduct } from '../../base/limits.js';
 
 const { onnx } = onnxProto;
 
@@ -69,6 +70,7 @@ export function decodeTensor(t: onnxProto.onnx.ITensorProto, file: string): Tens
       code: 'unsupported', file, hint: 'Re-export with the weights inside the .onnx file (onnx.save(model, f, save_as_external_data=False)).',
     });
   }
+  checkProduct(dims, 'floatElements', { file, path: `tensor "${name}"` }, `the element count of shape [${dims.join(', ')}]`);
   const out = new Float64Array(size);
   const raw = t.rawData;
   if (raw && raw.length > 0) {

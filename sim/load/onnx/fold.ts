@@ -3,11 +3,15 @@
  * Shape → Gather → Unsqueeze → Concat → Reshape chain for `x.view(x.size(0), -1)`, ConstantOfShape/Slice chains for
  * `F.pad`…). Every function takes constant inputs and returns a constant; `null` inputs are omitted optional ones.
  */
+import { checkProduct } from '../../base/limits.js';
 import type { AttrValue, Tensor } from './decode.js';
 
 export interface FoldTensor extends Tensor { readonly int?: boolean }
 
 const size = (d: readonly number[]) => d.reduce((a, b) => a * b, 1);
+/** A folded constant's values: allocated, so its element count is checked first (docs/limits.md). */
+const values = (dims: readonly number[]) =>
+  new Float64Array(checkProduct(dims, 'floatElements', { path: 'constant folding' }, `a constant of shape [${dims.join(', ')}]`));
 const strides = (d: readonly number[]) => {
   const s = new Array<number>(d.length).fill(1);
   for (let i = d.length - 2; i >= 0; i--) s[i] = s[i + 1] * d[i + 1];
@@ -25,7 +29,7 @@ function broadcast(a: FoldTensor, b: FoldTensor, f: (x: number, y: number) => nu
     return Math.max(x, pb[i]);
   });
   const sa = strides(pa), sb = strides(pb), so = strides(dims);
-  const out = new Float64Array(size(dims));
+  const out = values(dims);
   for (let i = 0; i < out.length; i++) {
     let ia = 0, ib = 0;
     for (let d = 0; d < rank; d++) {
@@ -135,7 +139,7 @@ export function fold(op: string, inputs: readonly (FoldTensor | null)[], attrs: 
     case 'ConstantOfShape': {
       const v = attrs.get('value') as Tensor | undefined;
       const dims = ints(x);
-      return [{ dims, data: new Float64Array(size(dims)).fill(v ? v.data[0] : 0), int: !!v && (v as FoldTensor).int }];
+      return [{ dims, data: values(dims).fill(v ? v.data[0] : 0), int: !!v && (v as FoldTensor).int }];
     }
     case 'Slice': {
       const rank = x!.dims.length;
@@ -153,7 +157,7 @@ export function fold(op: string, inputs: readonly (FoldTensor | null)[], attrs: 
         count[a] = Math.max(0, Math.ceil((e - b) / s));
       });
       const si = strides(x!.dims), so = strides(count);
-      const out = new Float64Array(size(count));
+      const out = values(count);
       for (let i = 0; i < out.length; i++) {
         let src = 0;
         for (let d = 0; d < rank; d++) src += (begin[d] + (Math.floor(i / so[d]) % count[d]) * step[d]) * si[d];

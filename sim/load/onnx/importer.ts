@@ -4,6 +4,7 @@
  * assembles the model document and its parameters.
  */
 import { SimError } from '../../base/errors.js';
+import { checkProduct, checkSize } from '../../base/limits.js';
 import { parseModel, type ParsedModel } from '../../ir/parse.js';
 import { inferShape, ShapeProblem } from '../../ir/shapes.js';
 import type { LayerNode, ParamTensor } from '../../ir/types.js';
@@ -152,6 +153,9 @@ export class Importer implements Cx {
         }
         shape = input.dims as number[];
       }
+      const at = { file: this.file, path: `input "${name}"` };
+      for (const d of shape) checkSize(d, 'dim', at, `a dimension of [${shape.join(', ')}]`);
+      checkProduct(shape, 'tensorElements', at, `the element count of [${shape.join(', ')}]`);
       const layer = this.namer.name(name, 'input');
       this.layers.push({ node: { name: layer, kind: 'input', inputs: [], shape }, params: {} });
       this.vals.set(name, { t: 'act', layer, shape });

@@ -47,8 +47,11 @@ export function parseInputShapes(specs: readonly string[]): Record<string, numbe
 
 /** ONNX bytes → model document + parameters + ParsedModel. `file` names the model and appears in errors. */
 export function importOnnx(bytes: Uint8Array, file: string, options: OnnxImportOptions = {}): ImportedOnnx {
-  const g = decodeOnnx(bytes, file);
-  return new Importer(g, file, options).run();
+  try {
+    return new Importer(decodeOnnx(bytes, file), file, options).run();
+  } catch (e) {
+    throw e instanceof SimError ? e.inFile(file) : e; // the constant folder's size limit names no file
+  }
 }
 
 function readBytes(file: string): Uint8Array {

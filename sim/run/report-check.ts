@@ -1,0 +1,51 @@
+/**
+ * The final check on every report before it is printed or written (a CostReport, a NumericsReport, a sweep line):
+ * every number in it is finite and below 2^53 in magnitude. A count (cycles, MACs, words, bytes) at or above 2^53 is
+ * no longer exact in a double, so printing it would print a wrong number; NaN and ±Infinity would reach JSON as null.
+ * Either means the input went beyond a limit that a loader should have refused (docs/limits.md), so it is bad input:
+ * a SimError naming the report field, exit 2. Pure.
+ */
+import { SimError } from '../base/errors.js';
+import { LIMITS_DOC } from '../base/limits.js';
+
+/** The exclusive bound: every integer below it is exact in a double. */
+export const EXACT_BOUND = 2 ** 53;
+
+/** The path and value of the first number in `value` that is not finite or not below 2^53, depth first, or undefined. */
+export function firstBadNumber(value: unknown, path = '', infiniteOk: (path: string) => boolean = () => false): { readonly path: string; readonly value: number } | undefined {
+  if (typeof value === 'number') {
+    const ok = Number.isFinite(value) ? Math.abs(value) < EXACT_BOUND : !Number.isNaN(value) && infiniteOk(path);
+    return ok ? undefined : { path, value };
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  if (ArrayBuffer.isView(value)) return firstBadNumber(Array.from(value as unknown as ArrayLike<number>), path, infiniteOk);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = firstBadNumber(value[i], `${path}[${i}]`, infiniteOk);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const bad = firstBadNumber(v, path ? `${path}.${key}` : key, infiniteOk);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/**
+ * Throws a SimError (`overflow`) naming `what` and the field when a number of `report` is NaN, ±Infinity or not below
+ * 2^53; returns the report unchanged otherwise. `infiniteOk` names the fields where ±Infinity is a defined value
+ * rather than an overflow (a NumericsReport's SQNR where fixed point equals float exactly: sim/fixed/metrics.ts).
+ */
+export function assertReportNumbers<T>(report: T, what: string, infiniteOk?: (path: string) => boolean): T {
+  const bad = firstBadNumber(report, '', infiniteOk);
+  if (bad === undefined) return report;
+  const problem = Number.isFinite(bad.value)
+    ? 'is not below 2^53, so it is not an exact count: the input exceeds a limit'
+    : 'is not a finite number: the input exceeds a limit';
+  throw new SimError(problem, {
+    code: 'overflow', path: `${what} field ${bad.path}`, value: String(bad.value),
+    hint: `Make the model or the hardware smaller; the limits and their reasons: ${LIMITS_DOC}.`,
+  });
+}
