@@ -33,6 +33,7 @@ describe('the CLI oracle', () => {
     expect(kinds(JSON_CASE, { code: 134, signal: null })).toContain('crash');
     expect(kinds(JSON_CASE, { code: null, signal: 'SIGKILL' })).toContain('crash');
     expect(kinds(JSON_CASE, { ms: 10_001 })).toEqual(['timeout']);
+    expect(kinds(JSON_CASE, { ms: 10_600, code: null, signal: 'SIGKILL' })).toEqual(['timeout']); // our kill at the limit is no crash
     expect(kinds(JSON_CASE, { stdout: 'not json' })).toEqual(['not-json']);
     expect(kinds(JSON_CASE, { stdout: '{"totals":{"energy":{"total":null}}}' })).toEqual(['non-finite']);
     expect(kinds(JSON_CASE, { stdout: '{"totals":{"computeCycles":18014398509482144}}' })).toEqual(['inexact-count']);

@@ -90,7 +90,8 @@ export function judgeCli(c: FuzzCase, o: CliOutcome): Violation[] {
   const v: Violation[] = [];
   const errLines = o.stderr.split('\n').filter((l) => l !== '');
   if (o.ms > CASE_LIMIT_MS) v.push({ kind: 'timeout', detail: `over ${CASE_LIMIT_MS} ms` });
-  if (o.signal !== null || o.code === null || o.code > 128) v.push({ kind: 'crash', detail: `exit ${o.code} signal ${o.signal}: ${short(errLines.slice(-1)[0] ?? '')}` });
+  const killedByUs = o.ms > CASE_LIMIT_MS && o.signal === 'SIGKILL';
+  if (!killedByUs && (o.signal !== null || o.code === null || o.code > 128)) v.push({ kind: 'crash', detail: `exit ${o.code} signal ${o.signal}: ${short(errLines.slice(-1)[0] ?? '')}` });
   if (/internal error/i.test(o.stderr)) v.push({ kind: 'internal-error', detail: short(errLines.find((l) => /internal error/i.test(l)) ?? '') });
   if (STACK_LINE.test(o.stderr)) v.push({ kind: 'stack-trace', detail: short(errLines.find((l) => STACK_LINE.test(`${l}`)) ?? '') });
   if (o.code === 2) {
