@@ -46,11 +46,11 @@ export function documentText(doc: unknown, yaml: boolean): fc.Arbitrary<{ text: 
     { weight: 1, arbitrary: fc.constant({ text: `\uFEFF${clean}`, spoilt: 'bom' }) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: Math.max(0, clean.length - 1) }).map((n) => ({ text: clean.slice(0, n), spoilt: 'truncated' })) },
     { weight: 1, arbitrary: fc.constant({ text: `${BOMB}\n${clean}`, spoilt: 'yaml-bomb' }) },
-    { weight: 1, arbitrary: fc.constant({ text: yaml ? clean.replace(/^(\w+):.*$/m, '$1: *missing') : clean, spoilt: 'unresolved-alias' }) },
+    { weight: 1, arbitrary: fc.constant(yaml ? { text: clean.replace(/^(\w+):.*$/m, '$1: *missing'), spoilt: 'unresolved-alias' } : { text: clean, spoilt: 'none' }) },
     { weight: 1, arbitrary: fc.constantFrom('!!js/function', '!foo', '!!binary', '!!set').map((t) => ({ text: clean.replace(/^(\w+): /m, `$1: ${t} `), spoilt: 'custom-tag' })) },
     { weight: 1, arbitrary: fc.constant({ text: yaml ? `${clean}${clean.split('\n')[0]}\n` : clean.replace('{', '{"name": 1, "name": 2,'), spoilt: 'duplicate-key' }) },
     { weight: 1, arbitrary: fc.constant({ text: clean.replace(/^ {2}/gm, '\t'), spoilt: 'tabs' }) },
-    { weight: 1, arbitrary: fc.constant({ text: yaml ? clean : clean.replace(/: (\d+)/, ': NaN'), spoilt: 'json-nan' }) },
+    { weight: 1, arbitrary: fc.constant(yaml ? { text: clean, spoilt: 'none' } : { text: clean.replace(/: (\d+)/, ': NaN'), spoilt: 'json-nan' }) },
   );
   return spoil;
 }
