@@ -25,7 +25,7 @@ describe('the CLI oracle', () => {
   it('flags each fault it exists for', () => {
     expect(kinds(JSON_CASE, { code: 2, stderr: 'systolab: Invalid values:\n  Argument: mode\nChoices: "a"\n' })).toEqual(['not-one-line']);
     expect(kinds(JSON_CASE, { code: 2, stderr: 'no prefix\n' })).toEqual(['not-one-line']);
-    expect(kinds(JSON_CASE, { code: 2, stderr: `systolab: ${'x'.repeat(600)}\n` })).toEqual(['long-message']);
+    expect(kinds(JSON_CASE, { code: 2, stderr: `systolab: ${'x'.repeat(1100)}\n` })).toEqual(['long-message']);
     expect(kinds(JSON_CASE, { code: 1, stderr: 'systolab: internal error: boom\nRun again with --debug\n' })).toEqual(['internal-error']);
     expect(kinds(JSON_CASE, { code: 3, stderr: 'systolab: internal error: boom\n' })).toContain('internal-error');
     expect(kinds(JSON_CASE, { code: 1, stderr: 'systolab: something\n' })).toEqual(['exit-code']);
