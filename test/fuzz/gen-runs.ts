@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { type FuzzCase, DIR } from './case.js';
 import { type Path, documentText, mutatedDoc, setAt } from './gen-text.js';
-import { EDGE_NUMBERS, numberText } from './values.js';
+import { EDGE_NUMBERS, argText, numberText as anyNumberText } from './values.js';
+
+const numberText = anyNumberText.map(argText);
 
 const SPEC = { models: ['tiny-cnn'], modes: ['inference'], arrays: ['8x8', '16x16'], dataflows: ['os'], sramKib: [16] };
 const SPEC_PATHS: Path[] = [['models'], ['models', 0], ['modes', 0], ['arrays', 0], ['arrays'], ['dataflows', 0], ['sramKib', 0], ['sramKib'], ['hw'], ['clockMhz'], ['dramBytesPerCycle'], ['precisions']];

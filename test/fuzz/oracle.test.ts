@@ -98,6 +98,7 @@ describe('the generators', () => {
       const cases = fc.sample(arb, { seed: 3, numRuns: 150 });
       expect(new Set(cases.map((c) => c.category)).size, name).toBeGreaterThan(3);
       for (const c of cases) {
+        expect(c.argv.filter((a) => a.includes('\0')), `${name}: a command line cannot hold NUL`).toEqual([]);
         for (const [i, a] of c.argv.entries()) {
           const isValue = c.argv[i - 1]?.startsWith('--') || i <= 2;
           if (isValue && /\.(ya?ml|json|csv|cfg|onnx)$/.test(a) && !a.includes('/') && c.format !== 'sweep-spec') expect(Object.keys(c.files), `${name}: ${a}`).toContain(a);

@@ -49,3 +49,6 @@ export const numberText: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', ' ', '1e999', '1_000', '0x20', '+8', '8.', '.5', '8 8', '9007199254740993', '675539944105574400', '2.89e22', '１６') },
   { weight: 1, arbitrary: hostileString },
 );
+
+/** A value as a command line can carry it: the kernel's argv cannot hold NUL, so a NUL in a generated value is dropped. */
+export const argText = (s: string): string => s.replace(/\0/g, '');
