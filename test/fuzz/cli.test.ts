@@ -11,20 +11,15 @@ import { type Failure, classReport, cliFailure } from './suite.js';
 
 const SEED = 20;
 const CASES = 200;
-const BUDGET_MS = 50_000;
+/** A spawn costs ~0.4 s of CPU here (two run at a time): about a minute on 2 idle cores, minutes when they are shared. */
+const LIMIT_MS = 300_000;
 /** sweep, merge/report and train write charts (a second or more per run): fewer of them keeps the file under a minute. */
 const HEAVY = new Set(['sweep-spec', 'results-jsonl', 'dataset-csv']);
 const cliCase = fc.oneof(...Object.entries(FORMATS).map(([name, arbitrary]) => ({ weight: HEAVY.has(name) ? 1 : 3, arbitrary })));
 
 it(`${CASES} generated command lines through the CLI: exit 0, or exit 2 with one line, sound output, same bytes twice`, async () => {
   const cases = fc.sample(cliCase, { seed: SEED, numRuns: CASES });
-  const start = Date.now();
-  let ran = 0;
-  const results = await mapLimit(cases, 2, async (c, i): Promise<Failure | undefined> => {
-    if (Date.now() - start > BUDGET_MS) return undefined;
-    ran++;
-    return cliFailure(c, i % 4 === 0);
-  });
+  const results = await mapLimit(cases, 2, (c, i) => cliFailure(c, i % 4 === 0));
   const failures = results.filter((f): f is Failure => f !== undefined);
-  expect({ ran, failures: classReport(failures).split('\n') }).toEqual({ ran: CASES, failures: [''] });
-}, 90_000);
+  expect(classReport(failures).split('\n')).toEqual(['']);
+}, LIMIT_MS);

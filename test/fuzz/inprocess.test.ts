@@ -13,8 +13,11 @@ import { type Failure, classReport, inProcessFailure } from './suite.js';
 
 const SEED = 19;
 const CASES = 2200;
-/** The whole file stays under a minute: a run that needs longer (hangs cost 10 s each) fails and says so. */
-const BUDGET_MS = 45_000;
+/**
+ * About 45 s on this project's 2-core machine while other work runs, when no case hangs; each hang adds its 10 s
+ * (an open failure class). The limit leaves room for a full `npm test` sharing the cores: every case always runs.
+ */
+const LIMIT_MS = 180_000;
 
 /** Two worker threads (the machine's two cores), each taking every other case. */
 const runners = [new InProcessRunner(), new InProcessRunner()];
@@ -24,14 +27,11 @@ it(`${CASES} generated inputs, in-process: values with sound numbers or one-line
   expect(existsSync(`${ROOT}/dist/test/fuzz/inprocess-worker.js`), 'npm run build compiles the fuzz worker').toBe(true);
   const cases = fc.sample(anyCase, { seed: SEED, numRuns: CASES });
   const failures: Failure[] = [];
-  const start = Date.now();
-  let ran = 0;
   await Promise.all(runners.map(async (runner, lane) => {
-    for (let i = lane; i < cases.length && Date.now() - start < BUDGET_MS; i += runners.length) {
+    for (let i = lane; i < cases.length; i += runners.length) {
       const f = await inProcessFailure(runner, cases[i]);
       if (f) failures.push(f);
-      ran++;
     }
   }));
-  expect({ ran, failures: classReport(failures).split('\n') }).toEqual({ ran: CASES, failures: [''] });
-}, 90_000);
+  expect(classReport(failures).split('\n')).toEqual(['']);
+}, LIMIT_MS);
