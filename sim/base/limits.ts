@@ -52,6 +52,8 @@ export const LIMITS = {
   floatPassElements: limit(2 ** 28, 'bounds the float engine\'s memory (2 GiB of activations per pass)'),
   /** Bytes the cycle-stepped PE array allocates for its registers and pipelines. */
   peArrayBytes: limit(2 ** 28, 'bounds the PE array\'s memory (256 MiB)'),
+  /** Each dimension of the one GEMM `simulate --trace` steps through, cycle by cycle, in the PE array. */
+  traceDim: limit(256, 'keeps a cycle-by-cycle trace printable and the PE array\'s snapshots in memory'),
   /** Address-stream entries SCALE-Sim's emulation walks for one GEMM: folds × cycles per fold × (rows + cols). */
   scalesimSteps: limit(2 ** 28, 'bounds the time of --compat scalesim (about 3 s a GEMM at the limit)'),
 } as const satisfies Record<string, Limit>;

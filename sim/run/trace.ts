@@ -4,6 +4,7 @@
  * seed and the accumulator width. Out: the trace and what the CLI prints with --format json.
  */
 import { SimError } from '../base/errors.js';
+import { checkSize } from '../base/limits.js';
 import { type GemmTrace, traceGemm } from '../array/trace.js';
 import { createRng } from '../float/rng.js';
 import type { ArrayShape } from '../map/mapping.js';
@@ -35,6 +36,7 @@ export function parseGemmSpec(spec: string): { m: number; k: number; n: number }
   if (!dims || !(m >= 1 && k >= 1 && n >= 1)) {
     throw new SimError('must be MxKxN with positive integers', { code: 'badValue', path: '--trace', value: spec, hint: 'Example: --trace 2x3x2 (A is 2×3, B is 3×2).' });
   }
+  for (const [dim, v] of [['M', m], ['K', k], ['N', n]] as const) checkSize(v, 'traceDim', { path: '--trace' }, dim);
   return { m, k, n };
 }
 

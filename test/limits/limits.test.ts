@@ -65,3 +65,12 @@ describe('memory checks fire before allocating', () => {
     expect(withOverrides(hw, { array: '4096x4096', clockMhz: 0.001 }).array.rows).toBe(4096);
   });
 });
+
+describe('simulate --trace sizes', () => {
+  it('refuses a dimension past traceDim before allocating the operands (was a RangeError), accepts one at it', async () => {
+    const { parseGemmSpec } = await import('../../sim/run/trace.js');
+    expect(() => parseGemmSpec('2147483647x6x1')).toThrow(/M exceeds the limit 256/);
+    expect(() => parseGemmSpec('2x300x2')).toThrow(/K exceeds the limit/);
+    expect(parseGemmSpec('256x256x256')).toEqual({ m: 256, k: 256, n: 256 });
+  });
+});
