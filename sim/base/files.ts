@@ -100,12 +100,19 @@ export function removeStaleTemps(dir: string): string[] {
   return removed;
 }
 
-/** mkdir -p, as a SimError naming the folder when it cannot be made. */
+/**
+ * mkdir -p, as a SimError naming the folder when it cannot be made. One level at a time: Node's recursive mkdir
+ * never returns under /proc (it retries ENOENT forever), so a hostile --out would hang.
+ */
 export function makeFolder(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw writeError(e, dir);
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(e, dir); // EEXIST: made meanwhile
+    }
   }
 }
 

@@ -225,16 +225,7 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
   };
   // process.exit() mid-run (a second Ctrl-C) skips the finally blocks: say "interrupted" on the way out.
   const onExit = () => writeRun('interrupted');
-  if (results !== undefined) {
-    writeRun('running');
-    try {
-      fd = openSync(results, 'a');
-      if (plan.truncateTo !== undefined) ftruncateSync(fd, plan.truncateTo);
-    } catch (e) {
-      throw writeError(e, results);
-    }
-    process.on('exit', onExit);
-  }
+  if (results !== undefined) writeRun('running');
   const accept = (batch: readonly string[]) => {
     if (batch.length === 0) return;
     if (fd !== undefined) {
@@ -252,6 +243,15 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
   options.onProgress?.(done, total);
   let failure: Error | undefined;
   try {
+    if (results !== undefined) {
+      try {
+        fd = openSync(results, 'a');
+        if (plan.truncateTo !== undefined) ftruncateSync(fd, plan.truncateTo);
+      } catch (e) {
+        throw writeError(e, results);
+      }
+      process.on('exit', onExit);
+    }
     const file = plan.jobs > 1 && todo.length > 1 ? workerFile() : undefined;
     const jobs = Math.min(plan.jobs, todo.length);
     // Batches of ~1/16 of a worker's share (at most 32 points): few messages, frequent lines and progress.
