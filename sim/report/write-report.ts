@@ -16,7 +16,7 @@ import { checkLine } from './check-text.js';
 import { precisionComparisonChart, precisionComparisonHtml } from './check-compare.js';
 import { OBJECTIVE_NAMES, type SweepRecord, bestLabel, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
 import { effectiveStatus } from '../sweep/lock.js';
-import { readResultsFile } from '../sweep/run.js';
+import { readResultsFile } from '../sweep/results-file.js';
 
 import { simulateCharts } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';

@@ -5,13 +5,13 @@
  * Inputs are only read (a trailing partial line in one is ignored). Output files are written atomically.
  */
 import { removeStaleTemps, writeFileAtomic } from '../base/files.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
 
 import { type SweepRecord, parseRecordLine } from './record.js';
 import { lockOut } from './lock.js';
-import { readResultsFile, writeTables } from './run.js';
+import { readResultsFile, writeTables } from './results-file.js';
 
 export interface MergeOutcome {
   readonly records: SweepRecord[];
@@ -38,10 +38,15 @@ function runInfo(dir: string): RunInfo | undefined {
 /** Merges under the output folder's lock (a sweep or another merge writing there is refused). */
 export function mergeSweeps(dirs: readonly string[], out: string, version = 'library'): MergeOutcome {
   if (dirs.length === 0) throw noDirs();
+  const existed = existsSync(out);
   const lock = lockOut(out);
   try {
     removeStaleTemps(out);
     return mergeLocked(dirs, out, version);
+  } catch (e) {
+    lock.release();
+    if (!existed) rmSync(out, { recursive: true, force: true }); // bad input writes nothing: not even the folder
+    throw e;
   } finally {
     lock.release();
   }

@@ -10,7 +10,7 @@
  * point, the resumed file holds exactly the lines of an uninterrupted run (in another order).
  */
 import { removeStaleTemps, writeError, writeFileAtomic } from '../base/files.js';
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,9 @@ import type { LayerGraph } from '../ir/types.js';
 import { packageRoot } from '../base/package-root.js';
 
 import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
-import { type OutLock, effectiveStatus, lockOut } from './lock.js';
-import { type SweepRecord, parseRecordLine, recordLineProblem, recordsToCsv, sortRecords, summarize, summaryText } from './record.js';
+import { type OutLock, lockOut } from './lock.js';
+import { type SweepRecord, parseRecordLine, sortRecords } from './record.js';
+import { previousRunNote, readResultsFile, writeTables } from './results-file.js';
 import {
   DEFAULT_SWEEP_HW, type Point, type Shard, type SweepSpec, expandGrid, gridHash, parseShard, parseSweepSpec, shardOf, sweepName,
 } from './spec.js';
@@ -88,27 +89,6 @@ export function defaultSweepOut(spec: SweepSpec, hash: string, shard: Shard | un
   return join('reports', `sweep-${sweepName(spec, specFile)}-${hash.slice(0, 8)}${shard ? `-shard${shard.index}of${shard.count}` : ''}`);
 }
 
-/** Reads results.jsonl: the complete lines and the byte length they end at (a trailing partial line is not counted). */
-export function readResultsFile(file: string): { lines: string[]; completeBytes: number; totalBytes: number } {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, { code: 'missingFile', file });
-  }
-  const end = buf.lastIndexOf(0x0a) + 1;
-  const text = buf.subarray(0, end).toString('utf8');
-  const lines = text === '' ? [] : text.slice(0, -1).split('\n');
-  lines.forEach((line, i) => {
-    const problem = recordLineProblem(line);
-    if (problem !== undefined) {
-      throw new SimError(`is not a sweep result line: it ${problem}`, { code: 'malformed', file, path: `line ${i + 1}`, hint: 'results.jsonl holds one JSON record per line, as systolab sweep writes them; delete or fix that line.' });
-    }
-  });
-  return { lines, completeBytes: end, totalBytes: buf.length };
-}
-
 function checkJobs(jobs: unknown): number {
   if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1) {
     throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--jobs', value: jobs, hint: `Example: --jobs 4 (default: all ${availableParallelism()} cores).` });
@@ -153,17 +133,8 @@ export function withOut(plan: SweepPlan, out: string, resume: boolean): SweepPla
     finished = new Set(r.lines.map((l) => parseRecordLine(l)!.id));
     if (r.completeBytes < r.totalBytes) truncateTo = r.completeBytes;
   }
-  const previous = previousRun(out);
+  const previous = previousRunNote(out);
   return { ...plan, out, finished, resume, ...(truncateTo !== undefined ? { truncateTo } : {}), ...(previous ? { previous } : {}) };
-}
-
-/** The note on a folder whose run.json still says "running" (see lock.ts), if any. */
-function previousRun(out: string): string | undefined {
-  try {
-    return effectiveStatus(out, (JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { status?: unknown }).status).note;
-  } catch {
-    return undefined; // no run.json: a new folder
-  }
 }
 
 /** The worker bundle (dist/sweep-worker.mjs) or the compiled worker, whichever sits beside this module. */
@@ -176,16 +147,6 @@ function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-}
-
-/** Writes results.csv, summary.json and summary.txt for a result set; returns the summary text. */
-export function writeTables(out: string, records: readonly SweepRecord[]): string {
-  const summary = summarize(records);
-  const text = summaryText(summary);
-  writeFileAtomic(join(out, 'results.csv'), recordsToCsv(records));
-  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
-  writeFileAtomic(join(out, 'summary.txt'), text);
-  return text;
 }
 
 /**
