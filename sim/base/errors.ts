@@ -39,6 +39,9 @@ export const SIM_ERROR_CODES = [
   'onnx',                // an ONNX node the importer cannot map as it stands (the message names the node)
   'badPackageData',      // data inside an installed npm package is not as expected
   'exists',              // a sweep folder that already holds results (use --resume)
+  'busy',                // an output folder another running sweep holds (its lock file names the pid)
+  'cannotWrite',         // an output file or folder that cannot be created or written (read-only, full disk)
+  'pathNotAllowed',      // a file named inside another file that lies outside that file's folder (docs/files.md)
   'internal',            // a bug: please report it
 ] as const;
 export type SimErrorCode = (typeof SIM_ERROR_CODES)[number];

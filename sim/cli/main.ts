@@ -8,7 +8,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { type Failure, failureOf, usageFailure } from './failure.js';
 import { type RunArgs, runBuilder, runCommand } from './run-command.js';
-import { type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
+import { ALLOW_PATHS_OPTION, type TrainArgs, trainBuilder, trainCommand } from './train-command.js';
+import { allowPathsAnywhere } from '../base/files.js';
 import { type SimulateArgs, hwCommand, simulateBuilder, simulateCommand } from './simulate-command.js';
 import { modelsBuilder, modelsListCommand } from './models-command.js';
 import { type ExportArgs, type ImportArgs, exportBuilder, exportCommand, importBuilder, importCommand } from './import-command.js';
@@ -25,6 +26,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const debug = argv.includes('--debug');
+// Files named inside other files may lie outside their folder only when asked (docs/files.md).
+allowPathsAnywhere(argv.includes('--allow-paths'));
 
 function exitWith(f: Failure): never {
   process.stderr.write(f.stderr);
@@ -100,6 +103,7 @@ try {
       process.stdout.write(exportCommand(a));
     })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
+    .option('allow-paths', { ...ALLOW_PATHS_OPTION, global: true })
     .demandCommand(1, 'Name a command, e.g. `systolab run`.')
     .strict()
     .recommendCommands()

@@ -19,6 +19,7 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
 }
 
 export async function reportCommand(args: ReportArgs): Promise<string> {
-  const { kind, written } = await regenerateReport(args.dir);
+  const { kind, written, note } = await regenerateReport(args.dir);
+  if (note) process.stderr.write(`report: ${note}\n`);
   return `${kind} report: ${written.charts.length} chart file(s) in ${args.dir}/charts, ${written.html}\n`;
 }

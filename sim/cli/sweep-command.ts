@@ -8,12 +8,15 @@ import type { Argv } from 'yargs';
 import cliProgress from 'cli-progress';
 import { mergeSweeps } from '../sweep/merge.js';
 import { defaultSweepOut, executeSweep, planSweep, withOut } from '../sweep/run.js';
+import { lockOut } from '../sweep/lock.js';
 import { HW_DIMENSIONS, type Point, type RawSpec, type SweepSpec, loadSweepSpecFile, parseSweepSpec } from '../sweep/spec.js';
 import { HW_FLAGS, type HwFlagKey, MEMORY_FLAGS } from '../arch/flags.js';
 import { hwFlagOptions } from './hw-flags.js';
 import { summarize, summaryText } from '../sweep/record.js';
 import { packageVersion as version } from '../base/package-root.js';
 import { commandLine, writeSweepReport } from '../report/write-report.js';
+import { allowPathsAnywhere } from '../base/files.js';
+import { ALLOW_PATHS_OPTION } from './train-command.js';
 
 /** The flags; every hardware flag (arch/flags.ts) takes a comma list here. */
 export type SweepArgs = { [K in HwFlagKey]?: string | string[] } & {
@@ -25,6 +28,7 @@ export type SweepArgs = { [K in HwFlagKey]?: string | string[] } & {
   shard?: string;
   out?: string;
   resume: boolean;
+  allowPaths?: boolean;
 };
 
 export interface MergeArgs {
@@ -47,7 +51,7 @@ const GRID_FLAGS: readonly [keyof SweepArgs, string][] = [
 
 export function sweepBuilder(y: Argv): Argv<SweepArgs> {
   return y.positional('spec', { type: 'string', describe: 'a sweep spec file (hw-configs/sweeps/*.yaml); flags override its keys' })
-    .option('model', { type: 'string', describe: 'model: file (YAML/JSON, SCALE-Sim .csv, .onnx) or built-in NAME[:key=value…]; repeat for several' })
+    .option('model', { type: 'string', describe: 'model: file (YAML/JSON, SCALE-Sim .csv, .onnx) or built-in NAME[:key=value…]; repeat for several, or a comma list (an existing file whose name holds commas is one model)' })
     .option('mode', { type: 'string', describe: 'inference, training (comma list) [default inference]' })
     .options(hwFlagOptions((describe) => `${describe} (comma list: one point per value)`))
     .option('hw', { type: 'string', describe: 'base hardware config (preset or file) for everything not swept [default: scalesim-32x32]' })
@@ -55,6 +59,7 @@ export function sweepBuilder(y: Argv): Argv<SweepArgs> {
     .option('shard', { type: 'string', describe: 'i/N: run only the i-th of N deterministic slices of the grid (merge them with systolab merge)' })
     .option('out', { type: 'string', describe: 'result folder [default: reports/sweep-NAME-GRIDHASH, the same for the same grid]' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue a sweep in --out: skip the points already in results.jsonl' })
+    .option('allow-paths', ALLOW_PATHS_OPTION)
     .example(SWEEP_EXAMPLES.filter(([c]) => c.startsWith('sweep')).map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SweepArgs>;
 }
 
@@ -135,13 +140,23 @@ function progressDisplay(): { update: (done: number, total: number) => void; sto
 }
 
 export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []): Promise<{ text: string; exitCode: number }> {
+  allowPathsAnywhere(args.allowPaths === true);
   const spec = sweepSpecFromArgs(args);
   // Plan (validates everything, writes nothing), then choose the default folder from the grid.
   const grid = planSweep(spec, { jobs: args.jobs ?? availableParallelism(), shard: args.shard });
   const out = args.out ?? defaultSweepOut(grid.spec, grid.gridHash, grid.shard, args.spec);
   const note = calcModeNote(grid.spec, grid.points);
   if (note) process.stderr.write(`sweep: ${note}\n`);
-  const plan = withOut(grid, out, args.resume);
+  const lock = lockOut(out); // before any output: a second sweep on this folder is refused with one line
+  let plan;
+  try {
+    plan = withOut(grid, out, args.resume);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  if (lock.tookOver) process.stderr.write(`sweep: ${lock.file} was left by pid ${lock.tookOver.pid}, which no longer runs: taken over\n`);
+  if (plan.previous) process.stderr.write(`sweep: ${plan.previous}${args.resume ? '; resuming it' : ''}\n`);
   const options = { version: version(), ...(args.spec !== undefined ? { specFile: args.spec } : {}), meta: { argv: [...argv] } };
   const ac = new AbortController();
   const onSigint = () => {
@@ -150,16 +165,18 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
     process.stderr.write('\nsweep: interrupted: finishing the points in flight (Ctrl-C again to quit now; finished lines are safe)\n');
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint); // `kill PID`, a cluster's time limit: stop as after Ctrl-C
   const display = progressDisplay();
   const todo = plan.points.filter((p) => !plan.finished.has(p.id)).length;
   process.stderr.write(`sweep: ${plan.points.length} point(s)${plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count} of ${plan.grid.length})` : ''}`
     + `${plan.finished.size ? `, ${plan.points.length - todo} already done` : ''}, ${Math.min(plan.jobs, Math.max(1, todo))} worker(s) → ${out}\n`);
   let outcome;
   try {
-    outcome = await executeSweep(plan, { ...options, signal: ac.signal, onProgress: display.update });
+    outcome = await executeSweep(plan, { ...options, lock, signal: ac.signal, onProgress: display.update });
   } finally {
     display.stop();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   if (outcome.interrupted) {
     const done = outcome.records.length;

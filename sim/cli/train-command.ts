@@ -1,9 +1,9 @@
 /** `systolab train`: flags → api/train → a line per epoch, the summary; history.json, model.json and training.json written (main.ts then charts the folder). */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_MODELS, type QuantFlags, TRAIN_DEFAULTS, count, fraction, nonNegative, positive, trainModel } from '../api/train.js';
 import { TRAINED_MODEL_FILE, TRAINED_ON_FILE } from '../api/trained-on.js';
-import { writeFileAtomic } from '../base/files.js';
+import { allowPathsAnywhere, recoverFolderSwap, writeFilesTogether } from '../base/files.js';
 import { LOSS_KINDS, type LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type ScheduleKind } from '../float/optimizers.js';
 import { INIT_SCHEMES, type InitScheme } from '../ir/types.js';
@@ -40,6 +40,7 @@ export interface TrainArgs extends QuantFlags {
   initStd: number;
   format: 'table' | 'json';
   out?: string;
+  allowPaths?: boolean;
 }
 
 export const TRAIN_EXAMPLES: readonly [string, string][] = [
@@ -83,7 +84,8 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
     .option('init', { choices: INIT_SCHEMES, describe: 'weight initialization of parameters the model file does not give [default: the file\'s, else pytorch]' })
     .option('init-std', { type: 'number', default: TRAIN_DEFAULTS.initStd, coerce: positive('init-std'), describe: 'σ of --init normal' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const })
-    .option('out', { type: 'string', describe: 'folder for history.json, model.json, training.json (the data and split, for check), charts/ and index.html [default: reports/train-<model>-<dataset>]' })
+    .option('out', { type: 'string', describe: 'folder for history.json, model.json, training.json (the data and split, for check), charts/ and index.html, written together or not at all [default: reports/train-<model>-<dataset>]' })
+    .option('allow-paths', ALLOW_PATHS_OPTION)
     .option('precision', { type: 'string', group: 'Quantized training:', describe: 'train with fixed-point GEMMs in this format (weights, activations, errors, gradients) beside the float run: int4…int32 (dynamic fixed point: a power-of-two scale per tensor), qM.N (fixed point), fp16, bf16; `simulate --mode training --precision` times it (integer formats by width: int4 → int4, q4.12 → int16; floats by name)' })
     .option('weight-format', { type: 'string', group: 'Quantized training:', describe: 'weights as GEMM operands [default: --precision]' })
     .option('activation-format', { type: 'string', group: 'Quantized training:', describe: 'activations (forward A, backwardWeight Xᵀ) [default: --precision]' })
@@ -112,7 +114,14 @@ function defaultOut(args: TrainArgs, model: string, weightFormat?: string): stri
   return join('reports', `train-${model}-${dataset}${weightFormat ? `-${weightFormat}` : ''}`);
 }
 
+/** `--allow-paths` (docs/files.md); the sweep command shares it. */
+export const ALLOW_PATHS_OPTION = {
+  type: 'boolean', default: false,
+  describe: 'let files named inside other files (paramsFile, energy.table, sweep-spec models) lie outside the naming file\'s folder (docs/files.md)',
+} as const;
+
 export function trainCommand(args: TrainArgs, progress: (line: string) => void): TrainOutput {
+  allowPathsAnywhere(args.allowPaths === true);
   const t = trainModel(args, (e, quantized) => progress(`${quantized ? 'fixed-point ' : ''}${epochLine(e)}`), (w) => process.stderr.write(`train: warning: ${w.message}\n`));
   const outDir = args.out ?? defaultOut(args, t.graph.name, t.quantized?.options.formats.weight);
   if (t.diverged) {
@@ -120,9 +129,13 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
     process.stderr.write(`${divergedLine(t.diverged)}\n`);
     return { text: args.format === 'json' ? `${JSON.stringify(t.json)}\n` : divergedText(t, args, outDir), chartsDir: '', exitCode: 1 };
   }
-  writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(t.history)}\n`);
-  writeFileAtomic(join(outDir, TRAINED_MODEL_FILE), `${JSON.stringify(t.model)}\n`);
-  writeFileAtomic(join(outDir, TRAINED_ON_FILE), `${JSON.stringify(t.trainedOn, null, 1)}\n`);
+  // The three files of a run appear together or not at all (a kill mid-write leaves the previous run whole).
+  for (const note of recoverFolderSwap(resolve(outDir))) process.stderr.write(`train: ${outDir}: ${note} (an earlier train was killed while writing)\n`);
+  writeFilesTogether(outDir, {
+    'history.json': `${JSON.stringify(t.history)}\n`,
+    [TRAINED_MODEL_FILE]: `${JSON.stringify(t.model)}\n`,
+    [TRAINED_ON_FILE]: `${JSON.stringify(t.trainedOn, null, 1)}\n`,
+  });
   for (const d of t.defaults) process.stderr.write(`train: ${d}\n`);
   const chartsDir = outDir;
   if (args.format === 'json') return { text: `${JSON.stringify(t.json)}\n`, chartsDir };

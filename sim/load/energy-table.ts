@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
-import { readDocument } from '../base/files.js';
+import { namedFile, readDocument } from '../base/files.js';
 import { packageRoot } from '../base/package-root.js';
 import { type CactiRow, type EnergyTable, parseCactiCsv, parseEnergyTable } from '../energy/table.js';
 
@@ -14,9 +14,12 @@ export function techDir(): string {
   return join(packageRoot(), 'hw-configs', 'tech');
 }
 
+/** Whether a table spec is a file path (a slash, or a .yaml/.yml/.json name) rather than a shipped table's name. */
+export const isTablePath = (spec: string): boolean => /[\\/]/.test(spec) || ['.yaml', '.yml', '.json'].includes(extname(spec).toLowerCase());
+
 /** A table name (hw-configs/tech/NAME.yaml) or a file path → the file. */
 export function resolveTablePath(spec: string, baseDir?: string): string {
-  if (/[\\/]/.test(spec) || ['.yaml', '.yml', '.json'].includes(extname(spec).toLowerCase())) {
+  if (isTablePath(spec)) {
     return isAbsolute(spec) ? spec : resolve(baseDir ?? process.cwd(), spec);
   }
   const file = join(techDir(), `${spec}.yaml`);
@@ -43,7 +46,11 @@ export function loadEnergyTable(spec: string, baseDir?: string): EnergyTable {
   const file = resolveTablePath(spec, baseDir);
   const hit = cache.get(file);
   if (hit) return hit;
-  const table = parseEnergyTable(readDocument(file), file, { cactiRows: readCactiCsv, table: loadEnergyTable });
+  // The CACTI CSV and the area table a table names lie beside it (or in the package's data): docs/files.md.
+  const table = parseEnergyTable(readDocument(file), file, {
+    cactiRows: (csv) => readCactiCsv(namedFile(csv, file, 'sram.cactiCsv')),
+    table: (name, dir) => loadEnergyTable(isTablePath(name) ? namedFile(name, file, 'areaTable') : name, dir),
+  });
   cache.set(file, table);
   return table;
 }

@@ -6,12 +6,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { SimError } from '../base/errors.js';
-import { readDocument, readTextFile } from '../base/files.js';
+import { namedFile, readDocument, readTextFile } from '../base/files.js';
 import { packageRoot, resolveShippedPath } from '../base/package-root.js';
 import { HW_DEFAULTS, parseHwConfig } from '../arch/parse.js';
 import type { HwConfig } from '../arch/types.js';
 import type { Machine } from '../run/energy-context.js';
-import { loadEnergyTable } from './energy-table.js';
+import { isTablePath, loadEnergyTable } from './energy-table.js';
 import { parseScaleSimCfg } from './scalesim-cfg.js';
 
 /** The folder of the shipped presets, in the installed package (base/package-root.ts finds it from any build). */
@@ -39,7 +39,11 @@ export function loadHwConfigFile(file: string): HwConfig {
       code: 'badValue', file, value: ext || '(no extension)', hint: `Use ${FILE_EXTENSIONS.join(', ')} or a preset name: ${hwConfigNames().join(', ')}.`,
     });
   }
-  return parseHwConfig(readDocument(file), file);
+  const config = parseHwConfig(readDocument(file), file);
+  // A table file the config names lies beside it (or in the package's data), unless --allow-paths: docs/files.md.
+  const table = config.energy?.table;
+  if (table !== undefined && isTablePath(table)) namedFile(table, file, 'energy.table');
+  return config;
 }
 
 /**

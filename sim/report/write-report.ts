@@ -16,6 +16,8 @@ import type { NumericsReport } from '../run/check.js';
 import { checkLine } from './check-text.js';
 import { precisionComparisonChart, precisionComparisonHtml } from './check-compare.js';
 import { OBJECTIVE_NAMES, type SweepRecord, bestLabel, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
+import { effectiveStatus } from '../sweep/lock.js';
+import { readResultsFile } from '../sweep/results-file.js';
 
 import { simulateCharts } from './charts/simulate-charts.js';
 import { sweepCharts } from './charts/sweep-charts.js';
@@ -113,10 +115,18 @@ export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'ch
   };
 }
 
-/** Reads DIR/results.jsonl (complete lines only). */
+/** Reads DIR/results.jsonl (complete lines only); a line that is not a valid record is an error naming file and line. */
 export function readSweepRecords(dir: string): SweepRecord[] {
-  const text = readFileSync(join(dir, 'results.jsonl'), 'utf8');
-  return text.split('\n').filter((l) => l.trim() !== '').map(parseRecordLine).filter((r): r is SweepRecord => r !== undefined);
+  return readResultsFile(join(dir, 'results.jsonl')).lines.map((l) => parseRecordLine(l)!);
+}
+
+/** A sweep folder's run status as it stands ("running" with no live sweep holding the folder counts as interrupted). */
+export function sweepStatus(dir: string): { status: string; note?: string } {
+  try {
+    return effectiveStatus(dir, (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { status?: unknown }).status);
+  } catch {
+    return { status: 'unknown' };
+  }
 }
 
 function sweepCommandOf(dir: string): string | undefined {
@@ -173,13 +183,14 @@ export function writeTrainReport(dir: string, h: TrainHistory, command?: string)
 }
 
 /** `systolab report DIR`: charts and index.html again from the data files already in DIR. */
-export async function regenerateReport(dir: string): Promise<{ kind: string; written: WrittenReport }> {
+export async function regenerateReport(dir: string): Promise<{ kind: string; written: WrittenReport; note?: string }> {
   // parseJsonText names the line and column of a syntax error; V8's message would quote the file.
   const json = (f: string): unknown => parseJsonText(readFileSync(join(dir, f), 'utf8'), join(dir, f));
   if (existsSync(join(dir, 'results.jsonl'))) {
     const records = readSweepRecords(dir);
     if (records.length === 0) throw new SimError('holds no complete sweep record', { code: 'malformed', file: join(dir, 'results.jsonl') });
-    return { kind: 'sweep', written: await writeSweepReport(dir, records, sweepCommandOf(dir)) };
+    const { note } = sweepStatus(dir);
+    return { kind: 'sweep', written: await writeSweepReport(dir, records, sweepCommandOf(dir)), ...(note ? { note } : {}) };
   }
   if (existsSync(join(dir, 'cost-report.json'))) {
     const r = json('cost-report.json') as CostReport;

@@ -4,13 +4,14 @@
  * the output folder's own results, if any, are part of the union, so merging is incremental and idempotent.
  * Inputs are only read (a trailing partial line in one is ignored). Output files are written atomically.
  */
-import { writeFileAtomic } from '../base/files.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { removeStaleTemps, writeFileAtomic } from '../base/files.js';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
 
 import { type SweepRecord, parseRecordLine } from './record.js';
-import { readResultsFile, writeTables } from './run.js';
+import { lockOut } from './lock.js';
+import { readResultsFile, writeTables } from './results-file.js';
 
 export interface MergeOutcome {
   readonly records: SweepRecord[];
@@ -34,8 +35,26 @@ function runInfo(dir: string): RunInfo | undefined {
   }
 }
 
+/** Merges under the output folder's lock (a sweep or another merge writing there is refused). */
 export function mergeSweeps(dirs: readonly string[], out: string, version = 'library'): MergeOutcome {
-  if (dirs.length === 0) throw new SimError('needs at least one sweep folder', { code: 'missingField', path: 'merge', hint: 'Example: systolab merge reports/sweep-a reports/sweep-b --out reports/sweep-all' });
+  if (dirs.length === 0) throw noDirs();
+  const existed = existsSync(out);
+  const lock = lockOut(out);
+  try {
+    removeStaleTemps(out);
+    return mergeLocked(dirs, out, version);
+  } catch (e) {
+    lock.release();
+    if (!existed) rmSync(out, { recursive: true, force: true }); // bad input writes nothing: not even the folder
+    throw e;
+  } finally {
+    lock.release();
+  }
+}
+
+const noDirs = () => new SimError('needs at least one sweep folder', { code: 'missingField', path: 'merge', hint: 'Example: systolab merge reports/sweep-a reports/sweep-b --out reports/sweep-all' });
+
+function mergeLocked(dirs: readonly string[], out: string, version: string): MergeOutcome {
   const sources = [...dirs];
   if (existsSync(join(out, 'results.jsonl')) && !dirs.some((d) => resolve(d) === resolve(out))) sources.push(out);
   // Read and validate everything before writing anything.

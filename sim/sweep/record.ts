@@ -71,14 +71,46 @@ export function recordLine(r: SweepRecord): string {
   return JSON.stringify(r);
 }
 
-/** Parses one results.jsonl line; undefined when it is not a record. */
-export function parseRecordLine(line: string): SweepRecord | undefined {
+/** The totals every record has (finite numbers ≥ 0), and those present only when the simulator reports them. */
+const REQUIRED_TOTALS: readonly (keyof SweepTotals)[] = [
+  'cycles', 'seconds', 'macs', 'utilization', 'computeUtilization', 'mappingEfficiency', 'stallCycles', 'dramReadBytes', 'dramWriteBytes', 'dramBytes',
+];
+const OPTIONAL_TOTALS: readonly (keyof SweepTotals)[] = ['energyPj', 'areaMm2', 'edpPjS'];
+const NUMBER_PARAMS: ReadonlySet<keyof PointParams> = new Set(['rows', 'cols', 'ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'clockMhz']);
+
+const isRecordObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What is wrong with one results.jsonl line (the first problem, naming the key), or undefined for a valid record: an
+ * `id` string, every parameter (numbers finite), every required total a finite number ≥ 0, optional totals absent or
+ * finite ≥ 0. The reason never quotes the line (a results file may be anything).
+ */
+export function recordLineProblem(line: string): string | undefined {
+  let r: unknown;
   try {
-    const r = JSON.parse(line) as SweepRecord;
-    return r && typeof r.id === 'string' && r.params && r.totals ? r : undefined;
+    r = JSON.parse(line);
   } catch {
-    return undefined;
+    return 'is not JSON';
   }
+  if (!isRecordObject(r)) return 'is not a JSON object';
+  if (typeof r.id !== 'string' || r.id === '') return 'has no string `id`';
+  if (!isRecordObject(r.params)) return 'has no `params` object';
+  if (!isRecordObject(r.totals)) return 'has no `totals` object';
+  for (const k of PARAM_KEYS) {
+    const v = r.params[k];
+    if (NUMBER_PARAMS.has(k) ? !finite(v) : typeof v !== 'string') return `has no valid params.${k} (${NUMBER_PARAMS.has(k) ? 'a finite number' : 'a string'})`;
+  }
+  for (const k of [...REQUIRED_TOTALS, ...OPTIONAL_TOTALS]) {
+    const v = r.totals[k];
+    if (v === undefined && OPTIONAL_TOTALS.includes(k)) continue;
+    if (!finite(v) || v < 0) return `has no valid totals.${k} (a finite number ≥ 0)`;
+  }
+  return undefined;
+}
+
+/** Parses one results.jsonl line; undefined when it is not a valid record (recordLineProblem says why). */
+export function parseRecordLine(line: string): SweepRecord | undefined {
+  return recordLineProblem(line) === undefined ? (JSON.parse(line) as SweepRecord) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

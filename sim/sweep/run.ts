@@ -9,8 +9,8 @@
  * is ever found). `--resume` skips the points whose id is already in results.jsonl; since a line depends only on its
  * point, the resumed file holds exactly the lines of an uninterrupted run (in another order).
  */
-import { writeFileAtomic } from '../base/files.js';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { removeStaleTemps, writeError, writeFileAtomic } from '../base/files.js';
+import { closeSync, existsSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,9 @@ import type { LayerGraph } from '../ir/types.js';
 import { packageRoot } from '../base/package-root.js';
 
 import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
-import { type SweepRecord, parseRecordLine, recordsToCsv, sortRecords, summarize, summaryText } from './record.js';
+import { type OutLock, lockOut } from './lock.js';
+import { type SweepRecord, parseRecordLine, sortRecords } from './record.js';
+import { previousRunNote, readResultsFile, writeTables } from './results-file.js';
 import {
   DEFAULT_SWEEP_HW, type Point, type Shard, type SweepSpec, expandGrid, gridHash, parseShard, parseSweepSpec, shardOf, sweepName,
 } from './spec.js';
@@ -46,6 +48,8 @@ export interface SweepOptions {
   readonly specFile?: string;
   /** Extra run metadata for run.json (e.g. the command line). */
   readonly meta?: Readonly<Record<string, unknown>>;
+  /** The out folder's lock when the caller took it already (`lockOut(out)`); released when the sweep ends. */
+  readonly lock?: OutLock;
 }
 
 export interface SweepPlan {
@@ -64,6 +68,10 @@ export interface SweepPlan {
   readonly finished: ReadonlySet<string>;
   /** Bytes of a trailing partial line to cut from results.jsonl before appending (resume). */
   readonly truncateTo?: number;
+  /** Continue the results already in `out` (re-read once the folder's lock is held). */
+  readonly resume?: boolean;
+  /** What the folder's previous run left, when it matters ("run.json says running but …: interrupted"). */
+  readonly previous?: string;
 }
 
 export interface SweepOutcome {
@@ -79,26 +87,6 @@ export interface SweepOutcome {
 /** The default output folder: reports/sweep-NAME-GRIDHASH[-shardIofN], the same for the same grid (so --resume finds it). */
 export function defaultSweepOut(spec: SweepSpec, hash: string, shard: Shard | undefined, specFile?: string): string {
   return join('reports', `sweep-${sweepName(spec, specFile)}-${hash.slice(0, 8)}${shard ? `-shard${shard.index}of${shard.count}` : ''}`);
-}
-
-/** Reads results.jsonl: the complete lines and the byte length they end at (a trailing partial line is not counted). */
-export function readResultsFile(file: string): { lines: string[]; completeBytes: number; totalBytes: number } {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, { code: 'missingFile', file });
-  }
-  const end = buf.lastIndexOf(0x0a) + 1;
-  const text = buf.subarray(0, end).toString('utf8');
-  const lines = text === '' ? [] : text.slice(0, -1).split('\n');
-  lines.forEach((line, i) => {
-    if (parseRecordLine(line) === undefined) {
-      throw new SimError('is not a sweep result line', { code: 'malformed', file, path: `line ${i + 1}`, value: line, hint: 'results.jsonl holds one JSON record per line, as systolab sweep writes them.' });
-    }
-  });
-  return { lines, completeBytes: end, totalBytes: buf.length };
 }
 
 function checkJobs(jobs: unknown): number {
@@ -145,7 +133,8 @@ export function withOut(plan: SweepPlan, out: string, resume: boolean): SweepPla
     finished = new Set(r.lines.map((l) => parseRecordLine(l)!.id));
     if (r.completeBytes < r.totalBytes) truncateTo = r.completeBytes;
   }
-  return { ...plan, out, finished, ...(truncateTo !== undefined ? { truncateTo } : {}) };
+  const previous = previousRunNote(out);
+  return { ...plan, out, finished, resume, ...(truncateTo !== undefined ? { truncateTo } : {}), ...(previous ? { previous } : {}) };
 }
 
 /** The worker bundle (dist/sweep-worker.mjs) or the compiled worker, whichever sits beside this module. */
@@ -160,18 +149,23 @@ function writeAll(fd: number, text: string): void {
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }
 
-/** Writes results.csv, summary.json and summary.txt for a result set; returns the summary text. */
-export function writeTables(out: string, records: readonly SweepRecord[]): string {
-  const summary = summarize(records);
-  const text = summaryText(summary);
-  writeFileAtomic(join(out, 'results.csv'), recordsToCsv(records));
-  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
-  writeFileAtomic(join(out, 'summary.txt'), text);
-  return text;
+/**
+ * Runs a planned sweep. With `out`, the folder's lock is held throughout (a second sweep there is refused), the
+ * finished points are read again under it, and run.json ends "complete", "interrupted" or "failed" on every exit
+ * this process sees (a SIGKILL it cannot see: lock.ts `effectiveStatus` reads that run.json as interrupted).
+ */
+export async function executeSweep(planned: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
+  if (planned.out === undefined) return runPoints(planned, options);
+  const lock = options.lock ?? lockOut(planned.out);
+  try {
+    removeStaleTemps(planned.out);
+    return await runPoints(withOut(planned, planned.out, planned.resume === true), options);
+  } finally {
+    lock.release();
+  }
 }
 
-/** Runs a planned sweep. */
-export async function executeSweep(plan: SweepPlan, options: SweepOptions = {}): Promise<SweepOutcome> {
+async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepOutcome> {
   const t0 = performance.now();
   const version = options.version ?? 'library';
   const todo = plan.points.filter((p) => !plan.finished.has(p.id));
@@ -180,21 +174,28 @@ export async function executeSweep(plan: SweepPlan, options: SweepOptions = {}):
   const lines: string[] = [];
   let fd: number | undefined;
   const startedAt = new Date().toISOString();
-  const runMeta = (status: string, evaluated: number) => ({
+  const runMeta = (status: string, evaluated: number, error?: string) => ({
     tool: { name: 'systolab', version }, status, startedAt, ...(status !== 'running' ? { finishedAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1e3 } : {}),
     ...(options.specFile !== undefined ? { specFile: options.specFile } : {}), spec: plan.spec,
     gridPoints: plan.grid.length, gridHash: plan.gridHash, ...(plan.shard ? { shard: `${plan.shard.index}/${plan.shard.count}` } : {}),
-    points: total, resumed: total - todo.length, evaluated, jobs: plan.jobs, ...(options.meta ?? {}),
+    points: total, resumed: total - todo.length, evaluated, jobs: plan.jobs, ...(error !== undefined ? { error } : {}), ...(options.meta ?? {}),
   });
-  if (plan.out !== undefined) {
-    mkdirSync(plan.out, { recursive: true });
-    writeFileAtomic(join(plan.out, 'run.json'), `${JSON.stringify(runMeta('running', 0), null, 1)}\n`);
-    fd = openSync(join(plan.out, 'results.jsonl'), 'a');
-    if (plan.truncateTo !== undefined) ftruncateSync(fd, plan.truncateTo);
-  }
+  const results = plan.out !== undefined ? join(plan.out, 'results.jsonl') : undefined;
+  const writeRun = (status: string, error?: string) => {
+    if (plan.out !== undefined) writeFileAtomic(join(plan.out, 'run.json'), `${JSON.stringify(runMeta(status, lines.length, error), null, 1)}\n`);
+  };
+  // process.exit() mid-run (a second Ctrl-C) skips the finally blocks: say "interrupted" on the way out.
+  const onExit = () => writeRun('interrupted');
+  if (results !== undefined) writeRun('running');
   const accept = (batch: readonly string[]) => {
     if (batch.length === 0) return;
-    if (fd !== undefined) writeAll(fd, `${batch.join('\n')}\n`);
+    if (fd !== undefined) {
+      try {
+        writeAll(fd, `${batch.join('\n')}\n`);
+      } catch (e) {
+        throw writeError(e, results!);
+      }
+    }
     for (const l of batch) lines.push(l);
     done += batch.length;
     options.onProgress?.(done, total);
@@ -203,6 +204,15 @@ export async function executeSweep(plan: SweepPlan, options: SweepOptions = {}):
   options.onProgress?.(done, total);
   let failure: Error | undefined;
   try {
+    if (results !== undefined) {
+      try {
+        fd = openSync(results, 'a');
+        if (plan.truncateTo !== undefined) ftruncateSync(fd, plan.truncateTo);
+      } catch (e) {
+        throw writeError(e, results);
+      }
+      process.on('exit', onExit);
+    }
     const file = plan.jobs > 1 && todo.length > 1 ? workerFile() : undefined;
     const jobs = Math.min(plan.jobs, todo.length);
     // Batches of ~1/16 of a worker's share (at most 32 points): few messages, frequent lines and progress.
@@ -237,15 +247,25 @@ export async function executeSweep(plan: SweepPlan, options: SweepOptions = {}):
       }
       if (failure) throw failure;
     }
+  } catch (e) {
+    process.off('exit', onExit);
+    // The first line of what went wrong (a SimError is one line already; a file-system error names its call).
+    try {
+      writeRun('failed', (e instanceof Error ? e.message : String(e)).split('\n')[0]);
+    } catch {
+      // run.json cannot be written either (a full disk): the first error is the one to report
+    }
+    throw e;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+  process.off('exit', onExit);
   const interrupted = aborted() && done < total;
   let records: SweepRecord[];
   if (plan.out !== undefined) {
     records = readResultsFile(join(plan.out, 'results.jsonl')).lines.map((l) => parseRecordLine(l)!);
     if (!interrupted) writeTables(plan.out, records);
-    writeFileAtomic(join(plan.out, 'run.json'), `${JSON.stringify(runMeta(interrupted ? 'interrupted' : 'complete', lines.length), null, 1)}\n`);
+    writeRun(interrupted ? 'interrupted' : 'complete');
   } else {
     records = lines.map((l) => parseRecordLine(l)!);
   }

@@ -9,9 +9,11 @@
  * Canonical order: points sorted by id (a stable pseudo-random mix, so shards and workers get even work);
  * `--shard i/N` runs the points whose index in that order is ≡ i − 1 (mod N).
  */
-import { readDocument } from '../base/files.js';
+import { namedFile, readDocument } from '../base/files.js';
+import { resolveShippedPath } from '../base/package-root.js';
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { type At, checkKeys, child, fail, isObject } from '../base/fields.js';
 import { HW_FLAGS, type HwFlagKey } from '../arch/flags.js';
@@ -106,6 +108,16 @@ function list<T>(v: unknown, at: At, read: (x: unknown, at: At) => T): T[] {
   return items(v, at).map((x, i) => read(x, Array.isArray(v) ? child(at, i) : at));
 }
 
+/**
+ * Model values: comma lists like every dimension, except that a value naming an existing file (from `dir`, or shipped
+ * with the package) is one model even when its name holds commas (`--model "runs/a,b.yaml"`).
+ */
+function modelItems(v: unknown, at: At, dir: string): unknown[] {
+  const isFile = (x: string) => existsSync(resolve(dir, x.trim())) || resolveShippedPath(x.trim()) !== x.trim();
+  const one = (x: unknown): unknown[] => (typeof x === 'string' && x.includes(',') && isFile(x) ? [x] : items(x, at));
+  return Array.isArray(v) ? v.flatMap(one) : one(v);
+}
+
 /** Raw inputs of a spec (from flags or a parsed spec file), keyed by the spec file's key names. */
 export type RawSpec = Readonly<Record<string, unknown>>;
 
@@ -137,7 +149,8 @@ export function parseSweepSpec(raw: RawSpec, file?: string): SweepSpec {
   if (raw.models === undefined) {
     throw new SimError('is required: at least one model', { code: 'missingField', ...(file !== undefined ? { file, path: 'models' } : { path: '--model' }), hint: 'Example: --model resnet50 (repeatable), or models: [resnet50] in a spec file.' });
   }
-  const models = dedupe(list(raw.models, at('models'), (x, a) => nonEmptyString(x, a, 'resnet50')));
+  const models = dedupe(modelItems(raw.models, at('models'), file !== undefined ? dirname(resolve(file)) : process.cwd())
+    .map((x, i) => nonEmptyString(x, Array.isArray(raw.models) ? child(at('models'), i) : at('models'), 'resnet50')));
   const hw = raw.hw === undefined ? undefined : nonEmptyString(raw.hw, at('hw'), DEFAULT_SWEEP_HW);
   const spec: Record<string, unknown> = {
     models,
@@ -149,11 +162,26 @@ export function parseSweepSpec(raw: RawSpec, file?: string): SweepSpec {
   return spec as unknown as SweepSpec;
 }
 
-/** A spec file (YAML or JSON) → a validated SweepSpec. Relative model paths in it are taken as given (from the cwd). */
+/**
+ * A spec file (YAML or JSON) → a validated SweepSpec. A model path in it is relative to the spec file's folder and
+ * must stay inside it (or be a file shipped with the package, `models/…`), unless --allow-paths (docs/files.md); it is
+ * kept as written when it names the same file from the working folder, else rewritten relative to the working folder.
+ */
 export function loadSweepSpecFile(file: string): SweepSpec {
   const doc = readDocument(file);
   if (!isObject(doc)) fail({ file, path: '(top level)' }, 'must be a mapping with at least `models`', doc, 'Example: models: [resnet50]');
-  return parseSweepSpec(doc, file);
+  const spec = parseSweepSpec(doc, file);
+  return { ...spec, models: spec.models.map((m, i) => specModelPath(m, file, Array.isArray(doc.models) ? `models[${i}]` : 'models')) };
+}
+
+const isModelPath = (m: string): boolean => /[\\/]/.test(m) || /\.(ya?ml|json|csv|onnx)$/i.test(m);
+
+function specModelPath(model: string, specFile: string, field: string): string {
+  if (!isModelPath(model)) return model; // a built-in name
+  const beside = resolve(dirname(resolve(specFile)), model);
+  if (!existsSync(beside) && resolveShippedPath(model) !== model) return model; // a file shipped with the package
+  const file = namedFile(model, specFile, field);
+  return resolve(model) === file ? model : relative(process.cwd(), file) || file;
 }
 
 export function sweepName(spec: SweepSpec, specFile?: string): string {

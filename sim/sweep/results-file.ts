@@ -1,0 +1,50 @@
+/**
+ * A sweep folder's files: results.jsonl read and checked line by line (the complete lines only), the tables written
+ * at the end (results.csv, summary.json, summary.txt, atomically), and what a previous run's run.json says.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimError } from '../base/errors.js';
+import { writeFileAtomic } from '../base/files.js';
+import { effectiveStatus } from './lock.js';
+import { type SweepRecord, recordLineProblem, recordsToCsv, summarize, summaryText } from './record.js';
+
+/** Reads results.jsonl: the complete lines and the byte length they end at (a trailing partial line is not counted). */
+export function readResultsFile(file: string): { lines: string[]; completeBytes: number; totalBytes: number } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SimError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, { code: 'missingFile', file });
+  }
+  const end = buf.lastIndexOf(0x0a) + 1;
+  const text = buf.subarray(0, end).toString('utf8');
+  const lines = text === '' ? [] : text.slice(0, -1).split('\n');
+  lines.forEach((line, i) => {
+    const problem = recordLineProblem(line);
+    if (problem !== undefined) {
+      throw new SimError(`is not a sweep result line: it ${problem}`, { code: 'malformed', file, path: `line ${i + 1}`, hint: 'results.jsonl holds one JSON record per line, as systolab sweep writes them; delete or fix that line.' });
+    }
+  });
+  return { lines, completeBytes: end, totalBytes: buf.length };
+}
+
+/** Writes results.csv, summary.json and summary.txt for a result set; returns the summary text. */
+export function writeTables(out: string, records: readonly SweepRecord[]): string {
+  const summary = summarize(records);
+  const text = summaryText(summary);
+  writeFileAtomic(join(out, 'results.csv'), recordsToCsv(records));
+  writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
+  writeFileAtomic(join(out, 'summary.txt'), text);
+  return text;
+}
+
+/** The note on a folder whose run.json still says "running" (see lock.ts), if any. */
+export function previousRunNote(out: string): string | undefined {
+  try {
+    return effectiveStatus(out, (JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { status?: unknown }).status).note;
+  } catch {
+    return undefined; // no run.json: a new folder
+  }
+}
