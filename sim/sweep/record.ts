@@ -76,6 +76,8 @@ const REQUIRED_TOTALS: readonly (keyof SweepTotals)[] = [
   'cycles', 'seconds', 'macs', 'utilization', 'computeUtilization', 'mappingEfficiency', 'stallCycles', 'dramReadBytes', 'dramWriteBytes', 'dramBytes',
 ];
 const OPTIONAL_TOTALS: readonly (keyof SweepTotals)[] = ['energyPj', 'areaMm2', 'edpPjS'];
+/** Totals that are counts: exact integers below 2^53, as every count the simulator writes. */
+const COUNT_TOTALS: ReadonlySet<keyof SweepTotals> = new Set(['cycles', 'macs', 'stallCycles', 'dramReadBytes', 'dramWriteBytes', 'dramBytes']);
 const NUMBER_PARAMS: ReadonlySet<keyof PointParams> = new Set(['rows', 'cols', 'ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'clockMhz']);
 
 const isRecordObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -104,6 +106,7 @@ export function recordLineProblem(line: string): string | undefined {
     const v = r.totals[k];
     if (v === undefined && OPTIONAL_TOTALS.includes(k)) continue;
     if (!finite(v) || v < 0) return `has no valid totals.${k} (a finite number ≥ 0)`;
+    if (COUNT_TOTALS.has(k) && !Number.isSafeInteger(v)) return `has no valid totals.${k} (a count: an exact integer below 2^53)`;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * `train` writes history.json, model.json and training.json together or not at all (base/files.ts
- * writeFilesTogether: a sibling temp folder swapped into place). SIGKILL at random times during a second train into
+ * writeFilesTogether: a sibling temp folder swapped into place). SIGKILL at three random times during a second train into
  * the same --out leaves the first run's three files or the second's, never a mix; the leftovers of a kill between the
  * two renames are put right by the next write (recoverFolderSwap).
  */
@@ -64,7 +64,7 @@ describe('train writes a run\'s files together', () => {
     expect(systolab([...B, '--out', 'timing'], cwd).code).toBe(0);
     const ms = performance.now() - t0;
     const seen: string[] = [];
-    for (const delay of delays(5, 0.3 * ms, 1.1 * ms)) {
+    for (const delay of delays(3, 0.3 * ms, 1.1 * ms)) {
       const child = spawn(process.execPath, [CLI, ...B, '--out', 'o'], { cwd, stdio: 'ignore' });
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
@@ -75,8 +75,8 @@ describe('train writes a run\'s files together', () => {
       expect(state).not.toBe('mixed');
       expect(readdirSync(cwd).filter((n) => n.includes('systolab-tmp') && !pidAlive(Number(n.split('.')[2])))).toEqual([]);
     }
-    expect(seen.length).toBe(5);
-  });
+    expect(seen.length).toBe(3);
+  }, 180_000); // five train runs: up to a minute on a loaded 2-core machine
 });
 
 describe('writeFilesTogether / recoverFolderSwap (in-process)', () => {
