@@ -10,16 +10,7 @@ import { EXACT_BOUND, assertReportNumbers, firstBadNumber } from '../../sim/run/
 import { simulateGraph } from '../../sim/run/pipeline.js';
 import { loadAnyModel, resolveModel } from '../../sim/load/model.js';
 import { loadHwConfig, resolveMachine } from '../../sim/load/hw.js';
-
-function errorOf(f: () => unknown): SimError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SimError) return e;
-    throw e;
-  }
-  throw new Error('expected a SimError');
-}
+import { errorOf } from '../helpers/errors.js';
 
 const report = () => ({ totals: { cycles: 120, macs: 4096, energy: { total: 1.5e3 } }, layers: [{ name: 'c1', cycles: 120 }], warnings: [] });
 
