@@ -225,7 +225,7 @@ export function runChecks(req: CheckRequest, precisions: readonly string[]): Num
         accumulatorOverflows: layers.reduce((s, l) => s + l.accumulatorOverflows, 0), clamps: layers.reduce((s, l) => s + l.clamps, 0),
       },
       rule, checks, failures, passed: failures.length === 0,
-    } satisfies NumericsReport, `the ${format.name} numerics report of ${graph.name}`, isSqnr);
+    } satisfies NumericsReport, `the ${format.name} numerics report of ${graph.name}`, isSqnrField);
   });
 }
 
@@ -240,4 +240,4 @@ function regressionNumerics(float: RegressionError, fixed: RegressionError): Reg
 }
 
 /** SQNR fields: +Infinity there (−Infinity for a drop) means no error at all (sim/fixed/metrics.ts), not an overflow. */
-const isSqnr = (path: string): boolean => /sqnr(Drop)?Db$/i.test(path);
+export const isSqnrField = (path: string): boolean => /sqnr(Drop)?Db$/i.test(path);

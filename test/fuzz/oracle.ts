@@ -37,7 +37,7 @@ export interface CliOutcome {
 /** Keys whose numbers are counts: they must be exact integers (below 2^53). */
 const COUNT_KEY = /(^|[a-z])(cycles|macs|words|bytes|folds|reads|writes|points|params|parameters)$/i;
 /** Keys whose values are measured numbers: a null there is a NaN or Infinity that JSON could not hold. */
-const NUMBER_KEY = /(^|[a-z])(cycles|macs|words|bytes|folds|energy|energyPj|utilization|efficiency|seconds|pj|mm2|edp|edpPjS|total|loss)$/i;
+const NUMBER_KEY = /(^|[a-z])(cycles|macs|words|bytes|folds|energy|energyPj|utilization|efficiency|seconds|pj|mm2|edp|edpPjS|total|loss|db)$/i;
 
 const short = (s: string, n = 160): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 

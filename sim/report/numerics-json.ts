@@ -1,0 +1,23 @@
+/**
+ * A NumericsReport as JSON and back. JSON has no Infinity, and `JSON.stringify` would write the SQNR of a layer whose
+ * fixed-point result equals float exactly (+Infinity dB, −Infinity for its drop: sim/fixed/metrics.ts) as `null`,
+ * which reads as "not measured". So those two values are written as the strings "Infinity" and "-Infinity" — as
+ * Python's and pandas' readers name them — and read back as numbers. Every other number in a report is finite
+ * (sim/run/report-check.ts). Pure.
+ */
+
+import { isSqnrField } from '../run/check.js';
+
+const INFINITE = new Map<string, number>([['Infinity', Infinity], ['-Infinity', -Infinity]]);
+
+/** `JSON.stringify` of a NumericsReport (or a list of them) with ±Infinity SQNR written as "Infinity"/"-Infinity". */
+export function numericsReportJson(report: unknown, indent?: number): string {
+  return JSON.stringify(report, (key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) && isSqnrField(key) ? String(v) : v), indent);
+}
+
+/** Undoes `numericsReportJson` on a parsed value: "Infinity"/"-Infinity" in SQNR fields become numbers again. */
+export function reviveNumericsReport<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => reviveNumericsReport(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' && isSqnrField(k) && INFINITE.has(v) ? INFINITE.get(v) : reviveNumericsReport(v)])) as T;
+}
