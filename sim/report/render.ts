@@ -4,7 +4,7 @@
  * every machine). `writeCharts` writes DIR/charts/NAME.vl.json, .svg and .png for each chart.
  */
 import { writeFileAtomic } from '../base/files.js';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../base/package-root.js';
@@ -71,20 +71,12 @@ export async function writeCharts(dir: string, charts: readonly Chart[], options
     writeFileAtomic(`${base}.svg`, svg);
     const files = [`${base}.vl.json`, `${base}.svg`];
     if (options.png !== false) {
-      writePng(`${base}.png`, svgToPng(svg));
+      writeFileAtomic(`${base}.png`, svgToPng(svg));
       files.push(`${base}.png`);
     }
     out.push({ chart, files });
   }
   return out;
-}
-
-/** Bytes, written as writeFileAtomic writes text: a temp file renamed. */
-function writePng(file: string, png: Buffer): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, png);
-  renameSync(tmp, file);
 }
 
 /** The three browser libraries the HTML report inlines, read once. */

@@ -40,6 +40,7 @@ describe('the CLI oracle', () => {
     expect(kinds(JSON_CASE, { stdout: '{"totals":{"macs":2.5}}' })).toEqual(['inexact-count']);
     expect(kinds({ ...JSON_CASE, argv: ['simulate'] }, { stdout: 'energy NaN pJ\n' })).toEqual(['non-finite']);
     expect(kinds(JSON_CASE, { files: ['out/results.jsonl.tmp'] })).toEqual(['tmp-left']);
+    expect(kinds(JSON_CASE, { files: ['out/.results.jsonl.123.systolab-tmp'] })).toEqual(['tmp-left']);
     expect(kinds({ ...JSON_CASE, mustNotEcho: 'root:x:0' }, { code: 2, stderr: 'systolab: /etc/passwd: bad (got "root:x:0:0").\n' })).toEqual(['echoed-file']);
   });
 

@@ -4,6 +4,7 @@
  * campaign reports one reproduction per class instead of a thousand copies of one bug.
  */
 import type { FuzzCase } from './case.js';
+import { TEMP_SUFFIX } from '../../sim/base/files.js';
 
 /** Every case finishes within this (the CLI and the in-process call alike). */
 export const CASE_LIMIT_MS = 10_000;
@@ -103,7 +104,7 @@ export function judgeCli(c: FuzzCase, o: CliOutcome): Violation[] {
     v.push({ kind: 'exit-code', detail: `exit ${o.code}: ${short(errLines.join(' ⏎ '))}` });
   }
   if (o.code === 0) v.push(...checkStdout(c, o.stdout));
-  const tmp = o.files.filter((f) => f.endsWith('.tmp'));
+  const tmp = o.files.filter((f) => f.endsWith('.tmp') || f.endsWith(TEMP_SUFFIX));
   if (tmp.length) v.push({ kind: 'tmp-left', detail: tmp.slice(0, 3).join(', ') });
   if (c.mustNotEcho !== undefined && o.stderr.includes(c.mustNotEcho)) v.push({ kind: 'echoed-file', detail: `stderr quotes ${JSON.stringify(c.mustNotEcho)}` });
   return v;
