@@ -1,6 +1,7 @@
 /**
  * `run`: one forward pass of a model (eval mode unless training), optionally a loss on its output and a backward
- * pass from that loss's gradient or from a given upstream gradient. Plain data in, plain data out.
+ * pass from that loss's gradient or from a given upstream gradient. Plain data in, plain data out. NaN/±Infinity
+ * parameters are refused, and so is a result that overflows float64 (sim/run/finite.ts): it never prints NaN.
  */
 import { SimError } from '../base/errors.js';
 import type { LayerGraph } from '../ir/types.js';
@@ -9,6 +10,7 @@ import { initParams } from '../float/init.js';
 import { type LossKind, type Reduction, losses } from '../float/losses.js';
 import { createRng } from '../float/rng.js';
 import type { Tensor } from '../float/tensor.js';
+import { assertFiniteParams, assertFiniteResults } from './finite.js';
 
 export interface RunRequest {
   readonly graph: LayerGraph;
@@ -51,13 +53,26 @@ export function runModel(req: RunRequest): RunResult {
     throw new SimError('give either an upstream gradient or a loss with a target, not both', { code: 'badValue', path: '--upstream' });
   }
   const params = initParams(graph);
+  assertFiniteParams(params, 'to run');
   const fwd = forward(graph, params, inputs, { training: req.training, seed: req.seed });
+  assertFiniteResults([
+    ...graph.order.map((name) => [`layer ${name}'s output`, fwd.values[name]] as const),
+    ...Object.entries(fwd.state).map(([key, t]) => [`the running statistic ${key}`, t] as const),
+  ]);
   let loss: RunResult['loss'];
   let upstream = req.upstream;
   if (req.loss) {
     const res = losses[req.loss.kind](fwd.output, req.loss.target, req.loss.reduction);
     loss = { kind: req.loss.kind, reduction: req.loss.reduction, value: res.loss, gradient: res.gradient };
+    assertFiniteResults([[`the ${req.loss.kind} loss`, { shape: [], data: Float64Array.of(res.loss) }], [`the ${req.loss.kind} loss's gradient`, res.gradient]]);
     upstream = res.gradient;
+  }
+  const gradients = upstream ? backward(fwd.tape, params, upstream) : undefined;
+  if (gradients) {
+    assertFiniteResults([
+      ...Object.entries(gradients.params).map(([key, t]) => [`the gradient of parameter ${key}`, t] as const),
+      ...Object.entries(gradients.inputs).map(([name, t]) => [`the gradient of input ${name}`, t] as const),
+    ]);
   }
   return {
     model: graph.name,
@@ -68,7 +83,7 @@ export function runModel(req: RunRequest): RunResult {
     outputs: fwd.values,
     output: graph.output,
     loss,
-    gradients: upstream ? backward(fwd.tape, params, upstream) : undefined,
+    gradients,
     state: fwd.state,
   };
 }

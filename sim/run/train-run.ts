@@ -7,7 +7,8 @@ import { SimError } from '../base/errors.js';
 import type { Dataset, Task } from '../datasets/types.js';
 import { buildGraph } from '../ir/graph.js';
 import type { InitConfig, LayerGraph, LayerNode } from '../ir/types.js';
-import { type LossGrowth, nonFinite } from '../float/divergence.js';
+import { type LossGrowth } from '../float/divergence.js';
+import { assertFiniteParams } from './finite.js';
 import { initParams } from '../float/init.js';
 import type { LossKind } from '../float/losses.js';
 import { createRng } from '../float/rng.js';
@@ -134,17 +135,6 @@ export function split(features: Tensor, targets: Tensor, val: number, test: numb
   return { train: part(0, nTrain)!, validation: part(nTrain, nTrain + nVal), test: part(nTrain + nVal, n) };
 }
 
-/** Parameters the model file gives as NaN/±Infinity ("NaN" strings, YAML .nan) cannot be trained: one error. */
-function checkFiniteParams(params: Readonly<Record<string, Tensor>>): void {
-  for (const [key, t] of Object.entries(params)) {
-    const bad = nonFinite(t.data);
-    if (!bad) continue;
-    throw new SimError(`parameter ${key} must be finite to train, but ${bad.count} of ${t.data.length} values are NaN or ±Infinity; the first at index ${bad.index}`, {
-      code: 'notNumber', path: '--model', value: String(bad.value), hint: 'Give finite values, or leave the parameter out to draw it from the seed.',
-    });
-  }
-}
-
 export function runTraining(req: TrainRequest): TrainRun {
   const notes: string[] = [];
   let graph = req.graph;
@@ -174,7 +164,7 @@ export function runTraining(req: TrainRequest): TrainRun {
   }
   // Parameters the model file does not give are drawn from the run's seed.
   const params = initParams(graph, req.config.seed, req.init ?? graph.init);
-  checkFiniteParams(params);
+  assertFiniteParams(params, 'to train');
   const result = train(graph, params, splits, { ...req.config, loss, accuracy }, req.onEpoch, req.onWarning);
   const metrics = (s?: Split) => (s ? evaluate(graph, result.params, s, loss, accuracy) : undefined);
   const final = result.diverged ? {} : { final: { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) } };

@@ -21,6 +21,8 @@ import { loadNamedDataset } from '../../sim/load/datasets/registry.js';
 import { loadModel } from '../../sim/load/model-file.js';
 import { type TrainRequest, runTraining } from '../../sim/run/train-run.js';
 import { runQuantizedTraining } from '../../sim/run/qtrain-run.js';
+import { runModel } from '../../sim/run/run-model.js';
+import { SimError } from '../../sim/base/errors.js';
 import { ROOT, systolab } from '../helpers/cli.js';
 
 const MODELS = join(ROOT, 'models', 'course');
@@ -216,5 +218,45 @@ describe('through the CLI', () => {
     const m = systolab(['train', '--model', model, '--dataset', 'xor', '--epochs', '1', '--out', join(dir, 'm')]);
     expect(m.code).toBe(2);
     expect(m.err).toBe('systolab: --model: parameter hidden.weight must be finite to train, but 1 of 4 values are NaN or ±Infinity; the first at index 2 (got "NaN"). Give finite values, or leave the parameter out to draw it from the seed.\n');
+  });
+});
+
+describe('run refuses NaN parameters and results that overflow float64 (never prints NaN)', () => {
+  const xor = (from: string, to: string): string => {
+    const file = join(temp(), 'xor.yaml');
+    writeFileSync(file, readFileSync(XOR, 'utf8').replace(from, to));
+    return file;
+  };
+  const x = { shape: [4, 2], data: Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1) };
+  const errorOf = (f: () => unknown): SimError => {
+    try { f(); } catch (e) { if (e instanceof SimError) return e; throw e; }
+    throw new Error('no error');
+  };
+
+  it('names the parameter given as NaN', () => {
+    const graph = loadModel(xor('weight: [[6, 6], [-4, -4]]', 'weight: [[6, 6], [.nan, -4]]'));
+    const e = errorOf(() => runModel({ graph, inputs: { x }, training: false, seed: 1 }));
+    expect(e.code).toBe('notNumber');
+    expect(e.message).toContain('parameter hidden.weight must be finite to run, but 1 of 4 values are NaN or ±Infinity; the first at index 2');
+  });
+
+  it('names the first layer whose output overflows, the loss gradient and the parameter gradients', () => {
+    // 1e300 · 6 + 1e300 · 6 is finite; a dense layer of weight 1e308 on inputs of 1 overflows to Infinity.
+    const graph = loadModel(xor('weight: [[6, 6], [-4, -4]]', 'weight: [[1e308, 1e308], [-4, -4]]'));
+    const e = errorOf(() => runModel({ graph, inputs: { x }, training: false, seed: 1 }));
+    expect(e.code).toBe('overflow');
+    expect(e.message).toMatch(/^--model: layer hidden's output overflows float64: 1 of 8 values are NaN or ±Infinity \(the first at index 6\)/);
+    // A dense layer whose forward pass is finite (weights 1e300 on inputs of 0 and 1) but whose input gradient
+    // under an upstream gradient of 1e10 is 1e310: Infinity. The forward result itself is sound (the mutation check:
+    // it is the gradient check, not the forward one, that catches it).
+    const file = join(temp(), 'wide.yaml');
+    writeFileSync(file, 'name: wide\nlayers:\n  - { name: x, kind: input, shape: [4, 2] }\n  - { name: y, kind: dense, units: 1, params: { weight: [[1e300, 1]], bias: [0] } }\n');
+    const wide = loadModel(file);
+    const fwd = runModel({ graph: wide, inputs: { x }, training: false, seed: 1 });
+    expect([...fwd.outputs.y.data]).toEqual([0, 1, 1e300, 1e300 + 1]);
+    const up = { shape: [4, 1], data: new Float64Array(4).fill(1e10) };
+    const g = errorOf(() => runModel({ graph: wide, inputs: { x }, training: false, seed: 1, upstream: up }));
+    expect(g.code).toBe('overflow');
+    expect(g.message).toMatch(/^--model: the gradient of input x overflows float64: 4 of 8 values/);
   });
 });
