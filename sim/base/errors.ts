@@ -81,6 +81,11 @@ export class SimError extends Error {
     this.hint = info.hint;
   }
 
+  /** The same error with `context` before its key path, e.g. `at batch 1000` when a batch override made it. */
+  under(context: string): SimError {
+    return new SimError(this.problem, { ...this.info, path: this.path ? `${context}, ${this.path}` : context });
+  }
+
   /** The same error, attributed to a file (loaders add the file once they catch an error from a pure stage). */
   inFile(file: string): SimError {
     return this.file !== undefined ? this : new SimError(this.problem, { ...this.info, file });

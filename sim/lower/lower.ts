@@ -48,6 +48,7 @@
  * shapes differ (SCALE-Sim rows do not chain exactly: unpadded convs, pools and shortcuts between rows), each layer
  * still lowers with its own shapes and the program carries one note saying so (`LoweredProgram.notes`).
  */
+import { SimError } from '../base/errors.js';
 import { inferShapes, predecessors } from '../ir/graph.js';
 import type { InputNode, LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
 import { type Shape, sizeOf } from './geometry.js';
@@ -111,6 +112,16 @@ export function ancestorsOfOutput(graph: LayerGraph): ReadonlySet<string> {
 }
 
 export function lowerGraph(graph: LayerGraph, options: LowerOptions): LoweredProgram {
+  if (options.batch === undefined) return lowerAtBatch(graph, options);
+  try {
+    return lowerAtBatch(graph, options);
+  } catch (e) {
+    // A size limit passed only because of the batch override: say so, or the message blames the model file alone.
+    throw e instanceof SimError ? e.under(`at batch ${options.batch}`) : e;
+  }
+}
+
+function lowerAtBatch(graph: LayerGraph, options: LowerOptions): LoweredProgram {
   const training = options.mode === 'training';
   const shapes = loweringShapes(graph, options.batch);
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
