@@ -9,7 +9,7 @@ import { DATASET_NAMES } from '../load/datasets/registry.js';
 import { RANDOM_MAC_BUDGET, RANDOM_SAMPLES_MAX } from '../run/check-data.js';
 import { DEFAULT_PASS_RULE } from '../run/check-rule.js';
 import { checkComparisonText, checkReportText } from '../report/check-text.js';
-import { numericsReportJson } from '../report/numerics-json.js';
+import { reportJson } from '../report/report-json.js';
 import { commandLine, writeCheckReport } from '../report/write-report.js';
 
 export interface CheckArgs {
@@ -81,10 +81,10 @@ export async function checkCommand(args: CheckArgs, argv: readonly string[] = []
   const reports = checkPrecisions(args);
   const data = reports.length === 1 ? reports[0] : reports;
   if (args.out !== undefined) {
-    writeFileAtomic(join(args.out, 'numerics-report.json'), `${numericsReportJson(data, 1)}\n`);
+    writeFileAtomic(join(args.out, 'numerics-report.json'), `${reportJson(data, 1)}\n`);
     const written = await writeCheckReport(args.out, data, commandLine(argv));
     process.stderr.write(`check: charts in ${join(args.out, 'charts')}, report ${written.html}\n`);
   }
-  const text = args.format === 'json' ? `${numericsReportJson(data)}\n` : reports.length === 1 ? checkReportText(reports[0]) : checkComparisonText(reports);
+  const text = args.format === 'json' ? `${reportJson(data)}\n` : reports.length === 1 ? checkReportText(reports[0]) : checkComparisonText(reports);
   return { text, passed: reports.every((r) => r.passed) };
 }

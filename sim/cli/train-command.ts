@@ -8,6 +8,7 @@ import { LOSS_KINDS, type LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type ScheduleKind } from '../float/optimizers.js';
 import { INIT_SCHEMES, type InitScheme } from '../ir/types.js';
 import { divergedLine, divergedText, epochLine, trainText } from '../report/train-text.js';
+import { reportJson } from '../report/report-json.js';
 
 export interface TrainArgs extends QuantFlags {
   model?: string;
@@ -127,17 +128,17 @@ export function trainCommand(args: TrainArgs, progress: (line: string) => void):
   if (t.diverged) {
     for (const d of t.defaults) process.stderr.write(`train: ${d}\n`);
     process.stderr.write(`${divergedLine(t.diverged)}\n`);
-    return { text: args.format === 'json' ? `${JSON.stringify(t.json)}\n` : divergedText(t, args, outDir), chartsDir: '', exitCode: 1 };
+    return { text: args.format === 'json' ? `${reportJson(t.json)}\n` : divergedText(t, args, outDir), chartsDir: '', exitCode: 1 };
   }
   // The three files of a run appear together or not at all (a kill mid-write leaves the previous run whole).
   for (const note of recoverFolderSwap(resolve(outDir))) process.stderr.write(`train: ${outDir}: ${note} (an earlier train was killed while writing)\n`);
   writeFilesTogether(outDir, {
-    'history.json': `${JSON.stringify(t.history)}\n`,
+    'history.json': `${reportJson(t.history)}\n`,
     [TRAINED_MODEL_FILE]: `${JSON.stringify(t.model)}\n`,
     [TRAINED_ON_FILE]: `${JSON.stringify(t.trainedOn, null, 1)}\n`,
   });
   for (const d of t.defaults) process.stderr.write(`train: ${d}\n`);
   const chartsDir = outDir;
-  if (args.format === 'json') return { text: `${JSON.stringify(t.json)}\n`, chartsDir };
+  if (args.format === 'json') return { text: `${reportJson(t.json)}\n`, chartsDir };
   return { text: trainText(t, { lr: args.lr, batch: args.batch ?? TRAIN_DEFAULTS.batch, earlyStopPatience: args.earlyStopPatience, model: args.model }, outDir), chartsDir };
 }

@@ -26,7 +26,7 @@ import { type TrainHistory, isTrainHistory, trainingCurvesChart } from './train-
 import { trainHtml } from './train-report.js';
 import type { Chart } from './charts/types.js';
 import { type HtmlReport, renderHtml } from './html.js';
-import { reviveNumericsReport } from './numerics-json.js';
+import { reviveReportJson } from './report-json.js';
 import { browserLibraries, writeCharts } from './render.js';
 
 /** argv → one shell-safe command line (`systolab simulate --model 'my net.yaml'`). */
@@ -199,7 +199,7 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
     return { kind: 'simulate', written: await writeSimulateReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'numerics-report.json'))) {
-    const r = reviveNumericsReport(json('numerics-report.json')) as NumericsReport | NumericsReport[];
+    const r = reviveReportJson(json('numerics-report.json')) as NumericsReport | NumericsReport[];
     const ok = (x: NumericsReport) => x?.schemaVersion === 2 && Array.isArray(x.layers);
     if (!(isReportList(r) ? r.length > 0 && r.every(ok) : ok(r))) {
       throw new SimError('is not a check report of schema 2', { code: 'malformed', file: join(dir, 'numerics-report.json'), hint: 'Run check --out DIR again.' });
@@ -207,7 +207,7 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
     return { kind: 'check', written: await writeCheckReport(dir, r, readCommand(dir)) };
   }
   if (existsSync(join(dir, 'history.json'))) {
-    const h = json('history.json');
+    const h = reviveReportJson(json('history.json'));
     if (isTrainHistory(h)) return { kind: 'train', written: await writeTrainReport(dir, h, readCommand(dir)) };
     throw new SimError('is not a train history (no epochs, nor float and fixed-point epochs)', { code: 'malformed', file: join(dir, 'history.json') });
   }

@@ -80,6 +80,14 @@ describe('the in-process oracle', () => {
       checkNumbers({ [key]: v }).some((x) => x.kind === 'inexact-count')));
   });
 
+  it('SQNR: ±Infinity is a defined value, NaN and a null are not; an unset threshold (maxSqnrDropDb: null) is fine', () => {
+    expect(checkNumbers({ layers: [{ sqnrDb: Infinity, sqnrDropDb: -Infinity }], summary: { outputSqnrDb: 12 } })).toEqual([]);
+    expect(checkNumbers({ rule: { maxSqnrDropDb: null }, steps: [{ gradSqnrDb: null }] })).toEqual([]);
+    expect(checkNumbers({ layers: [{ sqnrDb: NaN }] }).map((v) => v.kind)).toEqual(['non-finite']);
+    expect(checkNumbers({ summary: { outputSqnrDb: null } }).map((v) => v.kind)).toEqual(['non-finite']);
+    expect(checkNumbers({ cycles: Infinity }).map((v) => v.kind)).toEqual(['non-finite']);
+  });
+
   it('groups failures by rule, format and evidence, not by their numbers or temp folders', () => {
     const a = classOf('onnx', { kind: 'not-a-SimError', detail: 'RangeError: Invalid typed array length: 1099511627776 in /tmp/systolab-fuzz-ab12/model.onnx' });
     const b = classOf('onnx', { kind: 'not-a-SimError', detail: 'RangeError: Invalid typed array length: 2.89e+22 in /tmp/systolab-fuzz-zz99/model.onnx' });

@@ -38,7 +38,9 @@ export interface CliOutcome {
 /** Keys whose numbers are counts: they must be exact integers (below 2^53). */
 const COUNT_KEY = /(^|[a-z])(cycles|macs|words|bytes|folds|reads|writes|points|params|parameters)$/i;
 /** Keys whose values are measured numbers: a null there is a NaN or Infinity that JSON could not hold. */
-const NUMBER_KEY = /(^|[a-z])(cycles|macs|words|bytes|folds|energy|energyPj|utilization|efficiency|seconds|pj|mm2|edp|edpPjS|total|loss|db)$/i;
+const NUMBER_KEY = /(^|[a-z])(cycles|macs|words|bytes|folds|energy|energyPj|utilization|efficiency|seconds|pj|mm2|edp|edpPjS|total|loss)$/i;
+/** A NumericsReport's measured SQNR fields (never null; a rule's `maxSqnrDropDb` or a step's unmeasured SQNR may be). */
+const SQNR_KEY = /^(sqnrDb|sqnrDropDb|outputSqnrDb|worstSqnrDropDb|idealSqnrDb)$/;
 
 const short = (s: string, n = 160): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -47,10 +49,11 @@ export function checkNumbers(value: unknown, path = '$', out: Violation[] = []):
   if (out.length >= 5) return out;
   const key = path.slice(path.lastIndexOf('.') + 1);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) out.push({ kind: 'non-finite', detail: `${path} = ${value}` });
+    // ±Infinity is a defined SQNR (fixed point equal to float: docs/limits.md); NaN never is.
+    if (!Number.isFinite(value) && !(SQNR_KEY.test(key) && !Number.isNaN(value))) out.push({ kind: 'non-finite', detail: `${path} = ${value}` });
     else if (COUNT_KEY.test(key) && !Number.isSafeInteger(value)) out.push({ kind: 'inexact-count', detail: `${path} = ${value}` });
   } else if (value === null) {
-    if (NUMBER_KEY.test(key)) out.push({ kind: 'non-finite', detail: `${path} = null (a NaN or Infinity written as JSON)` });
+    if (NUMBER_KEY.test(key) || SQNR_KEY.test(key)) out.push({ kind: 'non-finite', detail: `${path} = null (a NaN or Infinity written as JSON)` });
   } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const xs = value as unknown as ArrayLike<number | bigint>;
     for (let i = 0; i < Math.min(xs.length, 100_000); i++) {
