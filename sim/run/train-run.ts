@@ -7,7 +7,8 @@ import { SimError } from '../base/errors.js';
 import type { Dataset, Task } from '../datasets/types.js';
 import { buildGraph } from '../ir/graph.js';
 import type { InitConfig, LayerGraph, LayerNode } from '../ir/types.js';
-import { type LossGrowth } from '../float/divergence.js';
+import { type Divergence, type LossGrowth, lossDivergence } from '../float/divergence.js';
+import { forward } from '../float/engine.js';
 import { assertFiniteParams } from './finite.js';
 import { initParams } from '../float/init.js';
 import type { LossKind } from '../float/losses.js';
@@ -167,9 +168,28 @@ export function runTraining(req: TrainRequest): TrainRun {
   assertFiniteParams(params, 'to train');
   const result = train(graph, params, splits, { ...req.config, loss, accuracy }, req.onEpoch, req.onWarning);
   const metrics = (s?: Split) => (s ? evaluate(graph, result.params, s, loss, accuracy) : undefined);
-  const final = result.diverged ? {} : { final: { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) } };
+  const scored = result.diverged ? undefined : { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) };
+  // The last update can leave finite weights that overflow in the final evaluation (a learning rate of 1e308): that
+  // run diverged too, at its last step, or its model would be saved with a NaN loss.
+  const lastBad = scored && finalDivergence(graph, result, splits, scored, loss);
+  const final = scored && !lastBad ? { final: scored } : {};
   return {
-    graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, result, ...final, notes,
+    graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, result: lastBad ? { ...result, diverged: lastBad } : result, ...final, notes,
     sizes: { train: splits.train.features.shape[0], validation: splits.validation?.features.shape[0] ?? 0, test: splits.test?.features.shape[0] ?? 0 },
   };
+}
+
+/** The divergence of a run whose steps were finite but whose trained model's loss on a split is not (see above). */
+function finalDivergence(
+  graph: LayerGraph, result: TrainResult, splits: Splits,
+  scored: Readonly<Record<'train' | 'validation' | 'test', SplitMetrics | undefined>>, loss: LossKind,
+): Divergence | undefined {
+  const split = (['train', 'validation', 'test'] as const).find((k) => scored[k] !== undefined && !Number.isFinite(scored[k]!.loss));
+  if (split === undefined) return undefined;
+  const last = result.steps[result.steps.length - 1];
+  const data = splits[split]!;
+  const rows = Array.from({ length: Math.min(512, data.features.shape[0]) }, (_, i) => i);
+  const fwd = forward(graph, result.params, { [graph.order[0]]: takeRows(data.features, rows) });
+  const blame = lossDivergence(graph, last.step, last.epoch, scored[split]!.loss, loss, fwd.values)!;
+  return { ...blame, message: `after the last update (step ${last.step}, epoch ${last.epoch}) the trained model's ${split} loss is ${blame.value}: ${blame.message.slice(blame.message.indexOf(': ') + 2)}` };
 }

@@ -117,10 +117,25 @@ describe('the training loops stop where it diverges', () => {
 
   it('law: for any learning rate, a run either reports a divergence or returns finite parameters and losses (property)', () => {
     fc.assert(fc.property(fc.double({ min: -3, max: 308, noNaN: true }), fc.integer({ min: 1, max: 8 }), (exp, steps) => {
-      const { result } = runTraining(houseRequest(10 ** exp, steps));
-      const finite = Object.values(result.params).every((t) => nonFinite(t.data) === undefined) && result.steps.every((st) => Number.isFinite(st.loss));
-      return result.diverged ? result.steps.length <= result.diverged.step : finite && result.steps.length === steps;
+      const { result, final } = runTraining(houseRequest(10 ** exp, steps));
+      const finite = Object.values(result.params).every((t) => nonFinite(t.data) === undefined) && result.steps.every((st) => Number.isFinite(st.loss))
+        && final !== undefined && Number.isFinite(final.train.loss);
+      return result.diverged ? result.steps.length <= result.diverged.step && final === undefined : finite && result.steps.length === steps;
     }), { numRuns: 40, seed: 19 });
+  });
+
+  it('fuzz campaign seed 20261202: finite steps, then weights that overflow in the final evaluation, diverge at the last step', () => {
+    // Was: exit 0 and "final": { "train": { "loss": null } } with weights near 1e308 saved as the model.
+    const dir = temp();
+    writeFileSync(join(dir, 'data.csv'), 'a,b,label\n-1,2,6\n0,0,0\n-3,-2,0\n');
+    const r = systolab(['train', '--model', 'pass-fail-mlp', '--dataset', join(dir, 'data.csv'), '--epochs', '1', '--lr', '1e308', '--format', 'json', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/diverged: after the last update \(step 1, epoch 1\) the trained model's train loss is NaN: layer hidden's output has/);
+    const doc = JSON.parse(r.out) as { steps: { loss: number }[]; diverged: { step: number; what: string }; final?: unknown };
+    expect(doc.steps.every((st) => Number.isFinite(st.loss))).toBe(true);   // what the step detectors saw
+    expect(doc.diverged).toMatchObject({ step: 1, what: 'loss' });
+    expect(doc.final).toBeUndefined();
+    expect(readdirSync(dir)).toEqual(['data.csv']);
   });
 
   it('a run that learns has no divergence and no warning', () => {
