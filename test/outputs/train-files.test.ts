@@ -66,9 +66,11 @@ describe('train writes a run\'s files together', () => {
     const seen: string[] = [];
     for (const delay of delays(3, 0.3 * ms, 1.1 * ms)) {
       const child = spawn(process.execPath, [CLI, ...B, '--out', 'o'], { cwd, stdio: 'ignore' });
+      // Listen before the delay: a run that ends first (a late kill) has closed before a later listener would attach.
+      const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
       recoverFolderSwap(join(cwd, 'o')); // what the next train does first
       const state = runOf(join(cwd, 'o'), refs);
       seen.push(state);
