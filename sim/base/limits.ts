@@ -30,6 +30,8 @@ export const LIMITS = {
   tensorElements: limit(2 ** 40, 'keeps counts exact below 2^53'),
   /** GEMMs one forward pass lowers to (batched matmuls give one per batch matrix, grouped convs one per group). */
   gemmsPerPass: limit(16_384, 'bounds the time: every GEMM is traced and reported on its own'),
+  /** MACs of one forward pass (every GEMM's m·k·n, summed): a training pass lowers about 3× as many, still below 2^53. */
+  macsPerPass: limit(2 ** 50, 'keeps MAC, cycle and access counts exact below 2^53, training passes included'),
   /** Rows or columns of the PE array. */
   arrayDim: limit(4096, 'keeps cycle counts exact and the PE array allocatable'),
   /** KiB of one SRAM buffer (16 GiB). */

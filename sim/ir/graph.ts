@@ -53,15 +53,16 @@ function topoOrder(layers: readonly LayerNode[], file?: string): string[] {
 
 /**
  * Shapes of every layer for the given input shapes (keyed by input layer name), in topological order, each within the
- * `dim` and `tensorElements` limits. `limitGemms` also holds the GEMMs of one pass to `gemmsPerPass`: the lowering
- * traces each one (at any `--batch`); the float engine, which runs a layer as one batched kernel, passes false.
+ * `dim` and `tensorElements` limits. `limitGemms` also holds the GEMMs of one pass to `gemmsPerPass` (the lowering
+ * traces each one, at any `--batch`) and their MACs to `macsPerPass`; the float engine, which runs a layer as one
+ * batched kernel and has its own memory limits, passes false.
  */
 export function inferShapes(
   layers: readonly LayerNode[], order: readonly string[], inputShapes: Readonly<Record<string, Shape>>, file?: string, limitGemms = true,
 ): Record<string, Shape> {
   const index = new Map(layers.map((l, i) => [l.name, i]));
   const shapes: Record<string, Shape> = {};
-  let gemms = 0;
+  let gemms = 0, macs = 0;
   for (const name of order) {
     const i = index.get(name)!;
     const node = layers[i];
@@ -79,7 +80,11 @@ export function inferShapes(
     }
     checkShape(shapes[name], `the output ${show(shapes[name])} of ${node.kind} "${name}"`, layerAt(file, i));
     gemms += gemmsOf(node, ins);
-    if (limitGemms) checkSize(gemms, 'gemmsPerPass', layerAt(file, i), `the GEMM count of one pass (counted up to ${node.kind} "${name}")`);
+    macs += macsOf(node, ins, shapes[name]);
+    if (limitGemms) {
+      checkSize(gemms, 'gemmsPerPass', layerAt(file, i), `the GEMM count of one pass (counted up to ${node.kind} "${name}")`);
+      checkSize(macs, 'macsPerPass', layerAt(file, i), `the MAC count of one forward pass (counted up to ${node.kind} "${name}")`);
+    }
   }
   return shapes;
 }
@@ -97,6 +102,17 @@ function gemmsOf(node: LayerNode, ins: readonly Shape[]): number {
     case 'conv2d': return node.groups;
     case 'dense': return 1;
     case 'matmul': return ins[0].length > 2 && ins[1].length > 2 ? Math.max(batch(ins[0]), batch(ins[1])) : 1;
+    default: return 0;
+  }
+}
+
+/** MACs of a layer's GEMMs in one forward pass: each output element costs one MAC per element of its dot product. */
+function macsOf(node: LayerNode, ins: readonly Shape[], out: Shape): number {
+  const elements = out.reduce((p, d) => p * d, 1);
+  switch (node.kind) {
+    case 'conv2d': return elements * (ins[0][1] / node.groups) * node.kernel[0] * node.kernel[1];
+    case 'dense': return elements * ins[0][ins[0].length - 1];
+    case 'matmul': return elements * ins[0][ins[0].length - (node.transposeA ? 2 : 1)];
     default: return 0;
   }
 }

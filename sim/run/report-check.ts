@@ -1,6 +1,7 @@
 /**
  * The final check on every report before it is printed or written (a CostReport, a NumericsReport, a sweep line):
- * every number in it is finite and below 2^53 in magnitude. A count (cycles, MACs, words, bytes) at or above 2^53 is
+ * every number in it is finite, and every count below 2^53 in magnitude (MEASURE_PATH names the fields that are not
+ * counts). A count (cycles, MACs, words, bytes) at or above 2^53 is
  * no longer exact in a double, so printing it would print a wrong number; NaN and ±Infinity would reach JSON as null.
  * Either means the input went beyond a limit that a loader should have refused (docs/limits.md), so it is bad input:
  * a SimError naming the report field, exit 2. Pure.
@@ -11,10 +12,18 @@ import { LIMITS_DOC } from '../base/limits.js';
 /** The exclusive bound: every integer below it is exact in a double. */
 export const EXACT_BOUND = 2 ** 53;
 
+/**
+ * Report fields that are measures, not counts: energies (pJ), times, the energy-delay product, area, power, and the
+ * error figures of a NumericsReport. They need only be finite: 1.3e16 pJ is a large energy, not an inexact count. (Every
+ * double at or above 2^53 is an integer, so a count cannot be told from a measure by its value; the name says which.)
+ * Every other number, counts included, must be below 2^53.
+ */
+export const MEASURE_PATH = /energy|seconds|edp|area|power|watt|pj|error|mae|rmse|range|sqnr|cosine/i;
+
 /** The path and value of the first number in `value` that is not finite or not below 2^53, depth first, or undefined. */
 export function firstBadNumber(value: unknown, path = '', infiniteOk: (path: string) => boolean = () => false): { readonly path: string; readonly value: number } | undefined {
   if (typeof value === 'number') {
-    const ok = Number.isFinite(value) ? Math.abs(value) < EXACT_BOUND : !Number.isNaN(value) && infiniteOk(path);
+    const ok = Number.isFinite(value) ? Math.abs(value) < EXACT_BOUND || MEASURE_PATH.test(path) : !Number.isNaN(value) && infiniteOk(path);
     return ok ? undefined : { path, value };
   }
   if (value === null || typeof value !== 'object') return undefined;
@@ -34,8 +43,8 @@ export function firstBadNumber(value: unknown, path = '', infiniteOk: (path: str
 }
 
 /**
- * Throws a SimError (`overflow`) naming `what` and the field when a number of `report` is NaN, ±Infinity or not below
- * 2^53; returns the report unchanged otherwise. `infiniteOk` names the fields where ±Infinity is a defined value
+ * Throws a SimError (`overflow`) naming `what` and the field when a number of `report` is NaN, ±Infinity, or a count
+ * not below 2^53; returns the report unchanged otherwise. `infiniteOk` names the fields where ±Infinity is a defined value
  * rather than an overflow (a NumericsReport's SQNR where fixed point equals float exactly: sim/fixed/metrics.ts).
  */
 export function assertReportNumbers<T>(report: T, what: string, infiniteOk?: (path: string) => boolean): T {

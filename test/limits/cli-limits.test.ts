@@ -49,6 +49,7 @@ const CASES: readonly (readonly [string, readonly string[], readonly string[]])[
   ['class 6: bert-base-layer:batch=1000000000000 (6 min, then out of memory)', ['simulate', '--model', 'bert-base-layer:batch=1000000000000'], ['bert-base-layer: batch exceeds the limit 16,777,216']],
   ['class 6: bert-base-layer:batch=5000 lowers to 120,000 GEMMs', ['simulate', '--model', 'bert-base-layer:batch=5000'], ['GEMM count of one pass', 'exceeds the limit 16,384', 'gemmsPerPass']],
   ['class 6: --batch 5000 on bert-base-layer (the limit holds at any --batch)', ['simulate', '--model', 'bert-base-layer', '--batch', '5000'], ['at batch 5000, layers[', 'GEMM count of one pass', 'exceeds the limit 16,384']],
+  ['a 1,000,000³ GEMM: each size within dim, 10^18 MACs (was refused by the memory model without the file)', ['simulate', '--model', file('g1e6.csv', 'L,M,N,K,\nfc,1000000,1000000,1000000,\n')], ['g1e6.csv', 'layers[1]', 'MAC count of one forward pass', 'exceeds the limit 1,125,899,906,842,624 (2^50)', 'macsPerPass']],
   ['--batch past dim names the batch, not only the model file', ['simulate', '--model', 'tiny-cnn', '--batch', '100000000'], ['at batch 100000000, layers[0]', 'exceeds the limit 16,777,216']],
   ['class 6: models show mobilenet-v2:width=1000000000000000', ['models', 'show', 'mobilenet-v2:width=1000000000000000'], ['mobilenet-v2: width exceeds the limit 1,024']],
   ['class 6: resnet18:resolution=2147483647 (111 s and 4.2 GB)', ['simulate', '--model', 'resnet18:resolution=2147483647'], ['resnet18: resolution exceeds the limit']],

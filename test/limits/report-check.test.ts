@@ -43,11 +43,19 @@ describe('assertReportNumbers', () => {
     expect(() => assertReportNumbers({ layers: [{ cycles: Infinity }] }, 'r', ok)).toThrow(SimError);
   });
 
-  it('law: a number passes exactly when it is finite and below 2^53 in magnitude', () => {
+  it('law: a number passes exactly when it is finite and below 2^53 in magnitude; a measure need only be finite', () => {
     fc.assert(fc.property(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(2 ** 53 - 1, 2 ** 53, -(2 ** 53) + 1)), (v) => {
       const passes = firstBadNumber({ x: [v] }) === undefined;
       expect(passes).toBe(Number.isFinite(v) && Math.abs(v) < EXACT_BOUND);
+      expect(firstBadNumber({ energy: { total: v } }) === undefined).toBe(Number.isFinite(v));
     }), { seed: 19, numRuns: 500 });
+  });
+
+  it('a large energy (1.3e16 pJ) or error is a measure, not an inexact count; MAC and cycle counts stay bounded', () => {
+    const r = { totals: { macs: 2 ** 50, energy: { total: 1.3198706277551732e16, byComponent: { mac: 1e17 } }, edpJs: 1e20 }, layers: [{ maxAbsError: 1e300 }] };
+    expect(firstBadNumber(r)).toBeUndefined();
+    expect(firstBadNumber({ ...r, totals: { ...r.totals, macs: 2 ** 53 } })).toEqual({ path: 'totals.macs', value: 2 ** 53 });
+    expect(firstBadNumber({ totals: { energy: { total: Infinity } } })).toEqual({ path: 'totals.energy.total', value: Infinity });
   });
 
   it('a real CostReport (tiny-cnn, training) passes the check', () => {
