@@ -25,6 +25,7 @@ import { checkCharts, gradientErrorChart, isLossHistory } from './charts/numeric
 import { type TrainHistory, isTrainHistory, trainingCurvesChart } from './train-charts.js';
 import { trainHtml } from './train-report.js';
 import type { Chart } from './charts/types.js';
+import { chartData } from './charts/layout.js';
 import { type HtmlReport, renderHtml } from './html.js';
 import { reviveReportJson } from './report-json.js';
 import { browserLibraries, writeCharts } from './render.js';
@@ -86,7 +87,7 @@ export function simulateHtml(r: CostReport): Omit<HtmlReport, 'charts'> {
 }
 
 export function writeSimulateReport(dir: string, r: CostReport, command?: string): Promise<WrittenReport> {
-  return write(dir, simulateCharts(r), simulateHtml(r), command);
+  return write(dir, simulateCharts(chartData(r)), simulateHtml(r), command);
 }
 
 export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'charts'> {
@@ -141,7 +142,7 @@ function sweepCommandOf(dir: string): string | undefined {
 }
 
 export function writeSweepReport(dir: string, records: readonly SweepRecord[], command?: string): Promise<WrittenReport> {
-  return write(dir, sweepCharts(records), sweepHtml(records), command);
+  return write(dir, sweepCharts(chartData(records)), sweepHtml(records), command);
 }
 
 const isReportList = (r: NumericsReport | readonly NumericsReport[]): r is readonly NumericsReport[] => Array.isArray(r);
@@ -174,13 +175,14 @@ export function checkHtml(r: NumericsReport): Omit<HtmlReport, 'charts'> {
 
 /** One report, or several precisions compared (check --precision int8,int6,int4). */
 export function writeCheckReport(dir: string, r: NumericsReport | readonly NumericsReport[], command?: string): Promise<WrittenReport> {
-  if (isReportList(r)) return write(dir, [precisionComparisonChart(r)], precisionComparisonHtml(r), command);
-  return write(dir, checkCharts(r), checkHtml(r), command);
+  if (isReportList(r)) return write(dir, [precisionComparisonChart(chartData(r))], precisionComparisonHtml(r), command);
+  return write(dir, checkCharts(chartData(r)), checkHtml(r), command);
 }
 
 export function writeTrainReport(dir: string, h: TrainHistory, command?: string): Promise<WrittenReport> {
-  const gradients = isLossHistory(h) ? gradientErrorChart(h) : undefined;
-  return write(dir, gradients ? [trainingCurvesChart(h), gradients] : [trainingCurvesChart(h)], trainHtml(h), command);
+  const c = chartData(h);
+  const gradients = isLossHistory(c) ? gradientErrorChart(c) : undefined;
+  return write(dir, gradients ? [trainingCurvesChart(c), gradients] : [trainingCurvesChart(c)], trainHtml(h), command);
 }
 
 /** `systolab report DIR`: charts and index.html again from the data files already in DIR. */

@@ -21,6 +21,8 @@ import { trainingCurvesChart } from '../../sim/report/train-charts.js';
 import { CHART_CONFIG } from '../../sim/report/charts/palette.js';
 import { VL_SCHEMA } from '../../sim/report/charts/types.js';
 import { specToSvg, svgToPng } from '../../sim/report/render.js';
+import { CHART_TEXT_CHARS, chartData, chartText } from '../../sim/report/charts/layout.js';
+import fc from 'fast-check';
 import { sampleCheck, sampleHistory, sampleSweep } from './samples.js';
 
 /** The pipeline on a graph and a config, its energy table loaded. */
@@ -86,6 +88,33 @@ describe('PNG rendering', () => {
     const a = svgToPng(await specToSvg(titled('Utilization per layer'))), b = svgToPng(await specToSvg(titled('')));
     expect(a.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(a.equals(b)).toBe(false);
+  });
+});
+
+describe('long names in charts (fuzz campaign seed 20261202: a 5,000-character model name made a 48,250 × 40,138 px chart, 20 s to render)', () => {
+  it('chartText keeps short text, shortens long text to a bounded, distinct, deterministic label', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ minLength: 1, maxLength: 5 }), (s, tail) => {
+      const t = chartText(s);
+      if (s.length <= CHART_TEXT_CHARS) return t === s;
+      const long = `${s}${tail}`;
+      return t.length < CHART_TEXT_CHARS + 40 && t.startsWith(s.slice(0, CHART_TEXT_CHARS - 1)) && chartText(s) === t
+        && (long.length === s.length || chartText(long) !== t);
+    }), { seed: 19 });
+    expect(chartText(`${'x'.repeat(79)}😀`)).toMatch(/^x{79}…#/); // never half a surrogate pair
+  });
+
+  it('chartData shortens every string of a report, and the sweep charts stay page-sized', async () => {
+    const long = 'x'.repeat(5000);
+    const data = chartData(sampleSweep(long));
+    expect(JSON.stringify(data)).not.toContain('x'.repeat(CHART_TEXT_CHARS + 1));
+    for (const c of sweepCharts(data)) {
+      const [, w, h] = /width="(\d+)" height="(\d+)"/.exec(await specToSvg(c.spec))!.map(Number);
+      expect(w * h, c.name).toBeLessThan(4_000_000);
+    }
+    // Mutation: without chartData the same records give a chart tens of thousands of pixels across.
+    const raw = await specToSvg(sweepCharts(sampleSweep(long))[0].spec);
+    const [, rw, rh] = /width="(\d+)" height="(\d+)"/.exec(raw)!.map(Number);
+    expect(Math.max(rw, rh)).toBeGreaterThan(20_000);
   });
 });
 

@@ -22,3 +22,30 @@ const PAD_PX = 10;
 
 /** The plot width that leaves room for a y axis with labels `labelLimit` wide, within the page. */
 export const plotWidthBeside = (labelLimit: number, min = 240): number => Math.max(min, PAGE_WIDTH_PX - labelLimit - AXIS_CHROME_PX - PAD_PX);
+
+/**
+ * The longest text a chart shows whole. Names come from users' files (a model, layer or ONNX node name can be 5,000
+ * characters), and the labels above are sized to hold them in full: a longer one made a 40,000-pixel chart whose PNG
+ * took 20 s to render. Tables and the JSON files keep the full text.
+ */
+export const CHART_TEXT_CHARS = 80;
+
+/**
+ * `text`, or its head, a short hash of the whole (so two long names that share a head stay two bars) and how long it
+ * was: `resnet…#3f2a1c (5000 characters)`. Deterministic.
+ */
+export function chartText(text: string): string {
+  if (text.length <= CHART_TEXT_CHARS) return text;
+  let h = 0x811c9dc5; // FNV-1a, 32 bits
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  const cut = /[\udc00-\udfff]/.test(text[CHART_TEXT_CHARS] ?? '') ? CHART_TEXT_CHARS - 1 : CHART_TEXT_CHARS;
+  return `${text.slice(0, cut)}…#${(h >>> 0).toString(16).padStart(8, '0').slice(0, 6)} (${text.length} characters)`;
+}
+
+/** A copy of a report's data with every string passed through {@link chartText}: what chart builders are given. */
+export function chartData<T>(value: T): T {
+  if (typeof value === 'string') return chartText(value) as T;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => chartData(v)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, chartData(v)])) as T;
+}
