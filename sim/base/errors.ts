@@ -133,7 +133,7 @@ function abbreviate(text: string, maxChars: number): string {
 }
 
 /** The first `maxChars` UTF-16 units of `text`, one fewer rather than half a surrogate pair. */
-function head(text: string, maxChars: number): string {
+export function head(text: string, maxChars: number): string {
   return text.slice(0, /[\udc00-\udfff]/.test(text[maxChars] ?? '') ? maxChars - 1 : maxChars);
 }
 

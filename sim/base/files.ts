@@ -33,8 +33,8 @@ export function readDocument(file: string): unknown {
 }
 
 /**
- * Writes a file (text or bytes) whole or not at all: it goes to a temp file beside it (`.NAME.PID.systolab-tmp`, a dot file no
- * reader opens), then is renamed over the target. A folder or file that cannot be written (read-only, full disk) is a
+ * Writes a file (text or bytes) whole or not at all: it goes to a temp file beside it (`.NAME.PID.systolab-tmp`, a
+ * dot file no reader opens), then is renamed over the target. A folder or file that cannot be written (read-only, full disk) is a
  * SimError naming the path. A kill mid-write can leave the temp file; `removeStaleTemps` deletes it on the next run.
  */
 export function writeFileAtomic(file: string, text: string | Uint8Array): void {

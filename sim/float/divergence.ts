@@ -47,9 +47,13 @@ export interface Divergence {
 
 const layerIndex = (graph: LayerGraph) => new Map(graph.order.map((name, i) => [name, i]));
 
-/** A step whose loss is not finite, blamed on the first layer output holding NaN/±Infinity. */
+/**
+ * A step whose loss is not finite, blamed on the first layer output holding NaN/±Infinity. `lead` starts the message
+ * (default: the step's loss; the final evaluation after the last step names its split instead).
+ */
 export function lossDivergence(
   graph: LayerGraph, step: number, epoch: number, loss: number, lossKind: string, outputs: Readonly<Record<string, Tensor>>,
+  lead = `the loss is ${loss} at step ${step} (epoch ${epoch})`,
 ): Divergence | undefined {
   if (Number.isFinite(loss)) return undefined;
   const value = String(loss);
@@ -59,12 +63,12 @@ export function lossDivergence(
     if (!bad) continue;
     return {
       step, epoch, what: 'loss', layer, value, count: bad.count, size: t.data.length, index: bad.index,
-      message: `the loss is ${value} at step ${step} (epoch ${epoch}): layer ${layer}'s output has ${bad.count} of ${t.data.length} values NaN or ±Infinity (the first, ${bad.value}, at index ${bad.index})`,
+      message: `${lead}: layer ${layer}'s output has ${bad.count} of ${t.data.length} values NaN or ±Infinity (the first, ${bad.value}, at index ${bad.index})`,
     };
   }
   return {
     step, epoch, what: 'loss', layer: graph.output, value,
-    message: `the loss is ${value} at step ${step} (epoch ${epoch}): every output of layer ${graph.output} was finite, but the ${lossKind} loss of them overflowed`,
+    message: `${lead}: every output of layer ${graph.output} was finite, but the ${lossKind} loss of them overflowed`,
   };
 }
 

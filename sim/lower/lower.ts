@@ -112,12 +112,11 @@ export function ancestorsOfOutput(graph: LayerGraph): ReadonlySet<string> {
 }
 
 export function lowerGraph(graph: LayerGraph, options: LowerOptions): LoweredProgram {
-  if (options.batch === undefined) return lowerAtBatch(graph, options);
   try {
     return lowerAtBatch(graph, options);
   } catch (e) {
     // A size limit passed only because of the batch override: say so, or the message blames the model file alone.
-    throw e instanceof SimError ? e.under(`at batch ${options.batch}`) : e;
+    throw options.batch !== undefined && e instanceof SimError ? e.under(`at batch ${options.batch}`) : e;
   }
 }
 

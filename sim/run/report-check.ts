@@ -1,8 +1,8 @@
 /**
  * The final check on every report before it is printed or written (a CostReport, a NumericsReport, a sweep line):
  * every number in it is finite, and every count below 2^53 in magnitude (MEASURE_PATH names the fields that are not
- * counts). A count (cycles, MACs, words, bytes) at or above 2^53 is
- * no longer exact in a double, so printing it would print a wrong number; NaN and ±Infinity would reach JSON as null.
+ * counts). A count (cycles, MACs, words, bytes) at or above 2^53 is no longer exact in a double, so printing it would
+ * print a wrong number; NaN and ±Infinity would reach JSON as null.
  * Either means the input went beyond a limit that a loader should have refused (docs/limits.md), so it is bad input:
  * a SimError naming the report field, exit 2. Pure.
  */
@@ -44,8 +44,8 @@ export function firstBadNumber(value: unknown, path = '', infiniteOk: (path: str
 
 /**
  * Throws a SimError (`overflow`) naming `what` and the field when a number of `report` is NaN, ±Infinity, or a count
- * not below 2^53; returns the report unchanged otherwise. `infiniteOk` names the fields where ±Infinity is a defined value
- * rather than an overflow (a NumericsReport's SQNR where fixed point equals float exactly: sim/fixed/metrics.ts).
+ * not below 2^53; returns the report unchanged otherwise. `infiniteOk` names the fields where ±Infinity is a defined
+ * value rather than an overflow (a NumericsReport's SQNR where fixed point equals float exactly: sim/fixed/metrics.ts).
  */
 export function assertReportNumbers<T>(report: T, what: string, infiniteOk?: (path: string) => boolean): T {
   const bad = firstBadNumber(report, '', infiniteOk);

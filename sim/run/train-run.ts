@@ -190,6 +190,7 @@ function finalDivergence(
   const data = splits[split]!;
   const rows = Array.from({ length: Math.min(512, data.features.shape[0]) }, (_, i) => i);
   const fwd = forward(graph, result.params, { [graph.order[0]]: takeRows(data.features, rows) });
-  const blame = lossDivergence(graph, last.step, last.epoch, scored[split]!.loss, loss, fwd.values)!;
-  return { ...blame, message: `after the last update (step ${last.step}, epoch ${last.epoch}) the trained model's ${split} loss is ${blame.value}: ${blame.message.slice(blame.message.indexOf(': ') + 2)}` };
+  const value = scored[split]!.loss;
+  return lossDivergence(graph, last.step, last.epoch, value, loss, fwd.values,
+    `after the last update (step ${last.step}, epoch ${last.epoch}) the trained model's ${split} loss is ${value}`);
 }

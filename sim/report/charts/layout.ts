@@ -2,8 +2,10 @@
  * Sizes that make a chart fit the page: every chart, labels and legend included, is at most PAGE_WIDTH_PX wide (the
  * HTML report's column is wider; narrower windows scale the SVG down), and category labels are given room for their
  * full text, measured the way vega measures text when it has no canvas (0.8 × font size per character, wider than
- * DejaVu Sans really is), so neither the PNG nor the browser shortens a name with "…".
+ * DejaVu Sans really is), so neither the PNG nor the browser shortens a name with "…". Only names longer than
+ * CHART_TEXT_CHARS are shortened, by us and visibly (`chartText`).
  */
+import { head } from '../../base/errors.js';
 
 /** The widest a chart may be, in CSS px, labels and legend included. */
 export const PAGE_WIDTH_PX = 960;
@@ -38,8 +40,7 @@ export function chartText(text: string): string {
   if (text.length <= CHART_TEXT_CHARS) return text;
   let h = 0x811c9dc5; // FNV-1a, 32 bits
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  const cut = /[\udc00-\udfff]/.test(text[CHART_TEXT_CHARS] ?? '') ? CHART_TEXT_CHARS - 1 : CHART_TEXT_CHARS;
-  return `${text.slice(0, cut)}…#${(h >>> 0).toString(16).padStart(8, '0').slice(0, 6)} (${text.length} characters)`;
+  return `${head(text, CHART_TEXT_CHARS)}…#${(h >>> 0).toString(16).padStart(8, '0').slice(0, 6)} (${text.length} characters)`;
 }
 
 /** A copy of a report's data with every string passed through {@link chartText}: what chart builders are given. */
