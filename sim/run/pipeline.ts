@@ -62,7 +62,7 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
 }
 
 /** The ops of one report entry each: a conv's group GEMMs together when the model merges them, else one op each. */
-function* entryGroups(ops: readonly LoweredOp[], model: CostModel): Generator<readonly LoweredOp[]> {
+export function* entryGroups(ops: readonly LoweredOp[], model: CostModel): Generator<readonly LoweredOp[]> {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     const group: LoweredOp[] = [op];

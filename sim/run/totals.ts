@@ -49,7 +49,7 @@ function byPass(layers: readonly LayerCost[], ctx: EnergyContext): Partial<Recor
 }
 
 /** The passes a spill moves in: written while the forward pass runs, read back while the backward passes run. */
-const SPILL_WINDOWS: Readonly<Record<keyof SpillStallCycles, readonly Pass[]>> = { forward: ['forward'], backward: ['backwardData', 'backwardWeight'] };
+export const SPILL_WINDOWS: Readonly<Record<keyof SpillStallCycles, readonly Pass[]>> = { forward: ['forward'], backward: ['backwardData', 'backwardWeight'] };
 
 /**
  * The cycles a training spill adds (docs/cycle-model.md §7). CALC mode never stalls. USER mode: the spill's bytes move
@@ -59,19 +59,24 @@ const SPILL_WINDOWS: Readonly<Record<keyof SpillStallCycles, readonly Pass[]>> =
  * ⌈spill bytes ÷ bytesPerCycle⌉ per window.
  */
 export function spillStallCycles(layers: readonly LayerCost[], spillBytes: number, hw: HwConfig): SpillStallCycles {
-  const bw = hw.dram.bytesPerCycle;
   const stall = (passes: readonly Pass[]): number => {
-    if (hw.dram.bandwidthMode === 'calc' || spillBytes <= 0 || !Number.isFinite(bw)) return 0;
-    if (!hw.sram.doubleBuffered) return Math.ceil(spillBytes / bw);
     let cycles = 0, bytes = 0;
     for (const l of layers) {
       if (!passes.includes(l.pass)) continue;
       cycles += l.totalCycles;
       if (l.kind === 'gemm') bytes += l.dramReadBytes + l.dramWriteBytes;
     }
-    return Math.max(0, Math.ceil((bytes + spillBytes) / bw) - cycles);
+    return windowSpillStallCycles(cycles, bytes, spillBytes, hw);
   };
   return { forward: stall(SPILL_WINDOWS.forward), backward: stall(SPILL_WINDOWS.backward) };
+}
+
+/** One window's spill stall (see spillStallCycles), from the window's cycles and GEMM DRAM bytes. */
+export function windowSpillStallCycles(windowCycles: number, windowDramBytes: number, spillBytes: number, hw: HwConfig): number {
+  const bw = hw.dram.bytesPerCycle;
+  if (hw.dram.bandwidthMode === 'calc' || spillBytes <= 0 || !Number.isFinite(bw)) return 0;
+  if (!hw.sram.doubleBuffered) return Math.ceil(spillBytes / bw);
+  return Math.max(0, Math.ceil((windowDramBytes + spillBytes) / bw) - windowCycles);
 }
 
 /** Relative slack of the roofline check (floating-point rounding of the two divisions). */

@@ -18,9 +18,14 @@ export function trainingMemory(ops: readonly LoweredOp[], hw: HwConfig): Omit<Tr
   }
   const activationBytes = exact(packedBytes(activations, PRECISION_BITS[hw.numerics.input]), 'training.activationBytes');
   const optimizerStateBytes = exact(packedBytes(state, PRECISION_BITS[hw.numerics.weight]), 'training.optimizerStateBytes');
+  return { activationBytes, optimizerStateBytes, ...trainingSpill(activationBytes, optimizerStateBytes, hw) };
+}
+
+/** What does not fit in the SRAMs: the bytes kept beyond their total capacity. */
+export function trainingSpill(activationBytes: number, optimizerStateBytes: number, hw: HwConfig): Pick<TrainingMemory, 'onChipBytes' | 'spillBytes' | 'spillDramBytes'> {
   const onChipBytes = (hw.sram.ifmapKib + hw.sram.filterKib + hw.sram.ofmapKib) * 1024;
   const spillBytes = Math.max(0, activationBytes + optimizerStateBytes - onChipBytes);
-  return { activationBytes, optimizerStateBytes, onChipBytes, spillBytes, spillDramBytes: 2 * spillBytes };
+  return { onChipBytes, spillBytes, spillDramBytes: 2 * spillBytes };
 }
 
 /** The warning a spill earns in the report. */

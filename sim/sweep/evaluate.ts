@@ -1,7 +1,8 @@
 /**
- * Evaluating sweep points: model loading and lowering cached per (model, mode), so a point costs only the timing and
- * memory models. Runs in the worker threads (worker.ts) and, for `jobs: 1`, in the calling thread. Every line passes
- * `assertReportNumbers` before it is written (the report it came from already did; the record's own figures too).
+ * Evaluating sweep points: model loading and lowering cached per (model, mode); a point's totals from the totals-only
+ * path (totals-only.ts: GEMM timings once per array and dataflow, the memory model and pricing per point), or from
+ * the full `simulateGraph` where that path does not apply. Runs in the worker threads (worker.ts) and, for `jobs: 1`,
+ * in the calling thread. Every line passes `assertReportNumbers` before it is written.
  */
 import { existsSync } from 'node:fs';
 import { SimError, type SimErrorCode } from '../base/errors.js';
@@ -16,6 +17,7 @@ import { resolveMachine } from '../load/hw.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
 import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
 import type { Point } from './spec.js';
+import { type Evaluation, TotalsOnly } from './totals-only.js';
 
 /** A model argument's canonical name: built-ins as `NAME[:non-default params]`, files as given. */
 export function canonicalModel(spec: string): string {
@@ -45,8 +47,11 @@ export class Evaluator {
   private readonly graphs = new Map<string, LayerGraph>();
   private readonly programs = new Map<string, LoweredProgram>();
 
-  constructor(private readonly version: string, graphs?: ReadonlyMap<string, LayerGraph>) {
+  private readonly totalsOnly: TotalsOnly | undefined;
+
+  constructor(private readonly version: string, graphs?: ReadonlyMap<string, LayerGraph>, evaluation: Evaluation = 'totals-only') {
     if (graphs) for (const [k, g] of graphs) this.graphs.set(k, g);
+    this.totalsOnly = evaluation === 'totals-only' ? new TotalsOnly() : undefined;
   }
 
   graph(model: string): LayerGraph {
@@ -61,8 +66,10 @@ export class Evaluator {
     const key = `${p.model}\u0000${p.mode}`;
     let program = this.programs.get(key);
     if (!program) this.programs.set(key, (program = lowerGraph(graph, { mode: p.mode })));
-    const report = simulateGraph(graph, resolveMachine(pointHw(base, p)), { mode: p.mode, compat: 'none', version: this.version, program });
-    return assertReportNumbers(toRecord(point, report), `sweep point ${point.id}`);
+    const machine = resolveMachine(pointHw(base, p));
+    const totals = this.totalsOnly?.totals(point, machine, program)
+      ?? simulateGraph(graph, machine, { mode: p.mode, compat: 'none', version: this.version, program }).totals;
+    return assertReportNumbers(toRecord(point, { totals }), `sweep point ${point.id}`);
   }
 
   /** The points' result lines, or the first point's error. */

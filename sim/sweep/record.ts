@@ -1,13 +1,13 @@
 /**
  * Sweep records: one point's parameters, id and totals. `recordLine` is the exact line `results.jsonl` holds: the
  * same point gives the same bytes (fixed key order, no timestamps or run times). Energy and area come from the
- * CostReport when the simulator reports them (`totals.energy` in pJ, `totals.areaMm2`); EDP = energy × seconds (pJ·s).
+ * run's totals when the simulator reports them (`totals.energy` in pJ, `totals.areaMm2`); EDP = energy × seconds (pJ·s).
  * Also the tables made from a finished set: CSV, Pareto fronts and the summary.
  */
 import type { HwConfig } from '../arch/types.js';
 import { withOverrides } from '../arch/parse.js';
 import { EDP_PJ_S, ENERGY_PJ, TIME_NS, formatQuantity } from '../base/display-units.js';
-import type { CostReport } from '../run/cost-report.js';
+import type { PointTotals } from '../run/totals-at.js';
 import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
 
 export interface SweepTotals {
@@ -46,8 +46,9 @@ export function pointHw(base: HwConfig, p: PointParams): HwConfig {
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-export function toRecord(point: Point, report: CostReport): SweepRecord {
-  const t = report.totals as CostReport['totals'] & { readonly areaMm2?: unknown };
+/** A record from a run's totals: a CostReport's, or the totals-only path's (sweep/totals-only.ts). */
+export function toRecord(point: Point, report: { readonly totals: PointTotals }): SweepRecord {
+  const t = report.totals as PointTotals & { readonly areaMm2?: unknown };
   // A record's energy is in pJ; a run priced with a normalized table has none.
   const energyPj = t.energy.unit === 'pJ' && finite(t.energy.total) ? t.energy.total : undefined;
   const areaMm2 = finite(t.areaMm2) ? t.areaMm2 : undefined;

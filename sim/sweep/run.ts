@@ -27,6 +27,7 @@ import { previousRunNote, readResultsFile, writeTables } from './results-file.js
 import {
   DEFAULT_SWEEP_HW, type Point, type Shard, type SweepSpec, expandGrid, gridHash, parseShard, parseSweepSpec, shardOf, sweepName,
 } from './spec.js';
+import { EVALUATIONS, type Evaluation } from './totals-only.js';
 import type { SweepTask, SweepTaskResult } from './worker.js';
 
 export interface SweepOptions {
@@ -50,6 +51,11 @@ export interface SweepOptions {
   readonly meta?: Readonly<Record<string, unknown>>;
   /** The out folder's lock when the caller took it already (`lockOut(out)`); released when the sweep ends. */
   readonly lock?: OutLock;
+  /**
+   * How points are evaluated [default totals-only, or $SYSTOLAB_SWEEP_EVALUATION]: the same lines either way
+   * (totals-only.ts); `full` builds every point's whole cost report, to time or cross-check the fast path.
+   */
+  readonly evaluation?: Evaluation;
 }
 
 export interface SweepPlan {
@@ -63,6 +69,7 @@ export interface SweepPlan {
   readonly points: readonly Point[];
   readonly shard?: Shard;
   readonly jobs: number;
+  readonly evaluation: Evaluation;
   readonly out?: string;
   /** Ids already in out/results.jsonl (resume). */
   readonly finished: ReadonlySet<string>;
@@ -96,6 +103,14 @@ function checkJobs(jobs: unknown): number {
   return jobs;
 }
 
+function evaluationOf(v: unknown): Evaluation {
+  if (v === undefined || v === '') return 'totals-only';
+  if (typeof v !== 'string' || !(EVALUATIONS as readonly string[]).includes(v)) {
+    throw new SimError('is not an evaluation path', { code: 'badValue', path: 'SYSTOLAB_SWEEP_EVALUATION', value: v, hint: `Allowed: ${EVALUATIONS.join(', ')} (default totals-only).` });
+  }
+  return v as Evaluation;
+}
+
 /** Validates the spec and options, loads the base config and every model, expands the grid. Writes nothing. */
 export function planSweep(specIn: SweepSpec, options: SweepOptions = {}): SweepPlan {
   const spec = parseSweepSpec(specIn as unknown as Record<string, unknown>);
@@ -114,7 +129,8 @@ export function planSweep(specIn: SweepSpec, options: SweepOptions = {}): SweepP
   const grid = expandGrid(spec, base, models);
   const hash = gridHash(grid);
   const points = shardOf(grid, shard);
-  const plan: SweepPlan = { spec, base, graphs, grid, gridHash: hash, points, ...(shard ? { shard } : {}), jobs, finished: new Set() };
+  const evaluation = evaluationOf(options.evaluation ?? process.env.SYSTOLAB_SWEEP_EVALUATION);
+  const plan: SweepPlan = { spec, base, graphs, grid, gridHash: hash, points, ...(shard ? { shard } : {}), jobs, evaluation, finished: new Set() };
   return options.out !== undefined ? withOut(plan, options.out, options.resume === true) : plan;
 }
 
@@ -168,6 +184,7 @@ export async function executeSweep(planned: SweepPlan, options: SweepOptions = {
 async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepOutcome> {
   const t0 = performance.now();
   const version = options.version ?? 'library';
+  const evaluation = plan.evaluation;
   const todo = plan.points.filter((p) => !plan.finished.has(p.id));
   const total = plan.points.length;
   let done = total - todo.length;
@@ -178,7 +195,7 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
     tool: { name: 'systolab', version }, status, startedAt, ...(status !== 'running' ? { finishedAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1e3 } : {}),
     ...(options.specFile !== undefined ? { specFile: options.specFile } : {}), spec: plan.spec,
     gridPoints: plan.grid.length, gridHash: plan.gridHash, ...(plan.shard ? { shard: `${plan.shard.index}/${plan.shard.count}` } : {}),
-    points: total, resumed: total - todo.length, evaluated, jobs: plan.jobs, ...(error !== undefined ? { error } : {}), ...(options.meta ?? {}),
+    points: total, resumed: total - todo.length, evaluated, jobs: plan.jobs, evaluation, ...(error !== undefined ? { error } : {}), ...(options.meta ?? {}),
   });
   const results = plan.out !== undefined ? join(plan.out, 'results.jsonl') : undefined;
   const writeRun = (status: string, error?: string) => {
@@ -220,7 +237,7 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
     const batches: Point[][] = [];
     for (let i = 0; i < todo.length; i += size) batches.push(todo.slice(i, i + size));
     if (file === undefined) {
-      const evaluator = new Evaluator(version, plan.graphs);
+      const evaluator = new Evaluator(version, plan.graphs, evaluation);
       for (const batch of batches) {
         if (aborted()) break;
         const r = evaluator.lines(batch, plan.base);
@@ -235,7 +252,7 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
       const lane = async () => {
         while (!aborted() && failure === undefined && next < batches.length) {
           const batch = batches[next++];
-          const r = await pool.run({ version, base: plan.base, points: batch });
+          const r = await pool.run({ version, base: plan.base, points: batch, evaluation });
           accept(r.lines);
           if (r.error && failure === undefined) failure = pointErrorToException(r.error);
         }

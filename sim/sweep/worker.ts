@@ -5,11 +5,13 @@
 import type { HwConfig } from '../arch/types.js';
 import { Evaluator, type PointError } from './evaluate.js';
 import type { Point } from './spec.js';
+import type { Evaluation } from './totals-only.js';
 
 export interface SweepTask {
   readonly version: string;
   readonly base: HwConfig;
   readonly points: readonly Point[];
+  readonly evaluation: Evaluation;
 }
 export interface SweepTaskResult {
   readonly lines: string[];
@@ -19,6 +21,6 @@ export interface SweepTaskResult {
 let evaluator: Evaluator | undefined;
 
 export default function runTask(task: SweepTask): SweepTaskResult {
-  evaluator ??= new Evaluator(task.version);
+  evaluator ??= new Evaluator(task.version, undefined, task.evaluation);
   return evaluator.lines(task.points, task.base);
 }

@@ -1,0 +1,112 @@
+/**
+ * A totals plan: what a run's totals need that does not depend on the SRAM sizes, the DRAM bandwidth and bandwidth
+ * mode, or the clock — computed once per (graph, mode, array, dataflow, precision, …) and evaluated at many such
+ * points by totals-at.ts (a sweep's hardware points differ mostly in those). In: a lowered program and one machine
+ * (the reference point); out: plain data.
+ *
+ * What it holds, and why each piece is invariant (the formulas are entries.ts / totals.ts / energy/price.ts):
+ *   - per GEMM shape (m, k, n and the operands' unique elements; repeated layers share one): its Mapping and compute
+ *     cycles — mapGemm and timeMapping read the array only;
+ *   - per report entry, in execution order: its compute cycles, MAC energy and register energy (MACs × the MAC price;
+ *     register, inter-PE and vector-lane bits × their per-bit prices: the table and the operand widths only), a vector
+ *     op's cycles and vector-unit energy; a GEMM entry's SRAM reads of the array (stationary loads included) are in
+ *     the Mapping;
+ *   - the run's MACs and mapping efficiency (folds and mapped PEs), and what training keeps for backprop.
+ * Computed here by the full path's own functions (gemmCost, vectorCost, totalsOf) at the reference point, so each
+ * invariant piece is the full path's number, bit for bit.
+ */
+import type { HwConfig } from '../arch/types.js';
+import type { GemmOp, LoweredProgram, Mode, Pass } from '../lower/types.js';
+import { type Mapping, mapGemm } from '../map/mapping.js';
+import { timeMapping } from '../timing/gemm-timing.js';
+import { COST_MODELS } from './cost-model.js';
+import type { LayerCost } from './cost-report.js';
+import { type Machine, energyContext } from './energy-context.js';
+import { gemmCost, vectorCost } from './entries.js';
+import { entryGroups } from './pipeline.js';
+import { totalsOf } from './totals.js';
+import { trainingMemory } from './training-memory.js';
+
+/** One GEMM shape of the program: what the memory model reads (gemm-memory.ts `gemmMemory`). */
+export interface PlanShape {
+  readonly op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>;
+  readonly mapping: Mapping;
+  readonly computeCycles: number;
+}
+
+export interface PlanGemmEntry {
+  readonly kind: 'gemm';
+  readonly pass: Pass;
+  /** Indices into `shapes`, one per GEMM of the entry (a conv's groups). */
+  readonly shapes: readonly number[];
+  readonly computeCycles: number;
+  /** Energy of the MACs, and of register reads, writes and inter-PE moves (energy/price.ts `byComponent`). */
+  readonly macEnergy: number;
+  readonly registerEnergy: number;
+}
+
+export interface PlanVectorEntry {
+  readonly kind: 'vector';
+  readonly pass: Pass;
+  readonly cycles: number;
+  readonly vectorUnitEnergy: number;
+}
+
+export type PlanEntry = PlanGemmEntry | PlanVectorEntry;
+
+export interface TotalsPlan {
+  /** The reference point's hardware: a point differs from it in SRAM sizes, DRAM bandwidth and mode, clock only. */
+  readonly hw: HwConfig;
+  readonly machine: Machine;
+  readonly mode: Mode;
+  readonly shapes: readonly PlanShape[];
+  readonly entries: readonly PlanEntry[];
+  readonly macs: number;
+  readonly mappingEfficiency: number;
+  /** Training: activation and optimizer-state bytes a step keeps (the spill depends on the SRAM sizes). */
+  readonly keptBytes?: { readonly activationBytes: number; readonly optimizerStateBytes: number };
+}
+
+const shapeKey = (op: GemmOp): string => `${op.m},${op.k},${op.n},${op.operands.a.uniqueElements},${op.operands.b.uniqueElements},${op.operands.c.uniqueElements}`;
+
+/** The plan of `program` (lowered for `mode`) on the machine's array; the default cost model (`--compat none`) only. */
+export function planTotals(program: LoweredProgram, machine: Machine, mode: Mode): TotalsPlan {
+  const { hw } = machine;
+  const model = COST_MODELS.none;
+  const ctx = energyContext(machine);
+  const shapes: PlanShape[] = [];
+  const shapeIndex = new Map<string, number>();
+  const shapeOf = (op: GemmOp): number => {
+    const key = shapeKey(op);
+    let i = shapeIndex.get(key);
+    if (i === undefined) {
+      const mapping = mapGemm(op.m, op.k, op.n, hw.array);
+      shapeIndex.set(key, (i = shapes.length));
+      shapes.push({ op: { m: op.m, k: op.k, n: op.n, operands: op.operands }, mapping, computeCycles: timeMapping(mapping, hw.array).computeCycles });
+    }
+    return i;
+  };
+  const layers: LayerCost[] = [];
+  const entries: PlanEntry[] = [];
+  for (const ops of entryGroups(program.ops, model)) {
+    if (ops[0].kind === 'vector') {
+      const v = vectorCost(ops[0], hw, ctx);
+      layers.push(v);
+      entries.push({ kind: 'vector', pass: v.pass, cycles: v.totalCycles, vectorUnitEnergy: v.energy.byComponent.vectorUnit });
+      continue;
+    }
+    const gemms = ops as GemmOp[];
+    const g = gemmCost(gemms, gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array), hw)), hw, model, ctx);
+    layers.push(g);
+    entries.push({
+      kind: 'gemm', pass: g.pass, shapes: gemms.map(shapeOf), computeCycles: g.computeCycles,
+      macEnergy: g.energy.byComponent.mac, registerEnergy: g.energy.byComponent.registers,
+    });
+  }
+  const kept = mode === 'training' ? trainingMemory(program.ops, hw) : undefined;
+  const { totals } = totalsOf({ layers, machine, ctx, model, training: kept, perPass: false });
+  return {
+    hw, machine, mode, shapes, entries, macs: totals.macs, mappingEfficiency: totals.mappingEfficiency,
+    ...(kept ? { keptBytes: { activationBytes: kept.activationBytes, optimizerStateBytes: kept.optimizerStateBytes } } : {}),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The sweep's totals-only evaluation: a record needs the run totals only, so points that share (model, mode, base
+ * config, array, dataflow, precision) share one totals plan (run/totals-plan.ts: GEMM timings and the action counts
+ * and energies that do not move), and each point evaluates it at its SRAM sizes, DRAM bandwidth and mode, and clock
+ * (run/totals-at.ts: the memory model per GEMM shape and a pricing dot product). The unit prices and area, which
+ * need CACTI look-ups, are kept per (plan, SRAM sizes, clock): bandwidths share them.
+ *
+ * Fallbacks to the full path (`simulateGraph`, what `simulate` runs), which then gives the line or the error:
+ *   - any error while planning or evaluating a point (a count beyond 2^53, a missing energy-table entry…): the full
+ *     path raises the error `simulate` would, with its message;
+ *   - `evaluation: 'full'` (SweepOptions; SYSTOLAB_SWEEP_EVALUATION=full from the CLI), to time or cross-check the two.
+ * The sweep runs the default cost model only (no `--compat`), which the plan covers in full: vector ops, merged conv
+ * groups and training spills included. The full path's USER-mode roofline check (run/totals.ts `checkRoofline`) catches
+ * cost-model bugs, not bad input; test/sweep/totals-only.test.ts compares the two paths instead.
+ */
+import type { HwConfig } from '../arch/types.js';
+import type { LoweredProgram } from '../lower/types.js';
+import type { Machine } from '../run/energy-context.js';
+import { type HwPoint, type PointPrices, type PointTotals, pricesAt, hwAt, totalsAt } from '../run/totals-at.js';
+import { type TotalsPlan, planTotals } from '../run/totals-plan.js';
+import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
+
+export const EVALUATIONS = ['totals-only', 'full'] as const;
+export type Evaluation = (typeof EVALUATIONS)[number];
+
+/** The parameters a point may vary within one plan (run/totals-at.ts HwPoint). */
+const POINT_KEYS: ReadonlySet<keyof PointParams> = new Set(['ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'bandwidthMode', 'clockMhz']);
+const PLAN_KEYS = PARAM_KEYS.filter((k) => !POINT_KEYS.has(k));
+
+const hwPointOf = (hw: HwConfig): HwPoint => ({
+  ifmapKib: hw.sram.ifmapKib, filterKib: hw.sram.filterKib, ofmapKib: hw.sram.ofmapKib,
+  dramBytesPerCycle: hw.dram.bytesPerCycle, bandwidthMode: hw.dram.bandwidthMode, clockHz: hw.clockHz,
+});
+
+/** Plans and prices of one sweep's points, cached as they are first needed. */
+export class TotalsOnly {
+  private readonly plans = new Map<string, TotalsPlan>();
+  private readonly prices = new Map<TotalsPlan, Map<string, PointPrices>>();
+
+  /**
+   * The point's totals (`hw`: its hardware, `machine`: with its energy table; `program`: its model lowered for its
+   * mode), or undefined when the fast path cannot give them (the caller runs the full path).
+   */
+  totals(point: Point, machine: Machine, program: LoweredProgram): PointTotals | undefined {
+    try {
+      const key = PLAN_KEYS.map((k) => String(point.params[k])).join('\u0000');
+      let plan = this.plans.get(key);
+      if (!plan) this.plans.set(key, (plan = planTotals(program, machine, point.params.mode)));
+      const at = hwPointOf(machine.hw);
+      let byPoint = this.prices.get(plan);
+      if (!byPoint) this.prices.set(plan, (byPoint = new Map()));
+      const priceKey = `${at.ifmapKib}/${at.filterKib}/${at.ofmapKib}/${at.clockHz}`;
+      let priced = byPoint.get(priceKey);
+      if (!priced) byPoint.set(priceKey, (priced = pricesAt(plan, hwAt(plan, at))));
+      return totalsAt(plan, at, priced);
+    } catch {
+      return undefined;
+    }
+  }
+}
