@@ -15,8 +15,9 @@ import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
 import { checkLine } from './check-text.js';
 import { precisionComparisonChart, precisionComparisonHtml } from './check-compare.js';
-import { OBJECTIVE_NAMES, type SweepRecord, bestLabel, parseRecordLine, sortRecords, summarize } from '../sweep/record.js';
+import { OBJECTIVE_NAMES, type SweepRecord, bestLabel, sortRecords, summarize } from '../sweep/record.js';
 import { effectiveStatus } from '../sweep/lock.js';
+import { PARAM_KEYS } from '../sweep/spec.js';
 import { readResultsFile } from '../sweep/results-file.js';
 
 import { simulateCharts } from './charts/simulate-charts.js';
@@ -25,7 +26,7 @@ import { checkCharts, gradientErrorChart, isLossHistory } from './charts/numeric
 import { type TrainHistory, isTrainHistory, trainingCurvesChart } from './train-charts.js';
 import { trainHtml } from './train-report.js';
 import type { Chart } from './charts/types.js';
-import { chartData } from './charts/layout.js';
+import { CHART_TEXT_CHARS, chartData } from './charts/layout.js';
 import { type HtmlReport, renderHtml } from './html.js';
 import { reviveReportJson } from './report-json.js';
 import { browserLibraries, writeCharts } from './render.js';
@@ -90,9 +91,16 @@ export function writeSimulateReport(dir: string, r: CostReport, command?: string
   return write(dir, simulateCharts(chartData(r)), simulateHtml(r), command);
 }
 
+/** At most this many design points are listed in a sweep's index.html (results.csv has them all). */
+export const SWEEP_TABLE_ROWS = 500;
+
 export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'charts'> {
   const s = summarize(records);
-  const sorted = sortRecords(records);
+  const front = new Set(s.groups.flatMap((g) => g.pareto.map((r) => r.id)));
+  const ordered = sortRecords(records);
+  // Capped: the Pareto-optimal points first, then the others, each in parameter order.
+  const listed = records.length <= SWEEP_TABLE_ROWS ? ordered
+    : [...ordered.filter((r) => front.has(r.id)), ...ordered.filter((r) => !front.has(r.id))].slice(0, SWEEP_TABLE_ROWS);
   const models = [...new Set(records.map((r) => r.params.model))];
   // The energy column: one unit for every row, chosen by the largest.
   const energy = chooseScale(records.map((r) => r.totals.energyPj ?? 0), ENERGY_PJ);
@@ -104,10 +112,12 @@ export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'ch
       ...Object.entries(g.best).map(([name, r]) => [`  ${bestLabel(name)}`, `${r.params.rows}×${r.params.cols} ${r.params.dataflow}, SRAM ifmap/filter/ofmap ${r.params.ifmapKib}/${r.params.filterKib}/${r.params.ofmapKib} KiB: ${r.totals.cycles.toLocaleString('en-US')} cycles${r.totals.energyPj !== undefined ? `, ${formatQuantity(r.totals.energyPj, ENERGY_PJ)}` : ''} [${r.id}]`] as [string, string]),
     ]),
     tables: [{
-      title: 'Design points',
+      title: listed.length < records.length
+        ? `Design points: ${listed.length.toLocaleString('en-US')} of ${records.length.toLocaleString('en-US')} (at most ${SWEEP_TABLE_ROWS.toLocaleString('en-US')}: the Pareto-optimal first, then in parameter order; every point is in results.csv)`
+        : 'Design points',
       header: ['id', 'model', 'mode', 'array', 'dataflow', 'SRAM ifmap/filter/ofmap (KiB)', 'DRAM (bytes/cycle)', 'precision', 'clock (MHz)', 'cycles', 'latency (ms)', 'utilization', `energy (${energy.unit})`, 'area (mm²)'],
       numeric: new Set([6, 8, 9, 10, 11, 12, 13]),
-      rows: sorted.map((r) => {
+      rows: listed.map((r) => {
         const p = r.params, t = r.totals;
         return [r.id, p.model, p.mode, `${p.rows}×${p.cols}`, p.dataflow, `${p.ifmapKib}/${p.filterKib}/${p.ofmapKib}`, p.dramBytesPerCycle, p.precision, p.clockMhz,
           t.cycles, num(t.seconds * 1e3), pct(t.utilization), t.energyPj !== undefined ? formatIn(t.energyPj, energy) : '-', t.areaMm2 !== undefined ? num(t.areaMm2) : '-'];
@@ -119,7 +129,7 @@ export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'ch
 
 /** Reads DIR/results.jsonl (complete lines only); a line that is not a valid record is an error naming file and line. */
 export function readSweepRecords(dir: string): SweepRecord[] {
-  return readResultsFile(join(dir, 'results.jsonl')).lines.map((l) => parseRecordLine(l)!);
+  return readResultsFile(join(dir, 'results.jsonl')).records;
 }
 
 /** A sweep folder's run status as it stands ("running" with no live sweep holding the folder counts as interrupted). */
@@ -141,8 +151,11 @@ function sweepCommandOf(dir: string): string | undefined {
   return readCommand(dir);
 }
 
+/** Whether a record holds a string that charts shorten (chartText): a sweep's usually has none, and needs no copy. */
+const hasLongText = (r: SweepRecord): boolean => r.id.length > CHART_TEXT_CHARS || PARAM_KEYS.some((k) => String(r.params[k]).length > CHART_TEXT_CHARS);
+
 export function writeSweepReport(dir: string, records: readonly SweepRecord[], command?: string): Promise<WrittenReport> {
-  return write(dir, sweepCharts(chartData(records)), sweepHtml(records), command);
+  return write(dir, sweepCharts(records.some(hasLongText) ? chartData(records) : records), sweepHtml(records), command);
 }
 
 const isReportList = (r: NumericsReport | readonly NumericsReport[]): r is readonly NumericsReport[] => Array.isArray(r);

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
 
-import { type SweepRecord, parseRecordLine } from './record.js';
+import type { SweepRecord } from './record.js';
 import { lockOut } from './lock.js';
 import { readResultsFile, writeTables } from './results-file.js';
 
@@ -61,24 +61,25 @@ function mergeLocked(dirs: readonly string[], out: string, version: string): Mer
   const inputs = sources.map((dir) => {
     const file = join(dir, 'results.jsonl');
     if (!existsSync(file)) throw new SimError('has no results.jsonl: not a sweep folder', { code: 'missingFile', file: dir });
-    return { dir, lines: readResultsFile(file).lines, info: runInfo(dir) };
+    const { lines, records } = readResultsFile(file);
+    return { dir, lines, records, info: runInfo(dir) };
   });
-  const byId = new Map<string, string>();
+  const byId = new Map<string, { line: string; record: SweepRecord }>();
   let duplicates = 0, conflicts = 0;
   for (const input of inputs) {
-    for (const line of input.lines) {
-      const id = parseRecordLine(line)!.id;
-      const seen = byId.get(id);
-      if (seen === undefined) byId.set(id, line);
+    input.lines.forEach((line, i) => {
+      const record = input.records[i];
+      const seen = byId.get(record.id);
+      if (seen === undefined) byId.set(record.id, { line, record });
       else {
         duplicates++;
-        if (seen !== line) conflicts++;
+        if (seen.line !== line) conflicts++;
       }
-    }
+    });
   }
   const ids = [...byId.keys()].sort();
-  const lines = ids.map((id) => byId.get(id)!);
-  const records = lines.map((l) => parseRecordLine(l)!);
+  const lines = ids.map((id) => byId.get(id)!.line);
+  const records = ids.map((id) => byId.get(id)!.record);
   const hashes = new Set(inputs.map((i) => i.info?.gridHash));
   const gridPoints = hashes.size === 1 && !hashes.has(undefined) ? inputs[0].info?.gridPoints : undefined;
   writeFileAtomic(join(out, 'results.jsonl'), lines.length ? `${lines.join('\n')}\n` : '');

@@ -89,12 +89,22 @@ const isRecordObject = (v: unknown): v is Record<string, unknown> => typeof v ==
  * finite ≥ 0. The reason never quotes the line (a results file may be anything).
  */
 export function recordLineProblem(line: string): string | undefined {
+  return readRecordLine(line).problem;
+}
+
+/** One results.jsonl line, parsed once: the record, or what is wrong with it (recordLineProblem). */
+export function readRecordLine(line: string): { record: SweepRecord; problem?: undefined } | { record?: undefined; problem: string } {
   let r: unknown;
   try {
     r = JSON.parse(line);
   } catch {
-    return 'is not JSON';
+    return { problem: 'is not JSON' };
   }
+  const problem = recordProblem(r);
+  return problem === undefined ? { record: r as SweepRecord } : { problem };
+}
+
+function recordProblem(r: unknown): string | undefined {
   if (!isRecordObject(r)) return 'is not a JSON object';
   if (typeof r.id !== 'string' || r.id === '') return 'has no string `id`';
   if (!isRecordObject(r.params)) return 'has no `params` object';
@@ -114,7 +124,7 @@ export function recordLineProblem(line: string): string | undefined {
 
 /** Parses one results.jsonl line; undefined when it is not a valid record (recordLineProblem says why). */
 export function parseRecordLine(line: string): SweepRecord | undefined {
-  return recordLineProblem(line) === undefined ? (JSON.parse(line) as SweepRecord) : undefined;
+  return readRecordLine(line).record;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -146,20 +156,37 @@ export function objectivesOf(records: readonly SweepRecord[]): Objective[] {
 
 /**
  * Ids of the Pareto-optimal records (all objectives minimized; a record is dominated when another is no worse in
- * every objective and better in one). Sorted sweep: a record dominated by anyone is dominated by a front member.
+ * every objective and better in one; records with equal values all stay). O(n log n) for up to three objectives:
+ * in lexicographic order a dominating record comes first, so a record is dominated exactly when an earlier record
+ * with other values has objective 2 ≤ and objective 3 ≤ its own: a prefix minimum of objective 3 over the ranks of
+ * objective 2 (a Fenwick tree), queried before a run of equal records is inserted.
  */
 export function paretoFront(records: readonly SweepRecord[], objectives: readonly Objective[]): Set<string> {
-  const vals = (r: SweepRecord) => objectives.map((o) => r.totals[o] as number);
-  const sorted = records.map((r) => ({ id: r.id, v: vals(r) })).sort((a, b) => {
-    for (let i = 0; i < a.v.length; i++) if (a.v[i] !== b.v[i]) return a.v[i] - b.v[i];
-    return 0;
-  });
-  const front: { id: string; v: number[] }[] = [];
-  for (const c of sorted) {
-    const dominated = front.some((f) => f.v.every((x, i) => x <= c.v[i]) && f.v.some((x, i) => x < c.v[i]));
-    if (!dominated) front.push(c);
+  if (objectives.length > 3) throw new Error(`paretoFront takes at most 3 objectives (got ${objectives.length})`);
+  const value = (r: SweepRecord, i: number) => (i < objectives.length ? (r.totals[objectives[i]] as number) : 0);
+  const sorted = records.map((r) => ({ id: r.id, v: [value(r, 0), value(r, 1), value(r, 2)] as const })).sort((a, b) => a.v[0] - b.v[0] || a.v[1] - b.v[1] || a.v[2] - b.v[2]);
+  const ranks = [...new Set(sorted.map((c) => c.v[1]))].sort((a, b) => a - b);
+  const rankOf = new Map(ranks.map((x, i) => [x, i + 1]));
+  const tree = new Float64Array(ranks.length + 1).fill(Infinity); // tree[i]: min objective 3 over a range of ranks ending at i
+  const prefixMin = (rank: number) => {
+    let m = Infinity;
+    for (let i = rank; i > 0; i -= i & -i) m = Math.min(m, tree[i]);
+    return m;
+  };
+  const insert = (rank: number, v: number) => {
+    for (let i = rank; i <= ranks.length; i += i & -i) tree[i] = Math.min(tree[i], v);
+  };
+  const front = new Set<string>();
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    const same = (c: (typeof sorted)[number]) => c.v[0] === sorted[i].v[0] && c.v[1] === sorted[i].v[1] && c.v[2] === sorted[i].v[2];
+    while (j < sorted.length && same(sorted[j])) j++;
+    const rank = rankOf.get(sorted[i].v[1])!;
+    if (prefixMin(rank) > sorted[i].v[2]) for (let k = i; k < j; k++) front.add(sorted[k].id);
+    insert(rank, sorted[i].v[2]);
+    i = j;
   }
-  return new Set(front.map((f) => f.id));
+  return front;
 }
 
 /** Records grouped by (model, mode): designs are compared within a workload only. */

@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { writeFileAtomic } from '../base/files.js';
 import { effectiveStatus } from './lock.js';
-import { type SweepRecord, recordLineProblem, recordsToCsv, summarize, summaryText } from './record.js';
+import { type SweepRecord, readRecordLine, recordsToCsv, summarize, summaryText } from './record.js';
 
-/** Reads results.jsonl: the complete lines and the byte length they end at (a trailing partial line is not counted). */
-export function readResultsFile(file: string): { lines: string[]; completeBytes: number; totalBytes: number } {
+/**
+ * Reads results.jsonl: the complete lines, their records (each line parsed once) and the byte length they end at (a
+ * trailing partial line is not counted).
+ */
+export function readResultsFile(file: string): { lines: string[]; records: SweepRecord[]; completeBytes: number; totalBytes: number } {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -21,13 +24,14 @@ export function readResultsFile(file: string): { lines: string[]; completeBytes:
   const end = buf.lastIndexOf(0x0a) + 1;
   const text = buf.subarray(0, end).toString('utf8');
   const lines = text === '' ? [] : text.slice(0, -1).split('\n');
-  lines.forEach((line, i) => {
-    const problem = recordLineProblem(line);
-    if (problem !== undefined) {
-      throw new SimError(`is not a sweep result line: it ${problem}`, { code: 'malformed', file, path: `line ${i + 1}`, hint: 'results.jsonl holds one JSON record per line, as systolab sweep writes them; delete or fix that line.' });
+  const records = lines.map((line, i) => {
+    const r = readRecordLine(line);
+    if (r.problem !== undefined) {
+      throw new SimError(`is not a sweep result line: it ${r.problem}`, { code: 'malformed', file, path: `line ${i + 1}`, hint: 'results.jsonl holds one JSON record per line, as systolab sweep writes them; delete or fix that line.' });
     }
+    return r.record;
   });
-  return { lines, completeBytes: end, totalBytes: buf.length };
+  return { lines, records, completeBytes: end, totalBytes: buf.length };
 }
 
 /** Writes results.csv, summary.json and summary.txt for a result set; returns the summary text. */

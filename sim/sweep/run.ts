@@ -146,7 +146,7 @@ export function withOut(plan: SweepPlan, out: string, resume: boolean): SweepPla
         code: 'exists', file, hint: 'Add --resume to continue that sweep (finished points are skipped), or choose another --out.',
       });
     }
-    finished = new Set(r.lines.map((l) => parseRecordLine(l)!.id));
+    finished = new Set(r.records.map((rec) => rec.id));
     if (r.completeBytes < r.totalBytes) truncateTo = r.completeBytes;
   }
   const previous = previousRunNote(out);
@@ -280,7 +280,7 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
   const interrupted = aborted() && done < total;
   let records: SweepRecord[];
   if (plan.out !== undefined) {
-    records = readResultsFile(join(plan.out, 'results.jsonl')).lines.map((l) => parseRecordLine(l)!);
+    records = readResultsFile(join(plan.out, 'results.jsonl')).records;
     if (!interrupted) writeTables(plan.out, records);
     writeRun(interrupted ? 'interrupted' : 'complete');
   } else {

@@ -4,6 +4,12 @@
  * the energy–latency scatter with the Pareto front labelled. Pure: records → specs. Every swept parameter is on an
  * axis, a colour or a facet of some chart. With several models or modes in one sweep, each chart is faceted by
  * "model · mode"; where a chart does not show a swept parameter it plots the best value over it and says so.
+ *
+ * Size: a chart inlines what it draws, not every point. The line and heat-map charts get one row per mark (the best
+ * value over the parameters they do not show, taken here rather than by vega's `aggregate`, which stays and is then
+ * the identity); the energy–latency chart every Pareto point and at most PARETO_CHART_DOMINATED dominated points per
+ * model · mode, evenly spaced by latency, and says so in its subtitle. So a 20,000-point sweep's charts, and the HTML
+ * that inlines them, stay small.
  */
 import { ENERGY_PJ, TIME_NS, chooseScale, inScale } from '../../base/display-units.js';
 import { OBJECTIVE_NAMES, type SweepRecord, groups, objectivesOf, paretoIds } from '../../sweep/record.js';
@@ -31,7 +37,31 @@ const otherVarying = (records: readonly SweepRecord[]): OtherAxis[] =>
 const otherValues = (d: ReturnType<typeof rows>[number], axes: readonly OtherAxis[]) =>
   axes.map((a) => (a.name === 'sram' ? d.sram : a.name === 'dram-bandwidth' ? `${d.dramBytesPerCycle} B/cycle` : a.name === 'clock' ? `${d.clockMhz} MHz` : String(d[a.field]))).join(', ');
 
-function rows(records: readonly SweepRecord[]) {
+type Row = ReturnType<typeof makeRows>[number];
+/** The rows of a record set, made once per set (every chart of a sweep reads them). */
+const rowCache = new WeakMap<readonly SweepRecord[], Row[]>();
+function rows(records: readonly SweepRecord[]): Row[] {
+  let r = rowCache.get(records);
+  if (!r) rowCache.set(records, (r = makeRows(records)));
+  return r;
+}
+
+/** One row per distinct `key`, holding the first row's fields and, per `fields`, the min or max over the rows. */
+function bestOf<T extends Record<string, unknown>>(data: readonly T[], key: (d: T) => string, fields: Readonly<Partial<Record<keyof T, 'min' | 'max'>>>): T[] {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const d of data) {
+    const k = key(d);
+    const o = out.get(k);
+    if (!o) { out.set(k, { ...d }); continue; }
+    for (const [f, how] of Object.entries(fields) as [string, 'min' | 'max'][]) {
+      const v = d[f] as number, w = o[f] as number;
+      if (how === 'min' ? v < w : v > w) o[f] = v;
+    }
+  }
+  return [...out.values()] as T[];
+}
+
+function makeRows(records: readonly SweepRecord[]) {
   const front = paretoIds(records);
   return records.map((r) => ({
     id: r.id, group: groupOf(r), model: r.params.model, mode: r.params.mode, dataflow: r.params.dataflow,
@@ -61,7 +91,8 @@ const summarizedBy = (records: readonly SweepRecord[], what: string, shown?: Oth
 };
 
 export function cyclesVsArrayChart(records: readonly SweepRecord[]): Chart {
-  const data = rows(records);
+  const data = bestOf(rows(records), (d) => `${d.group}\u0000${d.array}\u0000${d.dataflow}`, { cycles: 'min', latencyMs: 'min' })
+    .map(({ group, array, dataflow, pes, rows: r, cycles, latencyMs }) => ({ group, array, dataflow, pes, rows: r, cycles, latencyMs }));
   const order = [...new Map(data.slice().sort((a, b) => a.pes - b.pes || a.rows - b.rows).map((d) => [d.array, d])).keys()];
   const note = summarizedBy(records, 'fewest cycles');
   const inner: VlSpec = {
@@ -86,7 +117,8 @@ export function cyclesVsArrayChart(records: readonly SweepRecord[]): Chart {
 }
 
 export function utilizationHeatmapChart(records: readonly SweepRecord[]): Chart {
-  const data = rows(records);
+  const data = bestOf(rows(records), (d) => `${d.group}\u0000${d.dataflow}\u0000${d.rows}\u0000${d.cols}`, { utilization: 'max' })
+    .map(({ group, array, dataflow, rows: r, cols, utilization }) => ({ group, array, dataflow, rows: r, cols, utilization }));
   const note = summarizedBy(records, 'best utilization');
   const groups = new Set(data.map((d) => d.group));
   const layers = [
@@ -138,7 +170,8 @@ export function latencyVsAxisChart(records: readonly SweepRecord[], axis: OtherA
   const groupCount = new Set(data.map((d) => d.group)).size;
   const note = summarizedBy(records, 'lowest latency', axis);
   const time = chooseScale(data.map((d) => d.latencyMs * 1e6), TIME_NS);
-  const plotted = data.map((d) => ({ ...d, latency: inScale(d.latencyMs * 1e6, time) }));
+  const plotted = bestOf(data, (d) => `${d.group}\u0000${d.dataflow}\u0000${d.array}\u0000${String(d[axis.field])}`, { latencyMs: 'min' })
+    .map((d) => ({ group: d.group, dataflow: d.dataflow, array: d.array, [axis.field]: d[axis.field], latency: inScale(d.latencyMs * 1e6, time) }));
   const title = `Latency vs ${axis.title.replace(/ \(.*\)$/, '')}, per array size and dataflow`;
   return {
     name: `latency-vs-${axis.name}`,
@@ -171,6 +204,28 @@ export function latencyVsAxisChart(records: readonly SweepRecord[], axis: OtherA
 
 /** At most this many Pareto points are named in the chart's subtitle (all are numbered on the plot). */
 const PARETO_KEY_LINES = 12;
+/** At most this many dominated points per model · mode are drawn (all Pareto points are). */
+export const PARETO_CHART_DOMINATED = 2000;
+
+/** Every Pareto row, and at most PARETO_CHART_DOMINATED dominated rows per group, evenly spaced in latency order. */
+function paretoRows<T extends { group: string; pareto: string; latencyMs: number; id: string }>(all: readonly T[]): { shown: T[]; dropped: number } {
+  const dominated = new Map<string, T[]>();
+  for (const d of all) {
+    if (d.pareto === 'Pareto-optimal') continue;
+    const ds = dominated.get(d.group);
+    if (ds) ds.push(d);
+    else dominated.set(d.group, [d]);
+  }
+  const keep = new Set<T>(all.filter((d) => d.pareto === 'Pareto-optimal'));
+  let dropped = 0;
+  for (const ds of dominated.values()) {
+    if (ds.length <= PARETO_CHART_DOMINATED) { for (const d of ds) keep.add(d); continue; }
+    ds.sort((a, b) => a.latencyMs - b.latencyMs || (a.id < b.id ? -1 : 1));
+    for (let i = 0; i < PARETO_CHART_DOMINATED; i++) keep.add(ds[Math.floor((i * ds.length) / PARETO_CHART_DOMINATED)]);
+    dropped += ds.length - PARETO_CHART_DOMINATED;
+  }
+  return { shown: all.filter((d) => keep.has(d)), dropped };
+}
 
 /** Energy vs latency, every point; the Pareto front (per model · mode, on latency × energy × area) highlighted and labelled. */
 export function paretoChart(records: readonly SweepRecord[]): Chart | undefined {
@@ -196,7 +251,12 @@ export function paretoChart(records: readonly SweepRecord[]): Chart | undefined 
   const bySpot = new Map<string, string[]>();
   for (const d of front) bySpot.set(spot(d), [...(bySpot.get(spot(d)) ?? []), `#${numbers.get(d.id)}`]);
   const label = (d: (typeof all)[number]) => (numbers.has(d.id) && bySpot.get(spot(d))![0] === `#${numbers.get(d.id)}` ? bySpot.get(spot(d))!.join(', ') : '');
-  const data = all.map((d) => ({ ...d, energy: inScale(d.energyPj!, scale), latency: inScale(d.latencyMs * 1e6, time), label: label(d) }));
+  const { shown, dropped } = paretoRows(all);
+  const thinned = dropped > 0 ? [`${(all.length - dropped).toLocaleString('en-US')} of ${all.length.toLocaleString('en-US')} points drawn: every Pareto point, at most ${PARETO_CHART_DOMINATED.toLocaleString('en-US')} dominated ones per model · mode (evenly spaced in latency); all are in results.csv`] : [];
+  const data = shown.map((d) => ({
+    group: d.group, array: d.array, dataflow: d.dataflow, sram: d.sram, precision: d.precision, pareto: d.pareto,
+    energy: inScale(d.energyPj!, scale), latency: inScale(d.latencyMs * 1e6, time), label: label(d),
+  }));
   const x = { field: 'latency', type: 'quantitative', scale: { type: 'log', nice: false, padding: 16 }, title: `latency (${time.unit}, log scale)` };
   const y = { field: 'energy', type: 'quantitative', scale: { type: 'log', nice: false, padding: 16 }, title: `energy (${scale.unit}, log scale)` };
   const inner: VlSpec = {
@@ -228,7 +288,7 @@ export function paretoChart(records: readonly SweepRecord[]): Chart | undefined 
   return {
     name: 'pareto',
     title: 'Energy vs latency, Pareto front',
-    spec: facetIfNeeded(records, { text: 'Energy vs latency', subtitle: [`diamonds, numbered by latency: Pareto-optimal (over ${[...new Set(groups(records).flatMap((g) => objectivesOf(g.records)))].map((o) => OBJECTIVE_NAMES[o]).join(', ')}, per model · mode)`, ...key] }, data, inner),
+    spec: facetIfNeeded(records, { text: 'Energy vs latency', subtitle: [`diamonds, numbered by latency: Pareto-optimal (over ${[...new Set(groups(records).flatMap((g) => objectivesOf(g.records)))].map((o) => OBJECTIVE_NAMES[o]).join(', ')}, per model · mode)`, ...thinned, ...key] }, data, inner),
   };
 }
 
