@@ -31,7 +31,19 @@ function logLog(x: number, x0: number, y0: number, x1: number, y1: number): numb
   return Math.exp(Math.log(y0) + t * (Math.log(y1) - Math.log(y0)));
 }
 
+/** Figures already interpolated, per CACTI table: a sweep prices the same few sizes thousands of times. */
+const memo = new WeakMap<readonly CactiRow[], Map<string, SramFigures>>();
+
 export function sramFigures(rows: readonly CactiRow[], variant: string, capacityBytes: number, widthBits: number): SramFigures {
+  let byKey = memo.get(rows);
+  if (!byKey) memo.set(rows, (byKey = new Map()));
+  const key = `${variant}\u0000${capacityBytes}\u0000${widthBits}`;
+  let f = byKey.get(key);
+  if (!f) byKey.set(key, (f = interpolate(rows, variant, capacityBytes, widthBits)));
+  return f;
+}
+
+function interpolate(rows: readonly CactiRow[], variant: string, capacityBytes: number, widthBits: number): SramFigures {
   const mine = rows.filter((r) => r.variant === variant);
   const caps = [...new Set(mine.map((r) => r.capacityBytes))].sort((a, b) => a - b);
   const widths = [...new Set(mine.map((r) => r.widthBits))].sort((a, b) => a - b);

@@ -15,11 +15,10 @@
 import { PRECISION_BITS, type HwConfig } from '../arch/types.js';
 import { areaOf, type UnitPrices } from '../energy/price.js';
 import type { EnergyUnit } from '../energy/table.js';
-import type { Pass } from '../lower/types.js';
 import { exact, gemmMemory } from '../timing/gemm-memory.js';
 import type { CostReport } from './cost-report.js';
 import { energyContext } from './energy-context.js';
-import { SPILL_WINDOWS, windowSpillStallCycles } from './totals.js';
+import { windowSpillStallCycles } from './totals.js';
 import type { TotalsPlan } from './totals-plan.js';
 import { trainingSpill } from './training-memory.js';
 
@@ -67,14 +66,14 @@ export function totalsAt(plan: TotalsPlan, at: HwPoint, priced: PointPrices = pr
   const energies = new Float64Array(plan.entries.length);
   let totalCycles = 0, stallCycles = 0, gemmCycles = 0, dramReadBytes = 0, dramWriteBytes = 0, sramWords = 0, dramWords = 0;
   const window = { forward: { cycles: 0, bytes: 0 }, backward: { cycles: 0, bytes: 0 } };
-  const windowOf = (pass: Pass) => (SPILL_WINDOWS.forward.includes(pass) ? window.forward : SPILL_WINDOWS.backward.includes(pass) ? window.backward : undefined);
-  plan.entries.forEach((e, i) => {
-    const w = windowOf(e.pass);
+  for (let i = 0; i < plan.entries.length; i++) {
+    const e = plan.entries[i];
+    const w = e.window && window[e.window];
     if (e.kind === 'vector') {
       totalCycles += e.cycles;
       if (w) w.cycles += e.cycles;
       energies[i] = e.vectorUnitEnergy + e.cycles * p.leakagePerCycle;
-      return;
+      continue;
     }
     let stall = 0, readBytes = 0, writeBytes = 0, sIR = 0, sIW = 0, sFR = 0, sFW = 0, sOR = 0, sOW = 0, dIR = 0, dFR = 0, dOR = 0, dOW = 0;
     for (const s of e.shapes) {
@@ -94,7 +93,7 @@ export function totalsAt(plan: TotalsPlan, at: HwPoint, priced: PointPrices = pr
     const sramOfmap = sOR * p.sramRead.ofmap + sOW * p.sramWrite.ofmap;
     const dram = dIR * inBits * p.dramPerBit + dFR * wBits * p.dramPerBit + (dOR * accBits + writeBytes * 8) * p.dramPerBit;
     energies[i] = e.macEnergy + e.registerEnergy + sramIfmap + sramFilter + sramOfmap + dram + cycles * p.leakagePerCycle;
-  });
+  }
   // The full path checks every summed count (run/entries.ts addCounts, run/totals.ts); a sum at or above 2^53 means
   // some count is too, and the caller's fallback to the full path reports it.
   exact(sramWords, 'totals.sramWords'); exact(dramWords, 'totals.dramWords');

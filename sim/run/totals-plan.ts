@@ -20,11 +20,11 @@ import type { GemmOp, LoweredProgram, Mode, Pass } from '../lower/types.js';
 import { type Mapping, mapGemm } from '../map/mapping.js';
 import { timeMapping } from '../timing/gemm-timing.js';
 import { COST_MODELS } from './cost-model.js';
-import type { LayerCost } from './cost-report.js';
+import type { LayerCost, SpillStallCycles } from './cost-report.js';
 import { type Machine, energyContext } from './energy-context.js';
 import { gemmCost, vectorCost } from './entries.js';
 import { entryGroups } from './pipeline.js';
-import { totalsOf } from './totals.js';
+import { SPILL_WINDOWS, totalsOf } from './totals.js';
 import { trainingMemory } from './training-memory.js';
 
 /** One GEMM shape of the program: what the memory model reads (gemm-memory.ts `gemmMemory`). */
@@ -36,7 +36,8 @@ export interface PlanShape {
 
 export interface PlanGemmEntry {
   readonly kind: 'gemm';
-  readonly pass: Pass;
+  /** The training spill's window the entry's pass is in (run/totals.ts SPILL_WINDOWS), if any. */
+  readonly window: SpillWindow | undefined;
   /** Indices into `shapes`, one per GEMM of the entry (a conv's groups). */
   readonly shapes: readonly number[];
   readonly computeCycles: number;
@@ -47,7 +48,7 @@ export interface PlanGemmEntry {
 
 export interface PlanVectorEntry {
   readonly kind: 'vector';
-  readonly pass: Pass;
+  readonly window: SpillWindow | undefined;
   readonly cycles: number;
   readonly vectorUnitEnergy: number;
 }
@@ -64,8 +65,11 @@ export interface TotalsPlan {
   readonly macs: number;
   readonly mappingEfficiency: number;
   /** Training: activation and optimizer-state bytes a step keeps (the spill depends on the SRAM sizes). */
-  readonly keptBytes?: { readonly activationBytes: number; readonly optimizerStateBytes: number };
+  readonly keptBytes: undefined | { readonly activationBytes: number; readonly optimizerStateBytes: number };
 }
+
+export type SpillWindow = keyof SpillStallCycles;
+const windowOf = (pass: Pass): SpillWindow | undefined => (Object.keys(SPILL_WINDOWS) as SpillWindow[]).find((k) => SPILL_WINDOWS[k].includes(pass));
 
 const shapeKey = (op: GemmOp): string => `${op.m},${op.k},${op.n},${op.operands.a.uniqueElements},${op.operands.b.uniqueElements},${op.operands.c.uniqueElements}`;
 
@@ -92,14 +96,14 @@ export function planTotals(program: LoweredProgram, machine: Machine, mode: Mode
     if (ops[0].kind === 'vector') {
       const v = vectorCost(ops[0], hw, ctx);
       layers.push(v);
-      entries.push({ kind: 'vector', pass: v.pass, cycles: v.totalCycles, vectorUnitEnergy: v.energy.byComponent.vectorUnit });
+      entries.push({ kind: 'vector', window: windowOf(v.pass), cycles: v.totalCycles, vectorUnitEnergy: v.energy.byComponent.vectorUnit });
       continue;
     }
     const gemms = ops as GemmOp[];
     const g = gemmCost(gemms, gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array), hw)), hw, model, ctx);
     layers.push(g);
     entries.push({
-      kind: 'gemm', pass: g.pass, shapes: gemms.map(shapeOf), computeCycles: g.computeCycles,
+      kind: 'gemm', window: windowOf(g.pass), shapes: gemms.map(shapeOf), computeCycles: g.computeCycles,
       macEnergy: g.energy.byComponent.mac, registerEnergy: g.energy.byComponent.registers,
     });
   }
@@ -107,6 +111,6 @@ export function planTotals(program: LoweredProgram, machine: Machine, mode: Mode
   const { totals } = totalsOf({ layers, machine, ctx, model, training: kept, perPass: false });
   return {
     hw, machine, mode, shapes, entries, macs: totals.macs, mappingEfficiency: totals.mappingEfficiency,
-    ...(kept ? { keptBytes: { activationBytes: kept.activationBytes, optimizerStateBytes: kept.optimizerStateBytes } } : {}),
+    keptBytes: kept && { activationBytes: kept.activationBytes, optimizerStateBytes: kept.optimizerStateBytes },
   };
 }

@@ -14,6 +14,7 @@ import type { LoweredProgram } from '../lower/types.js';
 import { simulateGraph } from '../run/pipeline.js';
 import { assertReportNumbers } from '../run/report-check.js';
 import { resolveMachine } from '../load/hw.js';
+import type { Machine } from '../run/energy-context.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
 import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
 import type { Point } from './spec.js';
@@ -46,6 +47,7 @@ export function pointErrorToException(e: PointError): Error {
 export class Evaluator {
   private readonly graphs = new Map<string, LayerGraph>();
   private readonly programs = new Map<string, LoweredProgram>();
+  private readonly tables = new Map<string, Machine>();
 
   private readonly totalsOnly: TotalsOnly | undefined;
 
@@ -60,13 +62,21 @@ export class Evaluator {
     return g;
   }
 
+  /** resolveMachine, with the energy table looked up once per table named (not once per point). */
+  private machine(hw: HwConfig): Machine {
+    const key = hw.energy?.table ?? '';
+    let m = this.tables.get(key);
+    if (!m) this.tables.set(key, (m = resolveMachine(hw)));
+    return { ...m, hw };
+  }
+
   record(point: Point, base: HwConfig): SweepRecord {
     const p = point.params;
     const graph = this.graph(p.model);
     const key = `${p.model}\u0000${p.mode}`;
     let program = this.programs.get(key);
     if (!program) this.programs.set(key, (program = lowerGraph(graph, { mode: p.mode })));
-    const machine = resolveMachine(pointHw(base, p));
+    const machine = this.machine(pointHw(base, p));
     const totals = this.totalsOnly?.totals(point, machine, program)
       ?? simulateGraph(graph, machine, { mode: p.mode, compat: 'none', version: this.version, program }).totals;
     return assertReportNumbers(toRecord(point, { totals }), `sweep point ${point.id}`);

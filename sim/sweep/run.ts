@@ -27,7 +27,7 @@ import { previousRunNote, readResultsFile, writeTables } from './results-file.js
 import {
   DEFAULT_SWEEP_HW, type Point, type Shard, type SweepSpec, expandGrid, gridHash, parseShard, parseSweepSpec, shardOf, sweepName,
 } from './spec.js';
-import { EVALUATIONS, type Evaluation } from './totals-only.js';
+import { EVALUATIONS, type Evaluation, groupedByPlan } from './totals-only.js';
 import type { SweepTask, SweepTaskResult } from './worker.js';
 
 export interface SweepOptions {
@@ -185,7 +185,8 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
   const t0 = performance.now();
   const version = options.version ?? 'library';
   const evaluation = plan.evaluation;
-  const todo = plan.points.filter((p) => !plan.finished.has(p.id));
+  // Evaluated, and so written, grouped by totals plan (totals-only.ts groupedByPlan), canonical order within a group.
+  const todo = groupedByPlan(plan.points.filter((p) => !plan.finished.has(p.id)));
   const total = plan.points.length;
   let done = total - todo.length;
   const lines: string[] = [];
@@ -232,8 +233,8 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
     }
     const file = plan.jobs > 1 && todo.length > 1 ? workerFile() : undefined;
     const jobs = Math.min(plan.jobs, todo.length);
-    // Batches of ~1/16 of a worker's share (at most 32 points): few messages, frequent lines and progress.
-    const size = Math.max(1, Math.min(32, Math.ceil(todo.length / (Math.max(1, jobs) * 16))));
+    // Batches of ~1/16 of a worker's share (at most 256 points, ~20 ms): few messages, frequent lines and progress.
+    const size = Math.max(1, Math.min(256, Math.ceil(todo.length / (Math.max(1, jobs) * 16))));
     const batches: Point[][] = [];
     for (let i = 0; i < todo.length; i += size) batches.push(todo.slice(i, i + size));
     if (file === undefined) {

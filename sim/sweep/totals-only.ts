@@ -27,6 +27,25 @@ export type Evaluation = (typeof EVALUATIONS)[number];
 const POINT_KEYS: ReadonlySet<keyof PointParams> = new Set(['ifmapKib', 'filterKib', 'ofmapKib', 'dramBytesPerCycle', 'bandwidthMode', 'clockMhz']);
 const PLAN_KEYS = PARAM_KEYS.filter((k) => !POINT_KEYS.has(k));
 
+/** The points that share a plan share this key: every parameter but the ones a point varies. */
+export const planKey = (p: PointParams): string => PLAN_KEYS.map((k) => String(p[k])).join('\u0000');
+
+/**
+ * The points in evaluation order: grouped by plan (groups in order of first appearance, the given order within each).
+ * A plan evaluated while it is in the CPU's caches: a 20,000-point sweep's 400 plans, alternating point by point in
+ * canonical order, made the evaluation three times slower.
+ */
+export function groupedByPlan<T extends { readonly params: PointParams }>(points: readonly T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const p of points) {
+    const key = planKey(p.params);
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  return [...groups.values()].flat();
+}
+
 const hwPointOf = (hw: HwConfig): HwPoint => ({
   ifmapKib: hw.sram.ifmapKib, filterKib: hw.sram.filterKib, ofmapKib: hw.sram.ofmapKib,
   dramBytesPerCycle: hw.dram.bytesPerCycle, bandwidthMode: hw.dram.bandwidthMode, clockHz: hw.clockHz,
@@ -38,12 +57,12 @@ export class TotalsOnly {
   private readonly prices = new Map<TotalsPlan, Map<string, PointPrices>>();
 
   /**
-   * The point's totals (`hw`: its hardware, `machine`: with its energy table; `program`: its model lowered for its
-   * mode), or undefined when the fast path cannot give them (the caller runs the full path).
+   * The point's totals (`machine`: its hardware and energy table; `program`: its model lowered for its mode), or
+   * undefined when the fast path cannot give them (the caller runs the full path).
    */
   totals(point: Point, machine: Machine, program: LoweredProgram): PointTotals | undefined {
     try {
-      const key = PLAN_KEYS.map((k) => String(point.params[k])).join('\u0000');
+      const key = planKey(point.params);
       let plan = this.plans.get(key);
       if (!plan) this.plans.set(key, (plan = planTotals(program, machine, point.params.mode)));
       const at = hwPointOf(machine.hw);
