@@ -48,22 +48,34 @@ export async function specToSvg(spec: VlSpec): Promise<string> {
   }
 }
 
+type ResvgLib = typeof import('@resvg/resvg-js');
+const pngOptions = (scale: number): import('@resvg/resvg-js').ResvgRenderOptions => ({
+  fitTo: { mode: 'zoom', value: scale },
+  background: 'white',
+  font: { loadSystemFonts: false, fontFiles: [font()], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+});
+
 /** SVG → PNG at `scale`× (2 = crisp on slides). */
 export function svgToPng(svg: string, scale = 2): Buffer {
-  const { Resvg } = requireCjs('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-  const r = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    background: 'white',
-    font: { loadSystemFonts: false, fontFiles: [font()], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  });
-  return r.render().asPng();
+  const { Resvg } = requireCjs('@resvg/resvg-js') as ResvgLib;
+  return new Resvg(svg, pngOptions(scale)).render().asPng();
+}
+
+/** svgToPng on one of libuv's threads: the same bytes, while this thread renders the next chart. */
+async function svgToPngOffThread(svg: string, scale = 2): Promise<Buffer> {
+  const { renderAsync } = requireCjs('@resvg/resvg-js') as ResvgLib;
+  return (await renderAsync(svg, pngOptions(scale))).asPng();
 }
 
 export interface WrittenChart { readonly chart: Chart; readonly files: readonly string[] }
 
-/** Writes every chart's .vl.json, .svg and .png into DIR/charts/. */
+/**
+ * Writes every chart's .vl.json, .svg and .png into DIR/charts/. The PNGs render off this thread while vega draws the
+ * next chart's SVG here (a 20,000-point sweep's five PNGs took 2 s one after another).
+ */
 export async function writeCharts(dir: string, charts: readonly Chart[], options: { png?: boolean } = {}): Promise<WrittenChart[]> {
   const out: WrittenChart[] = [];
+  const pngs: Promise<void>[] = [];
   for (const chart of charts) {
     const base = join(dir, 'charts', chart.name);
     const svg = await specToSvg(chart.spec);
@@ -71,11 +83,12 @@ export async function writeCharts(dir: string, charts: readonly Chart[], options
     writeFileAtomic(`${base}.svg`, svg);
     const files = [`${base}.vl.json`, `${base}.svg`];
     if (options.png !== false) {
-      writeFileAtomic(`${base}.png`, svgToPng(svg));
+      pngs.push(svgToPngOffThread(svg).then((png) => writeFileAtomic(`${base}.png`, png)));
       files.push(`${base}.png`);
     }
     out.push({ chart, files });
   }
+  await Promise.all(pngs);
   return out;
 }
 

@@ -90,16 +90,22 @@ const summarizedBy = (records: readonly SweepRecord[], what: string, shown?: Oth
   return other.length ? `${what} over ${other.map((a) => a.title.replace(/ \(.*\)$/, '')).join(', ')}${shown ? '' : other.length > 1 ? ' (each has its own chart)' : ' (it has its own chart)'}` : undefined;
 };
 
+/** More array sizes than this on one axis and their labels stand upright. */
+const CROWDED_ARRAYS = 16;
+
 export function cyclesVsArrayChart(records: readonly SweepRecord[]): Chart {
   const data = bestOf(rows(records), (d) => `${d.group}\u0000${d.array}\u0000${d.dataflow}`, { cycles: 'min', latencyMs: 'min' })
     .map(({ group, array, dataflow, pes, rows: r, cycles, latencyMs }) => ({ group, array, dataflow, pes, rows: r, cycles, latencyMs }));
   const order = [...new Map(data.slice().sort((a, b) => a.pes - b.pes || a.rows - b.rows).map((d) => [d.array, d])).keys()];
   const note = summarizedBy(records, 'fewest cycles');
+  // 50 px per array size with level labels; many sizes (a 100-shape sweep) get 14 px each and upright labels, so the
+  // chart is not 10,000 px wide.
+  const crowded = order.length > CROWDED_ARRAYS;
   const inner: VlSpec = {
-    width: Math.max(260, 50 * order.length), height: 260,
+    width: Math.max(260, (crowded ? 14 : 50) * order.length), height: 260,
     mark: { type: 'line', point: { filled: true, size: 50 } },
     encoding: {
-      x: { field: 'array', type: 'ordinal', sort: order, title: 'array size (rows × cols, by PE count)', axis: { labelAngle: 0 } },
+      x: { field: 'array', type: 'ordinal', sort: order, title: 'array size (rows × cols, by PE count)', axis: { labelAngle: crowded ? -90 : 0 } },
       y: { field: 'cycles', type: 'quantitative', aggregate: 'min', scale: { type: 'log' }, title: 'latency (cycles, log scale)' },
       color: { field: 'dataflow', type: 'nominal', title: 'dataflow', scale: DATAFLOW_COLORS },
       tooltip: [
