@@ -31,7 +31,7 @@ import { EVALUATIONS, type Evaluation, groupedByPlan } from './totals-only.js';
 import type { SweepTask, SweepTaskResult } from './worker.js';
 
 export interface SweepOptions {
-  /** Worker threads [default: all cores]; 1 evaluates in the calling thread. */
+  /** Worker threads [default: 1 for the totals-only evaluation, all cores for the full one]; 1 evaluates here. */
   readonly jobs?: number;
   /** `i/N` or { index, count }: run only that deterministic slice of the grid. */
   readonly shard?: Shard | string;
@@ -98,7 +98,7 @@ export function defaultSweepOut(spec: SweepSpec, hash: string, shard: Shard | un
 
 function checkJobs(jobs: unknown): number {
   if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1) {
-    throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--jobs', value: jobs, hint: `Example: --jobs 4 (default: all ${availableParallelism()} cores).` });
+    throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--jobs', value: jobs, hint: `Example: --jobs 4 (this machine has ${availableParallelism()} cores).` });
   }
   return jobs;
 }
@@ -114,7 +114,11 @@ function evaluationOf(v: unknown): Evaluation {
 /** Validates the spec and options, loads the base config and every model, expands the grid. Writes nothing. */
 export function planSweep(specIn: SweepSpec, options: SweepOptions = {}): SweepPlan {
   const spec = parseSweepSpec(specIn as unknown as Record<string, unknown>);
-  const jobs = checkJobs(options.jobs ?? availableParallelism());
+  const evaluation = evaluationOf(options.evaluation ?? process.env.SYSTOLAB_SWEEP_EVALUATION);
+  // Default: totals-only points cost ~0.1 ms, so worker threads' start-up (a bundle, the models lowered again, plans
+  // built per thread) outweighs them on 2 cores (test/bench/sweep.ts: 20,000 points 10.5 s on the main thread, 12.5 s
+  // on 2 workers); the full path's ~3 ms points gain from every core (59 s → 32 s).
+  const jobs = checkJobs(options.jobs ?? (evaluation === 'full' ? availableParallelism() : 1));
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   if (shard !== undefined) parseShard(`${shard.index}/${shard.count}`);
   const base = loadHwConfig(spec.hw ?? DEFAULT_SWEEP_HW);
@@ -129,7 +133,6 @@ export function planSweep(specIn: SweepSpec, options: SweepOptions = {}): SweepP
   const grid = expandGrid(spec, base, models);
   const hash = gridHash(grid);
   const points = shardOf(grid, shard);
-  const evaluation = evaluationOf(options.evaluation ?? process.env.SYSTOLAB_SWEEP_EVALUATION);
   const plan: SweepPlan = { spec, base, graphs, grid, gridHash: hash, points, ...(shard ? { shard } : {}), jobs, evaluation, finished: new Set() };
   return options.out !== undefined ? withOut(plan, options.out, options.resume === true) : plan;
 }
