@@ -83,7 +83,10 @@ export async function writeCharts(dir: string, charts: readonly Chart[], options
     writeFileAtomic(`${base}.svg`, svg);
     const files = [`${base}.vl.json`, `${base}.svg`];
     if (options.png !== false) {
-      pngs.push(svgToPngOffThread(svg).then((png) => writeFileAtomic(`${base}.png`, png)));
+      const png = svgToPngOffThread(svg).then((bytes) => writeFileAtomic(`${base}.png`, bytes));
+      // Handled here so a failure while a later chart is still drawing is not an unhandled rejection; awaited below.
+      png.catch(() => undefined);
+      pngs.push(png);
       files.push(`${base}.png`);
     }
     out.push({ chart, files });
