@@ -13,7 +13,7 @@
  */
 import { packPanelA, packPanelB, roundUp } from './gemm-pack.js';
 import { KC } from './gemm-reference.js';
-import { gemmKernel } from './wasm/gemm-module.js';
+import { GEMM_KERNEL, type GemmKernel } from './wasm/gemm-module.js';
 
 export { gemmReference } from './gemm-reference.js';
 
@@ -23,54 +23,60 @@ const NR = 8;
 const MC = 96;
 const NC = 2048;
 
+export type Gemm = (transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float64Array, aOffset: number, lda: number,
+  b: Float64Array, bOffset: number, ldb: number,
+  c: Float64Array, cOffset: number, ldc: number, accumulate: boolean) => void;
+
 /**
  * C[m×n] (+)= op(A)[m×k] · op(B)[k×n], all row-major Float64Array with leading dimensions (row strides) and offsets.
  * op(A) = Aᵀ when transA (A then stored k×m), likewise B. C must not overlap A or B: C is written block by
  * block while later blocks of A and B are still to be packed. Not re-entrant (one module memory); the engine is
  * single-threaded and gemm calls nothing that calls gemm.
  */
-export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: Float64Array, aOffset: number, lda: number,
-  b: Float64Array, bOffset: number, ldb: number,
-  c: Float64Array, cOffset: number, ldc: number, accumulate: boolean): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
-    return;
-  }
-  const ncMax = Math.min(NC, roundUp(n, NR));
-  const kcMax = Math.min(KC, k);
-  const mcMax = Math.min(MC, roundUp(m, MR));
-  // Module memory, in doubles: [packed A block | packed B panel | C block (mcMax × ncMax)].
-  const bBase = kcMax * mcMax;
-  const cBase = bBase + kcMax * ncMax;
-  const wasm = gemmKernel();
-  const heap = wasm.heap(cBase + mcMax * ncMax);
+export const gemm: Gemm = gemmOn(GEMM_KERNEL);
 
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = Math.min(NC, n - jc);
-    const ncPadded = roundUp(nc, NR);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = Math.min(KC, k - pc);
-      // The first k-slice overwrites C unless the caller asked to accumulate; later slices always add.
-      const add = accumulate || pc > 0;
-      packPanelB(transB, b, bOffset, ldb, pc, kc, jc, nc, NR, heap, bBase);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = Math.min(MC, m - ic);
-        packPanelA(transA, a, aOffset, lda, ic, mc, pc, kc, MR, heap, 0);
-        const cRow0 = cOffset + ic * ldc + jc;
-        if (add) {
-          for (let i = 0; i < mc; i++) {
-            const src = cRow0 + i * ldc, dst = cBase + i * ncPadded;
-            for (let j = 0; j < nc; j++) heap[dst + j] = c[src + j];
+/** The driver around a given build of the kernel; tests pass mutated builds to show their checks catch them. */
+export function gemmOn(wasm: GemmKernel): Gemm {
+  return (transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate) => {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+      if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
+      return;
+    }
+    const ncMax = Math.min(NC, roundUp(n, NR));
+    const kcMax = Math.min(KC, k);
+    const mcMax = Math.min(MC, roundUp(m, MR));
+    // Module memory, in doubles: [packed A block | packed B panel | C block (mcMax × ncMax)].
+    const bBase = kcMax * mcMax;
+    const cBase = bBase + kcMax * ncMax;
+    const heap = wasm.heap(cBase + mcMax * ncMax);
+
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = Math.min(NC, n - jc);
+      const ncPadded = roundUp(nc, NR);
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = Math.min(KC, k - pc);
+        // The first k-slice overwrites C unless the caller asked to accumulate; later slices always add.
+        const add = accumulate || pc > 0;
+        packPanelB(transB, b, bOffset, ldb, pc, kc, jc, nc, NR, heap, bBase);
+        for (let ic = 0; ic < m; ic += MC) {
+          const mc = Math.min(MC, m - ic);
+          packPanelA(transA, a, aOffset, lda, ic, mc, pc, kc, MR, heap, 0);
+          const cRow0 = cOffset + ic * ldc + jc;
+          if (add) {
+            for (let i = 0; i < mc; i++) {
+              const src = cRow0 + i * ldc, dst = cBase + i * ncPadded;
+              for (let j = 0; j < nc; j++) heap[dst + j] = c[src + j];
+            }
           }
-        }
-        wasm.macroKernel(roundUp(mc, MR), ncPadded, kc, 0, bBase * 8, cBase * 8, ncPadded * 8, add ? 1 : 0);
-        for (let i = 0; i < mc; i++) {
-          const src = cBase + i * ncPadded, dst = cRow0 + i * ldc;
-          for (let j = 0; j < nc; j++) c[dst + j] = heap[src + j];
+          wasm.macroKernel(roundUp(mc, MR), ncPadded, kc, 0, bBase * 8, cBase * 8, ncPadded * 8, add ? 1 : 0);
+          for (let i = 0; i < mc; i++) {
+            const src = cBase + i * ncPadded, dst = cRow0 + i * ldc;
+            for (let j = 0; j < nc; j++) c[dst + j] = heap[src + j];
+          }
         }
       }
     }
-  }
+  };
 }

@@ -1,7 +1,8 @@
 /**
- * The WebAssembly GEMM kernel (gemm.wat, assembled by build.mjs into gemm-wasm.ts), instantiated once, on first
- * use, synchronously: `new WebAssembly.Module` compiles 704 bytes in well under a millisecond, and a synchronous
- * gemm() keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
+ * The WebAssembly GEMM kernel (gemm.wat, assembled by build.mjs into gemm-wasm.ts), instantiated synchronously when
+ * this module loads: `new WebAssembly.Module` compiles the few hundred bytes in well under a millisecond, and a
+ * synchronous gemm() keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
+ * Tests instantiate other (deliberately wrong) builds of gemm.wat through instantiateGemmKernel.
  */
 import { GEMM_WASM_BASE64 } from './gemm-wasm.js';
 
@@ -25,17 +26,8 @@ export interface GemmKernel {
 }
 
 const PAGE_BYTES = 65536;
-let kernel: GemmKernel | null = null;
 
-export function gemmKernel(): GemmKernel {
-  if (kernel === null) kernel = instantiate();
-  return kernel;
-}
-
-function instantiate(): GemmKernel {
-  const binary = atob(GEMM_WASM_BASE64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+export function instantiateGemmKernel(bytes: Uint8Array): GemmKernel {
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
   const memory = exports.memory as WasmMemory;
   let view = new Float64Array(memory.buffer);
@@ -50,3 +42,13 @@ function instantiate(): GemmKernel {
     },
   };
 }
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The committed build of gemm.wat. */
+export const GEMM_KERNEL = instantiateGemmKernel(decodeBase64(GEMM_WASM_BASE64));

@@ -1,0 +1,170 @@
+/**
+ * The WebAssembly kernels against their plain-JS references, byte for byte: same shapes, same operands, and the
+ * results' bytes must be equal — not close. Values mix ordinary numbers with ±0, subnormals and magnitudes that
+ * overflow to ±Infinity (and so NaN), where a different order of operations shows first.
+ * The mutation tests assemble deliberately wrong variants of gemm.wat and show this comparison catches them, and
+ * the committed gemm.wasm / gemm-wasm.ts are checked to be exactly what build.mjs makes of gemm.wat.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
+import { instantiateGemmKernel } from '../../sim/float/wasm/gemm-module.js';
+import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
+
+interface Case {
+  transA: boolean; transB: boolean; m: number; n: number; k: number;
+  aOff: number; bOff: number; cOff: number; padA: number; padB: number; padC: number; accumulate: boolean;
+}
+
+const caseArb: fc.Arbitrary<Case> = fc.record({
+  transA: fc.boolean(), transB: fc.boolean(),
+  m: fc.integer({ min: 1, max: 70 }), n: fc.integer({ min: 1, max: 70 }), k: fc.integer({ min: 1, max: 70 }),
+  aOff: fc.integer({ min: 0, max: 5 }), bOff: fc.integer({ min: 0, max: 5 }), cOff: fc.integer({ min: 0, max: 5 }),
+  padA: fc.integer({ min: 0, max: 3 }), padB: fc.integer({ min: 0, max: 3 }), padC: fc.integer({ min: 0, max: 3 }),
+  accumulate: fc.boolean(),
+});
+
+/** xorshift32 from a fast-check seed, so a failure replays. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Mostly [-1, 1), with ±0, subnormals, small integers and ±1e150…1e300 (whose products overflow) mixed in. */
+function awkwardValues(seed: number): () => number {
+  const u = seeded(seed);
+  return () => {
+    const kind = u();
+    const sign = u() < 0.5 ? -1 : 1;
+    if (kind < 0.6) return 2 * u() - 1;
+    if (kind < 0.7) return sign * 0;
+    if (kind < 0.8) return sign * Math.floor(u() * 1000) * 5e-324;
+    if (kind < 0.95) return Math.floor(u() * 9) - 4;
+    return sign * 10 ** (150 + Math.floor(u() * 150));
+  };
+}
+
+function bytesOf(x: Float64Array): Uint8Array {
+  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+}
+
+/** Runs `kernel` and gemmReference on the same operands; C starts with the same (awkward) contents in both. */
+function runPair(t: Case, fill: () => number, kernel: Gemm) {
+  const [aRows, aCols] = t.transA ? [t.k, t.m] : [t.m, t.k];
+  const [bRows, bCols] = t.transB ? [t.n, t.k] : [t.k, t.n];
+  const lda = aCols + t.padA, ldb = bCols + t.padB, ldc = t.n + t.padC;
+  const a = Float64Array.from({ length: t.aOff + aRows * lda }, fill);
+  const b = Float64Array.from({ length: t.bOff + bRows * ldb }, fill);
+  const actual = Float64Array.from({ length: t.cOff + t.m * ldc + 3 }, fill);
+  const expected = actual.slice();
+  kernel(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, actual, t.cOff, ldc, t.accumulate);
+  gemmReference(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, expected, t.cOff, ldc, t.accumulate);
+  return { actual, expected };
+}
+
+const sameBytes = (x: Float64Array, y: Float64Array): boolean => Buffer.compare(bytesOf(x), bytesOf(y)) === 0;
+
+/** Shapes that cross the KC (256-deep), MC (96-row) and NC (2048-column) blocks, every transpose and accumulate. */
+const BLOCK_CROSSING: [number, number, number][] = [[130, 9, 300], [97, 40, 513], [3, 2100, 20], [193, 17, 257]];
+
+function blockCrossingCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [m, n, k] of BLOCK_CROSSING) {
+    for (const transA of [false, true]) for (const transB of [false, true]) for (const accumulate of [false, true]) {
+      cases.push({ transA, transB, m, n, k, aOff: 1, bOff: 2, cOff: 3, padA: 1, padB: 0, padC: 2, accumulate });
+    }
+  }
+  return cases;
+}
+
+describe('wasm gemm', () => {
+  it('equals gemmReference byte for byte on random shapes and awkward values', () => {
+    fc.assert(fc.property(caseArb, fc.integer(), (t, seed) => {
+      const { actual, expected } = runPair(t, awkwardValues(seed), gemm);
+      expect(sameBytes(actual, expected)).toBe(true);
+    }), { numRuns: 400 });
+  });
+
+  it('equals gemmReference byte for byte across the KC, MC and NC blocks', () => {
+    for (const t of blockCrossingCases()) {
+      const { actual, expected } = runPair(t, awkwardValues(t.m * 7919 + t.n * 31 + t.k), gemm);
+      expect(sameBytes(actual, expected), JSON.stringify(t)).toBe(true);
+    }
+  });
+
+  it('the committed gemm.wasm and gemm-wasm.ts are what build.mjs makes of gemm.wat', async () => {
+    const bytes = await assemble(readFileSync(WAT_PATH, 'utf8'));
+    expect(Buffer.compare(Buffer.from(bytes), readFileSync(WASM_PATH))).toBe(0);
+    expect(readFileSync(TS_PATH, 'utf8')).toBe(renderModuleSource(bytes));
+  });
+});
+
+/** Replaces the one occurrence of `from`; a mutation that no longer applies must fail loudly, not test nothing. */
+function replaceOnce(text: string, from: string, to: string): string {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`mutation site not unique in gemm.wat: ${from}`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+type Mutation = (wat: string) => string;
+
+const MUTATIONS: Record<string, Mutation> = {
+  // Two accumulators stored to each other's columns.
+  swapAccumulators: (wat) => replaceOnce(replaceOnce(wat,
+    '(v128.store offset=16 (local.get $ci) (local.get $c01))', '(v128.store offset=16 (local.get $ci) (local.get $c02x))'),
+  '(v128.store offset=32 (local.get $ci) (local.get $c02))', '(v128.store offset=32 (local.get $ci) (local.get $c01))')
+    .replace('$c02x', '$c02'),
+  // The same sums, p = kc-1 down to 0: right in real arithmetic, a different rounding in float64.
+  reverseSummation: (wat) => [
+    ['(local.set $aEnd (i32.add (local.get $ai) (i32.shl (local.get $kc) (i32.const 4))))',
+      '(local.set $aEnd (local.get $ai)) (local.set $ai (i32.add (local.get $ai) (i32.shl (i32.sub (local.get $kc) (i32.const 1)) (i32.const 4))))'],
+    ['(local.set $bi (local.get $bStrip))',
+      '(local.set $bi (i32.add (local.get $bStrip) (i32.shl (i32.sub (local.get $kc) (i32.const 1)) (i32.const 6))))'],
+    ['(local.set $ai (i32.add (local.get $ai) (i32.const 16)))', '(local.set $ai (i32.sub (local.get $ai) (i32.const 16)))'],
+    ['(local.set $bi (i32.add (local.get $bi) (i32.const 64)))', '(local.set $bi (i32.sub (local.get $bi) (i32.const 64)))'],
+    // Signed, because the A block starts at address 0 and the pointer steps below it to end the loop.
+    ['(br_if $depth (i32.lt_u (local.get $ai) (local.get $aEnd)))', '(br_if $depth (i32.ge_s (local.get $ai) (local.get $aEnd)))'],
+  ].reduce((w, [from, to]) => replaceOnce(w, from, to), wat),
+  // Sum first, then C: (a0b0 + … ) + C becomes C-seeded accumulation, C + a0b0 + …
+  seedWithC: (wat) => replaceOnce(replaceOnce(wat,
+    '(local.set $c00 (v128.const f64x2 0 0))',
+    '(local.set $c00 (if (result v128) (local.get $add) (then (v128.load (i32.add (local.get $cBase) (i32.add (i32.mul (local.get $ir) (local.get $ldcBytes)) (i32.shl (local.get $jr) (i32.const 3)))))) (else (v128.const f64x2 0 0))))'),
+  '(local.set $c00 (f64x2.add (v128.load (local.get $ci)) (local.get $c00)))', ''),
+};
+
+describe('wasm gemm mutation tests: the byte comparison catches a wrong kernel', () => {
+  const wat = readFileSync(WAT_PATH, 'utf8');
+  for (const [name, mutate] of Object.entries(MUTATIONS)) {
+    it(name, async () => {
+      const mutant = gemmOn(instantiateGemmKernel(await assemble(mutate(wat), `${name}.wat`)));
+      let caught = 0;
+      const cases = blockCrossingCases();
+      for (const t of cases) {
+        // Plain [-1, 1) values: with overflowing ones whole tiles would be NaN alike and hide a wrong kernel.
+        const u = seeded(t.m + t.n + t.k);
+        const { actual, expected } = runPair(t, () => 2 * u() - 1, mutant);
+        if (!sameBytes(actual, expected)) caught++;
+      }
+      // Every case has n ≥ 5 columns and k ≥ 20, so each mutant must differ somewhere in every one — except that
+      // seedWithC changes nothing where no C is added to, nor for a slice of depth 1 (C + ab = ab + C): it can only
+      // be seen with accumulate, or with a second k slice at least 2 deep (k > 257).
+      const expectedCaught = name === 'seedWithC' ? cases.filter((t) => t.accumulate || t.k > 257).length : cases.length;
+      expect(caught).toBe(expectedCaught);
+    });
+  }
+
+  it('the reordered kernels still compute the product to rounding (so the catch is about bits, not a broken kernel)', async () => {
+    const mutant = gemmOn(instantiateGemmKernel(await assemble(MUTATIONS.reverseSummation(wat))));
+    const t: Case = { transA: false, transB: true, m: 33, n: 21, k: 300, aOff: 0, bOff: 0, cOff: 0, padA: 0, padB: 0, padC: 0, accumulate: false };
+    const u = seeded(7);
+    const { actual, expected } = runPair(t, () => 2 * u() - 1, mutant);
+    let worst = 0;
+    for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(1e-12);
+  });
+});
