@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
+import { conv2dBackward, conv2dForward, conv2dReference, type Conv2dGeometry } from '../../sim/float/conv.js';
 import { instantiateGemmKernel } from '../../sim/float/wasm/gemm-module.js';
 import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
 
@@ -166,5 +167,36 @@ describe('wasm gemm mutation tests: the byte comparison catches a wrong kernel',
     for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
     expect(worst).toBeGreaterThan(0);
     expect(worst).toBeLessThan(1e-12);
+  });
+});
+
+const geometryArb: fc.Arbitrary<Conv2dGeometry> = fc.record({
+  n: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 3 }),
+  cg: fc.integer({ min: 1, max: 4 }), kg: fc.integer({ min: 1, max: 4 }),
+  h: fc.integer({ min: 1, max: 12 }), w: fc.integer({ min: 1, max: 12 }),
+  r: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 4 }),
+  strideH: fc.integer({ min: 1, max: 2 }), strideW: fc.integer({ min: 1, max: 2 }),
+  dilationH: fc.integer({ min: 1, max: 2 }), dilationW: fc.integer({ min: 1, max: 2 }),
+  padTop: fc.integer({ min: 0, max: 2 }), padLeft: fc.integer({ min: 0, max: 2 }),
+}).map((t) => ({
+  ...t, c: t.cg * t.groups, k: t.kg * t.groups,
+  p: Math.floor((t.h + 2 * t.padTop - t.dilationH * (t.r - 1) - 1) / t.strideH) + 1,
+  q: Math.floor((t.w + 2 * t.padLeft - t.dilationW * (t.s - 1) - 1) / t.strideW) + 1,
+})).filter((g) => g.p >= 1 && g.q >= 1);
+
+describe('conv2d on the wasm kernels', () => {
+  it('equals conv2dReference byte for byte, forward and backward (im2col, 1×1 and depthwise routes)', () => {
+    fc.assert(fc.property(geometryArb, fc.integer(), fc.boolean(), (g, seed, withBias) => {
+      const fill = awkwardValues(seed);
+      const x = Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill);
+      const weight = Float64Array.from({ length: g.k * (g.c / g.groups) * g.r * g.s }, fill);
+      const bias = withBias ? Float64Array.from({ length: g.k }, fill) : null;
+      const dy = Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill);
+      expect(sameBytes(conv2dForward(x, weight, bias, g), conv2dReference.forward(x, weight, bias, g))).toBe(true);
+      const ours = conv2dBackward(x, weight, dy, g, true), reference = conv2dReference.backward(x, weight, dy, g, true);
+      expect(sameBytes(ours.dx!, reference.dx!)).toBe(true);
+      expect(sameBytes(ours.dWeight, reference.dWeight)).toBe(true);
+      expect(sameBytes(ours.dBias, reference.dBias)).toBe(true);
+    }), { numRuns: 300 });
   });
 });
