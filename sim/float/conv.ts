@@ -15,6 +15,8 @@
 import { gemm as wasmGemm, gemmReference, type Gemm } from './gemm.js';
 import { depthwiseBackward, depthwiseForward, type DepthwiseBackward, type DepthwiseForward } from './depthwise.js';
 import { validRange } from './conv-geometry.js';
+import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
+import { KERNELS } from './wasm/kernels-module.js';
 
 export type { Conv2dGeometry } from './conv-geometry.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
@@ -90,7 +92,9 @@ export function convOn(kernels: ConvKernels): Conv2d {
   };
 }
 
-const ENGINE_CONV = convOn({ gemm: wasmGemm, depthwiseForward, depthwiseBackward });
+const ENGINE_CONV = convOn({
+  gemm: wasmGemm, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
+});
 /** The plain-JS conv2d, the reference for tests and benchmarks. */
 export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
 

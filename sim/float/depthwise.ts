@@ -12,26 +12,28 @@ export type DepthwiseBackward = (x: Float64Array, weight: Float64Array, dy: Floa
 
 /** One input channel per group: output channel o reads only input channel floor(o / (K/groups)). y is pre-seeded. */
 export function depthwiseForward(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry): void {
-  const { n, c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
-  const kg = k / g.groups, hw = h * w, pq = p * q;
   const ranges = columnRanges(g);
-  for (let img = 0; img < n; img++) {
-    for (let o = 0; o < k; o++) {
-      const xOff = (img * c + Math.floor(o / kg)) * hw;
-      const yOff = (img * k + o) * pq;
-      for (let u = 0; u < r; u++) {
-        for (let i = 0; i < p; i++) {
-          const ih = i * sh + u * dh - padTop;
-          if (ih < 0 || ih >= h) continue;
-          const xRow = xOff + ih * w - padLeft;
-          const yRow = yOff + i * q;
-          for (let v = 0; v < s; v++) {
-            const wt = weight[(o * r + u) * s + v];
-            const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
-            let src = xRow + j0 * sw + v * dw;
-            for (let j = j0; j < j1; j++, src += sw) y[yRow + j] += wt * x[src];
-          }
-        }
+  for (let img = 0; img < g.n; img++) for (let o = 0; o < g.k; o++) depthwiseForwardChannel(x, weight, y, g, ranges, img, o);
+}
+
+/** Output channel o of image img; ranges = columnRanges(g). */
+export function depthwiseForwardChannel(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry,
+  ranges: Int32Array, img: number, o: number): void {
+  const { c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const kg = k / g.groups, hw = h * w, pq = p * q;
+  const xOff = (img * c + Math.floor(o / kg)) * hw;
+  const yOff = (img * k + o) * pq;
+  for (let u = 0; u < r; u++) {
+    for (let i = 0; i < p; i++) {
+      const ih = i * sh + u * dh - padTop;
+      if (ih < 0 || ih >= h) continue;
+      const xRow = xOff + ih * w - padLeft;
+      const yRow = yOff + i * q;
+      for (let v = 0; v < s; v++) {
+        const wt = weight[(o * r + u) * s + v];
+        const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
+        let src = xRow + j0 * sw + v * dw;
+        for (let j = j0; j < j1; j++, src += sw) y[yRow + j] += wt * x[src];
       }
     }
   }
@@ -43,34 +45,38 @@ export function depthwiseForward(x: Float64Array, weight: Float64Array, y: Float
  */
 export function depthwiseBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, dx: Float64Array | null,
   dWeight: Float64Array, g: Conv2dGeometry): void {
-  const { n, c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
-  const kg = k / g.groups, hw = h * w, pq = p * q;
   const ranges = columnRanges(g);
-  for (let img = 0; img < n; img++) {
-    for (let o = 0; o < k; o++) {
-      const xOff = (img * c + Math.floor(o / kg)) * hw;
-      const dyOff = (img * k + o) * pq;
-      for (let u = 0; u < r; u++) {
-        for (let v = 0; v < s; v++) {
-          const wi = (o * r + u) * s + v;
-          const wt = weight[wi];
-          const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
-          let dwSum = 0;
-          for (let i = 0; i < p; i++) {
-            const ih = i * sh + u * dh - padTop;
-            if (ih < 0 || ih >= h) continue;
-            const start = xOff + ih * w - padLeft + j0 * sw + v * dw;
-            const dyRow = dyOff + i * q;
-            let src = start;
-            for (let j = j0; j < j1; j++, src += sw) dwSum += dy[dyRow + j] * x[src];
-            if (dx !== null) {
-              src = start;
-              for (let j = j0; j < j1; j++, src += sw) dx[src] += wt * dy[dyRow + j];
-            }
-          }
-          dWeight[wi] += dwSum;
+  for (let img = 0; img < g.n; img++) {
+    for (let o = 0; o < g.k; o++) depthwiseBackwardChannel(x, weight, dy, dx, dWeight, g, ranges, img, o);
+  }
+}
+
+/** Output channel o of image img; a null dx or dWeight is not computed. */
+export function depthwiseBackwardChannel(x: Float64Array, weight: Float64Array, dy: Float64Array, dx: Float64Array | null,
+  dWeight: Float64Array | null, g: Conv2dGeometry, ranges: Int32Array, img: number, o: number): void {
+  const { c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
+  const kg = k / g.groups, hw = h * w, pq = p * q;
+  const xOff = (img * c + Math.floor(o / kg)) * hw;
+  const dyOff = (img * k + o) * pq;
+  for (let u = 0; u < r; u++) {
+    for (let v = 0; v < s; v++) {
+      const wi = (o * r + u) * s + v;
+      const wt = weight[wi];
+      const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
+      let dwSum = 0;
+      for (let i = 0; i < p; i++) {
+        const ih = i * sh + u * dh - padTop;
+        if (ih < 0 || ih >= h) continue;
+        const start = xOff + ih * w - padLeft + j0 * sw + v * dw;
+        const dyRow = dyOff + i * q;
+        let src = start;
+        if (dWeight !== null) for (let j = j0; j < j1; j++, src += sw) dwSum += dy[dyRow + j] * x[src];
+        if (dx !== null) {
+          src = start;
+          for (let j = j0; j < j1; j++, src += sw) dx[src] += wt * dy[dyRow + j];
         }
       }
+      if (dWeight !== null) dWeight[wi] += dwSum;
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Float64 GEMM, the hot loop of the reference engine (dense layers and conv via im2col): a WebAssembly SIMD
- * macro-kernel (wasm/gemm.wat) driven from here, bit-identical to the plain-JS kernel in gemm-reference.ts.
+ * macro-kernel (wasm/kernels.wat) driven from here, bit-identical to the plain-JS kernel in gemm-reference.ts.
  *
  * The blocking is the reference's (BLIS/Goto): KC-deep k slices, MC-row blocks of packed A (L2), NC-column panels
  * of packed B. Here op(A) and op(B) are packed (gemm-pack.ts) straight into the wasm module's memory, and so is
@@ -13,11 +13,11 @@
  */
 import { packPanelA, packPanelB, roundUp } from './gemm-pack.js';
 import { KC } from './gemm-reference.js';
-import { GEMM_KERNEL, type GemmKernel } from './wasm/gemm-module.js';
+import { KERNELS, type WasmKernels } from './wasm/kernels-module.js';
 
 export { gemmReference } from './gemm-reference.js';
 
-/** The wasm kernel's register tile (see gemm.wat): 2 rows × 8 columns of C. */
+/** The wasm kernel's register tile (see kernels.wat): 2 rows × 8 columns of C. */
 const MR = 2;
 const NR = 8;
 const MC = 96;
@@ -34,10 +34,10 @@ export type Gemm = (transA: boolean, transB: boolean, m: number, n: number, k: n
  * block while later blocks of A and B are still to be packed. Not re-entrant (one module memory); the engine is
  * single-threaded and gemm calls nothing that calls gemm.
  */
-export const gemm: Gemm = gemmOn(GEMM_KERNEL);
+export const gemm: Gemm = gemmOn(KERNELS);
 
 /** The driver around a given build of the kernel; tests pass mutated builds to show their checks catch them. */
-export function gemmOn(wasm: GemmKernel): Gemm {
+export function gemmOn(wasm: WasmKernels): Gemm {
   return (transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate) => {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {

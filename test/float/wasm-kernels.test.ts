@@ -2,15 +2,17 @@
  * The WebAssembly kernels against their plain-JS references, byte for byte: same shapes, same operands, and the
  * results' bytes must be equal — not close. Values mix ordinary numbers with ±0, subnormals and magnitudes that
  * overflow to ±Infinity (and so NaN), where a different order of operations shows first.
- * The mutation tests assemble deliberately wrong variants of gemm.wat and show this comparison catches them, and
- * the committed gemm.wasm / gemm-wasm.ts are checked to be exactly what build.mjs makes of gemm.wat.
+ * The mutation tests assemble deliberately wrong variants of kernels.wat and show this comparison catches them, and
+ * the committed kernels.wasm / kernels-wasm.ts are checked to be exactly what build.mjs makes of kernels.wat.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
 import { conv2dBackward, conv2dForward, conv2dReference, type Conv2dGeometry } from '../../sim/float/conv.js';
-import { instantiateGemmKernel } from '../../sim/float/wasm/gemm-module.js';
+import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.js';
+import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
+import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
 import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
 
 interface Case {
@@ -97,7 +99,7 @@ describe('wasm gemm', () => {
     }
   });
 
-  it('the committed gemm.wasm and gemm-wasm.ts are what build.mjs makes of gemm.wat', async () => {
+  it('the committed kernels.wasm and kernels-wasm.ts are what build.mjs makes of kernels.wat', async () => {
     const bytes = await assemble(readFileSync(WAT_PATH, 'utf8'));
     expect(Buffer.compare(Buffer.from(bytes), readFileSync(WASM_PATH))).toBe(0);
     expect(readFileSync(TS_PATH, 'utf8')).toBe(renderModuleSource(bytes));
@@ -107,7 +109,7 @@ describe('wasm gemm', () => {
 /** Replaces the one occurrence of `from`; a mutation that no longer applies must fail loudly, not test nothing. */
 function replaceOnce(text: string, from: string, to: string): string {
   const at = text.indexOf(from);
-  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`mutation site not unique in gemm.wat: ${from}`);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`mutation site not unique in kernels.wat: ${from}`);
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
@@ -141,7 +143,7 @@ describe('wasm gemm mutation tests: the byte comparison catches a wrong kernel',
   const wat = readFileSync(WAT_PATH, 'utf8');
   for (const [name, mutate] of Object.entries(MUTATIONS)) {
     it(name, async () => {
-      const mutant = gemmOn(instantiateGemmKernel(await assemble(mutate(wat), `${name}.wat`)));
+      const mutant = gemmOn(instantiateKernels(await assemble(mutate(wat), `${name}.wat`)));
       let caught = 0;
       const cases = blockCrossingCases();
       for (const t of cases) {
@@ -159,7 +161,7 @@ describe('wasm gemm mutation tests: the byte comparison catches a wrong kernel',
   }
 
   it('the reordered kernels still compute the product to rounding (so the catch is about bits, not a broken kernel)', async () => {
-    const mutant = gemmOn(instantiateGemmKernel(await assemble(MUTATIONS.reverseSummation(wat))));
+    const mutant = gemmOn(instantiateKernels(await assemble(MUTATIONS.reverseSummation(wat))));
     const t: Case = { transA: false, transB: true, m: 33, n: 21, k: 300, aOff: 0, bOff: 0, cOff: 0, padA: 0, padB: 0, padC: 0, accumulate: false };
     const u = seeded(7);
     const { actual, expected } = runPair(t, () => 2 * u() - 1, mutant);
@@ -199,4 +201,57 @@ describe('conv2d on the wasm kernels', () => {
       expect(sameBytes(ours.dBias, reference.dBias)).toBe(true);
     }), { numRuns: 300 });
   });
+});
+
+/** Depthwise geometries (one input channel per group), channel multipliers 1…5 so pairs and odd channels both occur. */
+const depthwiseArb: fc.Arbitrary<Conv2dGeometry> = geometryArb.chain((g) => fc.integer({ min: 1, max: 5 })
+  .map((kg) => ({ ...g, c: g.groups, k: kg * g.groups })));
+
+function depthwiseOperands(g: Conv2dGeometry, seed: number) {
+  const fill = awkwardValues(seed);
+  return {
+    x: Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill),
+    weight: Float64Array.from({ length: g.k * g.r * g.s }, fill),
+    y: Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill),   // the bias-seeded output, or dy
+    dx: Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill),
+    dWeight: Float64Array.from({ length: g.k * g.r * g.s }, fill),
+  };
+}
+
+/** Forward and backward of `kernels` against depthwise.ts on one geometry: true when every byte agrees. */
+function depthwiseAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number): boolean {
+  const ours = depthwiseOperands(g, seed), ref = depthwiseOperands(g, seed);
+  depthwiseForwardOn(kernels)(ours.x, ours.weight, ours.y, g);
+  depthwiseForward(ref.x, ref.weight, ref.y, g);
+  depthwiseBackwardOn(kernels)(ours.x, ours.weight, ours.y, ours.dx, ours.dWeight, g);
+  depthwiseBackward(ref.x, ref.weight, ref.y, ref.dx, ref.dWeight, g);
+  return sameBytes(ours.y, ref.y) && sameBytes(ours.dx, ref.dx) && sameBytes(ours.dWeight, ref.dWeight);
+}
+
+describe('wasm depthwise conv', () => {
+  it('equals depthwise.ts byte for byte (forward, dx and dWeight accumulated onto awkward contents)', () => {
+    fc.assert(fc.property(depthwiseArb, fc.integer(), (g, seed) => {
+      expect(depthwiseAgrees(KERNELS, g, seed)).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  const DEPTHWISE_MUTATIONS: Record<string, Mutation> = {
+    // Each lane reads its own x column instead of the shared one.
+    forwardLaneLoad: (wat) => replaceOnce(wat, '(f64x2.mul (local.get $wt) (v128.load64_splat (local.get $src)))',
+      '(f64x2.mul (local.get $wt) (v128.load (local.get $src)))'),
+    // The tap sums chained: each tap's sum starts from the previous tap's instead of +0.
+    weightGradNoReset: (wat) => replaceOnce(wat,
+      '(local.set $acc (v128.const f64x2 0 0))\n        (local.set $i (i32.const 0))', '(local.set $i (i32.const 0))'),
+  };
+  const wat = readFileSync(WAT_PATH, 'utf8');
+  // LeNet's first layer, shrunk: one input channel, 6 filters 5×5, padding 2.
+  const lenet: Conv2dGeometry = { n: 2, c: 1, h: 12, w: 12, k: 6, r: 5, s: 5, p: 12, q: 12, strideH: 1, strideW: 1,
+    dilationH: 1, dilationW: 1, padTop: 2, padLeft: 2, groups: 1 };
+  for (const [name, mutate] of Object.entries(DEPTHWISE_MUTATIONS)) {
+    it(`mutation ${name} is caught`, async () => {
+      const mutant = instantiateKernels(await assemble(mutate(wat), `${name}.wat`));
+      expect(depthwiseAgrees(mutant, lenet, 1)).toBe(false);
+      expect(depthwiseAgrees(KERNELS, lenet, 1)).toBe(true);
+    });
+  }
 });

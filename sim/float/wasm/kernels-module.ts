@@ -1,10 +1,10 @@
 /**
- * The WebAssembly GEMM kernel (gemm.wat, assembled by build.mjs into gemm-wasm.ts), instantiated synchronously when
- * this module loads: `new WebAssembly.Module` compiles the few hundred bytes in well under a millisecond, and a
- * synchronous gemm() keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
- * Tests instantiate other (deliberately wrong) builds of gemm.wat through instantiateGemmKernel.
+ * The WebAssembly kernels (GEMM, depthwise conv2d: kernels.wat, assembled by build.mjs into kernels-wasm.ts),
+ * instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 1.3 KB in well under a
+ * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
+ * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
  */
-import { GEMM_WASM_BASE64 } from './gemm-wasm.js';
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 // tsconfig's lib (ES2022) and @types/node do not declare the WebAssembly namespace (it lives in lib.dom), so here
 // are the few members used; at run time this is Node's global.
@@ -15,24 +15,33 @@ declare const WebAssembly: {
 
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number; }
 
-/** See gemm.wat for the contract. Addresses and the row stride are in bytes; mc, nc are multiples of 2 and 8. */
+/** See kernels.wat for the contract. Addresses and the row stride are in bytes; mc, nc are multiples of 2 and 8. */
 type MacroKernel = (mc: number, nc: number, kc: number, aBase: number, bBase: number, cBase: number,
   ldcBytes: number, add: number) => void;
 
-export interface GemmKernel {
+/** See kernels.wat: the geometry (h, w, r, s, p, q, sh, sw, dh, dw, padTop, padLeft), then four byte addresses. */
+type DepthwisePairKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number, sw: number,
+  dh: number, dw: number, padTop: number, padLeft: number, xBase: number, operandBase: number, resultBase: number,
+  rangesBase: number) => void;
+
+export interface WasmKernels {
   readonly macroKernel: MacroKernel;
+  readonly depthwisePairForward: DepthwisePairKernel;
+  readonly depthwisePairWeightGrad: DepthwisePairKernel;
   /** The module's whole memory as doubles, at least `doubles` long; valid until the next call (growth detaches it). */
   heap(doubles: number): Float64Array;
 }
 
 const PAGE_BYTES = 65536;
 
-export function instantiateGemmKernel(bytes: Uint8Array): GemmKernel {
+export function instantiateKernels(bytes: Uint8Array): WasmKernels {
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
   const memory = exports.memory as WasmMemory;
   let view = new Float64Array(memory.buffer);
   return {
     macroKernel: exports.macroKernel as MacroKernel,
+    depthwisePairForward: exports.depthwisePairForward as DepthwisePairKernel,
+    depthwisePairWeightGrad: exports.depthwisePairWeightGrad as DepthwisePairKernel,
     heap(doubles: number): Float64Array {
       if (view.length < doubles) {
         memory.grow(Math.ceil((doubles * 8 - memory.buffer.byteLength) / PAGE_BYTES));
@@ -50,5 +59,5 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** The committed build of gemm.wat. */
-export const GEMM_KERNEL = instantiateGemmKernel(decodeBase64(GEMM_WASM_BASE64));
+/** The committed build of kernels.wat. */
+export const KERNELS = instantiateKernels(decodeBase64(KERNELS_WASM_BASE64));
