@@ -3,8 +3,9 @@
  * Vectorized across output channels: two channels of one group read the same input plane, so each f64x2 lane runs
  * one channel's plain-JS loop (same loop nest, same skipped taps, same operand order). That needs a channel
  * multiplier K/groups ≥ 2 — LeNet's first layer (1 → 6 channels) has 6. With one channel per group (true
- * depthwise), or for the odd channel out, the plain-JS loop runs. dx stays in JS: two channels add into the same
- * dx elements in channel order, so they cannot share a vector.
+ * depthwise), or for the odd channel out, the plain-JS loop runs. dx is vectorized across output columns instead
+ * (two channels add into the same dx elements, in channel order, so they cannot share a vector), which needs
+ * column stride 1; other strides run the plain-JS loop.
  * Operands are copied into the module's memory per image and channel pair, interleaved by lane; the copies are
  * O(P·Q) against O(P·Q·R·S) arithmetic.
  */
@@ -84,7 +85,7 @@ export function depthwiseBackwardOn(wasm: WasmKernels): DepthwiseBackward {
     for (let img = 0; img < g.n; img++) {
       for (let o = 0; o < g.k;) {
         if (!pairable(g, o)) {
-          depthwiseBackwardChannel(x, weight, dy, dx, dWeight, g, ranges, img, o);
+          depthwiseBackwardChannel(x, weight, dy, null, dWeight, g, ranges, img, o);
           o++;
           continue;
         }
@@ -99,12 +100,31 @@ export function depthwiseBackwardOn(wasm: WasmKernels): DepthwiseBackward {
           dWeight[o * rs + t] += heap[wBase + 2 * t];
           dWeight[(o + 1) * rs + t] += heap[wBase + 2 * t + 1];
         }
-        if (dx !== null) {
-          depthwiseBackwardChannel(x, weight, dy, dx, null, g, ranges, img, o);
-          depthwiseBackwardChannel(x, weight, dy, dx, null, g, ranges, img, o + 1);
-        }
         o += 2;
+      }
+      if (dx === null) continue;
+      if (g.strideW !== 1) {
+        for (let o = 0; o < g.k; o++) depthwiseBackwardChannel(x, weight, dy, dx, null, g, ranges, img, o);
+      } else {
+        for (let grp = 0; grp < g.groups; grp++) inputGrad(wasm, weight, dy, dx, g, ranges, img, grp);
       }
     }
   };
+}
+
+/** dx of image img's input channel grp from the group's kg output channels, on wasm (column stride 1). */
+function inputGrad(wasm: WasmKernels, weight: Float64Array, dy: Float64Array, dx: Float64Array, g: Conv2dGeometry,
+  ranges: Int32Array, img: number, grp: number): void {
+  const hw = g.h * g.w, rs = g.r * g.s, pq = g.p * g.q, kg = g.k / g.groups;
+  // Module memory, in doubles: [dx plane | the group's weights [o][u][v] | its dy planes [o][i][j] | ranges].
+  const wBase = hw, dyBase = wBase + kg * rs, rangesBase = dyBase + kg * pq;
+  const heap = wasm.heap(rangesBase + g.s);
+  const dxOff = (img * g.c + grp) * hw, o0 = grp * kg;
+  heap.set(dx.subarray(dxOff, dxOff + hw), 0);
+  heap.set(weight.subarray(o0 * rs, (o0 + kg) * rs), wBase);
+  heap.set(dy.subarray((img * g.k + o0) * pq, (img * g.k + o0 + kg) * pq), dyBase);
+  new Int32Array(heap.buffer, rangesBase * 8, ranges.length).set(ranges);
+  wasm.depthwiseInputGrad(g.h, g.w, g.r, g.s, g.p, g.q, g.strideH, g.dilationH, g.dilationW, g.padTop, g.padLeft, kg,
+    0, wBase * 8, dyBase * 8, rangesBase * 8);
+  dx.set(heap.subarray(0, hw), dxOff);
 }

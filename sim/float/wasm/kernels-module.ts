@@ -24,10 +24,16 @@ type DepthwisePairKernel = (h: number, w: number, r: number, s: number, p: numbe
   dh: number, dw: number, padTop: number, padLeft: number, xBase: number, operandBase: number, resultBase: number,
   rangesBase: number) => void;
 
+/** See kernels.wat: (h, w, r, s, p, q, sh, dh, dw, padTop, padLeft, kg), then four byte addresses. */
+type DepthwiseInputGradKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number,
+  dh: number, dw: number, padTop: number, padLeft: number, kg: number, dxBase: number, wBase: number, dyBase: number,
+  rangesBase: number) => void;
+
 export interface WasmKernels {
   readonly macroKernel: MacroKernel;
   readonly depthwisePairForward: DepthwisePairKernel;
   readonly depthwisePairWeightGrad: DepthwisePairKernel;
+  readonly depthwiseInputGrad: DepthwiseInputGradKernel;
   /** The module's whole memory as doubles, at least `doubles` long; valid until the next call (growth detaches it). */
   heap(doubles: number): Float64Array;
 }
@@ -42,6 +48,7 @@ export function instantiateKernels(bytes: Uint8Array): WasmKernels {
     macroKernel: exports.macroKernel as MacroKernel,
     depthwisePairForward: exports.depthwisePairForward as DepthwisePairKernel,
     depthwisePairWeightGrad: exports.depthwisePairWeightGrad as DepthwisePairKernel,
+    depthwiseInputGrad: exports.depthwiseInputGrad as DepthwiseInputGradKernel,
     heap(doubles: number): Float64Array {
       if (view.length < doubles) {
         memory.grow(Math.ceil((doubles * 8 - memory.buffer.byteLength) / PAGE_BYTES));

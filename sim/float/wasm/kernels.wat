@@ -186,4 +186,64 @@
         (local.set $v (i32.add (local.get $v) (i32.const 1)))
         (br_if $taps_v (i32.lt_u (local.get $v) (local.get $s))))
       (local.set $u (i32.add (local.get $u) (i32.const 1)))
-      (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r))))))
+      (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r)))))
+
+  ;; dx[i*sh + u*dh - padTop, j + v*dw - padLeft] += w[o][u, v] * dy[o][i, j] for the kg channels o of one group, in the
+  ;; JS loop order o, u, v, i, j (which fixes each dx element's order of additions). Column stride 1 only, so that
+  ;; consecutive j touch consecutive dx: two columns per f64x2, the odd one out in scalar f64 — within one
+  ;; (o, u, v, i) step every dx element is touched once, so pairing does not reorder anything.
+  ;; dx is the one input plane (h×w) at dxBase, weights [o][u][v] at wBase, dy planes [o][i][j] at dyBase.
+  (func (export "depthwiseInputGrad")
+    (param $h i32) (param $w i32) (param $r i32) (param $s i32) (param $p i32) (param $q i32)
+    (param $sh i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32) (param $kg i32)
+    (param $dxBase i32) (param $wBase i32) (param $dyBase i32) (param $rangesBase i32)
+    (local $o i32) (local $u i32) (local $v i32) (local $i i32) (local $ih i32)
+    (local $j0 i32) (local $j1 i32) (local $dst i32) (local $d i32) (local $dPairsEnd i32) (local $dEnd i32)
+    (local $wt f64) (local $wt2 v128)
+    (local.set $o (i32.const 0))
+    (loop $channels
+      (local.set $u (i32.const 0))
+      (loop $taps_u
+        (local.set $v (i32.const 0))
+        (loop $taps_v
+          (local.set $wt (f64.load (i32.add (local.get $wBase) (i32.shl
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $o) (local.get $r)) (local.get $u)) (local.get $s)) (local.get $v))
+            (i32.const 3)))))
+          (local.set $wt2 (f64x2.splat (local.get $wt)))
+          (local.set $j0 (i32.load (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+          (local.set $j1 (i32.load offset=4 (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+          (local.set $i (i32.const 0))
+          (loop $rows
+            (local.set $ih (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (i32.mul (local.get $u) (local.get $dh))) (local.get $padTop)))
+            (if (i32.and (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+                  (i32.lt_s (local.get $j0) (local.get $j1)))
+              (then
+                (local.set $dst (i32.add (local.get $dxBase) (i32.shl
+                  (i32.add (i32.sub (i32.mul (local.get $ih) (local.get $w)) (local.get $padLeft))
+                    (i32.add (local.get $j0) (i32.mul (local.get $v) (local.get $dw))))
+                  (i32.const 3))))
+                (local.set $d (i32.add (local.get $dyBase) (i32.shl
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $o) (local.get $p)) (local.get $i)) (local.get $q)) (local.get $j0))
+                  (i32.const 3))))
+                (local.set $dEnd (i32.add (local.get $d) (i32.shl (i32.sub (local.get $j1) (local.get $j0)) (i32.const 3))))
+                (local.set $dPairsEnd (i32.sub (local.get $dEnd) (i32.and (i32.sub (local.get $dEnd) (local.get $d)) (i32.const 8))))
+                (block $pairsDone
+                  (br_if $pairsDone (i32.ge_u (local.get $d) (local.get $dPairsEnd)))
+                  (loop $pairs
+                    ;; the JS `dx[src] += wt * dy[..]`: dx + (w * dy)
+                    (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst))
+                      (f64x2.mul (local.get $wt2) (v128.load (local.get $d)))))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                    (br_if $pairs (i32.lt_u (local.get $d) (local.get $dPairsEnd)))))
+                (if (i32.lt_u (local.get $d) (local.get $dEnd))
+                  (then (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst))
+                    (f64.mul (local.get $wt) (f64.load (local.get $d)))))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $rows (i32.lt_u (local.get $i) (local.get $p))))
+          (local.set $v (i32.add (local.get $v) (i32.const 1)))
+          (br_if $taps_v (i32.lt_u (local.get $v) (local.get $s))))
+        (local.set $u (i32.add (local.get $u) (i32.const 1)))
+        (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br_if $channels (i32.lt_u (local.get $o) (local.get $kg))))))
