@@ -65,16 +65,10 @@ export function gemmOn(wasm: WasmKernels): Gemm {
           packPanelA(transA, a, aOffset, lda, ic, mc, pc, kc, MR, heap, 0);
           const cRow0 = cOffset + ic * ldc + jc;
           if (add) {
-            for (let i = 0; i < mc; i++) {
-              const src = cRow0 + i * ldc, dst = cBase + i * ncPadded;
-              for (let j = 0; j < nc; j++) heap[dst + j] = c[src + j];
-            }
+            for (let i = 0; i < mc; i++) heap.set(c.subarray(cRow0 + i * ldc, cRow0 + i * ldc + nc), cBase + i * ncPadded);
           }
           wasm.macroKernel(roundUp(mc, MR), ncPadded, kc, 0, bBase * 8, cBase * 8, ncPadded * 8, add ? 1 : 0);
-          for (let i = 0; i < mc; i++) {
-            const src = cBase + i * ncPadded, dst = cRow0 + i * ldc;
-            for (let j = 0; j < nc; j++) c[dst + j] = heap[src + j];
-          }
+          for (let i = 0; i < mc; i++) c.set(heap.subarray(cBase + i * ncPadded, cBase + i * ncPadded + nc), cRow0 + i * ldc);
         }
       }
     }
