@@ -60,6 +60,13 @@ export function packPanelB(trans: boolean, b: Float64Array, off: number, ldb: nu
           for (let p = 0; p < kc; p++) dst[base + p * nr + j] = 0;
         }
       }
+    } else if (cols === 8 && nr === 8) {
+      // A full 8-column strip of B stored k×n: 8 adjacent values per p, unrolled (dense 8×512→1000's dX = dY·W
+      // went from 1.54 to 1.07 ms CPU).
+      for (let p = 0, src = off + pc * ldb + jc + jr, d = base; p < kc; p++, src += ldb, d += 8) {
+        dst[d] = b[src]; dst[d + 1] = b[src + 1]; dst[d + 2] = b[src + 2]; dst[d + 3] = b[src + 3];
+        dst[d + 4] = b[src + 4]; dst[d + 5] = b[src + 5]; dst[d + 6] = b[src + 6]; dst[d + 7] = b[src + 7];
+      }
     } else {
       for (let p = 0; p < kc; p++) {
         const src = off + (pc + p) * ldb + jc + jr;
