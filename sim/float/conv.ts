@@ -1,6 +1,7 @@
 /**
  * conv2d forward and backward for the float64 reference engine, PyTorch conventions: cross-correlation,
- * NCHW activations, weights [K, C/groups, R, S], zero padding.
+ * NCHW activations, weights [K, C/groups, R, S], zero padding. Built on kernels (ConvKernels): the engine's
+ * conv2dForward/Backward use the WebAssembly ones, conv2dReference the plain-JS ones they must equal bit for bit.
  *
  * Dense and grouped convolutions go through im2col + gemm, one image and one group at a time: the GEMM's
  * n dimension is already P·Q, which for the shapes we care about is large enough that folding the batch
@@ -9,18 +10,29 @@
  * Two cheaper routes are taken when they apply:
  *  - 1×1, stride 1, no padding: the image itself is the column matrix, so the copy is skipped;
  *  - one input channel per group (depthwise, with any channel multiplier): the GEMM would have m = K/groups
- *    (usually 1, padded to the 4-row micro-tile) and k = R·S, so a direct loop is both simpler and faster.
+ *    (usually 1, padded to the kernel's 2-row tile) and k = R·S, so a direct loop (depthwise.ts) is faster.
  */
-import { gemm } from './gemm.js';
+import { gemm as wasmGemm, gemmReference, type Gemm } from './gemm.js';
+import { depthwiseBackward, depthwiseForward, type DepthwiseBackward, type DepthwiseForward } from './depthwise.js';
+import { validRange } from './conv-geometry.js';
+import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
+import { KERNELS } from './wasm/kernels-module.js';
 
-export interface Conv2dGeometry {
-  readonly n: number; readonly c: number; readonly h: number; readonly w: number;   // input N, C, H, W
-  readonly k: number; readonly r: number; readonly s: number;                       // filters K, kernel R×S
-  readonly p: number; readonly q: number;                                           // output P×Q (caller computes)
-  readonly strideH: number; readonly strideW: number;
-  readonly dilationH: number; readonly dilationW: number;
-  readonly padTop: number; readonly padLeft: number;   // zero padding (bottom/right padding is implied by p, q)
-  readonly groups: number;                              // C and K divisible by groups; depthwise = groups == C
+export type { Conv2dGeometry } from './conv-geometry.js';
+import type { Conv2dGeometry } from './conv-geometry.js';
+
+/** The kernels a convolution is made of; the engine's are the WebAssembly ones, the references plain JS. */
+export interface ConvKernels {
+  readonly gemm: Gemm;
+  readonly depthwiseForward: DepthwiseForward;
+  readonly depthwiseBackward: DepthwiseBackward;
+}
+
+export interface Conv2d {
+  /** y [N,K,P,Q] */
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array;
+  backward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
+    { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array };
 }
 
 // Column matrices are built for a band of output rows at a time, so their scratch stays bounded
@@ -72,8 +84,32 @@ function isPointwise(g: Conv2dGeometry): boolean {
     && g.p === g.h && g.q === g.w;
 }
 
+/** conv2d built on the given kernels. */
+export function convOn(kernels: ConvKernels): Conv2d {
+  return {
+    forward: (x, weight, bias, g) => forward(kernels, x, weight, bias, g),
+    backward: (x, weight, dy, g, needDx) => backward(kernels, x, weight, dy, g, needDx),
+  };
+}
+
+const ENGINE_CONV = convOn({
+  gemm: wasmGemm, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
+});
+/** The plain-JS conv2d, the reference for tests and benchmarks. */
+export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
+
 /** y [N,K,P,Q] */
 export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
+  return ENGINE_CONV.forward(x, weight, bias, g);
+}
+
+export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
+  { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+  return ENGINE_CONV.backward(x, weight, dy, g, needDx);
+}
+
+function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
+  const { gemm } = kernels;
   checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q;
@@ -85,7 +121,7 @@ export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float
     }
   }
   if (c / groups === 1) {
-    depthwiseForward(x, weight, y, g);
+    kernels.depthwiseForward(x, weight, y, g);
     return y;
   }
   const cg = c / groups, kg = k / groups, crs = cg * r * s, hw = h * w;
@@ -116,8 +152,9 @@ export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float
   return y;
 }
 
-export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
-  { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, dy: Float64Array,
+  g: Conv2dGeometry, needDx: boolean): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+  const { gemm } = kernels;
   checkGeometry(g, x, weight, dy, 'dy');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q, hw = h * w;
@@ -134,7 +171,7 @@ export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float6
     }
   }
   if (cg === 1) {
-    depthwiseBackward(x, weight, dy, dx, dWeight, g);
+    kernels.depthwiseBackward(x, weight, dy, dx, dWeight, g);
     return { dx, dWeight, dBias };
   }
   const pointwise = isPointwise(g);
@@ -165,16 +202,6 @@ export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float6
     }
   }
   return { dx, dWeight, dBias };
-}
-
-/**
- * Output columns j whose input column j·stride + offset lies inside [0, size): returns [j0, j1).
- * Computing this once per (u or v) keeps bounds tests out of the inner loops.
- */
-function validRange(outSize: number, stride: number, offset: number, size: number): [number, number] {
-  const j0 = Math.max(0, Math.ceil(-offset / stride));
-  const j1 = Math.min(outSize, Math.ceil((size - offset) / stride));
-  return j1 > j0 ? [j0, j1] : [0, 0];
 }
 
 /**
@@ -234,76 +261,4 @@ function col2im(cols: Float64Array, dx: Float64Array, xOff: number, g: Conv2dGeo
       }
     }
   }
-}
-
-/** One input channel per group: output channel o reads only input channel floor(o / (K/groups)). y is pre-seeded. */
-function depthwiseForward(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry): void {
-  const { n, c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
-  const kg = k / g.groups, hw = h * w, pq = p * q;
-  const ranges = columnRanges(g);
-  for (let img = 0; img < n; img++) {
-    for (let o = 0; o < k; o++) {
-      const xOff = (img * c + Math.floor(o / kg)) * hw;
-      const yOff = (img * k + o) * pq;
-      for (let u = 0; u < r; u++) {
-        for (let i = 0; i < p; i++) {
-          const ih = i * sh + u * dh - padTop;
-          if (ih < 0 || ih >= h) continue;
-          const xRow = xOff + ih * w - padLeft;
-          const yRow = yOff + i * q;
-          for (let v = 0; v < s; v++) {
-            const wt = weight[(o * r + u) * s + v];
-            const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
-            let src = xRow + j0 * sw + v * dw;
-            for (let j = j0; j < j1; j++, src += sw) y[yRow + j] += wt * x[src];
-          }
-        }
-      }
-    }
-  }
-}
-
-function depthwiseBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, dx: Float64Array | null,
-  dWeight: Float64Array, g: Conv2dGeometry): void {
-  const { n, c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
-  const kg = k / g.groups, hw = h * w, pq = p * q;
-  const ranges = columnRanges(g);
-  for (let img = 0; img < n; img++) {
-    for (let o = 0; o < k; o++) {
-      const xOff = (img * c + Math.floor(o / kg)) * hw;
-      const dyOff = (img * k + o) * pq;
-      for (let u = 0; u < r; u++) {
-        for (let v = 0; v < s; v++) {
-          const wi = (o * r + u) * s + v;
-          const wt = weight[wi];
-          const j0 = ranges[2 * v], j1 = ranges[2 * v + 1];
-          let dwSum = 0;
-          for (let i = 0; i < p; i++) {
-            const ih = i * sh + u * dh - padTop;
-            if (ih < 0 || ih >= h) continue;
-            const start = xOff + ih * w - padLeft + j0 * sw + v * dw;
-            const dyRow = dyOff + i * q;
-            let src = start;
-            for (let j = j0; j < j1; j++, src += sw) dwSum += dy[dyRow + j] * x[src];
-            if (dx !== null) {
-              src = start;
-              for (let j = j0; j < j1; j++, src += sw) dx[src] += wt * dy[dyRow + j];
-            }
-          }
-          dWeight[wi] += dwSum;
-        }
-      }
-    }
-  }
-}
-
-/** [j0, j1) of valid output columns for each kernel column v, flattened. */
-function columnRanges(g: Conv2dGeometry): Int32Array {
-  const ranges = new Int32Array(2 * g.s);
-  for (let v = 0; v < g.s; v++) {
-    const [j0, j1] = validRange(g.q, g.strideW, v * g.dilationW - g.padLeft, g.w);
-    ranges[2 * v] = j0;
-    ranges[2 * v + 1] = j1;
-  }
-  return ranges;
 }

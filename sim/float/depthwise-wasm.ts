@@ -1,0 +1,130 @@
+/**
+ * The depthwise conv2d loops of depthwise.ts on the WebAssembly kernels (wasm/kernels.wat), bit-identical to them.
+ * Vectorized across output channels: two channels of one group read the same input plane, so each f64x2 lane runs
+ * one channel's plain-JS loop (same loop nest, same skipped taps, same operand order). That needs a channel
+ * multiplier K/groups ≥ 2 — LeNet's first layer (1 → 6 channels) has 6. With one channel per group (true
+ * depthwise), or for the odd channel out, the plain-JS loop runs. dx is vectorized across output columns instead
+ * (two channels add into the same dx elements, in channel order, so they cannot share a vector), which needs
+ * column stride 1; other strides run the plain-JS loop.
+ * Operands are copied into the module's memory per image and channel pair, interleaved by lane; the copies are
+ * O(P·Q) against O(P·Q·R·S) arithmetic.
+ */
+import { columnRanges, type Conv2dGeometry } from './conv-geometry.js';
+import { depthwiseBackwardChannel, depthwiseForwardChannel, type DepthwiseBackward, type DepthwiseForward } from './depthwise.js';
+import type { WasmKernels } from './wasm/kernels-module.js';
+
+/** Module memory, in doubles: [x plane | weights or dW, [u][v][lane] | y or dy, [i][j][lane] | ranges (i32 pairs)]. */
+function layout(g: Conv2dGeometry) {
+  const wBase = g.h * g.w;
+  const yBase = wBase + 2 * g.r * g.s;
+  const rangesBase = yBase + 2 * g.p * g.q;
+  return { wBase, yBase, rangesBase, doubles: rangesBase + g.s };
+}
+
+/** Geometry arguments of both kernels, in their order (h, w, r, s, p, q, sh, sw, dh, dw, padTop, padLeft). */
+type GeometryArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
+const geometryArgs = (g: Conv2dGeometry): GeometryArgs =>
+  [g.h, g.w, g.r, g.s, g.p, g.q, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft];
+
+/** Copies the input plane of image img's channel ch, and the column ranges, into the module. */
+function loadInput(wasm: WasmKernels, x: Float64Array, g: Conv2dGeometry, img: number, ch: number, ranges: Int32Array): Float64Array {
+  const { rangesBase, doubles } = layout(g);
+  const heap = wasm.heap(doubles);
+  const hw = g.h * g.w;
+  heap.set(x.subarray((img * g.c + ch) * hw, (img * g.c + ch + 1) * hw), 0);
+  new Int32Array(heap.buffer, rangesBase * 8, ranges.length).set(ranges);
+  return heap;
+}
+
+/** Whether channel o (at an even position in its group, as the loops visit them) has a partner o+1 in its group. */
+function pairable(g: Conv2dGeometry, o: number): boolean {
+  const kg = g.k / g.groups;
+  return (o % kg) + 1 < kg;
+}
+
+export function depthwiseForwardOn(wasm: WasmKernels): DepthwiseForward {
+  return (x, weight, y, g) => {
+    const ranges = columnRanges(g);
+    const { wBase, yBase, rangesBase } = layout(g);
+    const rs = g.r * g.s, pq = g.p * g.q, kg = g.k / g.groups;
+    const args = geometryArgs(g);
+    for (let img = 0; img < g.n; img++) {
+      for (let o = 0; o < g.k;) {
+        if (!pairable(g, o)) {
+          depthwiseForwardChannel(x, weight, y, g, ranges, img, o);
+          o++;
+          continue;
+        }
+        const heap = loadInput(wasm, x, g, img, Math.floor(o / kg), ranges);
+        for (let t = 0; t < rs; t++) {
+          heap[wBase + 2 * t] = weight[o * rs + t];
+          heap[wBase + 2 * t + 1] = weight[(o + 1) * rs + t];
+        }
+        const y0 = (img * g.k + o) * pq, y1 = y0 + pq;
+        for (let e = 0; e < pq; e++) {
+          heap[yBase + 2 * e] = y[y0 + e];
+          heap[yBase + 2 * e + 1] = y[y1 + e];
+        }
+        wasm.depthwisePairForward(...args, 0, wBase * 8, yBase * 8, rangesBase * 8);
+        for (let e = 0; e < pq; e++) {
+          y[y0 + e] = heap[yBase + 2 * e];
+          y[y1 + e] = heap[yBase + 2 * e + 1];
+        }
+        o += 2;
+      }
+    }
+  };
+}
+
+export function depthwiseBackwardOn(wasm: WasmKernels): DepthwiseBackward {
+  return (x, weight, dy, dx, dWeight, g) => {
+    const ranges = columnRanges(g);
+    const { wBase, yBase, rangesBase } = layout(g);
+    const rs = g.r * g.s, pq = g.p * g.q, kg = g.k / g.groups;
+    const args = geometryArgs(g);
+    for (let img = 0; img < g.n; img++) {
+      for (let o = 0; o < g.k;) {
+        if (!pairable(g, o)) {
+          depthwiseBackwardChannel(x, weight, dy, null, dWeight, g, ranges, img, o);
+          o++;
+          continue;
+        }
+        const heap = loadInput(wasm, x, g, img, Math.floor(o / kg), ranges);
+        const d0 = (img * g.k + o) * pq, d1 = d0 + pq;
+        for (let e = 0; e < pq; e++) {
+          heap[yBase + 2 * e] = dy[d0 + e];
+          heap[yBase + 2 * e + 1] = dy[d1 + e];
+        }
+        wasm.depthwisePairWeightGrad(...args, 0, yBase * 8, wBase * 8, rangesBase * 8);
+        for (let t = 0; t < rs; t++) {
+          dWeight[o * rs + t] += heap[wBase + 2 * t];
+          dWeight[(o + 1) * rs + t] += heap[wBase + 2 * t + 1];
+        }
+        o += 2;
+      }
+      if (dx === null) continue;
+      if (g.strideW !== 1) {
+        for (let o = 0; o < g.k; o++) depthwiseBackwardChannel(x, weight, dy, dx, null, g, ranges, img, o);
+      } else {
+        for (let grp = 0; grp < g.groups; grp++) inputGrad(wasm, weight, dy, dx, g, ranges, img, grp);
+      }
+    }
+  };
+}
+
+/** dx of image img's input channel grp from the group's kg output channels, on wasm (column stride 1). */
+function inputGrad(wasm: WasmKernels, weight: Float64Array, dy: Float64Array, dx: Float64Array, g: Conv2dGeometry,
+  ranges: Int32Array, img: number, grp: number): void {
+  const hw = g.h * g.w, rs = g.r * g.s, pq = g.p * g.q, kg = g.k / g.groups;
+  // Module memory, in doubles: [dx plane | the group's weights [o][u][v] | its dy planes [o][i][j] | ranges].
+  const wBase = hw, dyBase = wBase + kg * rs, rangesBase = dyBase + kg * pq;
+  const heap = wasm.heap(rangesBase + g.s);
+  const dxOff = (img * g.c + grp) * hw, o0 = grp * kg;
+  heap.set(dx.subarray(dxOff, dxOff + hw), 0);
+  heap.set(weight.subarray(o0 * rs, (o0 + kg) * rs), wBase);
+  heap.set(dy.subarray((img * g.k + o0) * pq, (img * g.k + o0 + kg) * pq), dyBase);
+  new Int32Array(heap.buffer, rangesBase * 8, ranges.length).set(ranges);
+  wasm.depthwiseInputGrad(g.h, g.w, g.r, g.s, g.p, g.q, g.strideH, g.dilationH, g.dilationW, g.padTop, g.padLeft, kg,
+    0, wBase * 8, dyBase * 8, rangesBase * 8);
+  dx.set(heap.subarray(0, hw), dxOff);
+}

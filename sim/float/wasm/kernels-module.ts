@@ -1,0 +1,70 @@
+/**
+ * The WebAssembly kernels (GEMM, depthwise conv2d: kernels.wat, assembled by build.mjs into kernels-wasm.ts),
+ * instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 1.3 KB in well under a
+ * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
+ * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+
+// tsconfig's lib (ES2022) and @types/node do not declare the WebAssembly namespace (it lives in lib.dom), so here
+// are the few members used; at run time this is Node's global.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number; }
+
+/** See kernels.wat for the contract. Addresses and the row stride are in bytes; mc, nc are multiples of 2 and 8. */
+type MacroKernel = (mc: number, nc: number, kc: number, aBase: number, bBase: number, cBase: number,
+  ldcBytes: number, add: number) => void;
+
+/** See kernels.wat: the geometry (h, w, r, s, p, q, sh, sw, dh, dw, padTop, padLeft), then four byte addresses. */
+type DepthwisePairKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number, sw: number,
+  dh: number, dw: number, padTop: number, padLeft: number, xBase: number, operandBase: number, resultBase: number,
+  rangesBase: number) => void;
+
+/** See kernels.wat: (h, w, r, s, p, q, sh, dh, dw, padTop, padLeft, kg), then four byte addresses. */
+type DepthwiseInputGradKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number,
+  dh: number, dw: number, padTop: number, padLeft: number, kg: number, dxBase: number, wBase: number, dyBase: number,
+  rangesBase: number) => void;
+
+export interface WasmKernels {
+  readonly macroKernel: MacroKernel;
+  readonly depthwisePairForward: DepthwisePairKernel;
+  readonly depthwisePairWeightGrad: DepthwisePairKernel;
+  readonly depthwiseInputGrad: DepthwiseInputGradKernel;
+  /** The module's whole memory as doubles, at least `doubles` long; valid until the next call (growth detaches it). */
+  heap(doubles: number): Float64Array;
+}
+
+const PAGE_BYTES = 65536;
+
+export function instantiateKernels(bytes: Uint8Array): WasmKernels {
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  const memory = exports.memory as WasmMemory;
+  let view = new Float64Array(memory.buffer);
+  return {
+    macroKernel: exports.macroKernel as MacroKernel,
+    depthwisePairForward: exports.depthwisePairForward as DepthwisePairKernel,
+    depthwisePairWeightGrad: exports.depthwisePairWeightGrad as DepthwisePairKernel,
+    depthwiseInputGrad: exports.depthwiseInputGrad as DepthwiseInputGradKernel,
+    heap(doubles: number): Float64Array {
+      if (view.length < doubles) {
+        memory.grow(Math.ceil((doubles * 8 - memory.buffer.byteLength) / PAGE_BYTES));
+        view = new Float64Array(memory.buffer);
+      }
+      return view;
+    },
+  };
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The committed build of kernels.wat. */
+export const KERNELS = instantiateKernels(decodeBase64(KERNELS_WASM_BASE64));

@@ -1,0 +1,249 @@
+;; The float engine's WebAssembly SIMD (f64x2) kernels: the GEMM macro-kernel of sim/float/gemm.ts, and the
+;; depthwise conv2d loops of sim/float/depthwise-wasm.ts (after the GEMM).
+;;
+;; GEMM contract (the TypeScript driver in gemm.ts packs the operands into this module's memory first):
+;;   C block[mc×nc] (+)= packed A block · packed B panel, for one KC-deep slice of k.
+;;   - packed A: mc/2 strips of 2 rows, each stored k-major: strip[p*2 + i] (MR = 2);
+;;   - packed B: nc/8 strips of 8 columns, each stored k-major: strip[p*8 + j] (NR = 8);
+;;   - C block: row-major with a row stride of ldcBytes; mc and nc are already rounded up to 2 and 8 and the
+;;     block is padded likewise, so there are no edge tiles here — the driver copies only the valid part back.
+;;
+;; Bit-identical to the JS kernel (gemmReference): every C element gets its own accumulator that starts at +0 and
+;; adds a*b for p = 0, 1, …, kc-1 in order (f64x2.mul then f64x2.add, each correctly rounded: no FMA, which
+;; would round once and differ), and the sum is then stored, or added to C as C + sum. The register tile's
+;; shape changes only which elements are computed together, never any element's order of operations.
+;;
+;; The tile is 2 rows × 8 columns: 8 f64x2 accumulators, 2 splatted A values and 4 B vectors = 14 of the 16
+;; xmm registers of x86-64, 16 multiply-adds per 6 loads. Loop order as in BLIS: jr outside ir, so one
+;; B strip (KC×8 doubles = 16 KB) stays in L1 while the whole packed A block streams past it from L2.
+(module
+  (memory (export "memory") 1)
+
+  (func (export "macroKernel")
+    (param $mc i32) (param $nc i32) (param $kc i32)
+    (param $aBase i32) (param $bBase i32) (param $cBase i32) (param $ldcBytes i32) (param $add i32)
+    (local $jr i32) (local $ir i32)
+    (local $bStrip i32)   ;; byte address of the B strip of columns jr..jr+7
+    (local $ai i32) (local $aEnd i32) (local $bi i32)
+    (local $ci i32)       ;; byte address of C[ir, jr]
+    (local $a0 v128) (local $a1 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    ;; $cij = row i of the tile, columns 2j and 2j+1
+    (local $c00 v128) (local $c01 v128) (local $c02 v128) (local $c03 v128)
+    (local $c10 v128) (local $c11 v128) (local $c12 v128) (local $c13 v128)
+
+    (local.set $jr (i32.const 0))
+    (loop $columns
+      (local.set $bStrip (i32.add (local.get $bBase) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 3))))
+      (local.set $ir (i32.const 0))
+      (loop $rows
+        (local.set $ai (i32.add (local.get $aBase) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 3))))
+        (local.set $aEnd (i32.add (local.get $ai) (i32.shl (local.get $kc) (i32.const 4))))   ;; 2 doubles per p
+        (local.set $bi (local.get $bStrip))
+        (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0))
+        (local.set $c02 (v128.const f64x2 0 0)) (local.set $c03 (v128.const f64x2 0 0))
+        (local.set $c10 (v128.const f64x2 0 0)) (local.set $c11 (v128.const f64x2 0 0))
+        (local.set $c12 (v128.const f64x2 0 0)) (local.set $c13 (v128.const f64x2 0 0))
+        ;; kc >= 1 always (gemm.ts handles k = 0 itself), so the p loop is bottom-tested.
+        (loop $depth
+          (local.set $a0 (v128.load64_splat (local.get $ai)))
+          (local.set $a1 (v128.load64_splat offset=8 (local.get $ai)))
+          (local.set $b0 (v128.load (local.get $bi)))
+          (local.set $b1 (v128.load offset=16 (local.get $bi)))
+          (local.set $b2 (v128.load offset=32 (local.get $bi)))
+          (local.set $b3 (v128.load offset=48 (local.get $bi)))
+          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $a0) (local.get $b0))))
+          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $a0) (local.get $b1))))
+          (local.set $c02 (f64x2.add (local.get $c02) (f64x2.mul (local.get $a0) (local.get $b2))))
+          (local.set $c03 (f64x2.add (local.get $c03) (f64x2.mul (local.get $a0) (local.get $b3))))
+          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $a1) (local.get $b0))))
+          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $a1) (local.get $b1))))
+          (local.set $c12 (f64x2.add (local.get $c12) (f64x2.mul (local.get $a1) (local.get $b2))))
+          (local.set $c13 (f64x2.add (local.get $c13) (f64x2.mul (local.get $a1) (local.get $b3))))
+          (local.set $ai (i32.add (local.get $ai) (i32.const 16)))
+          (local.set $bi (i32.add (local.get $bi) (i32.const 64)))
+          (br_if $depth (i32.lt_u (local.get $ai) (local.get $aEnd))))
+        (local.set $ci (i32.add (local.get $cBase)
+          (i32.add (i32.mul (local.get $ir) (local.get $ldcBytes)) (i32.shl (local.get $jr) (i32.const 3)))))
+        (if (local.get $add)
+          (then
+            ;; C + sum, the JS kernel's `c[ci] += c00`.
+            (local.set $c00 (f64x2.add (v128.load (local.get $ci)) (local.get $c00)))
+            (local.set $c01 (f64x2.add (v128.load offset=16 (local.get $ci)) (local.get $c01)))
+            (local.set $c02 (f64x2.add (v128.load offset=32 (local.get $ci)) (local.get $c02)))
+            (local.set $c03 (f64x2.add (v128.load offset=48 (local.get $ci)) (local.get $c03)))
+            (local.set $c10 (f64x2.add (v128.load (i32.add (local.get $ci) (local.get $ldcBytes))) (local.get $c10)))
+            (local.set $c11 (f64x2.add (v128.load offset=16 (i32.add (local.get $ci) (local.get $ldcBytes))) (local.get $c11)))
+            (local.set $c12 (f64x2.add (v128.load offset=32 (i32.add (local.get $ci) (local.get $ldcBytes))) (local.get $c12)))
+            (local.set $c13 (f64x2.add (v128.load offset=48 (i32.add (local.get $ci) (local.get $ldcBytes))) (local.get $c13)))))
+        (v128.store (local.get $ci) (local.get $c00))
+        (v128.store offset=16 (local.get $ci) (local.get $c01))
+        (v128.store offset=32 (local.get $ci) (local.get $c02))
+        (v128.store offset=48 (local.get $ci) (local.get $c03))
+        (local.set $ci (i32.add (local.get $ci) (local.get $ldcBytes)))
+        (v128.store (local.get $ci) (local.get $c10))
+        (v128.store offset=16 (local.get $ci) (local.get $c11))
+        (v128.store offset=32 (local.get $ci) (local.get $c12))
+        (v128.store offset=48 (local.get $ci) (local.get $c13))
+        (local.set $ir (i32.add (local.get $ir) (i32.const 2)))
+        (br_if $rows (i32.lt_u (local.get $ir) (local.get $mc))))
+      (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
+      (br_if $columns (i32.lt_u (local.get $jr) (local.get $nc)))))
+
+  ;; Depthwise conv2d, two output channels o and o+1 of one group at a time (they read the same input plane), one
+  ;; per f64x2 lane. Operands are interleaved by the driver: y and dy as [i][j][lane], weights as [u][v][lane];
+  ;; x is the one input plane, row-major h×w; ranges holds [j0, j1) per kernel column v as i32 pairs.
+  ;; Each lane runs exactly the plain-JS loop of depthwise.ts for its channel — the same loop nest, the same
+  ;; skipped taps, the same operand order — so every output sees the same additions in the same order.
+
+  ;; y[lane][i, j] += w[lane][u, v] * x[i*sh + u*dh - padTop, j*sw + v*dw - padLeft], loops u, i, v, j.
+  (func (export "depthwisePairForward")
+    (param $h i32) (param $w i32) (param $r i32) (param $s i32) (param $p i32) (param $q i32)
+    (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32)
+    (param $xBase i32) (param $wBase i32) (param $yBase i32) (param $rangesBase i32)
+    (local $u i32) (local $i i32) (local $v i32) (local $ih i32)
+    (local $j0 i32) (local $j1 i32) (local $src i32) (local $dst i32) (local $dstEnd i32) (local $swBytes i32)
+    (local $wt v128)
+    (local.set $swBytes (i32.shl (local.get $sw) (i32.const 3)))
+    (local.set $u (i32.const 0))
+    (loop $taps_u
+      (local.set $i (i32.const 0))
+      (loop $rows
+        (local.set $ih (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (i32.mul (local.get $u) (local.get $dh))) (local.get $padTop)))
+        (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+          (then
+            (local.set $v (i32.const 0))
+            (loop $taps_v
+              (local.set $wt (v128.load (i32.add (local.get $wBase)
+                (i32.shl (i32.add (i32.mul (local.get $u) (local.get $s)) (local.get $v)) (i32.const 4)))))
+              (local.set $j0 (i32.load (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+              (local.set $j1 (i32.load offset=4 (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+              (if (i32.lt_s (local.get $j0) (local.get $j1))
+                (then
+                  ;; x index ih*w - padLeft + j0*sw + v*dw is >= 0 for every valid j0 (columnRanges).
+                  (local.set $src (i32.add (local.get $xBase) (i32.shl
+                    (i32.add (i32.sub (i32.mul (local.get $ih) (local.get $w)) (local.get $padLeft))
+                      (i32.add (i32.mul (local.get $j0) (local.get $sw)) (i32.mul (local.get $v) (local.get $dw))))
+                    (i32.const 3))))
+                  (local.set $dst (i32.add (local.get $yBase)
+                    (i32.shl (i32.add (i32.mul (local.get $i) (local.get $q)) (local.get $j0)) (i32.const 4))))
+                  (local.set $dstEnd (i32.add (local.get $dst) (i32.shl (i32.sub (local.get $j1) (local.get $j0)) (i32.const 4))))
+                  (loop $columns
+                    ;; the JS `y[..] += wt * x[src]`: y + (w * x)
+                    (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst))
+                      (f64x2.mul (local.get $wt) (v128.load64_splat (local.get $src)))))
+                    (local.set $src (i32.add (local.get $src) (local.get $swBytes)))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                    (br_if $columns (i32.lt_u (local.get $dst) (local.get $dstEnd))))))
+              (local.set $v (i32.add (local.get $v) (i32.const 1)))
+              (br_if $taps_v (i32.lt_u (local.get $v) (local.get $s))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $i) (local.get $p))))
+      (local.set $u (i32.add (local.get $u) (i32.const 1)))
+      (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r)))))
+
+  ;; dwSum[lane][u, v] = sum over i, then j, of dy[lane][i, j] * x[...], from +0; written to dwBase as [u][v][lane]
+  ;; (the driver adds each to dWeight, as the JS loop does once per image and channel).
+  (func (export "depthwisePairWeightGrad")
+    (param $h i32) (param $w i32) (param $r i32) (param $s i32) (param $p i32) (param $q i32)
+    (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32)
+    (param $xBase i32) (param $dyBase i32) (param $dwBase i32) (param $rangesBase i32)
+    (local $u i32) (local $i i32) (local $v i32) (local $ih i32)
+    (local $j0 i32) (local $j1 i32) (local $src i32) (local $d i32) (local $dEnd i32) (local $swBytes i32)
+    (local $acc v128)
+    (local.set $swBytes (i32.shl (local.get $sw) (i32.const 3)))
+    (local.set $u (i32.const 0))
+    (loop $taps_u
+      (local.set $v (i32.const 0))
+      (loop $taps_v
+        (local.set $j0 (i32.load (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+        (local.set $j1 (i32.load offset=4 (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $i (i32.const 0))
+        (loop $rows
+          (local.set $ih (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (i32.mul (local.get $u) (local.get $dh))) (local.get $padTop)))
+          (if (i32.and (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+                (i32.lt_s (local.get $j0) (local.get $j1)))
+            (then
+              (local.set $src (i32.add (local.get $xBase) (i32.shl
+                (i32.add (i32.sub (i32.mul (local.get $ih) (local.get $w)) (local.get $padLeft))
+                  (i32.add (i32.mul (local.get $j0) (local.get $sw)) (i32.mul (local.get $v) (local.get $dw))))
+                (i32.const 3))))
+              (local.set $d (i32.add (local.get $dyBase)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $q)) (local.get $j0)) (i32.const 4))))
+              (local.set $dEnd (i32.add (local.get $d) (i32.shl (i32.sub (local.get $j1) (local.get $j0)) (i32.const 4))))
+              (loop $columns
+                ;; the JS `dwSum += dy[..] * x[src]`: sum + (dy * x)
+                (local.set $acc (f64x2.add (local.get $acc)
+                  (f64x2.mul (v128.load (local.get $d)) (v128.load64_splat (local.get $src)))))
+                (local.set $src (i32.add (local.get $src) (local.get $swBytes)))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (br_if $columns (i32.lt_u (local.get $d) (local.get $dEnd))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $i) (local.get $p))))
+        (v128.store (i32.add (local.get $dwBase)
+          (i32.shl (i32.add (i32.mul (local.get $u) (local.get $s)) (local.get $v)) (i32.const 4))) (local.get $acc))
+        (local.set $v (i32.add (local.get $v) (i32.const 1)))
+        (br_if $taps_v (i32.lt_u (local.get $v) (local.get $s))))
+      (local.set $u (i32.add (local.get $u) (i32.const 1)))
+      (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r)))))
+
+  ;; dx[i*sh + u*dh - padTop, j + v*dw - padLeft] += w[o][u, v] * dy[o][i, j] for the kg channels o of one group, in the
+  ;; JS loop order o, u, v, i, j (which fixes each dx element's order of additions). Column stride 1 only, so that
+  ;; consecutive j touch consecutive dx: two columns per f64x2, the odd one out in scalar f64 — within one
+  ;; (o, u, v, i) step every dx element is touched once, so pairing does not reorder anything.
+  ;; dx is the one input plane (h×w) at dxBase, weights [o][u][v] at wBase, dy planes [o][i][j] at dyBase.
+  (func (export "depthwiseInputGrad")
+    (param $h i32) (param $w i32) (param $r i32) (param $s i32) (param $p i32) (param $q i32)
+    (param $sh i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32) (param $kg i32)
+    (param $dxBase i32) (param $wBase i32) (param $dyBase i32) (param $rangesBase i32)
+    (local $o i32) (local $u i32) (local $v i32) (local $i i32) (local $ih i32)
+    (local $j0 i32) (local $j1 i32) (local $dst i32) (local $d i32) (local $dPairsEnd i32) (local $dEnd i32)
+    (local $wt f64) (local $wt2 v128)
+    (local.set $o (i32.const 0))
+    (loop $channels
+      (local.set $u (i32.const 0))
+      (loop $taps_u
+        (local.set $v (i32.const 0))
+        (loop $taps_v
+          (local.set $wt (f64.load (i32.add (local.get $wBase) (i32.shl
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $o) (local.get $r)) (local.get $u)) (local.get $s)) (local.get $v))
+            (i32.const 3)))))
+          (local.set $wt2 (f64x2.splat (local.get $wt)))
+          (local.set $j0 (i32.load (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+          (local.set $j1 (i32.load offset=4 (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
+          (local.set $i (i32.const 0))
+          (loop $rows
+            (local.set $ih (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (i32.mul (local.get $u) (local.get $dh))) (local.get $padTop)))
+            (if (i32.and (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+                  (i32.lt_s (local.get $j0) (local.get $j1)))
+              (then
+                (local.set $dst (i32.add (local.get $dxBase) (i32.shl
+                  (i32.add (i32.sub (i32.mul (local.get $ih) (local.get $w)) (local.get $padLeft))
+                    (i32.add (local.get $j0) (i32.mul (local.get $v) (local.get $dw))))
+                  (i32.const 3))))
+                (local.set $d (i32.add (local.get $dyBase) (i32.shl
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $o) (local.get $p)) (local.get $i)) (local.get $q)) (local.get $j0))
+                  (i32.const 3))))
+                (local.set $dEnd (i32.add (local.get $d) (i32.shl (i32.sub (local.get $j1) (local.get $j0)) (i32.const 3))))
+                (local.set $dPairsEnd (i32.sub (local.get $dEnd) (i32.and (i32.sub (local.get $dEnd) (local.get $d)) (i32.const 8))))
+                (block $pairsDone
+                  (br_if $pairsDone (i32.ge_u (local.get $d) (local.get $dPairsEnd)))
+                  (loop $pairs
+                    ;; the JS `dx[src] += wt * dy[..]`: dx + (w * dy)
+                    (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst))
+                      (f64x2.mul (local.get $wt2) (v128.load (local.get $d)))))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                    (br_if $pairs (i32.lt_u (local.get $d) (local.get $dPairsEnd)))))
+                (if (i32.lt_u (local.get $d) (local.get $dEnd))
+                  (then (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst))
+                    (f64.mul (local.get $wt) (f64.load (local.get $d)))))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $rows (i32.lt_u (local.get $i) (local.get $p))))
+          (local.set $v (i32.add (local.get $v) (i32.const 1)))
+          (br_if $taps_v (i32.lt_u (local.get $v) (local.get $s))))
+        (local.set $u (i32.add (local.get $u) (i32.const 1)))
+        (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br_if $channels (i32.lt_u (local.get $o) (local.get $kg))))))

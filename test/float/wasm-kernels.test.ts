@@ -1,0 +1,259 @@
+/**
+ * The WebAssembly kernels against their plain-JS references, byte for byte: same shapes, same operands, and the
+ * results' bytes must be equal — not close. Values mix ordinary numbers with ±0, subnormals and magnitudes that
+ * overflow to ±Infinity (and so NaN), where a different order of operations shows first.
+ * The mutation tests assemble deliberately wrong variants of kernels.wat and show this comparison catches them, and
+ * the committed kernels.wasm / kernels-wasm.ts are checked to be exactly what build.mjs makes of kernels.wat.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
+import { conv2dBackward, conv2dForward, conv2dReference, type Conv2dGeometry } from '../../sim/float/conv.js';
+import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.js';
+import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
+import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
+import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
+
+interface Case {
+  transA: boolean; transB: boolean; m: number; n: number; k: number;
+  aOff: number; bOff: number; cOff: number; padA: number; padB: number; padC: number; accumulate: boolean;
+}
+
+const caseArb: fc.Arbitrary<Case> = fc.record({
+  transA: fc.boolean(), transB: fc.boolean(),
+  m: fc.integer({ min: 1, max: 70 }), n: fc.integer({ min: 1, max: 70 }), k: fc.integer({ min: 1, max: 70 }),
+  aOff: fc.integer({ min: 0, max: 5 }), bOff: fc.integer({ min: 0, max: 5 }), cOff: fc.integer({ min: 0, max: 5 }),
+  padA: fc.integer({ min: 0, max: 3 }), padB: fc.integer({ min: 0, max: 3 }), padC: fc.integer({ min: 0, max: 3 }),
+  accumulate: fc.boolean(),
+});
+
+/** xorshift32 from a fast-check seed, so a failure replays. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Mostly [-1, 1), with ±0, subnormals, small integers and ±1e150…1e300 (whose products overflow) mixed in. */
+function awkwardValues(seed: number): () => number {
+  const u = seeded(seed);
+  return () => {
+    const kind = u();
+    const sign = u() < 0.5 ? -1 : 1;
+    if (kind < 0.6) return 2 * u() - 1;
+    if (kind < 0.7) return sign * 0;
+    if (kind < 0.8) return sign * Math.floor(u() * 1000) * 5e-324;
+    if (kind < 0.95) return Math.floor(u() * 9) - 4;
+    return sign * 10 ** (150 + Math.floor(u() * 150));
+  };
+}
+
+function bytesOf(x: Float64Array): Uint8Array {
+  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+}
+
+/** Runs `kernel` and gemmReference on the same operands; C starts with the same (awkward) contents in both. */
+function runPair(t: Case, fill: () => number, kernel: Gemm) {
+  const [aRows, aCols] = t.transA ? [t.k, t.m] : [t.m, t.k];
+  const [bRows, bCols] = t.transB ? [t.n, t.k] : [t.k, t.n];
+  const lda = aCols + t.padA, ldb = bCols + t.padB, ldc = t.n + t.padC;
+  const a = Float64Array.from({ length: t.aOff + aRows * lda }, fill);
+  const b = Float64Array.from({ length: t.bOff + bRows * ldb }, fill);
+  const actual = Float64Array.from({ length: t.cOff + t.m * ldc + 3 }, fill);
+  const expected = actual.slice();
+  kernel(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, actual, t.cOff, ldc, t.accumulate);
+  gemmReference(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, expected, t.cOff, ldc, t.accumulate);
+  return { actual, expected };
+}
+
+const sameBytes = (x: Float64Array, y: Float64Array): boolean => Buffer.compare(bytesOf(x), bytesOf(y)) === 0;
+
+/** Shapes that cross the KC (256-deep), MC (96-row) and NC (2048-column) blocks, every transpose and accumulate. */
+const BLOCK_CROSSING: [number, number, number][] = [[130, 9, 300], [97, 40, 513], [3, 2100, 20], [193, 17, 257]];
+
+function blockCrossingCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [m, n, k] of BLOCK_CROSSING) {
+    for (const transA of [false, true]) for (const transB of [false, true]) for (const accumulate of [false, true]) {
+      cases.push({ transA, transB, m, n, k, aOff: 1, bOff: 2, cOff: 3, padA: 1, padB: 0, padC: 2, accumulate });
+    }
+  }
+  return cases;
+}
+
+describe('wasm gemm', () => {
+  it('equals gemmReference byte for byte on random shapes and awkward values', () => {
+    fc.assert(fc.property(caseArb, fc.integer(), (t, seed) => {
+      const { actual, expected } = runPair(t, awkwardValues(seed), gemm);
+      expect(sameBytes(actual, expected)).toBe(true);
+    }), { numRuns: 400 });
+  });
+
+  it('equals gemmReference byte for byte across the KC, MC and NC blocks', () => {
+    for (const t of blockCrossingCases()) {
+      const { actual, expected } = runPair(t, awkwardValues(t.m * 7919 + t.n * 31 + t.k), gemm);
+      expect(sameBytes(actual, expected), JSON.stringify(t)).toBe(true);
+    }
+  });
+
+  it('the committed kernels.wasm and kernels-wasm.ts are what build.mjs makes of kernels.wat', async () => {
+    const bytes = await assemble(readFileSync(WAT_PATH, 'utf8'));
+    expect(Buffer.compare(Buffer.from(bytes), readFileSync(WASM_PATH))).toBe(0);
+    expect(readFileSync(TS_PATH, 'utf8')).toBe(renderModuleSource(bytes));
+  });
+});
+
+/** Replaces the one occurrence of `from`; a mutation that no longer applies must fail loudly, not test nothing. */
+function replaceOnce(text: string, from: string, to: string): string {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`mutation site not unique in kernels.wat: ${from}`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+type Mutation = (wat: string) => string;
+
+const MUTATIONS: Record<string, Mutation> = {
+  // Two accumulators stored to each other's columns.
+  swapAccumulators: (wat) => replaceOnce(replaceOnce(wat,
+    '(v128.store offset=16 (local.get $ci) (local.get $c01))', '(v128.store offset=16 (local.get $ci) (local.get $c02x))'),
+  '(v128.store offset=32 (local.get $ci) (local.get $c02))', '(v128.store offset=32 (local.get $ci) (local.get $c01))')
+    .replace('$c02x', '$c02'),
+  // The same sums, p = kc-1 down to 0: right in real arithmetic, a different rounding in float64.
+  reverseSummation: (wat) => [
+    ['(local.set $aEnd (i32.add (local.get $ai) (i32.shl (local.get $kc) (i32.const 4))))',
+      '(local.set $aEnd (local.get $ai)) (local.set $ai (i32.add (local.get $ai) (i32.shl (i32.sub (local.get $kc) (i32.const 1)) (i32.const 4))))'],
+    ['(local.set $bi (local.get $bStrip))',
+      '(local.set $bi (i32.add (local.get $bStrip) (i32.shl (i32.sub (local.get $kc) (i32.const 1)) (i32.const 6))))'],
+    ['(local.set $ai (i32.add (local.get $ai) (i32.const 16)))', '(local.set $ai (i32.sub (local.get $ai) (i32.const 16)))'],
+    ['(local.set $bi (i32.add (local.get $bi) (i32.const 64)))', '(local.set $bi (i32.sub (local.get $bi) (i32.const 64)))'],
+    // Signed, because the A block starts at address 0 and the pointer steps below it to end the loop.
+    ['(br_if $depth (i32.lt_u (local.get $ai) (local.get $aEnd)))', '(br_if $depth (i32.ge_s (local.get $ai) (local.get $aEnd)))'],
+  ].reduce((w, [from, to]) => replaceOnce(w, from, to), wat),
+  // Sum first, then C: (a0b0 + … ) + C becomes C-seeded accumulation, C + a0b0 + …
+  seedWithC: (wat) => replaceOnce(replaceOnce(wat,
+    '(local.set $c00 (v128.const f64x2 0 0))',
+    '(local.set $c00 (if (result v128) (local.get $add) (then (v128.load (i32.add (local.get $cBase) (i32.add (i32.mul (local.get $ir) (local.get $ldcBytes)) (i32.shl (local.get $jr) (i32.const 3)))))) (else (v128.const f64x2 0 0))))'),
+  '(local.set $c00 (f64x2.add (v128.load (local.get $ci)) (local.get $c00)))', ''),
+};
+
+describe('wasm gemm mutation tests: the byte comparison catches a wrong kernel', () => {
+  const wat = readFileSync(WAT_PATH, 'utf8');
+  for (const [name, mutate] of Object.entries(MUTATIONS)) {
+    it(name, async () => {
+      const mutant = gemmOn(instantiateKernels(await assemble(mutate(wat), `${name}.wat`)));
+      let caught = 0;
+      const cases = blockCrossingCases();
+      for (const t of cases) {
+        // Plain [-1, 1) values: with overflowing ones whole tiles would be NaN alike and hide a wrong kernel.
+        const u = seeded(t.m + t.n + t.k);
+        const { actual, expected } = runPair(t, () => 2 * u() - 1, mutant);
+        if (!sameBytes(actual, expected)) caught++;
+      }
+      // Every case has n ≥ 5 columns and k ≥ 20, so each mutant must differ somewhere in every one — except that
+      // seedWithC changes nothing where no C is added to, nor for a slice of depth 1 (C + ab = ab + C): it can only
+      // be seen with accumulate, or with a second k slice at least 2 deep (k > 257).
+      const expectedCaught = name === 'seedWithC' ? cases.filter((t) => t.accumulate || t.k > 257).length : cases.length;
+      expect(caught).toBe(expectedCaught);
+    });
+  }
+
+  it('the reordered kernels still compute the product to rounding (so the catch is about bits, not a broken kernel)', async () => {
+    const mutant = gemmOn(instantiateKernels(await assemble(MUTATIONS.reverseSummation(wat))));
+    const t: Case = { transA: false, transB: true, m: 33, n: 21, k: 300, aOff: 0, bOff: 0, cOff: 0, padA: 0, padB: 0, padC: 0, accumulate: false };
+    const u = seeded(7);
+    const { actual, expected } = runPair(t, () => 2 * u() - 1, mutant);
+    let worst = 0;
+    for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(1e-12);
+  });
+});
+
+const geometryArb: fc.Arbitrary<Conv2dGeometry> = fc.record({
+  n: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 3 }),
+  cg: fc.integer({ min: 1, max: 4 }), kg: fc.integer({ min: 1, max: 4 }),
+  h: fc.integer({ min: 1, max: 12 }), w: fc.integer({ min: 1, max: 12 }),
+  r: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 4 }),
+  strideH: fc.integer({ min: 1, max: 2 }), strideW: fc.integer({ min: 1, max: 2 }),
+  dilationH: fc.integer({ min: 1, max: 2 }), dilationW: fc.integer({ min: 1, max: 2 }),
+  padTop: fc.integer({ min: 0, max: 2 }), padLeft: fc.integer({ min: 0, max: 2 }),
+}).map((t) => ({
+  ...t, c: t.cg * t.groups, k: t.kg * t.groups,
+  p: Math.floor((t.h + 2 * t.padTop - t.dilationH * (t.r - 1) - 1) / t.strideH) + 1,
+  q: Math.floor((t.w + 2 * t.padLeft - t.dilationW * (t.s - 1) - 1) / t.strideW) + 1,
+})).filter((g) => g.p >= 1 && g.q >= 1);
+
+describe('conv2d on the wasm kernels', () => {
+  it('equals conv2dReference byte for byte, forward and backward (im2col, 1×1 and depthwise routes)', () => {
+    fc.assert(fc.property(geometryArb, fc.integer(), fc.boolean(), (g, seed, withBias) => {
+      const fill = awkwardValues(seed);
+      const x = Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill);
+      const weight = Float64Array.from({ length: g.k * (g.c / g.groups) * g.r * g.s }, fill);
+      const bias = withBias ? Float64Array.from({ length: g.k }, fill) : null;
+      const dy = Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill);
+      expect(sameBytes(conv2dForward(x, weight, bias, g), conv2dReference.forward(x, weight, bias, g))).toBe(true);
+      const ours = conv2dBackward(x, weight, dy, g, true), reference = conv2dReference.backward(x, weight, dy, g, true);
+      expect(sameBytes(ours.dx!, reference.dx!)).toBe(true);
+      expect(sameBytes(ours.dWeight, reference.dWeight)).toBe(true);
+      expect(sameBytes(ours.dBias, reference.dBias)).toBe(true);
+    }), { numRuns: 300 });
+  });
+});
+
+/** Depthwise geometries (one input channel per group), channel multipliers 1…5 so pairs and odd channels both occur. */
+const depthwiseArb: fc.Arbitrary<Conv2dGeometry> = geometryArb.chain((g) => fc.integer({ min: 1, max: 5 })
+  .map((kg) => ({ ...g, c: g.groups, k: kg * g.groups })));
+
+function depthwiseOperands(g: Conv2dGeometry, seed: number) {
+  const fill = awkwardValues(seed);
+  return {
+    x: Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill),
+    weight: Float64Array.from({ length: g.k * g.r * g.s }, fill),
+    y: Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill),   // the bias-seeded output, or dy
+    dx: Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill),
+    dWeight: Float64Array.from({ length: g.k * g.r * g.s }, fill),
+  };
+}
+
+/** Forward and backward of `kernels` against depthwise.ts on one geometry: true when every byte agrees. */
+function depthwiseAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number): boolean {
+  const ours = depthwiseOperands(g, seed), ref = depthwiseOperands(g, seed);
+  depthwiseForwardOn(kernels)(ours.x, ours.weight, ours.y, g);
+  depthwiseForward(ref.x, ref.weight, ref.y, g);
+  depthwiseBackwardOn(kernels)(ours.x, ours.weight, ours.y, ours.dx, ours.dWeight, g);
+  depthwiseBackward(ref.x, ref.weight, ref.y, ref.dx, ref.dWeight, g);
+  return sameBytes(ours.y, ref.y) && sameBytes(ours.dx, ref.dx) && sameBytes(ours.dWeight, ref.dWeight);
+}
+
+describe('wasm depthwise conv', () => {
+  it('equals depthwise.ts byte for byte (forward, dx and dWeight accumulated onto awkward contents)', () => {
+    fc.assert(fc.property(depthwiseArb, fc.integer(), (g, seed) => {
+      expect(depthwiseAgrees(KERNELS, g, seed)).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  const DEPTHWISE_MUTATIONS: Record<string, Mutation> = {
+    // Each lane reads its own x column instead of the shared one.
+    forwardLaneLoad: (wat) => replaceOnce(wat, '(f64x2.mul (local.get $wt) (v128.load64_splat (local.get $src)))',
+      '(f64x2.mul (local.get $wt) (v128.load (local.get $src)))'),
+    // The tap sums chained: each tap's sum starts from the previous tap's instead of +0.
+    weightGradNoReset: (wat) => replaceOnce(wat,
+      '(local.set $acc (v128.const f64x2 0 0))\n        (local.set $i (i32.const 0))', '(local.set $i (i32.const 0))'),
+    // dx loses the odd column of every row segment of odd length.
+    inputGradDropsOddColumn: (wat) => replaceOnce(wat, '(f64.mul (local.get $wt) (f64.load (local.get $d)))', '(f64.const 0)'),
+  };
+  const wat = readFileSync(WAT_PATH, 'utf8');
+  // LeNet's first layer, shrunk: one input channel, 6 filters 5×5, padding 2.
+  const lenet: Conv2dGeometry = { n: 2, c: 1, h: 12, w: 12, k: 6, r: 5, s: 5, p: 12, q: 12, strideH: 1, strideW: 1,
+    dilationH: 1, dilationW: 1, padTop: 2, padLeft: 2, groups: 1 };
+  for (const [name, mutate] of Object.entries(DEPTHWISE_MUTATIONS)) {
+    it(`mutation ${name} is caught`, async () => {
+      const mutant = instantiateKernels(await assemble(mutate(wat), `${name}.wat`));
+      expect(depthwiseAgrees(mutant, lenet, 1)).toBe(false);
+      expect(depthwiseAgrees(KERNELS, lenet, 1)).toBe(true);
+    });
+  }
+});
