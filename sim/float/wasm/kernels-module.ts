@@ -4,6 +4,7 @@
  * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
  * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
  */
+import { SimError } from '../../base/errors.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 // tsconfig's lib (ES2022) and @types/node do not declare the WebAssembly namespace (it lives in lib.dom), so here
@@ -51,7 +52,12 @@ export function instantiateKernels(bytes: Uint8Array): WasmKernels {
     depthwiseInputGrad: exports.depthwiseInputGrad as DepthwiseInputGradKernel,
     heap(doubles: number): Float64Array {
       if (view.length < doubles) {
-        memory.grow(Math.ceil((doubles * 8 - memory.buffer.byteLength) / PAGE_BYTES));
+        // grow returns -1 when the 4 GiB address space or the host's memory runs out: say so, not a RangeError later.
+        if (memory.grow(Math.ceil((doubles * 8 - memory.buffer.byteLength) / PAGE_BYTES)) < 0) {
+          throw new SimError(`the float kernels need ${doubles * 8} bytes of WebAssembly memory and could not get them`, {
+            code: 'unsupported', hint: 'Use a smaller batch or smaller feature maps.',
+          });
+        }
         view = new Float64Array(memory.buffer);
       }
       return view;
