@@ -126,22 +126,28 @@ for c in json.loads(sys.stdin.read()):
         m, kk, n = c['m'], c['k'], c['n']
         x, w, b, dy = torch.rand(m, kk, dtype=d), torch.rand(n, kk, dtype=d), torch.rand(n, dtype=d), torch.rand(m, n, dtype=d)
         out[c['name']] = {'forward': best(lambda: torch.addmm(b, x, w.t())), 'backward': best(lambda: (dy.mm(w), dy.t().mm(x)))}
-print(json.dumps({'torch': torch.__version__, 'times': out}))
+import ctypes.util, os
+# Debian's torch calls whatever libblas.so.3 the alternatives system points at: the reference BLAS is ~10x slower
+# than OpenBLAS (apt-get install libopenblas0-pthread), so the line says which one ran.
+blas = os.path.realpath('/etc/alternatives/libblas.so.3-x86_64-linux-gnu') if os.path.exists('/etc/alternatives/libblas.so.3-x86_64-linux-gnu') else str(ctypes.util.find_library('blas'))
+print(json.dumps({'torch': torch.__version__, 'blas': blas, 'times': out}))
 `;
 
-type PeerTimes = { ok: true; version: string; times: Record<string, Record<string, number>> } | { ok: false; reason: string };
+type PeerTimes = { ok: true; version: string; blas: string; times: Record<string, Record<string, number>> } | { ok: false; reason: string };
 
 function runPeer(cases: Case[]): PeerTimes {
   const python = '/usr/bin/python3';
   const input = JSON.stringify(cases.map((c) => ({ name: c.name, ...c.torch })));
-  const run = spawnSync(python, ['-c', PEER_SCRIPT], { input, encoding: 'utf8', timeout: 600_000 });
+  // One BLAS thread too: process_time counts every thread, and OpenBLAS may start its own besides torch's.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
+  const run = spawnSync(python, ['-c', PEER_SCRIPT], { input, encoding: 'utf8', timeout: 600_000, env });
   if (run.error !== undefined) return { ok: false, reason: `${python}: ${run.error.message}` };
   if (run.status !== 0) {
     const lastLine = run.stderr.trim().split('\n').pop() ?? '';
     return { ok: false, reason: `${python} exited with ${run.status}: ${lastLine}` };
   }
-  const parsed = JSON.parse(run.stdout) as { torch: string; times: Record<string, Record<string, number>> };
-  return { ok: true, version: parsed.torch, times: parsed.times };
+  const parsed = JSON.parse(run.stdout) as { torch: string; blas: string; times: Record<string, Record<string, number>> };
+  return { ok: true, version: parsed.torch, blas: parsed.blas, times: parsed.times };
 }
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
@@ -168,7 +174,7 @@ function main(): void {
       const peerMs = peer.ok ? peer.times[c.name]?.[pass.name] : undefined;
       if (peer.ok && peerMs !== undefined) {
         Object.assign(line, {
-          peer: `pytorch ${peer.version} float64 1 thread`, peerCpuMs: round(peerMs, 3), peerGflops: round(pass.flops / peerMs / 1e6, 2),
+          peer: `pytorch ${peer.version} float64 1 thread`, peerBlas: peer.blas, peerCpuMs: round(peerMs, 3), peerGflops: round(pass.flops / peerMs / 1e6, 2),
           fractionOfPeer: round(peerMs / ours.ms, 3),
         });
       } else {
