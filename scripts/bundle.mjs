@@ -4,8 +4,8 @@
  * dist/sweep-worker.mjs, one file a worker thread loads. dist/bundle.json is esbuild's metafile: which source went
  * into which output and which output imports which (test/cli/startup.test.ts reads the simulate path from it).
  *
- * Start-up cost is the bytes V8 compiles plus the module code it runs, so two packages yargs imports for its help
- * screens only are evaluated on their first use instead of at start-up (see `lazyForYargs`).
+ * Start-up cost is the bytes V8 compiles plus the module code it runs, so packages needed only now and then are
+ * evaluated on their first use instead (STAND_INS).
  */
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -17,21 +17,39 @@ const COMMON = {
 };
 
 /**
- * yargs' platform shim imports cliui (the help layout) and string-width, which build three Intl.Segmenters and the
- * emoji tables when they load — the largest share of yargs' start-up — though only help text and error usage use
- * them. The shim gets a stand-in whose call requires the real module; esbuild bundles a required ES module as a lazy
- * initializer, so it runs on the first call. The stand-in keeps the one shape the shim uses: a default-exported
- * function.
+ * Packages that are costly to evaluate and rarely needed at start-up get a stand-in at the one import that brings
+ * them in; calling the stand-in requires the real module, which esbuild bundles as a lazy initializer, so it runs on
+ * the first call, not at start-up. Each stand-in keeps the shape its importer uses, no more (a new use fails the
+ * build with "No matching export"):
+ * - yargs' platform shim imports cliui (the help layout) and string-width, which build three Intl.Segmenters and the
+ *   emoji tables as they load — the largest share of yargs' start-up — though only help and usage text use them;
+ * - sim/base/documents.ts imports yaml, needed only for a YAML file the build did not compile
+ *   (base/shipped-documents.ts).
  */
-const lazyForYargs = {
-  name: 'lazy-for-yargs',
+const STAND_INS = [
+  { module: 'cliui', importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/, contents: "export default (...a) => require('cliui').default(...a);" },
+  { module: 'string-width', importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/, contents: "export default (...a) => require('string-width').default(...a);" },
+  {
+    module: 'yaml',
+    importer: /[\\/]sim[\\/]base[\\/]documents\.js$/,
+    contents: [
+      "const yaml = () => require('yaml');",
+      'export const parseDocument = (...a) => yaml().parseDocument(...a);',
+      // called with `new`: a constructor that returns an object gives that object
+      'export function LineCounter() { return new (yaml().LineCounter)(); }',
+      'export const visit = (...a) => yaml().visit(...a);',
+      "Object.defineProperty(visit, 'BREAK', { get: () => yaml().visit.BREAK });",
+    ].join('\n'),
+  },
+];
+const lazyStandIns = {
+  name: 'lazy-stand-ins',
   setup(b) {
-    b.onResolve({ filter: /^(cliui|string-width)$/ }, (a) =>
-      /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(a.importer) ? { path: a.path, namespace: 'lazy', pluginData: a.resolveDir } : undefined);
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({
-      contents: `export default function lazy(...args) { return require(${JSON.stringify(a.path)}).default(...args); }`,
-      resolveDir: a.pluginData,
-    }));
+    b.onResolve({ filter: /.*/ }, (a) => {
+      const i = STAND_INS.findIndex((s) => s.module === a.path && s.importer.test(a.importer));
+      return i < 0 ? undefined : { path: a.path, namespace: 'lazy', pluginData: { i, resolveDir: a.resolveDir } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({ contents: STAND_INS[a.pluginData.i].contents, resolveDir: a.pluginData.resolveDir }));
   },
 };
 
@@ -45,7 +63,7 @@ const cli = await build({
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   external: ['piscina', '@resvg/resvg-js', 'vega', 'vega-lite'],
-  plugins: [lazyForYargs],
+  plugins: [lazyStandIns],
   metafile: true,
 });
 writeFileSync('dist/bundle.json', JSON.stringify(cli.metafile));
