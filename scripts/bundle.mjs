@@ -13,7 +13,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 // The bundled CommonJS packages (protobufjs, cli-progress …) call require() for Node's built-ins.
 const REQUIRE_BANNER = "import { createRequire as __systolabRequire } from 'node:module'; const require = __systolabRequire(import.meta.url);";
 const COMMON = {
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true, logLevel: 'warning', banner: { js: REQUIRE_BANNER },
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: process.env.SYSTOLAB_NO_MINIFY === undefined, logLevel: 'warning', banner: { js: REQUIRE_BANNER },
 };
 
 /**
