@@ -7,6 +7,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { parseJsonText, parseYamlText } from './documents.js';
 import { SimError } from './errors.js';
 import { packageRoot, resolveShippedPath } from './package-root.js';
+import { type ShippedDocuments, shippedDocument } from './shipped-documents.js';
 
 /**
  * A user's text file (or, when a relative `models/…` or `hw-configs/…` path is not in the working folder, the file
@@ -29,7 +30,27 @@ export function readTextFile(file: string): string {
  */
 export function readDocument(file: string): unknown {
   const text = readTextFile(file).replace(/^\ufeff/, '');
-  return extname(file).toLowerCase() === '.json' ? parseJsonText(text, file) : parseYamlText(text, file);
+  if (extname(file).toLowerCase() === '.json') return parseJsonText(text, file);
+  return shippedDocument(shippedDocuments(), packagePath(file), text) ?? parseYamlText(text, file);
+}
+
+let shipped: ShippedDocuments | undefined;
+
+/** The build's table of the shipped YAML files (base/shipped-documents.ts); none when the package was not built. */
+function shippedDocuments(): ShippedDocuments {
+  if (shipped === undefined) {
+    try {
+      shipped = JSON.parse(readFileSync(join(packageRoot(), 'dist', 'shipped-documents.json'), 'utf8')) as ShippedDocuments;
+    } catch {
+      shipped = {};
+    }
+  }
+  return shipped;
+}
+
+/** The file's path inside the package, `/`-separated (`hw-configs/tpu-v1.yaml`); outside it, one that starts `../`. */
+function packagePath(file: string): string {
+  return relative(packageRoot(), resolve(resolveShippedPath(file))).split(sep).join('/');
 }
 
 /**

@@ -8,6 +8,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
+/** The version in the package.json that packageRoot found: read with it, as the CLI and every report ask for it. */
+let cachedVersion: string | undefined;
 
 export function packageRoot(): string {
   if (cached !== undefined) return cached;
@@ -16,7 +18,11 @@ export function packageRoot(): string {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
       try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'systolab') return (cached = dir);
+        const manifest = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: unknown };
+        if (manifest.name === 'systolab') {
+          cachedVersion = typeof manifest.version === 'string' ? manifest.version : undefined;
+          return (cached = dir);
+        }
       } catch {
         // not ours; keep walking
       }
@@ -29,11 +35,8 @@ export function packageRoot(): string {
 
 /** The installed package's version (package.json), or `unknown` when it cannot be read. */
 export function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  packageRoot();
+  return cachedVersion ?? 'unknown';
 }
 
 /**

@@ -13,7 +13,6 @@ import { costToCsv, costToText } from '../report/cost-table.js';
 import { table } from '../report/run-report.js';
 import { scalesimReports } from '../report/scalesim-reports.js';
 import { traceToText } from '../report/trace-text.js';
-import { commandLine, writeSimulateReport } from '../report/write-report.js';
 
 export interface SimulateArgs extends SimulateRequest {
   hw: string;
@@ -86,6 +85,8 @@ export async function simulateCommand(args: SimulateArgs, argv: readonly string[
     writeFileAtomic(join(out, 'cost-report.json'), json);
     writeFileAtomic(join(out, 'layers.csv'), costToCsv(report));
     if (charts) {
+      // The chart and HTML writers (and every other command's report code beside them) load only for charts.
+      const { commandLine, writeSimulateReport } = await import('../report/write-report.js');
       const written = await writeSimulateReport(out, report, commandLine(argv));
       process.stderr.write(`simulate: charts in ${join(out, 'charts')}, report ${written.html}\n`);
     }

@@ -16,7 +16,7 @@ import { summarize, summaryText } from '../sweep/record.js';
 import { packageVersion as version } from '../base/package-root.js';
 import { commandLine, writeSweepReport } from '../report/write-report.js';
 import { allowPathsAnywhere } from '../base/files.js';
-import { ALLOW_PATHS_OPTION } from './train-command.js';
+import { ALLOW_PATHS_OPTION } from './allow-paths.js';
 
 /** The flags; every hardware flag (arch/flags.ts) takes a comma list here. */
 export type SweepArgs = { [K in HwFlagKey]?: string | string[] } & {

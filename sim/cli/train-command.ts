@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_MODELS, type QuantFlags, TRAIN_DEFAULTS, count, fraction, nonNegative, positive, trainModel } from '../api/train.js';
 import { TRAINED_MODEL_FILE, TRAINED_ON_FILE } from '../api/trained-on.js';
 import { allowPathsAnywhere, recoverFolderSwap, writeFilesTogether } from '../base/files.js';
+import { ALLOW_PATHS_OPTION } from './allow-paths.js';
 import { LOSS_KINDS, type LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerKind, SCHEDULES, type ScheduleKind } from '../float/optimizers.js';
 import { INIT_SCHEMES, type InitScheme } from '../ir/types.js';
@@ -114,12 +115,6 @@ function defaultOut(args: TrainArgs, model: string, weightFormat?: string): stri
   const dataset = args.dataset.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_');
   return join('reports', `train-${model}-${dataset}${weightFormat ? `-${weightFormat}` : ''}`);
 }
-
-/** `--allow-paths` (docs/files.md); the sweep command shares it. */
-export const ALLOW_PATHS_OPTION = {
-  type: 'boolean', default: false,
-  describe: 'let files named inside other files (paramsFile, energy.table, sweep-spec models) lie outside the naming file\'s folder (docs/files.md)',
-} as const;
 
 export function trainCommand(args: TrainArgs, progress: (line: string) => void): TrainOutput {
   allowPathsAnywhere(args.allowPaths === true);

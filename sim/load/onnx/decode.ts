@@ -3,11 +3,20 @@
  * Decoding uses onnx-proto (protobufjs). Anything that is not a well-formed ONNX model — truncated bytes, a text file,
  * a protobuf without a graph or an opset — is a SimError (exit 2), never a crash.
  */
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type onnxProto from 'onnx-proto';
 import { SimError } from '../../base/errors.js';
 import { checkProduct } from '../../base/limits.js';
 
-const { onnx } = onnxProto;
+/**
+ * onnx-proto (with protobufjs, ~120 KB) is required on the first ONNX file rather than imported: a static import
+ * would put it in every command's start-up, though only ONNX files need it. It stays out of the bundle and loads
+ * from the package's dependencies.
+ */
+let loaded: typeof onnxProto.onnx | undefined;
+function onnxSchema(): typeof onnxProto.onnx {
+  return (loaded ??= (createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx);
+}
 
 /** The default-domain opsets this importer maps (operators' semantics from the ONNX operator changelog). */
 export const MIN_OPSET = 7;
@@ -116,7 +125,7 @@ export function decodeTensor(t: onnxProto.onnx.ITensorProto, file: string): Tens
 }
 
 function decodeAttr(a: onnxProto.onnx.IAttributeProto, file: string): AttrValue | undefined {
-  const T = onnx.AttributeProto.AttributeType;
+  const T = onnxSchema().AttributeProto.AttributeType;
   switch (a.type) {
     case T.FLOAT: return a.f ?? 0;
     case T.INT: return toNum(a.i as LongLike);
@@ -139,7 +148,7 @@ export function decodeOnnx(bytes: Uint8Array, file: string): OnnxGraph {
   if (bytes.length === 0) notOnnx('the file is empty');
   let model: onnxProto.onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnxSchema().ModelProto.decode(bytes);
   } catch (e) {
     return notOnnx(`protobuf decoding failed: ${(e as Error).message}`);
   }

@@ -1,0 +1,71 @@
+/**
+ * Bundles the CLI for `npm run build` (after tsc): dist/systolab.mjs, an entry that loads each command's code only
+ * when that command runs (code splitting: the commands' modules and what only they use go to dist/chunks/), and
+ * dist/sweep-worker.mjs, one file a worker thread loads. dist/bundle.json is esbuild's metafile: which source went
+ * into which output and which output imports which (test/cli/startup.test.ts reads the simulate path from it).
+ *
+ * Start-up cost is the bytes V8 compiles plus the module code it runs, so packages needed only now and then are
+ * evaluated on their first use instead (STAND_INS).
+ */
+import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+
+// The bundled CommonJS packages (protobufjs, cli-progress …) call require() for Node's built-ins.
+const REQUIRE_BANNER = "import { createRequire as __systolabRequire } from 'node:module'; const require = __systolabRequire(import.meta.url);";
+const COMMON = {
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: process.env.SYSTOLAB_NO_MINIFY === undefined, logLevel: 'warning', banner: { js: REQUIRE_BANNER },
+};
+
+/**
+ * Packages that are costly to evaluate and rarely needed at start-up get a stand-in at the one import that brings
+ * them in; calling the stand-in requires the real module, which esbuild bundles as a lazy initializer, so it runs on
+ * the first call, not at start-up. Each stand-in keeps the shape its importer uses, no more (a new use fails the
+ * build with "No matching export"):
+ * - yargs' platform shim imports cliui (the help layout) and string-width, which build three Intl.Segmenters and the
+ *   emoji tables as they load — the largest share of yargs' start-up — though only help and usage text use them;
+ * - sim/base/documents.ts imports yaml, needed only for a YAML file the build did not compile
+ *   (base/shipped-documents.ts).
+ */
+const STAND_INS = [
+  { module: 'cliui', importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/, contents: "export default (...a) => require('cliui').default(...a);" },
+  { module: 'string-width', importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/, contents: "export default (...a) => require('string-width').default(...a);" },
+  {
+    module: 'yaml',
+    importer: /[\\/]sim[\\/]base[\\/]documents\.js$/,
+    contents: [
+      "const yaml = () => require('yaml');",
+      'export const parseDocument = (...a) => yaml().parseDocument(...a);',
+      // called with `new`: a constructor that returns an object gives that object
+      'export function LineCounter() { return new (yaml().LineCounter)(); }',
+      'export const visit = (...a) => yaml().visit(...a);',
+      "Object.defineProperty(visit, 'BREAK', { get: () => yaml().visit.BREAK });",
+    ].join('\n'),
+  },
+];
+const lazyStandIns = {
+  name: 'lazy-stand-ins',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (a) => {
+      const i = STAND_INS.findIndex((s) => s.module === a.path && s.importer.test(a.importer));
+      return i < 0 ? undefined : { path: a.path, namespace: 'lazy', pluginData: { i, resolveDir: a.resolveDir } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({ contents: STAND_INS[a.pluginData.i].contents, resolveDir: a.pluginData.resolveDir }));
+  },
+};
+
+// Chunk names carry a hash of their content: last build's chunks would pile up beside this build's.
+rmSync('dist/chunks', { recursive: true, force: true });
+const cli = await build({
+  ...COMMON,
+  entryPoints: [{ in: 'dist/sim/cli/main.js', out: 'systolab' }],
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  external: ['piscina', '@resvg/resvg-js', 'vega', 'vega-lite'],
+  plugins: [lazyStandIns],
+  metafile: true,
+});
+writeFileSync('dist/bundle.json', JSON.stringify(cli.metafile));
+
+await build({ ...COMMON, entryPoints: ['dist/sim/sweep/worker.js'], outfile: 'dist/sweep-worker.mjs' });
