@@ -101,7 +101,7 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
-    command: 'sweep [spec]', describe: 'design-space sweep: a grid of models × array shapes × dataflows × SRAM × … on all cores, resumable (--resume) and shardable (--shard i/N)',
+    command: 'sweep [spec]', describe: 'design-space sweep: a grid of models × array shapes × dataflows × SRAM × …, resumable (--resume) and shardable (--shard i/N)',
     load: async () => {
       const m = await import('./sweep-command.js');
       return {

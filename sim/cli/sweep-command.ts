@@ -37,7 +37,7 @@ export interface MergeArgs {
 }
 
 export const SWEEP_EXAMPLES: readonly [string, string][] = [
-  ['sweep --model resnet50 --array 8x8,16x16,32x32,16x64 --dataflow os,ws,is', 'ResNet-50 inference on 12 array shapes and dataflows, on all cores'],
+  ['sweep --model resnet50 --array 8x8,16x16,32x32,16x64 --dataflow os,ws,is', 'ResNet-50 inference on 12 array shapes and dataflows'],
   ['sweep hw-configs/sweeps/mobilenet-sram.yaml', 'the grid of a spec file (array shapes × dataflows × SRAM sizes for MobileNet-v2)'],
   ['sweep --model tiny-cnn --mode inference,training --sram-kib 16,64 --shard 1/2 --out reports/sweep-tiny-1of2', 'the first half of a grid (a cluster job runs --shard i/N)'],
   ['sweep --model tiny-cnn --mode inference,training --sram-kib 16,64 --shard 2/2 --out reports/sweep-tiny-2of2', 'the second half'],
@@ -55,7 +55,7 @@ export function sweepBuilder(y: Argv): Argv<SweepArgs> {
     .option('mode', { type: 'string', describe: 'inference, training (comma list) [default inference]' })
     .options(hwFlagOptions((describe) => `${describe} (comma list: one point per value)`))
     .option('hw', { type: 'string', describe: 'base hardware config (preset or file) for everything not swept [default: scalesim-32x32]' })
-    .option('jobs', { type: 'number', describe: `worker threads [default: all cores, ${availableParallelism()} here]` })
+    .option('jobs', { type: 'number', describe: `worker threads; 1 evaluates on the main thread [default: 1; all cores (${availableParallelism()} here) with SYSTOLAB_SWEEP_EVALUATION=full, the per-layer path]` })
     .option('shard', { type: 'string', describe: 'i/N: run only the i-th of N deterministic slices of the grid (merge them with systolab merge)' })
     .option('out', { type: 'string', describe: 'result folder [default: reports/sweep-NAME-GRIDHASH, the same for the same grid]' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue a sweep in --out: skip the points already in results.jsonl' })
@@ -143,7 +143,7 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   allowPathsAnywhere(args.allowPaths === true);
   const spec = sweepSpecFromArgs(args);
   // Plan (validates everything, writes nothing), then choose the default folder from the grid.
-  const grid = planSweep(spec, { jobs: args.jobs ?? availableParallelism(), shard: args.shard });
+  const grid = planSweep(spec, { ...(args.jobs !== undefined ? { jobs: args.jobs } : {}), shard: args.shard });
   const out = args.out ?? defaultSweepOut(grid.spec, grid.gridHash, grid.shard, args.spec);
   const note = calcModeNote(grid.spec, grid.points);
   if (note) process.stderr.write(`sweep: ${note}\n`);
@@ -169,7 +169,7 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   const display = progressDisplay();
   const todo = plan.points.filter((p) => !plan.finished.has(p.id)).length;
   process.stderr.write(`sweep: ${plan.points.length} point(s)${plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count} of ${plan.grid.length})` : ''}`
-    + `${plan.finished.size ? `, ${plan.points.length - todo} already done` : ''}, ${Math.min(plan.jobs, Math.max(1, todo))} worker(s) → ${out}\n`);
+    + `${plan.finished.size ? `, ${plan.points.length - todo} already done` : ''}, ${plan.jobs > 1 && todo > 1 ? `${Math.min(plan.jobs, todo)} worker threads` : 'on the main thread'} → ${out}\n`);
   let outcome;
   try {
     outcome = await executeSweep(plan, { ...options, lock, signal: ac.signal, onProgress: display.update });

@@ -156,7 +156,11 @@ export function withOut(plan: SweepPlan, out: string, resume: boolean): SweepPla
   return { ...plan, out, finished, resume, ...(truncateTo !== undefined ? { truncateTo } : {}), ...(previous ? { previous } : {}) };
 }
 
-/** The worker bundle (dist/sweep-worker.mjs) or the compiled worker, whichever sits beside this module. */
+/**
+ * The worker thread's file: beside this module (dist/sim/sweep/worker.js when run from tsc's output, a
+ * sweep-worker.mjs beside a single-file bundle), else the package's dist/sweep-worker.mjs — where the CLI finds it,
+ * its sweep code being a chunk in dist/chunks/.
+ */
 function workerFile(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
   return [join(here, 'sweep-worker.mjs'), join(here, 'worker.js'), join(packageRoot(), 'dist', 'sweep-worker.mjs')].find((f) => existsSync(f));
