@@ -20,23 +20,50 @@ export const EXACT_BOUND = 2 ** 53;
  */
 export const MEASURE_PATH = /energy|seconds|edp|area|power|watt|pj|error|mae|rmse|range|sqnr|cosine/i;
 
+/**
+ * Whether `value` may hold a bad number: one not finite (±Infinity may yet be allowed: only the path can say), or a
+ * finite one not below 2^53 outside a measure. Builds no paths — the check runs on every report and sweep line, and
+ * building a path string per number cost more than the rest of it. `measure`: a key on the way here matched
+ * MEASURE_PATH; that is the same as the joined path matching it, since its alternatives are letters only and
+ * the path's separators ('.', '[i]') are not.
+ */
+function mayHoldBad(value: unknown, measure: boolean): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value) || (Math.abs(value) >= EXACT_BOUND && !measure);
+  if (value === null || typeof value !== 'object') return false;
+  if (ArrayBuffer.isView(value)) {
+    const xs = value as unknown as ArrayLike<unknown>;
+    for (let i = 0; i < xs.length; i++) if (mayHoldBad(xs[i], measure)) return true;
+    return false;
+  }
+  if (Array.isArray(value)) return value.some((v) => mayHoldBad(v, measure));
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && mayHoldBad((value as Record<string, unknown>)[key], measure || MEASURE_PATH.test(key))) return true;
+  }
+  return false;
+}
+
 /** The path and value of the first number in `value` that is not finite or not below 2^53, depth first, or undefined. */
 export function firstBadNumber(value: unknown, path = '', infiniteOk: (path: string) => boolean = () => false): { readonly path: string; readonly value: number } | undefined {
+  return mayHoldBad(value, MEASURE_PATH.test(path)) ? firstBadNumberAt(value, path, infiniteOk) : undefined;
+}
+
+/** firstBadNumber's second pass, building paths, for a value the first found suspicious. */
+function firstBadNumberAt(value: unknown, path: string, infiniteOk: (path: string) => boolean): { readonly path: string; readonly value: number } | undefined {
   if (typeof value === 'number') {
     const ok = Number.isFinite(value) ? Math.abs(value) < EXACT_BOUND || MEASURE_PATH.test(path) : !Number.isNaN(value) && infiniteOk(path);
     return ok ? undefined : { path, value };
   }
   if (value === null || typeof value !== 'object') return undefined;
-  if (ArrayBuffer.isView(value)) return firstBadNumber(Array.from(value as unknown as ArrayLike<number>), path, infiniteOk);
+  if (ArrayBuffer.isView(value)) return firstBadNumberAt(Array.from(value as unknown as ArrayLike<number>), path, infiniteOk);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const bad = firstBadNumber(value[i], `${path}[${i}]`, infiniteOk);
+      const bad = firstBadNumberAt(value[i], `${path}[${i}]`, infiniteOk);
       if (bad) return bad;
     }
     return undefined;
   }
   for (const [key, v] of Object.entries(value)) {
-    const bad = firstBadNumber(v, path ? `${path}.${key}` : key, infiniteOk);
+    const bad = firstBadNumberAt(v, path ? `${path}.${key}` : key, infiniteOk);
     if (bad) return bad;
   }
   return undefined;

@@ -64,4 +64,34 @@ describe('assertReportNumbers', () => {
     const r = simulateGraph(graph, machine, { mode: 'training', compat: 'none', version: 'test' });
     expect(firstBadNumber(r)).toBeUndefined();
   });
+
+  it('the path-free first pass finds what the path-building definition finds (fast-check, random reports)', () => {
+    // The definition as it reads in docs/limits.md: walk every number with its path; a number is bad unless finite
+    // and (below 2^53 or on a measure's path), or ±Infinity where infiniteOk allows it.
+    const definition = (v: unknown, path: string, infiniteOk: (p: string) => boolean): { path: string; value: number } | undefined => {
+      if (typeof v === 'number') {
+        const ok = Number.isFinite(v) ? Math.abs(v) < EXACT_BOUND || /energy|seconds|edp|area|power|watt|pj|error|mae|rmse|range|sqnr|cosine/i.test(path) : !Number.isNaN(v) && infiniteOk(path);
+        return ok ? undefined : { path, value: v };
+      }
+      if (v === null || typeof v !== 'object') return undefined;
+      const entries = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>).map((x, i) => [`[${i}]`, x] as const)
+        : Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [path ? `.${k}` : k, x] as const);
+      for (const [step, x] of entries) {
+        const bad = definition(x, `${path}${step}`, infiniteOk);
+        if (bad) return bad;
+      }
+      return undefined;
+    };
+    const number = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, 1e300, 1.5));
+    const key = fc.constantFrom('cycles', 'macs', 'energy', 'totalPj', 'sqnrDb', 'layers', 'x', 'seconds', 'edpPjS', 'words');
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, number, fc.constant(null), fc.string({ maxLength: 3 }), fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(key, tie('node'), { maxKeys: 4 }), fc.array(number, { maxLength: 3 }).map((xs) => Float64Array.from(xs))),
+    })).node;
+    const sqnrOk = (path: string) => /sqnr/i.test(path);
+    fc.assert(fc.property(tree, (v) => {
+      expect(firstBadNumber(v)).toEqual(definition(v, '', () => false));
+      expect(firstBadNumber(v, '', sqnrOk)).toEqual(definition(v, '', sqnrOk));
+    }), { seed: 20261202, numRuns: 2000 });
+  });
 });
