@@ -2,7 +2,7 @@
  * The reference float engine over a LayerGraph: forward in topological order, keeping what each layer's backward
  * needs (the tape); backward in reverse order, summing the gradients of values consumed more than once.
  *   forward(graph, params, inputs, { training, seed }) → outputs of every layer, updated state, tape
- *   backward(tape, params, upstream)                    → dL/d(inputs), dL/d(trainable params)
+ *   backward(tape, params, upstream, { inputGradients }) → dL/d(inputs), dL/d(trainable params)
  */
 import { SimError } from '../base/errors.js';
 import { checkSize } from '../base/limits.js';
@@ -36,8 +36,13 @@ export interface ForwardResult {
   readonly tape: Tape;
 }
 
+export interface BackwardOptions {
+  /** Whether dL/d(input) is wanted (default true); training does not need it, and a first conv's dx is costly. */
+  readonly inputGradients?: boolean;
+}
+
 export interface Gradients {
-  /** dL/d(input) per input layer. */
+  /** dL/d(input) per input layer; none when `inputGradients` is false. */
   readonly inputs: Readonly<Record<string, Tensor>>;
   /** dL/d(param) per trainable parameter, keyed `layer.param`. */
   readonly params: Readonly<Record<string, Tensor>>;
@@ -113,8 +118,22 @@ export function forward(
   return { values, output: values[graph.output], state, tape: { graph, values, saved } };
 }
 
+/**
+ * Whose gradient someone consumes: an input layer's when input gradients are wanted, the output of a layer with
+ * trainable parameters (their gradients come from it), and the output of a layer one of whose inputs is wanted.
+ */
+function wantedGradients(graph: LayerGraph, byName: ReadonlyMap<string, LayerNode>, inputGradients: boolean): Set<string> {
+  const wanted = new Set<string>();
+  for (const name of graph.order) {
+    const node = byName.get(name)!;
+    const trainable = Object.values(graph.paramSpecs[name] ?? {}).some((spec) => spec.trainable);
+    if (node.kind === 'input' ? inputGradients : trainable || node.inputs.some((s) => wanted.has(s))) wanted.add(name);
+  }
+  return wanted;
+}
+
 /** Back-propagates `upstream` = dL/d(output of the graph's output layer). */
-export function backward(tape: Tape, params: Params, upstream: Tensor): Gradients {
+export function backward(tape: Tape, params: Params, upstream: Tensor, options: BackwardOptions = {}): Gradients {
   const { graph, values, saved } = tape;
   const out = values[graph.output];
   if (!sameShape(upstream.shape, out.shape)) {
@@ -123,6 +142,8 @@ export function backward(tape: Tape, params: Params, upstream: Tensor): Gradient
     });
   }
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
+  const inputGradients = options.inputGradients ?? true;
+  const wanted = wantedGradients(graph, byName, inputGradients);
   const grads = new Map<string, Float64Array>([[graph.output, Float64Array.from(upstream.data)]]);
   const accumulate = (name: string, g: Tensor): void => {
     const have = grads.get(name);
@@ -136,13 +157,15 @@ export function backward(tape: Tape, params: Params, upstream: Tensor): Gradient
     const node = byName.get(name)!;
     const g = grads.get(name);
     if (node.kind === 'input') {
-      inputGrads[name] = { shape: values[name].shape, data: g ?? new Float64Array(values[name].data.length) };
+      if (inputGradients) inputGrads[name] = { shape: values[name].shape, data: g ?? new Float64Array(values[name].data.length) };
       continue;
     }
-    if (g === undefined) continue; // does not feed the output
+    if (g === undefined || !wanted.has(name)) continue; // does not feed the output, or no one needs what it gives
     const xs = node.inputs.map((s) => values[s]);
-    const res = rule(node).backward(node, { shape: values[name].shape, data: g }, xs, values[name], paramsOf(graph, params, name), saved[name]);
-    res.dxs.forEach((dx, j) => accumulate(node.inputs[j], dx));
+    const needDx = node.inputs.map((s) => wanted.has(s));
+    const res = rule(node).backward(node, { shape: values[name].shape, data: g }, xs, values[name], paramsOf(graph, params, name),
+      saved[name], needDx);
+    res.dxs.forEach((dx, j) => { if (needDx[j]) accumulate(node.inputs[j], dx); });
     for (const [p, t] of Object.entries(res.dparams ?? {})) paramGrads[`${name}.${p}`] = t;
   }
   // Every trainable parameter is reported, in file order; those of layers that do not feed the output get zeros.
@@ -153,6 +176,8 @@ export function backward(tape: Tape, params: Params, upstream: Tensor): Gradient
       if (spec.trainable) ordered[key] = paramGrads[key] ?? { shape: spec.shape, data: new Float64Array(params[key].data.length) };
     }
   }
-  const inputs = Object.fromEntries(graph.layers.filter((l) => l.kind === 'input').map((l) => [l.name, inputGrads[l.name]]));
+  const inputs = inputGradients
+    ? Object.fromEntries(graph.layers.filter((l) => l.kind === 'input').map((l) => [l.name, inputGrads[l.name]]))
+    : {};
   return { inputs, params: ordered };
 }

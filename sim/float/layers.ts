@@ -28,7 +28,7 @@ export interface ForwardOut {
 }
 
 export interface BackwardOut {
-  /** Gradient per input, in input order. */
+  /** Gradient per input, in input order; may stop short of inputs whose gradient the caller said it does not need. */
   readonly dxs: readonly Tensor[];
   /** Gradient per trainable parameter name. */
   readonly dparams?: Readonly<Record<string, Tensor>>;
@@ -36,7 +36,9 @@ export interface BackwardOut {
 
 export interface FloatRule<K extends LayerKind> {
   forward(node: NodeOf<K>, xs: readonly Tensor[], p: Readonly<Record<string, Tensor>>, outShape: readonly number[], ctx: ForwardContext): ForwardOut;
-  backward(node: NodeOf<K>, dy: Tensor, xs: readonly Tensor[], y: Tensor, p: Readonly<Record<string, Tensor>>, saved: unknown): BackwardOut;
+  /** `needDx[j]` false: nobody consumes input j's gradient, so a rule may skip computing it (default: all needed). */
+  backward(node: NodeOf<K>, dy: Tensor, xs: readonly Tensor[], y: Tensor, p: Readonly<Record<string, Tensor>>, saved: unknown,
+    needDx?: readonly boolean[]): BackwardOut;
 }
 
 function elementwise<K extends LayerKind>(pick: (node: NodeOf<K>) => act.Activation): FloatRule<K> {
@@ -94,11 +96,13 @@ export const floatRules: { readonly [K in LayerKind]: FloatRule<K> } = {
     forward: (node, [x], p, outShape) => ({
       y: { shape: outShape, data: conv2dForward(x.data, p.weight.data, p.bias?.data ?? null, convGeometry(node, x, outShape)) },
     }),
-    backward: (node, dy, [x], _y, p) => {
-      const g = conv2dBackward(x.data, p.weight.data, dy.data, convGeometry(node, x, dy.shape), true);
+    backward: (node, dy, [x], _y, p, _saved, needDx) => {
+      // A first layer's dx (the data's gradient) is as costly as its dW and usually thrown away.
+      const wantDx = needDx?.[0] ?? true;
+      const g = conv2dBackward(x.data, p.weight.data, dy.data, convGeometry(node, x, dy.shape), wantDx);
       const dparams: Record<string, Tensor> = { weight: { shape: p.weight.shape, data: g.dWeight } };
       if (node.bias) dparams.bias = { shape: p.bias.shape, data: g.dBias };
-      return { dxs: [{ shape: x.shape, data: g.dx! }], dparams };
+      return { dxs: g.dx === null ? [] : [{ shape: x.shape, data: g.dx }], dparams };
     },
   },
   maxPool2d: pool(),

@@ -177,7 +177,7 @@ export function train(
       lossSum += res.loss * size;
       if (cfg.accuracy !== 'none') hits += correct(cfg.accuracy, fwd.output, y);
       seen += size;
-      const grads = backward(fwd.tape, params, res.gradient).params;
+      const grads = backward(fwd.tape, params, res.gradient, { inputGradients: false }).params;
       for (const [key, t] of Object.entries(fwd.state)) params[key] = t;
       const regularized = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, regularize(k, params[k].data, g.data, cfg.reg)]));
       optimizerStep(cfg.optimizer, state, lr, params, regularized);
