@@ -145,10 +145,22 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
   const inputGradients = options.inputGradients ?? true;
   const wanted = wantedGradients(graph, byName, inputGradients);
   const grads = new Map<string, Float64Array>([[graph.output, Float64Array.from(upstream.data)]]);
+  // A rule's gradient is kept as it is (rules allocate their dx, or pass dy through as a view), and copied only
+  // when a second one must be added into it — so a passed-through dy is never written to, and a value consumed
+  // once costs no copy.
+  const summed = new Set<string>();
   const accumulate = (name: string, g: Tensor): void => {
     const have = grads.get(name);
-    if (have) addInto(have, g.data);
-    else grads.set(name, Float64Array.from(g.data));
+    if (have === undefined) {
+      grads.set(name, g.data);
+    } else if (summed.has(name)) {
+      addInto(have, g.data);
+    } else {
+      const sum = Float64Array.from(have);
+      addInto(sum, g.data);
+      grads.set(name, sum);
+      summed.add(name);
+    }
   };
   const paramGrads: Record<string, Tensor> = {};
   const inputGrads: Record<string, Tensor> = {};
