@@ -17,6 +17,7 @@ import { depthwiseBackward, depthwiseForward, type DepthwiseBackward, type Depth
 import { validRange } from './conv-geometry.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
 import { KERNELS } from './wasm/kernels-module.js';
+import { type Alloc, freshAlloc } from './arena.js';
 
 export type { Conv2dGeometry } from './conv-geometry.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
@@ -28,10 +29,11 @@ export interface ConvKernels {
   readonly depthwiseBackward: DepthwiseBackward;
 }
 
+/** Outputs and gradients are allocated with `alloc` (default: fresh arrays). */
 export interface Conv2d {
   /** y [N,K,P,Q] */
-  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array;
-  backward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry, alloc?: Alloc): Float64Array;
+  backward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean, alloc?: Alloc):
     { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array };
 }
 
@@ -87,8 +89,8 @@ function isPointwise(g: Conv2dGeometry): boolean {
 /** conv2d built on the given kernels. */
 export function convOn(kernels: ConvKernels): Conv2d {
   return {
-    forward: (x, weight, bias, g) => forward(kernels, x, weight, bias, g),
-    backward: (x, weight, dy, g, needDx) => backward(kernels, x, weight, dy, g, needDx),
+    forward: (x, weight, bias, g, alloc = freshAlloc) => forward(kernels, x, weight, bias, g, alloc),
+    backward: (x, weight, dy, g, needDx, alloc = freshAlloc) => backward(kernels, x, weight, dy, g, needDx, alloc),
   };
 }
 
@@ -99,21 +101,23 @@ const ENGINE_CONV = convOn({
 export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
 
 /** y [N,K,P,Q] */
-export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
-  return ENGINE_CONV.forward(x, weight, bias, g);
+export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
+  alloc?: Alloc): Float64Array {
+  return ENGINE_CONV.forward(x, weight, bias, g, alloc);
 }
 
-export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
-  { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
-  return ENGINE_CONV.backward(x, weight, dy, g, needDx);
+export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean,
+  alloc?: Alloc): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+  return ENGINE_CONV.backward(x, weight, dy, g, needDx, alloc);
 }
 
-function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
+function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
+  alloc: Alloc): Float64Array {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q;
-  const y = new Float64Array(n * k * pq);
+  const y = alloc(n * k * pq);
   if (bias !== null) {
     // Seed Y with the bias so the GEMM can accumulate onto it instead of a separate pass afterwards.
     for (let img = 0; img < n; img++) {
@@ -153,15 +157,15 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
 }
 
 function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, dy: Float64Array,
-  g: Conv2dGeometry, needDx: boolean): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+  g: Conv2dGeometry, needDx: boolean, alloc: Alloc): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, dy, 'dy');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q, hw = h * w;
   const cg = c / groups, kg = k / groups, crs = cg * r * s;
-  const dx = needDx ? new Float64Array(n * c * hw) : null;
-  const dWeight = new Float64Array(k * crs);
-  const dBias = new Float64Array(k);
+  const dx = needDx ? alloc(n * c * hw) : null;
+  const dWeight = alloc(k * crs);
+  const dBias = alloc(k);
   for (let img = 0; img < n; img++) {
     for (let o = 0; o < k; o++) {
       let sum = 0;

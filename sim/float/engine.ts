@@ -1,11 +1,13 @@
 /**
  * The reference float engine over a LayerGraph: forward in topological order, keeping what each layer's backward
  * needs (the tape); backward in reverse order, summing the gradients of values consumed more than once.
- *   forward(graph, params, inputs, { training, seed }) → outputs of every layer, updated state, tape
- *   backward(tape, params, upstream, { inputGradients }) → dL/d(inputs), dL/d(trainable params)
+ *   forward(graph, params, inputs, { training, seed, arena, keepValues }) → outputs of every layer, updated state, tape
+ *   backward(tape, params, upstream, { inputGradients, alloc })         → dL/d(inputs), dL/d(trainable params)
+ * With an arena (arena.ts) the large outputs and gradients come from reused buffers; the caller recycles them.
  */
 import { SimError } from '../base/errors.js';
 import { checkSize } from '../base/limits.js';
+import { type Alloc, type Arena, freshAlloc } from './arena.js';
 import { inferShapes } from '../ir/graph.js';
 import type { LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
 import { type FloatRule, floatRules } from './layers.js';
@@ -18,6 +20,13 @@ export interface ForwardOptions {
   readonly training?: boolean;
   /** Seed of the dropout masks. */
   readonly seed?: number;
+  /** Where the layers' outputs go; the caller recycles the arena once it is done with the result. */
+  readonly arena?: Arena;
+  /**
+   * false: each value goes back to the arena as soon as its last consumer has run (an evaluation needs only the
+   * output), and `values` keeps only the values still live at the end — the tape cannot be back-propagated.
+   */
+  readonly keepValues?: boolean;
 }
 
 export interface Tape {
@@ -39,6 +48,8 @@ export interface ForwardResult {
 export interface BackwardOptions {
   /** Whether dL/d(input) is wanted (default true); training does not need it, and a first conv's dx is costly. */
   readonly inputGradients?: boolean;
+  /** Where the gradients go (default: fresh arrays); parameter gradients must be used before it is recycled. */
+  readonly alloc?: Alloc;
 }
 
 export interface Gradients {
@@ -93,15 +104,42 @@ function checkForwardMemory(graph: LayerGraph, shapes: Readonly<Record<string, r
   }
 }
 
+/**
+ * For a forward that keeps no values: after each layer, the inputs it was the last reader of leave `values`, and a
+ * buffer goes back to the arena once no live value holds it (a flatten's output is its input's buffer).
+ */
+function releaser(graph: LayerGraph, values: Record<string, Tensor>, arena: Arena): (node: LayerNode) => void {
+  const readers = new Map<string, number>();
+  for (const layer of graph.layers) for (const s of layer.inputs) readers.set(s, (readers.get(s) ?? 0) + 1);
+  const holders = new Map<Float64Array, number>();
+  const hold = (buffer: Float64Array, by: number): number => {
+    const n = (holders.get(buffer) ?? 0) + by;
+    holders.set(buffer, n);
+    return n;
+  };
+  return (node) => {
+    hold(values[node.name].data, 1);
+    for (const s of node.inputs) {
+      const left = readers.get(s)! - 1;
+      readers.set(s, left);
+      if (left > 0 || s === graph.output) continue;
+      if (hold(values[s].data, -1) === 0) arena.release(values[s].data);
+      delete values[s];
+    }
+  };
+}
+
 export function forward(
   graph: LayerGraph, params: Params, inputs: Readonly<Record<string, Tensor>>, options: ForwardOptions = {},
 ): ForwardResult {
   checkInputs(graph, inputs);
   const shapes = inferShapes(graph.layers, graph.order, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape])), undefined, false);
   checkForwardMemory(graph, shapes);
-  const ctx = { training: options.training ?? false, rng: createRng(options.seed ?? graph.seed) };
+  const { arena } = options;
+  const ctx = { training: options.training ?? false, rng: createRng(options.seed ?? graph.seed), alloc: arena?.alloc };
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
   const values: Record<string, Tensor> = {};
+  const release = arena !== undefined && options.keepValues === false ? releaser(graph, values, arena) : undefined;
   const saved: Record<string, unknown> = {};
   const state: Record<string, Tensor> = {};
   for (const name of graph.order) {
@@ -114,6 +152,7 @@ export function forward(
     values[name] = out.y;
     saved[name] = out.saved;
     for (const [p, t] of Object.entries(out.state ?? {})) state[`${name}.${p}`] = t;
+    release?.(node);
   }
   return { values, output: values[graph.output], state, tape: { graph, values, saved } };
 }
@@ -143,6 +182,7 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
   }
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
   const inputGradients = options.inputGradients ?? true;
+  const alloc = options.alloc ?? freshAlloc;
   const wanted = wantedGradients(graph, byName, inputGradients);
   const grads = new Map<string, Float64Array>([[graph.output, Float64Array.from(upstream.data)]]);
   // A rule's gradient is kept as it is (rules allocate their dx, or pass dy through as a view), and copied only
@@ -156,7 +196,8 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
     } else if (summed.has(name)) {
       addInto(have, g.data);
     } else {
-      const sum = Float64Array.from(have);
+      const sum = alloc(have.length);
+      sum.set(have);
       addInto(sum, g.data);
       grads.set(name, sum);
       summed.add(name);
@@ -176,7 +217,7 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
     const xs = node.inputs.map((s) => values[s]);
     const needDx = node.inputs.map((s) => wanted.has(s));
     const res = rule(node).backward(node, { shape: values[name].shape, data: g }, xs, values[name], paramsOf(graph, params, name),
-      saved[name], needDx);
+      saved[name], { needDx, alloc });
     res.dxs.forEach((dx, j) => { if (needDx[j]) accumulate(node.inputs[j], dx); });
     for (const [p, t] of Object.entries(res.dparams ?? {})) paramGrads[`${name}.${p}`] = t;
   }

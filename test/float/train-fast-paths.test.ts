@@ -1,8 +1,8 @@
 /**
  * The training loop's shortcuts against the plain engine, bit for bit: train() skips gradients nobody consumes
- * (the data's, and a first conv's dx), which must leave every parameter gradient, step loss and trained
- * parameter exactly as the full backward makes them. The reference is the loop written out over forward and
- * backward with every gradient computed.
+ * (the data's, and a first conv's dx) and takes its activations and gradients from a recycled arena; evaluate()
+ * hands each activation back as soon as it is read. Every step loss, trained parameter and metric must equal what
+ * the plain loop makes — written out here over forward and backward, fresh arrays, every gradient computed.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ import { backward, forward } from '../../sim/float/engine.js';
 import { initParams, type Params } from '../../sim/float/init.js';
 import { losses } from '../../sim/float/losses.js';
 import { OPTIMIZER_DEFAULTS, createOptimizerState, optimizerStep } from '../../sim/float/optimizers.js';
-import { copyParams, epochPlan, train, type TrainConfig } from '../../sim/float/train.js';
+import { Arena } from '../../sim/float/arena.js';
+import { copyParams, correct, epochPlan, evaluate, train, type TrainConfig } from '../../sim/float/train.js';
 import type { Tensor } from '../../sim/float/tensor.js';
 import { mulberry32, uniform } from '../helpers/gradcheck.js';
 
@@ -27,6 +28,21 @@ const reluFirst = buildGraph(parseModel({
     { name: 'x', kind: 'input', shape: [1, 2, 9, 9] },
     { name: 'r0', kind: 'relu' },
     { name: 'c', kind: 'conv2d', filters: 3, kernel: 3, padding: 1 },
+    { name: 'flat', kind: 'flatten' },
+    { name: 'out', kind: 'dense', units: 4 },
+  ],
+}));
+
+/** A value read twice (the residual) and a view (flatten) of an arena buffer: evaluate() must not free either early. */
+const residual = buildGraph(parseModel({
+  name: 'residual', seed: 4,
+  layers: [
+    { name: 'x', kind: 'input', shape: [1, 1, 8, 8] },
+    { name: 'a', kind: 'conv2d', filters: 4, kernel: 3, padding: 1 },
+    { name: 'r', kind: 'relu' },
+    { name: 'b', kind: 'conv2d', filters: 4, kernel: 3, padding: 1 },
+    { name: 's', kind: 'add', inputs: ['r', 'b'] },
+    { name: 'p', kind: 'avgPool2d', kernel: 2 },
     { name: 'flat', kind: 'flatten' },
     { name: 'out', kind: 'dense', units: 4 },
   ],
@@ -65,6 +81,21 @@ function referenceTrain(graph: LayerGraph, initial: Params, data: { features: Te
   return { params, stepLosses };
 }
 
+/** evaluate() written out over the plain forward, chunks of 512 as there. */
+function referenceEvaluate(graph: LayerGraph, params: Params, data: { features: Tensor; targets: Tensor }): [number, number] {
+  const n = data.features.shape[0], size = data.features.data.length / n;
+  let lossSum = 0, hits = 0;
+  for (let from = 0; from < n; from += 512) {
+    const to = Math.min(n, from + 512);
+    const x = { shape: [to - from, ...data.features.shape.slice(1)], data: data.features.data.slice(from * size, to * size) };
+    const y = { shape: [to - from], data: data.targets.data.slice(from, to) };
+    const out = forward(graph, params, { [graph.order[0]]: x }).output;
+    lossSum += losses['softmax-ce'](out, y).loss * (to - from);
+    hits += correct('argmax', out, y);
+  }
+  return [lossSum / n, hits / n];
+}
+
 const bytes = (p: Params) => Object.fromEntries(Object.entries(p).map(([k, t]) => [k, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]));
 
 describe('train() skips unneeded gradients without changing a bit', () => {
@@ -90,4 +121,45 @@ describe('train() skips unneeded gradients without changing a bit', () => {
       expect(bytes(lean.params)).toEqual(bytes(full.params));
     });
   }
+});
+
+describe('evaluate() with activations handed back early', () => {
+  for (const [name, graph, shape] of [['lenet-digits', lenet, [1, 28, 28]], ['residual', residual, [1, 8, 8]]] as const) {
+    it(`${name}: loss and accuracy equal the plain forward's, chunk after chunk, with a reused arena`, () => {
+      const data = images(700, shape, 14);   // a full chunk of 512 and a partial one
+      const params = initParams(graph);
+      const want = referenceEvaluate(graph, params, data);
+      const arena = new Arena();
+      for (let round = 0; round < 2; round++) {
+        const got = evaluate(graph, params, data, 'softmax-ce', 'argmax', arena);
+        expect([got.loss, got.accuracy]).toEqual(want);
+      }
+    });
+  }
+});
+
+describe('Arena', () => {
+  it('gives zeros like new Float64Array, reusing the shortest free buffer that fits', () => {
+    const arena = new Arena();
+    const big = arena.alloc(100), small = arena.alloc(10);
+    big.fill(7); small.fill(7);
+    arena.recycle();
+    const again = arena.alloc(8);
+    expect(again.buffer).toBe(small.buffer);
+    expect([...again]).toEqual(new Array(8).fill(0));
+    const prefix = arena.alloc(60);
+    expect(prefix.buffer).toBe(big.buffer);
+    expect(prefix.length).toBe(60);
+    expect([...prefix]).toEqual(new Array(60).fill(0));
+    expect(arena.alloc(10).buffer).not.toBe(big.buffer);
+  });
+
+  it('takes back one buffer, and ignores buffers it did not give out', () => {
+    const arena = new Arena();
+    const mine = arena.alloc(5);
+    arena.release(new Float64Array(5));
+    expect(arena.alloc(5).buffer).not.toBe(mine.buffer);
+    arena.release(mine);
+    expect(arena.alloc(5).buffer).toBe(mine.buffer);
+  });
 });
