@@ -4,6 +4,7 @@
  */
 import { normalCdf, normalPdf } from './special.js';
 import { type Alloc, freshAlloc } from './arena.js';
+import { reluBackward, reluForward } from './relu-bits.js';
 import type { Tensor } from './tensor.js';
 
 /** f(x) and f'(x) (given x and y = f(x); whichever is cheaper). */
@@ -49,7 +50,7 @@ export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshAll
   const d = x.data;
   if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
   else if (act === sigmoidAct) for (let i = 0; i < d.length; i++) out[i] = sigmoid(d[i]);
-  else if (act === relu) for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 || d[i] !== d[i] ? d[i] : 0;
+  else if (act === relu) reluForward(d, out);
   else for (let i = 0; i < d.length; i++) out[i] = act.f(d[i]);
   return { shape: x.shape, data: out };
 }
@@ -59,7 +60,7 @@ export function applyBackward(act: Activation, x: Tensor, y: Tensor, dy: Tensor,
   const xd = x.data, yd = y.data, g = dy.data;
   if (act === tanhAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (1 - yd[i] * yd[i]);
   else if (act === sigmoidAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (yd[i] * (1 - yd[i]));
-  else if (act === relu) for (let i = 0; i < xd.length; i++) out[i] = xd[i] > 0 ? g[i] : 0;
+  else if (act === relu) reluBackward(xd, g, out);
   else for (let i = 0; i < xd.length; i++) out[i] = g[i] * act.df(xd[i], yd[i]);
   return { shape: x.shape, data: out };
 }
