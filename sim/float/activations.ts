@@ -45,8 +45,9 @@ export function clip(min: number, max: number): Activation {
  * Whole-tensor loops. The common activations get loops of their own, so the element function is inlined (a shared
  * loop calling `act.f` sees many functions and cannot inline any: 3× slower on a small MLP's training run).
  */
-export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshAlloc): Tensor {
-  const out = alloc(x.data.length);
+/** `inPlace`: write over x (each element is read before it is written, so the loops are the same). */
+export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshAlloc, inPlace = false): Tensor {
+  const out = inPlace ? x.data : alloc(x.data.length);
   const d = x.data;
   if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
   else if (act === sigmoidAct) for (let i = 0; i < d.length; i++) out[i] = sigmoid(d[i]);

@@ -50,6 +50,11 @@ export class Arena {
     this.free.push(whole);
   }
 
+  /** Whether the buffer is one the arena gave out and has not had back. */
+  owns(buffer: Float64Array): boolean {
+    return this.lent.has(buffer);
+  }
+
   /** Hands back every buffer given out. */
   recycle(): void {
     for (const whole of this.lent.values()) this.free.push(whole);

@@ -104,11 +104,18 @@ function checkForwardMemory(graph: LayerGraph, shapes: Readonly<Record<string, r
   }
 }
 
+interface Releaser {
+  /** Whether the node's one input dies with it and nothing else holds its buffer, so the node may write over it. */
+  overwritable(node: LayerNode): boolean;
+  /** After the node ran: its inputs that it read last leave `values`, their buffers back to the arena when unheld. */
+  after(node: LayerNode): void;
+}
+
 /**
  * For a forward that keeps no values: after each layer, the inputs it was the last reader of leave `values`, and a
  * buffer goes back to the arena once no live value holds it (a flatten's output is its input's buffer).
  */
-function releaser(graph: LayerGraph, values: Record<string, Tensor>, arena: Arena): (node: LayerNode) => void {
+function releaser(graph: LayerGraph, values: Record<string, Tensor>, arena: Arena): Releaser {
   const readers = new Map<string, number>();
   for (const layer of graph.layers) for (const s of layer.inputs) readers.set(s, (readers.get(s) ?? 0) + 1);
   const holders = new Map<Float64Array, number>();
@@ -117,7 +124,12 @@ function releaser(graph: LayerGraph, values: Record<string, Tensor>, arena: Aren
     holders.set(buffer, n);
     return n;
   };
-  return (node) => {
+  const overwritable = (node: LayerNode): boolean => {
+    if (node.inputs.length !== 1) return false;
+    const s = node.inputs[0], buffer = values[s].data;
+    return readers.get(s) === 1 && s !== graph.output && holders.get(buffer) === 1 && arena.owns(buffer);
+  };
+  const after = (node: LayerNode): void => {
     hold(values[node.name].data, 1);
     for (const s of node.inputs) {
       const left = readers.get(s)! - 1;
@@ -127,6 +139,7 @@ function releaser(graph: LayerGraph, values: Record<string, Tensor>, arena: Aren
       delete values[s];
     }
   };
+  return { overwritable, after };
 }
 
 export function forward(
@@ -148,11 +161,12 @@ export function forward(
       values[name] = inputs[name];
       continue;
     }
-    const out = rule(node).forward(node, node.inputs.map((s) => values[s]), paramsOf(graph, params, name), shapes[name], ctx);
+    const nodeCtx = release?.overwritable(node) ? { ...ctx, overwriteInput: true } : ctx;
+    const out = rule(node).forward(node, node.inputs.map((s) => values[s]), paramsOf(graph, params, name), shapes[name], nodeCtx);
     values[name] = out.y;
     saved[name] = out.saved;
     for (const [p, t] of Object.entries(out.state ?? {})) state[`${name}.${p}`] = t;
-    release?.(node);
+    release?.after(node);
   }
   return { values, output: values[graph.output], state, tape: { graph, values, saved } };
 }

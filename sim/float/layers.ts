@@ -21,6 +21,11 @@ export interface ForwardContext {
   readonly rng: Rng;
   /** Where the large layers (conv, dense, pooling, activations) put their outputs; default: fresh arrays. */
   readonly alloc?: Alloc;
+  /**
+   * The one input is read by nobody after this layer (an evaluation keeping no values), so an elementwise layer
+   * writes its output over it: one activation-sized buffer fewer to fault in.
+   */
+  readonly overwriteInput?: boolean;
 }
 
 export interface BackwardContext {
@@ -53,7 +58,7 @@ export interface FloatRule<K extends LayerKind> {
 
 function elementwise<K extends LayerKind>(pick: (node: NodeOf<K>) => act.Activation): FloatRule<K> {
   return {
-    forward: (node, [x], _p, _s, ctx) => ({ y: act.applyForward(pick(node), x, ctx.alloc) }),
+    forward: (node, [x], _p, _s, ctx) => ({ y: act.applyForward(pick(node), x, ctx.alloc, ctx.overwriteInput === true) }),
     backward: (node, dy, [x], y, _p, _saved, ctx) => ({ dxs: [act.applyBackward(pick(node), x, y, dy, ctx?.alloc)] }),
   };
 }

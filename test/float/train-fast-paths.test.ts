@@ -33,7 +33,10 @@ const reluFirst = buildGraph(parseModel({
   ],
 }));
 
-/** A value read twice (the residual) and a view (flatten) of an arena buffer: evaluate() must not free either early. */
+/**
+ * A value read twice (a, by the relu and the residual add) and a view (flatten) of an arena buffer: evaluate() must
+ * neither free them early nor let the relu write over a.
+ */
 const residual = buildGraph(parseModel({
   name: 'residual', seed: 4,
   layers: [
@@ -41,7 +44,7 @@ const residual = buildGraph(parseModel({
     { name: 'a', kind: 'conv2d', filters: 4, kernel: 3, padding: 1 },
     { name: 'r', kind: 'relu' },
     { name: 'b', kind: 'conv2d', filters: 4, kernel: 3, padding: 1 },
-    { name: 's', kind: 'add', inputs: ['r', 'b'] },
+    { name: 's', kind: 'add', inputs: ['a', 'b'] },
     { name: 'p', kind: 'avgPool2d', kernel: 2 },
     { name: 'flat', kind: 'flatten' },
     { name: 'out', kind: 'dense', units: 4 },
