@@ -7,16 +7,19 @@
  * n dimension is already P·Q, which for the shapes we care about is large enough that folding the batch
  * into it buys nothing while it would cost a transposed copy of Y (NCHW puts K between N and P·Q).
  * Large images are further cut into bands of output rows so the column matrix stays a few MB.
- * Two cheaper routes are taken when they apply:
+ * Cheaper routes are taken when they apply:
  *  - 1×1, stride 1, no padding: the image itself is the column matrix, so the copy is skipped;
+ *  - every window inside the image (no padding to read; LeNet's second conv): the GEMM packs the column matrix
+ *    straight from the image (gemmGathered), never writing it — the same packed panels as im2col, so the same bits;
  *  - one input channel per group (depthwise, with any channel multiplier): the GEMM would have m = K/groups
  *    (usually 1, padded to the kernel's 2-row tile) and k = R·S, so a direct loop (depthwise.ts) is faster.
  */
-import { gemm as wasmGemm, gemmReference, type Gemm } from './gemm.js';
+import { gemm as wasmGemm, gemmGathered, gemmReference, type Gemm, type GemmGathered } from './gemm.js';
 import { depthwiseBackward, depthwiseForward, type DepthwiseBackward, type DepthwiseForward } from './depthwise.js';
 import { validRange } from './conv-geometry.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
 import { KERNELS } from './wasm/kernels-module.js';
+import { type Alloc, freshAlloc } from './arena.js';
 
 export type { Conv2dGeometry } from './conv-geometry.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
@@ -24,14 +27,17 @@ import type { Conv2dGeometry } from './conv-geometry.js';
 /** The kernels a convolution is made of; the engine's are the WebAssembly ones, the references plain JS. */
 export interface ConvKernels {
   readonly gemm: Gemm;
+  /** Without it, windows inside the image go through im2col too (the reference route). */
+  readonly gemmGathered?: GemmGathered;
   readonly depthwiseForward: DepthwiseForward;
   readonly depthwiseBackward: DepthwiseBackward;
 }
 
+/** Outputs and gradients are allocated with `alloc` (default: fresh arrays). */
 export interface Conv2d {
   /** y [N,K,P,Q] */
-  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array;
-  backward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry, alloc?: Alloc): Float64Array;
+  backward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean, alloc?: Alloc):
     { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array };
 }
 
@@ -84,36 +90,71 @@ function isPointwise(g: Conv2dGeometry): boolean {
     && g.p === g.h && g.q === g.w;
 }
 
+/** Whether every window lies inside the image, so im2col only gathers (no zeros for padding). */
+function windowsInside(g: Conv2dGeometry): boolean {
+  return g.padTop === 0 && g.padLeft === 0
+    && (g.p - 1) * g.strideH + (g.r - 1) * g.dilationH < g.h && (g.q - 1) * g.strideW + (g.s - 1) * g.dilationW < g.w;
+}
+
+/** im2col's rows as offsets into one image-group: row (c·R + u)·S + v starts at x[c, u·dh, v·dw]. */
+function rowOffsets(g: Conv2dGeometry): Int32Array {
+  const cg = g.c / g.groups;
+  const out = new Int32Array(cg * g.r * g.s);
+  let row = 0;
+  for (let ch = 0; ch < cg; ch++) {
+    for (let u = 0; u < g.r; u++) for (let v = 0; v < g.s; v++) out[row++] = ch * g.h * g.w + u * g.dilationH * g.w + v * g.dilationW;
+  }
+  return out;
+}
+
+/** im2col's columns for output rows i0 ≤ i < i1 as offsets: column (i − i0)·Q + j reads from x[i·sh, j·sw] on. */
+function columnOffsets(g: Conv2dGeometry, i0: number, i1: number): Int32Array {
+  const out = new Int32Array((i1 - i0) * g.q);
+  for (let i = i0, col = 0; i < i1; i++) for (let j = 0; j < g.q; j++) out[col++] = i * g.strideH * g.w + j * g.strideW;
+  return out;
+}
+
+/** The gathered route's offsets, when it applies: rows, and columns per band. */
+function gatherPlan(kernels: ConvKernels, g: Conv2dGeometry, band: number):
+  { gather: GemmGathered; rows: Int32Array; bands: Int32Array[] } | null {
+  if (kernels.gemmGathered === undefined || !windowsInside(g)) return null;
+  const bands: Int32Array[] = [];
+  for (let i0 = 0; i0 < g.p; i0 += band) bands.push(columnOffsets(g, i0, Math.min(g.p, i0 + band)));
+  return { gather: kernels.gemmGathered, rows: rowOffsets(g), bands };
+}
+
 /** conv2d built on the given kernels. */
 export function convOn(kernels: ConvKernels): Conv2d {
   return {
-    forward: (x, weight, bias, g) => forward(kernels, x, weight, bias, g),
-    backward: (x, weight, dy, g, needDx) => backward(kernels, x, weight, dy, g, needDx),
+    forward: (x, weight, bias, g, alloc = freshAlloc) => forward(kernels, x, weight, bias, g, alloc),
+    backward: (x, weight, dy, g, needDx, alloc = freshAlloc) => backward(kernels, x, weight, dy, g, needDx, alloc),
   };
 }
 
 const ENGINE_CONV = convOn({
-  gemm: wasmGemm, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
+  gemm: wasmGemm, gemmGathered, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
 });
 /** The plain-JS conv2d, the reference for tests and benchmarks. */
 export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
 
 /** y [N,K,P,Q] */
-export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
-  return ENGINE_CONV.forward(x, weight, bias, g);
+export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
+  alloc?: Alloc): Float64Array {
+  return ENGINE_CONV.forward(x, weight, bias, g, alloc);
 }
 
-export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean):
-  { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
-  return ENGINE_CONV.backward(x, weight, dy, g, needDx);
+export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean,
+  alloc?: Alloc): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+  return ENGINE_CONV.backward(x, weight, dy, g, needDx, alloc);
 }
 
-function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry): Float64Array {
+function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
+  alloc: Alloc): Float64Array {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q;
-  const y = new Float64Array(n * k * pq);
+  const y = alloc(n * k * pq);
   if (bias !== null) {
     // Seed Y with the bias so the GEMM can accumulate onto it instead of a separate pass afterwards.
     for (let img = 0; img < n; img++) {
@@ -135,17 +176,22 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
     return y;
   }
   const band = bandRows(crs, g);
-  const cols = colsBuffer(crs * band * q);
+  const plan = gatherPlan(kernels, g, band);
+  const cols = plan === null ? colsBuffer(crs * band * q) : null;
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < groups; grp++) {
       const xOff = (img * c + grp * cg) * hw;
       for (let i0 = 0; i0 < p; i0 += band) {
         const i1 = Math.min(p, i0 + band);
         const len = (i1 - i0) * q;   // columns in this band
-        im2col(x, xOff, cols, g, i0, i1);
+        const yOff = (img * k + grp * kg) * pq + i0 * q;
         // Y_g[:, band] (+)= W_g · cols
-        gemm(false, false, kg, len, crs, weight, grp * kg * crs, crs, cols, 0, len,
-          y, (img * k + grp * kg) * pq + i0 * q, pq, bias !== null);
+        if (plan !== null) {
+          plan.gather(kg, len, crs, weight, grp * kg * crs, crs, x, xOff, plan.rows, plan.bands[i0 / band], y, yOff, pq, bias !== null);
+          continue;
+        }
+        im2col(x, xOff, cols!, g, i0, i1);
+        gemm(false, false, kg, len, crs, weight, grp * kg * crs, crs, cols!, 0, len, y, yOff, pq, bias !== null);
       }
     }
   }
@@ -153,15 +199,15 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
 }
 
 function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, dy: Float64Array,
-  g: Conv2dGeometry, needDx: boolean): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+  g: Conv2dGeometry, needDx: boolean, alloc: Alloc): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, dy, 'dy');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q, hw = h * w;
   const cg = c / groups, kg = k / groups, crs = cg * r * s;
-  const dx = needDx ? new Float64Array(n * c * hw) : null;
-  const dWeight = new Float64Array(k * crs);
-  const dBias = new Float64Array(k);
+  const dx = needDx ? alloc(n * c * hw) : null;
+  const dWeight = alloc(k * crs);
+  const dBias = alloc(k);
   for (let img = 0; img < n; img++) {
     for (let o = 0; o < k; o++) {
       let sum = 0;
@@ -176,7 +222,8 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
   }
   const pointwise = isPointwise(g);
   const band = pointwise ? p : bandRows(crs, g);
-  const cols = pointwise ? null : colsBuffer(crs * band * q);
+  const plan = pointwise ? null : gatherPlan(kernels, g, band);
+  const cols = pointwise || plan !== null ? null : colsBuffer(crs * band * q);
   const dCols = pointwise || dx === null ? null : dColsBuffer(crs * band * q);
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < groups; grp++) {
@@ -186,10 +233,15 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
         const i1 = Math.min(p, i0 + band);
         const len = (i1 - i0) * q;
         const dyOff = (img * k + grp * kg) * pq + i0 * q;
-        // dW_g += dY_g[:, band] · cols[:, band]ᵀ  (in the 1×1 case the image itself is cols, row stride hw)
-        if (cols !== null) im2col(x, xOff, cols, g, i0, i1);
-        gemm(false, true, kg, crs, len, dy, dyOff, pq,
-          cols ?? x, cols !== null ? 0 : xOff, cols !== null ? len : hw, dWeight, wOff, crs, true);
+        // dW_g += dY_g[:, band] · cols[:, band]ᵀ  (in the 1×1 case the image itself is cols, row stride hw; gathered,
+        // colsᵀ[col, row] = x[xOff + column offset + row offset])
+        if (plan !== null) {
+          plan.gather(kg, crs, len, dy, dyOff, pq, x, xOff, plan.bands[i0 / band], plan.rows, dWeight, wOff, crs, true);
+        } else {
+          if (cols !== null) im2col(x, xOff, cols, g, i0, i1);
+          gemm(false, true, kg, crs, len, dy, dyOff, pq,
+            cols ?? x, cols !== null ? 0 : xOff, cols !== null ? len : hw, dWeight, wOff, crs, true);
+        }
         if (dx === null) continue;
         // dCols = W_gᵀ · dY_g, scattered back onto the input positions it was gathered from.
         if (dCols === null) {

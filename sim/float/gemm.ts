@@ -11,7 +11,7 @@
  * Bit-identity: a C element's value depends only on the k-slice boundaries (KC, shared with the reference) and on
  * each slice summing a·b from +0 over p in order — the kernel's tile shape (2×8 here, 4×4 there) does not enter.
  */
-import { packPanelA, packPanelB, roundUp } from './gemm-pack.js';
+import { packGatherB, packPanelA, packPanelB, roundUp } from './gemm-pack.js';
 import { KC } from './gemm-reference.js';
 import { KERNELS, type WasmKernels } from './wasm/kernels-module.js';
 
@@ -28,6 +28,17 @@ export type Gemm = (transA: boolean, transB: boolean, m: number, n: number, k: n
   b: Float64Array, bOffset: number, ldb: number,
   c: Float64Array, cOffset: number, ldc: number, accumulate: boolean) => void;
 
+/** Packs op(B)[pc:pc+kc, jc:jc+nc] into heap from bBase as NR-column strips (gemm-pack.ts). */
+type PackB = (pc: number, kc: number, jc: number, nc: number, heap: Float64Array, bBase: number) => void;
+
+/**
+ * C[m×n] (+)= A[m×k] · B[k×n] where B[p, j] = x[xOffset + kOff[p] + nOff[j]] (packGatherB): a convolution's column
+ * matrix, never stored. The same result, bit for bit, as storing that B and calling gemm.
+ */
+export type GemmGathered = (m: number, n: number, k: number, a: Float64Array, aOffset: number, lda: number,
+  x: Float64Array, xOffset: number, kOff: Int32Array, nOff: Int32Array,
+  c: Float64Array, cOffset: number, ldc: number, accumulate: boolean) => void;
+
 /**
  * C[m×n] (+)= op(A)[m×k] · op(B)[k×n], all row-major Float64Array with leading dimensions (row strides) and offsets.
  * op(A) = Aᵀ when transA (A then stored k×m), likewise B. C must not overlap A or B: C is written block by
@@ -36,41 +47,50 @@ export type Gemm = (transA: boolean, transB: boolean, m: number, n: number, k: n
  */
 export const gemm: Gemm = gemmOn(KERNELS);
 
+export const gemmGathered: GemmGathered = (m, n, k, a, aOffset, lda, x, xOffset, kOff, nOff, c, cOffset, ldc, accumulate) =>
+  drive(KERNELS, false, m, n, k, a, aOffset, lda,
+    (pc, kc, jc, nc, heap, bBase) => packGatherB(x, xOffset, kOff, nOff, pc, kc, jc, nc, NR, heap, bBase), c, cOffset, ldc, accumulate);
+
 /** The driver around a given build of the kernel; tests pass mutated builds to show their checks catch them. */
 export function gemmOn(wasm: WasmKernels): Gemm {
-  return (transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate) => {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-      if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
-      return;
-    }
-    const ncMax = Math.min(NC, roundUp(n, NR));
-    const kcMax = Math.min(KC, k);
-    const mcMax = Math.min(MC, roundUp(m, MR));
-    // Module memory, in doubles: [packed A block | packed B panel | C block (mcMax × ncMax)].
-    const bBase = kcMax * mcMax;
-    const cBase = bBase + kcMax * ncMax;
-    const heap = wasm.heap(cBase + mcMax * ncMax);
+  return (transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate) =>
+    drive(wasm, transA, m, n, k, a, aOffset, lda,
+      (pc, kc, jc, nc, heap, bBase) => packPanelB(transB, b, bOffset, ldb, pc, kc, jc, nc, NR, heap, bBase), c, cOffset, ldc, accumulate);
+}
 
-    for (let jc = 0; jc < n; jc += NC) {
-      const nc = Math.min(NC, n - jc);
-      const ncPadded = roundUp(nc, NR);
-      for (let pc = 0; pc < k; pc += KC) {
-        const kc = Math.min(KC, k - pc);
-        // The first k-slice overwrites C unless the caller asked to accumulate; later slices always add.
-        const add = accumulate || pc > 0;
-        packPanelB(transB, b, bOffset, ldb, pc, kc, jc, nc, NR, heap, bBase);
-        for (let ic = 0; ic < m; ic += MC) {
-          const mc = Math.min(MC, m - ic);
-          packPanelA(transA, a, aOffset, lda, ic, mc, pc, kc, MR, heap, 0);
-          const cRow0 = cOffset + ic * ldc + jc;
-          if (add) {
-            for (let i = 0; i < mc; i++) heap.set(c.subarray(cRow0 + i * ldc, cRow0 + i * ldc + nc), cBase + i * ncPadded);
-          }
-          wasm.macroKernel(roundUp(mc, MR), ncPadded, kc, 0, bBase * 8, cBase * 8, ncPadded * 8, add ? 1 : 0);
-          for (let i = 0; i < mc; i++) c.set(heap.subarray(cBase + i * ncPadded, cBase + i * ncPadded + nc), cRow0 + i * ldc);
+function drive(wasm: WasmKernels, transA: boolean, m: number, n: number, k: number, a: Float64Array, aOffset: number,
+  lda: number, packB: PackB, c: Float64Array, cOffset: number, ldc: number, accumulate: boolean): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n);
+    return;
+  }
+  const ncMax = Math.min(NC, roundUp(n, NR));
+  const kcMax = Math.min(KC, k);
+  const mcMax = Math.min(MC, roundUp(m, MR));
+  // Module memory, in doubles: [packed A block | packed B panel | C block (mcMax × ncMax)].
+  const bBase = kcMax * mcMax;
+  const cBase = bBase + kcMax * ncMax;
+  const heap = wasm.heap(cBase + mcMax * ncMax);
+
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    const ncPadded = roundUp(nc, NR);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      // The first k-slice overwrites C unless the caller asked to accumulate; later slices always add.
+      const add = accumulate || pc > 0;
+      packB(pc, kc, jc, nc, heap, bBase);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = Math.min(MC, m - ic);
+        packPanelA(transA, a, aOffset, lda, ic, mc, pc, kc, MR, heap, 0);
+        const cRow0 = cOffset + ic * ldc + jc;
+        if (add) {
+          for (let i = 0; i < mc; i++) heap.set(c.subarray(cRow0 + i * ldc, cRow0 + i * ldc + nc), cBase + i * ncPadded);
         }
+        wasm.macroKernel(roundUp(mc, MR), ncPadded, kc, 0, bBase * 8, cBase * 8, ncPadded * 8, add ? 1 : 0);
+        for (let i = 0; i < mc; i++) c.set(heap.subarray(cBase + i * ncPadded, cBase + i * ncPadded + nc), cRow0 + i * ldc);
       }
     }
-  };
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { LayerKind, NodeOf } from '../ir/types.js';
 import * as act from './activations.js';
+import type { Alloc } from './arena.js';
 import { addBackward, addForward, mulBackward, mulForward } from './broadcast.js';
 import { type Conv2dGeometry, conv2dBackward, conv2dForward } from './conv.js';
 import { denseBackward, denseForward, matmulBackward, matmulForward } from './linear.js';
@@ -18,6 +19,20 @@ import { type Tensor, reshaped } from './tensor.js';
 export interface ForwardContext {
   readonly training: boolean;
   readonly rng: Rng;
+  /** Where the large layers (conv, dense, pooling, activations) put their outputs; default: fresh arrays. */
+  readonly alloc?: Alloc;
+  /**
+   * The one input is read by nobody after this layer (an evaluation keeping no values), so an elementwise layer
+   * writes its output over it: one activation-sized buffer fewer to fault in.
+   */
+  readonly overwriteInput?: boolean;
+}
+
+export interface BackwardContext {
+  /** `needDx[j]` false: nobody consumes input j's gradient, so a rule may skip computing it. */
+  readonly needDx: readonly boolean[];
+  /** Where the large layers put their gradients. */
+  readonly alloc: Alloc;
 }
 
 export interface ForwardOut {
@@ -28,7 +43,7 @@ export interface ForwardOut {
 }
 
 export interface BackwardOut {
-  /** Gradient per input, in input order. */
+  /** Gradient per input, in input order; may stop short of inputs whose gradient the caller said it does not need. */
   readonly dxs: readonly Tensor[];
   /** Gradient per trainable parameter name. */
   readonly dparams?: Readonly<Record<string, Tensor>>;
@@ -36,13 +51,15 @@ export interface BackwardOut {
 
 export interface FloatRule<K extends LayerKind> {
   forward(node: NodeOf<K>, xs: readonly Tensor[], p: Readonly<Record<string, Tensor>>, outShape: readonly number[], ctx: ForwardContext): ForwardOut;
-  backward(node: NodeOf<K>, dy: Tensor, xs: readonly Tensor[], y: Tensor, p: Readonly<Record<string, Tensor>>, saved: unknown): BackwardOut;
+  /** Without a context every gradient is computed, into fresh arrays. */
+  backward(node: NodeOf<K>, dy: Tensor, xs: readonly Tensor[], y: Tensor, p: Readonly<Record<string, Tensor>>, saved: unknown,
+    ctx?: BackwardContext): BackwardOut;
 }
 
 function elementwise<K extends LayerKind>(pick: (node: NodeOf<K>) => act.Activation): FloatRule<K> {
   return {
-    forward: (node, [x]) => ({ y: act.applyForward(pick(node), x) }),
-    backward: (node, dy, [x], y) => ({ dxs: [act.applyBackward(pick(node), x, y, dy)] }),
+    forward: (node, [x], _p, _s, ctx) => ({ y: act.applyForward(pick(node), x, ctx.alloc, ctx.overwriteInput === true) }),
+    backward: (node, dy, [x], y, _p, _saved, ctx) => ({ dxs: [act.applyBackward(pick(node), x, y, dy, ctx?.alloc)] }),
   };
 }
 
@@ -65,8 +82,8 @@ function convGeometry(node: NodeOf<'conv2d'>, x: Tensor, outShape: readonly numb
 
 function pool<K extends 'maxPool2d' | 'avgPool2d'>(): FloatRule<K> {
   return {
-    forward: (node, [x], _p, outShape) => poolForward(node, x, outShape),
-    backward: (node, dy, [x], _y, _p, saved) => ({ dxs: [poolBackward(node, x, dy, saved as PoolSaved)] }),
+    forward: (node, [x], _p, outShape, ctx) => poolForward(node, x, outShape, ctx.alloc),
+    backward: (node, dy, [x], _y, _p, saved, ctx) => ({ dxs: [poolBackward(node, x, dy, saved as PoolSaved, ctx?.alloc)] }),
   };
 }
 
@@ -82,23 +99,25 @@ export const floatRules: { readonly [K in LayerKind]: FloatRule<K> } = {
     backward: () => ({ dxs: [] }),
   },
   dense: {
-    forward: (_n, [x], p) => ({ y: denseForward(x, p.weight, p.bias) }),
-    backward: (node, dy, [x], _y, p) => {
-      const g = denseBackward(x, p.weight, dy, node.bias);
+    forward: (_n, [x], p, _s, ctx) => ({ y: denseForward(x, p.weight, p.bias, ctx.alloc) }),
+    backward: (node, dy, [x], _y, p, _saved, ctx) => {
+      const g = denseBackward(x, p.weight, dy, node.bias, ctx?.alloc);
       const dparams: Record<string, Tensor> = { weight: { shape: p.weight.shape, data: g.dWeight } };
       if (g.dBias) dparams.bias = { shape: p.bias.shape, data: g.dBias };
       return { dxs: [g.dx], dparams };
     },
   },
   conv2d: {
-    forward: (node, [x], p, outShape) => ({
-      y: { shape: outShape, data: conv2dForward(x.data, p.weight.data, p.bias?.data ?? null, convGeometry(node, x, outShape)) },
+    forward: (node, [x], p, outShape, ctx) => ({
+      y: { shape: outShape, data: conv2dForward(x.data, p.weight.data, p.bias?.data ?? null, convGeometry(node, x, outShape), ctx.alloc) },
     }),
-    backward: (node, dy, [x], _y, p) => {
-      const g = conv2dBackward(x.data, p.weight.data, dy.data, convGeometry(node, x, dy.shape), true);
+    backward: (node, dy, [x], _y, p, _saved, ctx) => {
+      // A first layer's dx (the data's gradient) is as costly as its dW and usually thrown away.
+      const wantDx = ctx?.needDx[0] ?? true;
+      const g = conv2dBackward(x.data, p.weight.data, dy.data, convGeometry(node, x, dy.shape), wantDx, ctx?.alloc);
       const dparams: Record<string, Tensor> = { weight: { shape: p.weight.shape, data: g.dWeight } };
       if (node.bias) dparams.bias = { shape: p.bias.shape, data: g.dBias };
-      return { dxs: [{ shape: x.shape, data: g.dx! }], dparams };
+      return { dxs: g.dx === null ? [] : [{ shape: x.shape, data: g.dx }], dparams };
     },
   },
   maxPool2d: pool(),

@@ -4,29 +4,30 @@
  * operand was stored transposed.
  */
 import { gemm } from './gemm.js';
+import { type Alloc, freshAlloc } from './arena.js';
 import type { Tensor } from './tensor.js';
 
-export function denseForward(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor {
+export function denseForward(x: Tensor, weight: Tensor, bias: Tensor | undefined, alloc: Alloc = freshAlloc): Tensor {
   const [out, inF] = weight.shape;
   const rows = x.data.length / inF;
-  const y = new Float64Array(rows * out);
+  const y = alloc(rows * out);
   if (bias) for (let r = 0; r < rows; r++) y.set(bias.data, r * out);
   gemm(false, true, rows, out, inF, x.data, 0, inF, weight.data, 0, inF, y, 0, out, bias !== undefined);
   return { shape: [...x.shape.slice(0, -1), out], data: y };
 }
 
 export function denseBackward(
-  x: Tensor, weight: Tensor, dy: Tensor, hasBias: boolean,
+  x: Tensor, weight: Tensor, dy: Tensor, hasBias: boolean, alloc: Alloc = freshAlloc,
 ): { dx: Tensor; dWeight: Float64Array; dBias?: Float64Array } {
   const [out, inF] = weight.shape;
   const rows = x.data.length / inF;
-  const dx = new Float64Array(x.data.length);
+  const dx = alloc(x.data.length);
   gemm(false, false, rows, inF, out, dy.data, 0, out, weight.data, 0, inF, dx, 0, inF, false);
-  const dWeight = new Float64Array(out * inF);
+  const dWeight = alloc(out * inF);
   gemm(true, false, out, inF, rows, dy.data, 0, out, x.data, 0, inF, dWeight, 0, inF, false);
   let dBias: Float64Array | undefined;
   if (hasBias) {
-    dBias = new Float64Array(out);
+    dBias = alloc(out);
     for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) dBias[o] += dy.data[r * out + o];
   }
   return { dx: { shape: x.shape, data: dx }, dWeight, dBias };

@@ -4,6 +4,7 @@
  * padding) or by the real cells in it (countIncludePad false). Output sizes come from ir/shapes.ts.
  */
 import type { Pool2dNode } from '../ir/types.js';
+import { type Alloc, freshAlloc } from './arena.js';
 import type { Tensor } from './tensor.js';
 
 interface Window {
@@ -28,11 +29,12 @@ function* windows(node: Pool2dNode, h: number, w: number, p: number, q: number):
 
 export interface PoolSaved { readonly argmax?: Int32Array }
 
-export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly number[]): { y: Tensor; saved: PoolSaved } {
+export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly number[], alloc: Alloc = freshAlloc):
+  { y: Tensor; saved: PoolSaved } {
   const [n, c, h, w] = x.shape;
   const [, , p, q] = outShape;
   const wins = [...windows(node, h, w, p, q)];
-  const y = new Float64Array(n * c * p * q);
+  const y = alloc(n * c * p * q);
   const isMax = node.kind === 'maxPool2d';
   const argmax = isMax ? new Int32Array(y.length) : undefined;
   const xd = x.data;
@@ -66,8 +68,8 @@ export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly numb
   return { y: { shape: outShape, data: y }, saved: { argmax } };
 }
 
-export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved): Tensor {
-  const dx = new Float64Array(x.data.length);
+export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshAlloc): Tensor {
+  const dx = alloc(x.data.length);
   const g = dy.data;
   if (saved.argmax) {
     const am = saved.argmax;

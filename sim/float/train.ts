@@ -11,6 +11,7 @@
  * (`diverged`: the step and the layer); a loss of 100× the first one is warned about once (`lossGrowth`, `onWarning`).
  */
 import type { LayerGraph } from '../ir/types.js';
+import { Arena } from './arena.js';
 import { type Divergence, type LossGrowth, lossDivergence, lossGrowth, paramDivergence } from './divergence.js';
 import { backward, forward } from './engine.js';
 import type { Params } from './init.js';
@@ -97,8 +98,12 @@ export function correct(rule: AccuracyRule, out: Tensor, target: Tensor): number
   return rule === 'argmax' ? hits : hits / width;
 }
 
-/** Loss (mean over the split, as the loss defines its mean) and accuracy, in eval mode, in chunks. */
-export function evaluate(graph: LayerGraph, params: Params, split: Split, loss: LossKind, rule: AccuracyRule): SplitMetrics {
+/**
+ * Loss (mean over the split, as the loss defines its mean) and accuracy, in eval mode, in chunks. A chunk's
+ * activations go back to the arena as soon as the next layer has read them, and the next chunk reuses them.
+ */
+export function evaluate(graph: LayerGraph, params: Params, split: Split, loss: LossKind, rule: AccuracyRule,
+  arena = new Arena()): SplitMetrics {
   const n = split.features.shape[0];
   const input = graph.order[0];
   const chunk = 512;
@@ -106,10 +111,11 @@ export function evaluate(graph: LayerGraph, params: Params, split: Split, loss: 
   const all = Array.from({ length: n }, (_, i) => i);
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
-    const out = forward(graph, params, { [input]: takeRows(split.features, all, from, to) }).output;
+    const out = forward(graph, params, { [input]: takeRows(split.features, all, from, to) }, { arena, keepValues: false }).output;
     const target = takeRows(split.targets, all, from, to);
     lossSum += losses[loss](out, target).loss * (to - from);
     if (rule !== 'none') hits += correct(rule, out, target);
+    arena.recycle();
   }
   return { loss: lossSum / n, accuracy: rule === 'none' ? null : hits / n };
 }
@@ -157,6 +163,8 @@ export function train(
   const params = copyParams(initial);
   const input = graph.order.find((name) => graph.layers.some((l) => l.name === name && l.kind === 'input'))!;
   const state = createOptimizerState();
+  // A step's activations and gradients are dead once its update is done; the next step (same shapes) reuses them.
+  const arena = new Arena();
   const steps: StepRecord[] = [];
   const epochs: EpochRecord[] = [];
   let best: { loss: number; epoch: number; params: Params } | undefined;
@@ -168,7 +176,7 @@ export function train(
     let lossSum = 0, hits = 0, seen = 0;
     for (const { step, x, y, size } of batches) {
       // Each step's dropout masks get their own seed, derived from the run's seed and the step number.
-      const fwd = forward(graph, params, { [input]: x }, { training: true, seed: (Math.imul(cfg.seed, 0x9e3779b1) + step) >>> 0 });
+      const fwd = forward(graph, params, { [input]: x }, { training: true, seed: (Math.imul(cfg.seed, 0x9e3779b1) + step) >>> 0, arena });
       const res = losses[cfg.loss](fwd.output, y);
       diverged = lossDivergence(graph, step, epoch, res.loss, cfg.loss, fwd.values);
       if (diverged) break outer;
@@ -177,18 +185,19 @@ export function train(
       lossSum += res.loss * size;
       if (cfg.accuracy !== 'none') hits += correct(cfg.accuracy, fwd.output, y);
       seen += size;
-      const grads = backward(fwd.tape, params, res.gradient).params;
+      const grads = backward(fwd.tape, params, res.gradient, { inputGradients: false, alloc: arena.alloc }).params;
       for (const [key, t] of Object.entries(fwd.state)) params[key] = t;
       const regularized = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, regularize(k, params[k].data, g.data, cfg.reg)]));
       optimizerStep(cfg.optimizer, state, lr, params, regularized);
+      arena.recycle();
       diverged = paramDivergence(graph, step, epoch, params);
       if (diverged) break outer;
     }
     const record: EpochRecord = {
       epoch, lr, steps: steps.length,
       train: { loss: lossSum / seen, accuracy: cfg.accuracy === 'none' ? null : hits / seen },
-      ...(data.validation ? { validation: evaluate(graph, params, data.validation, cfg.loss, cfg.accuracy) } : {}),
-      ...(data.test ? { test: evaluate(graph, params, data.test, cfg.loss, cfg.accuracy) } : {}),
+      ...(data.validation ? { validation: evaluate(graph, params, data.validation, cfg.loss, cfg.accuracy, arena) } : {}),
+      ...(data.test ? { test: evaluate(graph, params, data.test, cfg.loss, cfg.accuracy, arena) } : {}),
     };
     epochs.push(record);
     onEpoch?.(record);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
-import { conv2dBackward, conv2dForward, conv2dReference, type Conv2dGeometry } from '../../sim/float/conv.js';
+import { conv2dBackward, conv2dForward, conv2dReference, setIm2colBudget, type Conv2dGeometry } from '../../sim/float/conv.js';
 import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
 import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
@@ -200,6 +200,27 @@ describe('conv2d on the wasm kernels', () => {
       expect(sameBytes(ours.dWeight, reference.dWeight)).toBe(true);
       expect(sameBytes(ours.dBias, reference.dBias)).toBe(true);
     }), { numRuns: 300 });
+  });
+
+  it('packs windows inside the image straight from it (gemmGathered), as im2col would, also in bands', () => {
+    const inside = geometryArb.map((g) => ({
+      ...g, padTop: 0, padLeft: 0,
+      p: Math.floor((g.h - g.dilationH * (g.r - 1) - 1) / g.strideH) + 1, q: Math.floor((g.w - g.dilationW * (g.s - 1) - 1) / g.strideW) + 1,
+    })).filter((g) => g.p >= 1 && g.q >= 1 && g.c / g.groups > 1);
+    fc.assert(fc.property(inside, fc.integer(), fc.integer({ min: 1, max: 400 }), (g, seed, budget) => {
+      const fill = awkwardValues(seed);
+      const x = Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill);
+      const weight = Float64Array.from({ length: g.k * (g.c / g.groups) * g.r * g.s }, fill);
+      const dy = Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill);
+      const old = setIm2colBudget(budget);
+      try {
+        expect(sameBytes(conv2dForward(x, weight, null, g), conv2dReference.forward(x, weight, null, g))).toBe(true);
+        const ours = conv2dBackward(x, weight, dy, g, false), reference = conv2dReference.backward(x, weight, dy, g, false);
+        expect(sameBytes(ours.dWeight, reference.dWeight)).toBe(true);
+      } finally {
+        setIm2colBudget(old);
+      }
+    }), { numRuns: 200 });
   });
 });
 

@@ -1,0 +1,63 @@
+/**
+ * Buffers for the temporaries of one training step or one evaluation chunk, handed back and reused instead of
+ * allocated afresh. The tape's activations and gradients live only until the step's optimizer update, and the next
+ * step asks for the same sizes again; but a fresh large Float64Array pays its page faults every time (LeNet's
+ * first activation for a batch of 32, 1.2 MB: relu into a fresh array 3.2–3.9 ms, into a reused one 1.3 ms).
+ *
+ * `alloc(n)` gives n zeros, exactly like `new Float64Array(n)`, so a rule computes the same bits from either. A
+ * buffer may be a prefix view of a larger one (a last, partial batch reuses a full batch's buffers). Whoever owns
+ * the arena says when buffers are free again: `release` one, or `recycle` everything given out; a buffer kept
+ * after that would be overwritten, so nothing that outlives the step (parameters, optimizer or batch-norm state,
+ * results) may come from here.
+ */
+
+/** Zero-filled Float64Array of a length; the default is a plain `new Float64Array`. */
+export type Alloc = (length: number) => Float64Array;
+
+export const freshAlloc: Alloc = (length) => new Float64Array(length);
+
+export class Arena {
+  /** Whole buffers no one holds. */
+  private readonly free: Float64Array[] = [];
+  /** Each buffer given out → the whole buffer it is a view of. */
+  private readonly lent = new Map<Float64Array, Float64Array>();
+
+  readonly alloc: Alloc = (length) => {
+    // Best fit: the shortest free buffer that is long enough, so a small request does not take a large one.
+    let at = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      if (this.free[i].length >= length && (at < 0 || this.free[i].length < this.free[at].length)) at = i;
+    }
+    let whole: Float64Array, view: Float64Array;
+    if (at < 0) {
+      whole = view = new Float64Array(length);
+    } else {
+      whole = this.free[at];
+      this.free[at] = this.free[this.free.length - 1];
+      this.free.pop();
+      view = whole.length === length ? whole : whole.subarray(0, length);
+      view.fill(0);
+    }
+    this.lent.set(view, whole);
+    return view;
+  };
+
+  /** Hands one buffer back; buffers the arena did not give out (the caller's inputs) are ignored. */
+  release(buffer: Float64Array): void {
+    const whole = this.lent.get(buffer);
+    if (whole === undefined) return;
+    this.lent.delete(buffer);
+    this.free.push(whole);
+  }
+
+  /** Whether the buffer is one the arena gave out and has not had back. */
+  owns(buffer: Float64Array): boolean {
+    return this.lent.has(buffer);
+  }
+
+  /** Hands back every buffer given out. */
+  recycle(): void {
+    for (const whole of this.lent.values()) this.free.push(whole);
+    this.lent.clear();
+  }
+}
