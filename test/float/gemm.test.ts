@@ -6,30 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm } from '../../sim/float/gemm.js';
-
-interface Case {
-  transA: boolean; transB: boolean; m: number; n: number; k: number;
-  aOff: number; bOff: number; cOff: number; padA: number; padB: number; padC: number; accumulate: boolean;
-}
-
-const caseArb: fc.Arbitrary<Case> = fc.record({
-  transA: fc.boolean(), transB: fc.boolean(),
-  m: fc.integer({ min: 1, max: 70 }), n: fc.integer({ min: 1, max: 70 }), k: fc.integer({ min: 1, max: 70 }),
-  aOff: fc.integer({ min: 0, max: 5 }), bOff: fc.integer({ min: 0, max: 5 }), cOff: fc.integer({ min: 0, max: 5 }),
-  padA: fc.integer({ min: 0, max: 3 }), padB: fc.integer({ min: 0, max: 3 }), padC: fc.integer({ min: 0, max: 3 }),
-  accumulate: fc.boolean(),
-});
-
-/** Stored operands for a case: A is m×k (or k×m if transposed), B k×n (or n×k); C has guard cells everywhere. */
-function operands(t: Case, fill: () => number) {
-  const [aRows, aCols] = t.transA ? [t.k, t.m] : [t.m, t.k];
-  const [bRows, bCols] = t.transB ? [t.n, t.k] : [t.k, t.n];
-  const lda = aCols + t.padA, ldb = bCols + t.padB, ldc = t.n + t.padC;
-  const a = Float64Array.from({ length: t.aOff + aRows * lda }, fill);
-  const b = Float64Array.from({ length: t.bOff + bRows * ldb }, fill);
-  const c = Float64Array.from({ length: t.cOff + t.m * ldc + 3 }, fill);
-  return { a, b, c, lda, ldb, ldc };
-}
+import { type Case, caseArb, operands } from './gemm-cases.js';
 
 function naive(t: Case, a: Float64Array, lda: number, b: Float64Array, ldb: number, c: Float64Array, ldc: number): void {
   for (let i = 0; i < t.m; i++) {

@@ -14,19 +14,7 @@ import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.j
 import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
 import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
 import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
-
-interface Case {
-  transA: boolean; transB: boolean; m: number; n: number; k: number;
-  aOff: number; bOff: number; cOff: number; padA: number; padB: number; padC: number; accumulate: boolean;
-}
-
-const caseArb: fc.Arbitrary<Case> = fc.record({
-  transA: fc.boolean(), transB: fc.boolean(),
-  m: fc.integer({ min: 1, max: 70 }), n: fc.integer({ min: 1, max: 70 }), k: fc.integer({ min: 1, max: 70 }),
-  aOff: fc.integer({ min: 0, max: 5 }), bOff: fc.integer({ min: 0, max: 5 }), cOff: fc.integer({ min: 0, max: 5 }),
-  padA: fc.integer({ min: 0, max: 3 }), padB: fc.integer({ min: 0, max: 3 }), padC: fc.integer({ min: 0, max: 3 }),
-  accumulate: fc.boolean(),
-});
+import { type Case, caseArb, operands } from './gemm-cases.js';
 
 /** xorshift32 from a fast-check seed, so a failure replays. */
 function seeded(seed: number): () => number {
@@ -57,12 +45,7 @@ function bytesOf(x: Float64Array): Uint8Array {
 
 /** Runs `kernel` and gemmReference on the same operands; C starts with the same (awkward) contents in both. */
 function runPair(t: Case, fill: () => number, kernel: Gemm) {
-  const [aRows, aCols] = t.transA ? [t.k, t.m] : [t.m, t.k];
-  const [bRows, bCols] = t.transB ? [t.n, t.k] : [t.k, t.n];
-  const lda = aCols + t.padA, ldb = bCols + t.padB, ldc = t.n + t.padC;
-  const a = Float64Array.from({ length: t.aOff + aRows * lda }, fill);
-  const b = Float64Array.from({ length: t.bOff + bRows * ldb }, fill);
-  const actual = Float64Array.from({ length: t.cOff + t.m * ldc + 3 }, fill);
+  const { a, b, c: actual, lda, ldb, ldc } = operands(t, fill);
   const expected = actual.slice();
   kernel(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, actual, t.cOff, ldc, t.accumulate);
   gemmReference(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, expected, t.cOff, ldc, t.accumulate);
