@@ -42,6 +42,14 @@ function pairable(g: Conv2dGeometry, o: number): boolean {
   return (o % kg) + 1 < kg;
 }
 
+/** Two channels' planes into the module, lane by lane: heap[base + 2e + lane] = src[off(lane) + e]. */
+function interleave(heap: Float64Array, base: number, src: Float64Array, off0: number, off1: number, length: number): void {
+  for (let e = 0; e < length; e++) {
+    heap[base + 2 * e] = src[off0 + e];
+    heap[base + 2 * e + 1] = src[off1 + e];
+  }
+}
+
 export function depthwiseForwardOn(wasm: WasmKernels): DepthwiseForward {
   return (x, weight, y, g) => {
     const ranges = columnRanges(g);
@@ -56,15 +64,9 @@ export function depthwiseForwardOn(wasm: WasmKernels): DepthwiseForward {
           continue;
         }
         const heap = loadInput(wasm, x, g, img, Math.floor(o / kg), ranges);
-        for (let t = 0; t < rs; t++) {
-          heap[wBase + 2 * t] = weight[o * rs + t];
-          heap[wBase + 2 * t + 1] = weight[(o + 1) * rs + t];
-        }
+        interleave(heap, wBase, weight, o * rs, (o + 1) * rs, rs);
         const y0 = (img * g.k + o) * pq, y1 = y0 + pq;
-        for (let e = 0; e < pq; e++) {
-          heap[yBase + 2 * e] = y[y0 + e];
-          heap[yBase + 2 * e + 1] = y[y1 + e];
-        }
+        interleave(heap, yBase, y, y0, y1, pq);
         wasm.depthwisePairForward(...args, 0, wBase * 8, yBase * 8, rangesBase * 8);
         for (let e = 0; e < pq; e++) {
           y[y0 + e] = heap[yBase + 2 * e];
@@ -91,10 +93,7 @@ export function depthwiseBackwardOn(wasm: WasmKernels): DepthwiseBackward {
         }
         const heap = loadInput(wasm, x, g, img, Math.floor(o / kg), ranges);
         const d0 = (img * g.k + o) * pq, d1 = d0 + pq;
-        for (let e = 0; e < pq; e++) {
-          heap[yBase + 2 * e] = dy[d0 + e];
-          heap[yBase + 2 * e + 1] = dy[d1 + e];
-        }
+        interleave(heap, yBase, dy, d0, d1, pq);
         wasm.depthwisePairWeightGrad(...args, 0, yBase * 8, wBase * 8, rangesBase * 8);
         for (let t = 0; t < rs; t++) {
           dWeight[o * rs + t] += heap[wBase + 2 * t];

@@ -15,15 +15,6 @@ interface Pass { name: 'forward' | 'backward'; flops: number; ours: Run; referen
 /** `torch` is the case as the Python peer below understands it. */
 interface Case { name: string; torch: Record<string, unknown>; passes: Pass[]; }
 
-let seed = 12345;
-function random(length: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    out[i] = seed / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function gemmCase(size: number): Case {
   // Outputs are allocated once: a fresh 0.5–4 MB array per run costs its page faults (at 256³ 3.4 → 1.6 ms CPU),
@@ -132,6 +123,7 @@ import ctypes.util, os
 blas = os.path.realpath('/etc/alternatives/libblas.so.3-x86_64-linux-gnu') if os.path.exists('/etc/alternatives/libblas.so.3-x86_64-linux-gnu') else str(ctypes.util.find_library('blas'))
 print(json.dumps({'torch': torch.__version__, 'blas': blas, 'times': out}))
 `;
+import { random } from './random.js';
 
 type PeerTimes = { ok: true; version: string; blas: string; times: Record<string, Record<string, number>> } | { ok: false; reason: string };
 

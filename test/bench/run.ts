@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gemm } from '../../sim/float/gemm.js';
 import { conv2dBackward, conv2dForward, type Conv2dGeometry } from '../../sim/float/conv.js';
+import { random } from './random.js';
 
 /** The few tfjs entry points used here; the peer is untyped at compile time because it is optional. */
 interface TfTensor { dataSync(): ArrayLike<number>; dispose(): void; }
@@ -50,15 +51,6 @@ async function loadPeer(): Promise<Tf | null> {
   return tf;
 }
 
-let seed = 12345;
-function random(length: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    out[i] = seed / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** [d0, d1, rest] → [d0, rest, d1]: NCHW → NHWC, tfjs's native layout. */
 function channelsLast(data: Float64Array, d0: number, d1: number, rest: number): Float32Array {
