@@ -23,12 +23,24 @@ const COMMON = {
  * build with "No matching export"):
  * - yargs' platform shim imports cliui (the help layout) and string-width, which build three Intl.Segmenters and the
  *   emoji tables as they load — the largest share of yargs' start-up — though only help and usage text use them;
+ * - yargs' platform shim imports node:assert for two invariant checks, which it runs on every parse: they are
+ *   written out here instead (node:assert costs ≈ 2 ms of Node's own modules to load);
  * - sim/base/documents.ts imports yaml, needed only for a YAML file the build did not compile
  *   (base/shipped-documents.ts).
  */
 const STAND_INS = [
   { module: 'cliui', importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/, contents: "export default (...a) => require('cliui').default(...a);" },
   { module: 'string-width', importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/, contents: "export default (...a) => require('string-width').default(...a);" },
+  {
+    module: 'assert',
+    importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/,
+    // Object.is, as node:assert's strict comparisons; a failure is a yargs bug, reported as any bug (exit 3).
+    contents: [
+      'const fail = (a, b, op, message) => { throw message instanceof Error ? message : new Error(message ?? `yargs: ${String(a)} ${op} ${String(b)}`); };',
+      "export const strictEqual = (a, b, message) => { if (!Object.is(a, b)) fail(a, b, '!==', message); };",
+      "export const notStrictEqual = (a, b, message) => { if (Object.is(a, b)) fail(a, b, '===', message); };",
+    ].join('\n'),
+  },
   {
     module: 'yaml',
     importer: /[\\/]sim[\\/]base[\\/]documents\.js$/,

@@ -1,5 +1,5 @@
 /** `systolab simulate` and `systolab hw`: flags → api/simulate → table / JSON / CSV (+ files). */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_HW, DEFAULT_SIM_MODEL, type SimulateRequest, simulate, trace, traceRun } from '../api/simulate.js';
@@ -52,6 +52,12 @@ export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
     .example(SIMULATE_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SimulateArgs>;
 }
 
+/** node:crypto loads some twenty internal modules (≈ 5 ms): required only when a default folder name needs a hash. */
+function sha256Hex(text: string): string {
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /**
  * The default report folder of a table-format run, named by what decides the numbers — model, hardware, mode — so
  * runs of different configurations never overwrite each other: `reports/simulate-MODEL-HW-MODE[-bB][-scalesim]`.
@@ -65,7 +71,7 @@ export function defaultSimulateOut(report: CostReport, base: HwConfig, batch?: n
   if (hw.array.dataflow !== base.array.dataflow) parts.push(hw.array.dataflow);
   if (hw.numerics.input !== base.numerics.input || hw.numerics.weight !== base.numerics.weight) parts.push(hw.numerics.input);
   const readable = { ...base, array: { ...base.array, rows: hw.array.rows, cols: hw.array.cols, dataflow: hw.array.dataflow }, numerics: { ...base.numerics, input: hw.numerics.input, weight: hw.numerics.weight } };
-  if (JSON.stringify(readable) !== JSON.stringify(hw)) parts.push(createHash('sha256').update(JSON.stringify(hw)).digest('hex').slice(0, 6));
+  if (JSON.stringify(readable) !== JSON.stringify(hw)) parts.push(sha256Hex(JSON.stringify(hw)).slice(0, 6));
   const name = [report.model, ...parts, report.mode, ...(batch !== undefined ? [`b${batch}`] : []), ...(report.compat === 'none' ? [] : [report.compat])]
     .join('-').replace(/[^\w.-]+/g, '_');
   return join('reports', `simulate-${name}`);

@@ -13,8 +13,8 @@ interface Metafile {
 }
 const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle.json'), 'utf8')) as Metafile;
 
-/** The sources in the outputs a run of `command` evaluates: the entry, the command's chunk and their static imports. */
-function loadedSources(commandModule: string): string[] {
+/** The outputs a run of `command` evaluates: the entry, the command's chunk and their static imports. */
+function loadedOutputs(commandModule: string): string[] {
   const outputs = Object.keys(meta.outputs);
   const entry = outputs.find((o) => meta.outputs[o].entryPoint === 'dist/sim/cli/main.js');
   const command = outputs.find((o) => meta.outputs[o].entryPoint === `dist/sim/cli/${commandModule}.js`);
@@ -28,7 +28,18 @@ function loadedSources(commandModule: string): string[] {
     seen.add(o);
     todo.push(...meta.outputs[o].imports.filter((i) => i.kind === 'import-statement' && i.external !== true).map((i) => i.path));
   }
-  return [...seen].flatMap((o) => Object.keys(meta.outputs[o].inputs));
+  return [...seen];
+}
+
+/** The sources in those outputs. */
+function loadedSources(commandModule: string): string[] {
+  return loadedOutputs(commandModule).flatMap((o) => Object.keys(meta.outputs[o].inputs));
+}
+
+/** Node's built-in modules those outputs import statically (loaded before the command runs). */
+function staticBuiltins(commandModule: string): string[] {
+  return loadedOutputs(commandModule)
+    .flatMap((o) => meta.outputs[o].imports.filter((i) => i.kind === 'import-statement' && i.external === true).map((i) => i.path.replace(/^node:/, '')));
 }
 
 describe('systolab simulate at start-up', () => {
@@ -42,6 +53,12 @@ describe('systolab simulate at start-up', () => {
   it('loads no other command, no ONNX decoder, no charts or progress bars', () => {
     const unwanted = sources.filter((s) => /sim\/cli\/(train|sweep|check|run|models|import|report)-command\.js$|node_modules\/(onnx-proto|protobufjs|long|vega|vega-lite|vega-embed|cli-progress|@resvg)\//.test(s));
     expect(unwanted).toEqual([]);
+  });
+
+  it('imports none of Node\'s costlier built-ins before it runs (node:crypto loads some twenty modules, node:assert four)', () => {
+    const builtins = staticBuiltins('simulate-command');
+    expect(builtins).toContain('fs'); // the walk sees built-ins at all
+    expect(builtins.filter((b) => /^(crypto|assert|worker_threads|child_process|zlib|http|https|readline)$/.test(b))).toEqual([]);
   });
 
   it('reaches yargs\' help layout (cliui, string-width) only through the stand-ins evaluated on first use', () => {
