@@ -5,13 +5,17 @@
  * One JSON line per (case, pass) on stdout. Times are process CPU time (process.cpuUsage; time.process_time in
  * Python), best of several runs, because the machine is shared and wall time is noisy.
  * "backward" is dX and dW (bias gradients are noise next to them), so its FLOPs are twice the forward's.
+ * The float32 cases (`--dtype float32`'s kernel, gemm-f32.ts) compare with our float64 kernel in the same run and
+ * with PyTorch float32.
  */
 import { spawnSync } from 'node:child_process';
 import { gemm, gemmReference, type Gemm } from '../../sim/float/gemm.js';
+import { gemmF32 } from '../../sim/float/gemm-f32.js';
 import { conv2dBackward, conv2dForward, conv2dReference, type Conv2dGeometry } from '../../sim/float/conv.js';
 
 type Run = () => void;
-interface Pass { name: 'forward' | 'backward'; flops: number; ours: Run; reference: Run; }
+/** `reference` is the plain-JS kernel the case's wasm kernel replaced, unless `referenceIs` names another. */
+interface Pass { name: 'forward' | 'backward'; flops: number; ours: Run; reference: Run; referenceIs?: string; }
 /** `torch` is the case as the Python peer below understands it. */
 interface Case { name: string; torch: Record<string, unknown>; passes: Pass[]; }
 
@@ -26,6 +30,20 @@ function gemmCase(size: number): Case {
   return {
     name: `gemm_${size}`, torch: { kind: 'gemm', size },
     passes: [{ name: 'forward', flops: 2 * size ** 3, ours: run(gemm), reference: run(gemmReference) }],
+  };
+}
+
+/** The float32 GEMM, beside our float64 one on the same shape. */
+function gemmF32Case(size: number): Case {
+  const a = Float32Array.from(random(size * size)), b = Float32Array.from(random(size * size)), c = new Float32Array(size * size);
+  const a64 = Float64Array.from(a), b64 = Float64Array.from(b), c64 = new Float64Array(size * size);
+  return {
+    name: `gemm_${size}_float32`, torch: { kind: 'gemm', size, dtype: 'float32' },
+    passes: [{
+      name: 'forward', flops: 2 * size ** 3, referenceIs: 'our float64 wasm gemm',
+      ours: () => { gemmF32(false, false, size, size, size, a, 0, size, b, 0, size, c, 0, size, false); },
+      reference: () => { gemm(false, false, size, size, size, a64, 0, size, b64, 0, size, c64, 0, size, false); },
+    }],
   };
 }
 
@@ -87,7 +105,7 @@ function best(run: Run): { ms: number; runs: number } {
   return { ms, runs };
 }
 
-/** The same cases in PyTorch: float64, one thread, same warm-up and best-of rule, CPU time. */
+/** The same cases in PyTorch: float64 (float32 where the case says), one thread, same warm-up and best-of rule, CPU time. */
 const PEER_SCRIPT = String.raw`
 import json, sys, time
 import torch
@@ -103,7 +121,7 @@ def best(run):
     return ms
 out = {}
 for c in json.loads(sys.stdin.read()):
-    d = torch.float64
+    d = torch.float32 if c.get('dtype') == 'float32' else torch.float64
     if c['kind'] == 'gemm':
         a, b = torch.rand(c['size'], c['size'], dtype=d), torch.rand(c['size'], c['size'], dtype=d)
         out[c['name']] = {'forward': best(lambda: torch.mm(a, b))}
@@ -148,6 +166,8 @@ function main(): void {
   const cases = [
     gemmCase(256),
     gemmCase(512),
+    gemmF32Case(256),
+    gemmF32Case(512),
     convCase('conv3x3_56x56x64_b1', 1, 64, 56, 64, 3, 1),
     convCase('conv3x3_7x7x512_b1', 1, 512, 7, 512, 3, 1),
     denseCase(8, 512, 1000),
@@ -161,12 +181,12 @@ function main(): void {
       const line: Record<string, unknown> = {
         case: c.name, pass: pass.name, cpuMs: round(ours.ms, 3), gflops: round(pass.flops / ours.ms / 1e6, 2), runs: ours.runs,
         referenceCpuMs: round(reference.ms, 3), referenceGflops: round(pass.flops / reference.ms / 1e6, 2),
-        speedupVsReference: round(reference.ms / ours.ms, 2),
+        speedupVsReference: round(reference.ms / ours.ms, 2), ...(pass.referenceIs !== undefined ? { referenceIs: pass.referenceIs } : {}),
       };
       const peerMs = peer.ok ? peer.times[c.name]?.[pass.name] : undefined;
       if (peer.ok && peerMs !== undefined) {
         Object.assign(line, {
-          peer: `pytorch ${peer.version} float64 1 thread`, peerBlas: peer.blas, peerCpuMs: round(peerMs, 3), peerGflops: round(pass.flops / peerMs / 1e6, 2),
+          peer: `pytorch ${peer.version} ${c.torch.dtype === 'float32' ? 'float32' : 'float64'} 1 thread`, peerBlas: peer.blas, peerCpuMs: round(peerMs, 3), peerGflops: round(pass.flops / peerMs / 1e6, 2),
           fractionOfPeer: round(peerMs / ours.ms, 3),
         });
       } else {
