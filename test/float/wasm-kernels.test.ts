@@ -15,33 +15,7 @@ import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwi
 import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
 import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
 import { type Case, caseArb, operands } from './gemm-cases.js';
-
-/** xorshift32 from a fast-check seed, so a failure replays. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-    return state / 2 ** 32;
-  };
-}
-
-/** Mostly [-1, 1), with ±0, subnormals, small integers and ±1e150…1e300 (whose products overflow) mixed in. */
-function awkwardValues(seed: number): () => number {
-  const u = seeded(seed);
-  return () => {
-    const kind = u();
-    const sign = u() < 0.5 ? -1 : 1;
-    if (kind < 0.6) return 2 * u() - 1;
-    if (kind < 0.7) return sign * 0;
-    if (kind < 0.8) return sign * Math.floor(u() * 1000) * 5e-324;
-    if (kind < 0.95) return Math.floor(u() * 9) - 4;
-    return sign * 10 ** (150 + Math.floor(u() * 150));
-  };
-}
-
-function bytesOf(x: Float64Array): Uint8Array {
-  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-}
+import { awkwardValues, sameBytes, seeded } from './awkward-values.js';
 
 /** Runs `kernel` and gemmReference on the same operands; C starts with the same (awkward) contents in both. */
 function runPair(t: Case, fill: () => number, kernel: Gemm) {
@@ -51,8 +25,6 @@ function runPair(t: Case, fill: () => number, kernel: Gemm) {
   gemmReference(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, expected, t.cOff, ldc, t.accumulate);
   return { actual, expected };
 }
-
-const sameBytes = (x: Float64Array, y: Float64Array): boolean => Buffer.compare(bytesOf(x), bytesOf(y)) === 0;
 
 /** Shapes that cross the KC (256-deep), MC (96-row) and NC (2048-column) blocks, every transpose and accumulate. */
 const BLOCK_CROSSING: [number, number, number][] = [[130, 9, 300], [97, 40, 513], [3, 2100, 20], [193, 17, 257]];
