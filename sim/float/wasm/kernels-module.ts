@@ -1,6 +1,6 @@
 /**
- * The WebAssembly kernels (GEMM, gathered panels and their scatter-add, depthwise conv2d: kernels.wat, assembled by build.mjs into kernels-wasm.ts),
- * instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 2.4 KB in well under a
+ * The WebAssembly kernels (GEMM, gathered panels and their scatter-add, depthwise conv2d, ReLU: kernels.wat,
+ * assembled by build.mjs into kernels-wasm.ts), instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 2.7 KB in well under a
  * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
  * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
  */
@@ -40,6 +40,10 @@ type ScatterAddKernel = (cBase: number, ldcBytes: number, rows: number, cols: nu
 
 export interface WasmKernels {
   readonly macroKernel: MacroKernel;
+  /** In place: (byte address, count). */
+  readonly reluForward: (at: number, n: number) => void;
+  /** Into dy's place: (x's byte address, dy's, count). */
+  readonly reluBackward: (x: number, dy: number, n: number) => void;
   readonly gatherPanel: GatherPanelKernel;
   readonly scatterAdd: ScatterAddKernel;
   readonly depthwisePairForward: DepthwisePairKernel;
@@ -57,6 +61,8 @@ export function instantiateKernels(bytes: Uint8Array): WasmKernels {
   let view = new Float64Array(memory.buffer);
   return {
     macroKernel: exports.macroKernel as MacroKernel,
+    reluForward: exports.reluForward as WasmKernels['reluForward'],
+    reluBackward: exports.reluBackward as WasmKernels['reluBackward'],
     gatherPanel: exports.gatherPanel as GatherPanelKernel,
     scatterAdd: exports.scatterAdd as ScatterAddKernel,
     depthwisePairForward: exports.depthwisePairForward as DepthwisePairKernel,

@@ -1,6 +1,6 @@
 ;; The float engine's WebAssembly SIMD (f64x2) kernels: the GEMM macro-kernel of sim/float/gemm.ts, the
-;; depthwise conv2d loops of sim/float/depthwise-wasm.ts (after the GEMM), and the gathered panel packing and
-;; scatter-add of sim/float/gemm-gathered.ts (at the end).
+;; depthwise conv2d loops of sim/float/depthwise-wasm.ts (after the GEMM), the gathered panel packing and
+;; scatter-add of sim/float/gemm-gathered.ts, and ReLU (sim/float/relu.ts, at the end).
 ;;
 ;; GEMM contract (the TypeScript driver in gemm.ts packs the operands into this module's memory first):
 ;;   C block[mc×nc] (+)= packed A block · packed B panel, for one KC-deep slice of k.
@@ -348,4 +348,40 @@
         (br_if $colsLoop (i32.lt_u (local.get $np) (local.get $nEnd))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $rowsLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; ReLU (sim/float/relu.ts), n doubles, byte addresses. Forward, in place: x where x > 0 or x is NaN (payload
+  ;; kept), else +0 — x AND a lane mask, so the kept values' bits are untouched. Pairs, then the odd one out in lane 0.
+  (func (export "reluForward") (param $at i32) (param $n i32)
+    (local $end i32) (local $x v128)
+    (local.set $end (i32.add (local.get $at) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $pairsDone
+      (br_if $pairsDone (i32.ge_u (local.get $at) (local.get $end)))
+      (loop $pairs
+        (local.set $x (v128.load (local.get $at)))
+        (v128.store (local.get $at) (v128.and (local.get $x)
+          (v128.or (f64x2.gt (local.get $x) (v128.const f64x2 0 0)) (f64x2.ne (local.get $x) (local.get $x)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br_if $pairs (i32.lt_u (local.get $at) (local.get $end)))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $x (v128.load64_zero (local.get $at)))
+        (v128.store64_lane 0 (local.get $at) (v128.and (local.get $x)
+          (v128.or (f64x2.gt (local.get $x) (v128.const f64x2 0 0)) (f64x2.ne (local.get $x) (local.get $x))))))))
+
+  ;; Backward, into dy's place: dy where x > 0, else +0 (ReLU'(0) = 0; NaN x gives +0).
+  (func (export "reluBackward") (param $x i32) (param $dy i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $pairsDone
+      (br_if $pairsDone (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $pairs
+        (v128.store (local.get $dy) (v128.and (v128.load (local.get $dy))
+          (f64x2.gt (v128.load (local.get $x)) (v128.const f64x2 0 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (br_if $pairs (i32.lt_u (local.get $x) (local.get $end)))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (v128.store64_lane 0 (local.get $dy) (v128.and (v128.load64_zero (local.get $dy))
+          (f64x2.gt (v128.load64_zero (local.get $x)) (v128.const f64x2 0 0)))))))
 )
