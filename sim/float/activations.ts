@@ -4,7 +4,7 @@
  */
 import { normalCdf, normalPdf } from './special.js';
 import { type Alloc, freshAlloc } from './arena.js';
-import { reluBackward, reluForward } from './relu-bits.js';
+import { reluBackward, reluForward } from './relu.js';
 import type { Tensor } from './tensor.js';
 
 /** f(x) and f'(x) (given x and y = f(x); whichever is cheaper). */

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly kernels (GEMM, depthwise conv2d: kernels.wat, assembled by build.mjs into kernels-wasm.ts),
- * instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 1.3 KB in well under a
+ * The WebAssembly kernels (GEMM, gathered panels and their scatter-add, depthwise conv2d, ReLU: kernels.wat,
+ * assembled by build.mjs into kernels-wasm.ts), instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 2.7 KB in well under a
  * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
  * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
  */
@@ -30,8 +30,22 @@ type DepthwiseInputGradKernel = (h: number, w: number, r: number, s: number, p: 
   dh: number, dw: number, padTop: number, padLeft: number, kg: number, dxBase: number, wBase: number, dyBase: number,
   rangesBase: number) => void;
 
+/** See kernels.wat: (xBase, kOffBase, nOffBase, pc, kc, jc, nc, dstBase); bases are byte addresses. */
+type GatherPanelKernel = (xBase: number, kOffBase: number, nOffBase: number, pc: number, kc: number, jc: number,
+  nc: number, dstBase: number) => void;
+
+/** See kernels.wat: (cBase, ldcBytes, rows, cols, dxBase, kOffBase, nOffBase); bases are byte addresses. */
+type ScatterAddKernel = (cBase: number, ldcBytes: number, rows: number, cols: number, dxBase: number, kOffBase: number,
+  nOffBase: number) => void;
+
 export interface WasmKernels {
   readonly macroKernel: MacroKernel;
+  /** In place: (byte address, count). */
+  readonly reluForward: (at: number, n: number) => void;
+  /** Into dy's place: (x's byte address, dy's, count). */
+  readonly reluBackward: (x: number, dy: number, n: number) => void;
+  readonly gatherPanel: GatherPanelKernel;
+  readonly scatterAdd: ScatterAddKernel;
   readonly depthwisePairForward: DepthwisePairKernel;
   readonly depthwisePairWeightGrad: DepthwisePairKernel;
   readonly depthwiseInputGrad: DepthwiseInputGradKernel;
@@ -47,6 +61,10 @@ export function instantiateKernels(bytes: Uint8Array): WasmKernels {
   let view = new Float64Array(memory.buffer);
   return {
     macroKernel: exports.macroKernel as MacroKernel,
+    reluForward: exports.reluForward as WasmKernels['reluForward'],
+    reluBackward: exports.reluBackward as WasmKernels['reluBackward'],
+    gatherPanel: exports.gatherPanel as GatherPanelKernel,
+    scatterAdd: exports.scatterAdd as ScatterAddKernel,
     depthwisePairForward: exports.depthwisePairForward as DepthwisePairKernel,
     depthwisePairWeightGrad: exports.depthwisePairWeightGrad as DepthwisePairKernel,
     depthwiseInputGrad: exports.depthwiseInputGrad as DepthwiseInputGradKernel,

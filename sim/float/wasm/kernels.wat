@@ -1,5 +1,6 @@
-;; The float engine's WebAssembly SIMD (f64x2) kernels: the GEMM macro-kernel of sim/float/gemm.ts, and the
-;; depthwise conv2d loops of sim/float/depthwise-wasm.ts (after the GEMM).
+;; The float engine's WebAssembly SIMD (f64x2) kernels: the GEMM macro-kernel of sim/float/gemm.ts, the
+;; depthwise conv2d loops of sim/float/depthwise-wasm.ts (after the GEMM), the gathered panel packing and
+;; scatter-add of sim/float/gemm-gathered.ts, and ReLU (sim/float/relu.ts, at the end).
 ;;
 ;; GEMM contract (the TypeScript driver in gemm.ts packs the operands into this module's memory first):
 ;;   C block[mc×nc] (+)= packed A block · packed B panel, for one KC-deep slice of k.
@@ -246,4 +247,141 @@
         (local.set $u (i32.add (local.get $u) (i32.const 1)))
         (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r))))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
-      (br_if $channels (i32.lt_u (local.get $o) (local.get $kg))))))
+      (br_if $channels (i32.lt_u (local.get $o) (local.get $kg)))))
+  ;; A gathered B panel (sim/float/gemm-gathered.ts): B[p, j] = x[kOff[p] + nOff[j]], a matrix that is never stored
+  ;; (a convolution's column matrix, read from the image). Packs B[pc:pc+kc, jc:jc+nc] at dstBase in packPanelB's
+  ;; layout: 8-column strips, each k-major (strip[p*8 + j]), the last one zero-padded to 8 columns. kOff and nOff
+  ;; are i32 byte offsets from xBase. Only copies: the values are the image's, bit for bit.
+  (func (export "gatherPanel")
+    (param $xBase i32) (param $kOffBase i32) (param $nOffBase i32) (param $pc i32) (param $kc i32)
+    (param $jc i32) (param $nc i32) (param $dstBase i32)
+    (local $jr i32) (local $cols i32) (local $d i32) (local $kp i32) (local $kEnd i32) (local $o i32)
+    (local $nj i32) (local $j i32)
+    (local $n0 i32) (local $n1 i32) (local $n2 i32) (local $n3 i32)
+    (local $n4 i32) (local $n5 i32) (local $n6 i32) (local $n7 i32)
+    (local.set $jr (i32.const 0))
+    (loop $strips
+      (local.set $cols (i32.sub (local.get $nc) (local.get $jr)))
+      (local.set $d (i32.add (local.get $dstBase) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 3))))
+      (local.set $kp (i32.add (local.get $kOffBase) (i32.shl (local.get $pc) (i32.const 2))))
+      (local.set $kEnd (i32.add (local.get $kp) (i32.shl (local.get $kc) (i32.const 2))))
+      (local.set $nj (i32.add (local.get $nOffBase) (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 2))))
+      (if (i32.ge_u (local.get $cols) (i32.const 8))
+        (then
+          (local.set $n0 (i32.add (local.get $xBase) (i32.load (local.get $nj))))
+          (local.set $n1 (i32.add (local.get $xBase) (i32.load offset=4 (local.get $nj))))
+          (local.set $n2 (i32.add (local.get $xBase) (i32.load offset=8 (local.get $nj))))
+          (local.set $n3 (i32.add (local.get $xBase) (i32.load offset=12 (local.get $nj))))
+          (local.set $n4 (i32.add (local.get $xBase) (i32.load offset=16 (local.get $nj))))
+          (local.set $n5 (i32.add (local.get $xBase) (i32.load offset=20 (local.get $nj))))
+          (local.set $n6 (i32.add (local.get $xBase) (i32.load offset=24 (local.get $nj))))
+          (local.set $n7 (i32.add (local.get $xBase) (i32.load offset=28 (local.get $nj))))
+          (if (i32.and (i32.and (i32.and (i32.eq (local.get $n1) (i32.add (local.get $n0) (i32.const 8)))
+                  (i32.eq (local.get $n2) (i32.add (local.get $n0) (i32.const 16))))
+                (i32.and (i32.eq (local.get $n3) (i32.add (local.get $n0) (i32.const 24)))
+                  (i32.eq (local.get $n4) (i32.add (local.get $n0) (i32.const 32)))))
+              (i32.and (i32.and (i32.eq (local.get $n5) (i32.add (local.get $n0) (i32.const 40)))
+                  (i32.eq (local.get $n6) (i32.add (local.get $n0) (i32.const 48))))
+                (i32.eq (local.get $n7) (i32.add (local.get $n0) (i32.const 56)))))
+            (then
+              ;; eight adjacent image values per p (a stride-1 output row): four vector copies
+              (loop $contiguous
+                (local.set $o (i32.add (local.get $n0) (i32.load (local.get $kp))))
+                (v128.store (local.get $d) (v128.load (local.get $o)))
+                (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $o)))
+                (v128.store offset=32 (local.get $d) (v128.load offset=32 (local.get $o)))
+                (v128.store offset=48 (local.get $d) (v128.load offset=48 (local.get $o)))
+                (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                (local.set $kp (i32.add (local.get $kp) (i32.const 4)))
+                (br_if $contiguous (i32.lt_u (local.get $kp) (local.get $kEnd)))))
+            (else
+              (loop $full
+                (local.set $o (i32.load (local.get $kp)))
+                (f64.store (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n0))))
+                (f64.store offset=8 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n1))))
+                (f64.store offset=16 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n2))))
+                (f64.store offset=24 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n3))))
+                (f64.store offset=32 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n4))))
+                (f64.store offset=40 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n5))))
+                (f64.store offset=48 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n6))))
+                (f64.store offset=56 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n7))))
+                (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                (local.set $kp (i32.add (local.get $kp) (i32.const 4)))
+                (br_if $full (i32.lt_u (local.get $kp) (local.get $kEnd)))))))
+        (else
+          ;; the last, partial strip: cols < 8 gathered values, then zeros
+          (loop $partial
+            (local.set $o (i32.add (local.get $xBase) (i32.load (local.get $kp))))
+            (local.set $j (i32.const 0))
+            (loop $lanes
+              (f64.store (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))
+                (if (result f64) (i32.lt_u (local.get $j) (local.get $cols))
+                  (then (f64.load (i32.add (local.get $o) (i32.load (i32.add (local.get $nj) (i32.shl (local.get $j) (i32.const 2)))))))
+                  (else (f64.const 0))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $lanes (i32.lt_u (local.get $j) (i32.const 8))))
+            (local.set $d (i32.add (local.get $d) (i32.const 64)))
+            (local.set $kp (i32.add (local.get $kp) (i32.const 4)))
+            (br_if $partial (i32.lt_u (local.get $kp) (local.get $kEnd))))))
+      (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
+      (br_if $strips (i32.lt_u (local.get $jr) (local.get $nc)))))
+
+  ;; The adjoint of a gathered panel, for col2im: dx[kOff[r] + nOff[j]] += C[r, j] for the rows r < rows of a C block
+  ;; (row stride ldcBytes) and its columns j < cols, rows in order and each row's columns in order — the order of
+  ;; the JS col2im, which fixes each dx element's order of additions. kOff and nOff are i32 byte offsets from dxBase.
+  (func (export "scatterAdd")
+    (param $cBase i32) (param $ldcBytes i32) (param $rows i32) (param $cols i32)
+    (param $dxBase i32) (param $kOffBase i32) (param $nOffBase i32)
+    (local $r i32) (local $row i32) (local $src i32) (local $np i32) (local $nEnd i32) (local $dst i32)
+    (local.set $r (i32.const 0))
+    (local.set $nEnd (i32.add (local.get $nOffBase) (i32.shl (local.get $cols) (i32.const 2))))
+    (loop $rowsLoop
+      (local.set $row (i32.add (local.get $dxBase) (i32.load (i32.add (local.get $kOffBase) (i32.shl (local.get $r) (i32.const 2))))))
+      (local.set $src (i32.add (local.get $cBase) (i32.mul (local.get $r) (local.get $ldcBytes))))
+      (local.set $np (local.get $nOffBase))
+      (loop $colsLoop
+        (local.set $dst (i32.add (local.get $row) (i32.load (local.get $np))))
+        ;; the JS `dx[dst] += cols[..]`: dx + c
+        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (local.set $np (i32.add (local.get $np) (i32.const 4)))
+        (br_if $colsLoop (i32.lt_u (local.get $np) (local.get $nEnd))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowsLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; ReLU (sim/float/relu.ts), n doubles, byte addresses. Forward, in place: x where x > 0 or x is NaN (payload
+  ;; kept), else +0 — x AND a lane mask, so the kept values' bits are untouched. Pairs, then the odd one out in lane 0.
+  (func (export "reluForward") (param $at i32) (param $n i32)
+    (local $end i32) (local $x v128)
+    (local.set $end (i32.add (local.get $at) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $pairsDone
+      (br_if $pairsDone (i32.ge_u (local.get $at) (local.get $end)))
+      (loop $pairs
+        (local.set $x (v128.load (local.get $at)))
+        (v128.store (local.get $at) (v128.and (local.get $x)
+          (v128.or (f64x2.gt (local.get $x) (v128.const f64x2 0 0)) (f64x2.ne (local.get $x) (local.get $x)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br_if $pairs (i32.lt_u (local.get $at) (local.get $end)))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $x (v128.load64_zero (local.get $at)))
+        (v128.store64_lane 0 (local.get $at) (v128.and (local.get $x)
+          (v128.or (f64x2.gt (local.get $x) (v128.const f64x2 0 0)) (f64x2.ne (local.get $x) (local.get $x))))))))
+
+  ;; Backward, into dy's place: dy where x > 0, else +0 (ReLU'(0) = 0; NaN x gives +0).
+  (func (export "reluBackward") (param $x i32) (param $dy i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $pairsDone
+      (br_if $pairsDone (i32.ge_u (local.get $x) (local.get $end)))
+      (loop $pairs
+        (v128.store (local.get $dy) (v128.and (v128.load (local.get $dy))
+          (f64x2.gt (v128.load (local.get $x)) (v128.const f64x2 0 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (br_if $pairs (i32.lt_u (local.get $x) (local.get $end)))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (v128.store64_lane 0 (local.get $dy) (v128.and (v128.load64_zero (local.get $dy))
+          (f64x2.gt (v128.load64_zero (local.get $x)) (v128.const f64x2 0 0)))))))
+)
