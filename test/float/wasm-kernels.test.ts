@@ -269,9 +269,20 @@ describe('wasm depthwise conv', () => {
   });
 
   const DEPTHWISE_MUTATIONS: Record<string, Mutation> = {
-    // Each lane reads its own x column instead of the shared one.
-    forwardLaneLoad: (wat) => replaceOnce(wat, '(f64x2.mul (local.get $wt) (v128.load64_splat (local.get $src)))',
-      '(f64x2.mul (local.get $wt) (v128.load (local.get $src)))'),
+    // In a block of eight outputs, the third pair reads one x value for both lanes.
+    forwardBlockSplat: (wat) => replaceOnce(wat,
+      '(f64x2.mul (local.get $wt) (v128.load offset=32 (local.get $src)))', '(f64x2.mul (local.get $wt) (v128.load64_splat offset=32 (local.get $src)))'),
+    // In a block, the second pair's taps summed from +0 and then added to y: the same terms, another rounding.
+    forwardBlockSumFirst: (wat) => replaceOnce(replaceOnce(wat,
+      '(local.set $acc1 (v128.load offset=16 (local.get $y)))', '(local.set $acc1 (v128.const f64x2 0 0))'),
+    '(v128.store offset=16 (local.get $y) (local.get $acc1))', '(v128.store offset=16 (local.get $y) (f64x2.add (v128.load offset=16 (local.get $y)) (local.get $acc1)))'),
+    // A lone pair of outputs reads one x value for both.
+    forwardPairSplat: (wat) => replaceOnce(wat, '(f64x2.mul (v128.load64_splat (local.get $tap)) (v128.load (local.get $src)))',
+      '(f64x2.mul (v128.load64_splat (local.get $tap)) (v128.load64_splat (local.get $src)))'),
+    // A border output also takes the taps past its column range's end (over the right padding: whatever lies there).
+    forwardBorderIgnoresRanges: (wat) => replaceOnce(wat,
+      '(local.set $vEnd (i32.load offset=4 (i32.add (local.get $tapsBase) (i32.shl (local.get $j) (i32.const 3)))))',
+      '(local.set $vEnd (local.get $s))'),
     // The tap sums chained: each tap's sum starts from the previous tap's instead of +0.
     weightGradNoReset: (wat) => replaceOnce(wat,
       '(local.set $acc (v128.const f64x2 0 0))\n        (local.set $i (i32.const 0))', '(local.set $i (i32.const 0))'),
@@ -279,8 +290,9 @@ describe('wasm depthwise conv', () => {
     inputGradDropsOddColumn: (wat) => replaceOnce(wat, '(f64.mul (local.get $wt) (f64.load (local.get $d)))', '(f64.const 0)'),
   };
   const wat = readFileSync(WAT_PATH, 'utf8');
-  // LeNet's first layer, shrunk: one input channel, 6 filters 5×5, padding 2.
-  const lenet: Conv2dGeometry = { n: 2, c: 1, h: 12, w: 12, k: 6, r: 5, s: 5, p: 12, q: 12, strideH: 1, strideW: 1,
+  // LeNet's first layer, shrunk: one input channel, 6 filters 5×5, padding 2; 14 columns, so the forward has two
+  // border columns each side and, between them, a block of eight and a lone pair.
+  const lenet: Conv2dGeometry = { n: 2, c: 1, h: 12, w: 14, k: 6, r: 5, s: 5, p: 12, q: 14, strideH: 1, strideW: 1,
     dilationH: 1, dilationW: 1, padTop: 2, padLeft: 2, groups: 1 };
   for (const [name, mutate] of Object.entries(DEPTHWISE_MUTATIONS)) {
     it(`mutation ${name} is caught`, async () => {

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly kernels (GEMM, gathered panels and their scatter-add, depthwise conv2d, ReLU: kernels.wat,
- * assembled by build.mjs into kernels-wasm.ts), instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 2.7 KB in well under a
+ * assembled by build.mjs into kernels-wasm.ts), instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 2.9 KB in well under a
  * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
  * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
  */
@@ -19,6 +19,14 @@ interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number
 /** See kernels.wat for the contract. Addresses and the row stride are in bytes; mc, nc are multiples of 2 and 8. */
 type MacroKernel = (mc: number, nc: number, kc: number, aBase: number, bBase: number, cBase: number,
   ldcBytes: number, add: number) => void;
+
+/**
+ * See kernels.wat: the geometry (h, w, r, s, p, q, sh, sw, dh, dw, padTop, padLeft), kg, the columns [jLo, jHi)
+ * every tap covers, then four byte addresses (x, weights, y, ranges).
+ */
+type DepthwiseForwardKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number, sw: number,
+  dh: number, dw: number, padTop: number, padLeft: number, kg: number, jLo: number, jHi: number, xBase: number,
+  wBase: number, yBase: number, rangesBase: number) => void;
 
 /** See kernels.wat: the geometry (h, w, r, s, p, q, sh, sw, dh, dw, padTop, padLeft), then four byte addresses. */
 type DepthwisePairKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number, sw: number,
@@ -46,7 +54,7 @@ export interface WasmKernels {
   readonly reluBackward: (x: number, dy: number, n: number) => void;
   readonly gatherPanel: GatherPanelKernel;
   readonly scatterAdd: ScatterAddKernel;
-  readonly depthwisePairForward: DepthwisePairKernel;
+  readonly depthwiseForward: DepthwiseForwardKernel;
   readonly depthwisePairWeightGrad: DepthwisePairKernel;
   readonly depthwiseInputGrad: DepthwiseInputGradKernel;
   /** The module's whole memory as doubles, at least `doubles` long; valid until the next call (growth detaches it). */
@@ -65,7 +73,7 @@ export function instantiateKernels(bytes: Uint8Array): WasmKernels {
     reluBackward: exports.reluBackward as WasmKernels['reluBackward'],
     gatherPanel: exports.gatherPanel as GatherPanelKernel,
     scatterAdd: exports.scatterAdd as ScatterAddKernel,
-    depthwisePairForward: exports.depthwisePairForward as DepthwisePairKernel,
+    depthwiseForward: exports.depthwiseForward as DepthwiseForwardKernel,
     depthwisePairWeightGrad: exports.depthwisePairWeightGrad as DepthwisePairKernel,
     depthwiseInputGrad: exports.depthwiseInputGrad as DepthwiseInputGradKernel,
     heap(doubles: number): Float64Array {

@@ -91,58 +91,119 @@
       (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
       (br_if $columns (i32.lt_u (local.get $jr) (local.get $nc)))))
 
-  ;; Depthwise conv2d, two output channels o and o+1 of one group at a time (they read the same input plane), one
-  ;; per f64x2 lane. Operands are interleaved by the driver: y and dy as [i][j][lane], weights as [u][v][lane];
-  ;; x is the one input plane, row-major h×w; ranges holds [j0, j1) per kernel column v as i32 pairs.
-  ;; Each lane runs exactly the plain-JS loop of depthwise.ts for its channel — the same loop nest, the same
-  ;; skipped taps, the same operand order — so every output sees the same additions in the same order.
+  ;; Depthwise conv2d (one input channel per group; sim/float/depthwise-wasm.ts). x is the group's one input plane,
+  ;; row-major h×w; ranges holds [j0, j1) per kernel column v as i32 pairs (columnRanges).
 
-  ;; y[lane][i, j] += w[lane][u, v] * x[i*sh + u*dh - padTop, j*sw + v*dw - padLeft], loops u, i, v, j.
-  (func (export "depthwisePairForward")
+  ;; Forward, for the kg output channels of one group (they all read the one input plane): y[o][i, j] +=
+  ;; w[o][u, v] * x[i*sh + u*dh - padTop, j*sw + v*dw - padLeft]. Planes are not interleaved: x is h×w at xBase,
+  ;; weights [o][u][v] at wBase, y planes [o][i][j] at yBase (arriving seeded with the bias); at tapsBase, per output
+  ;; column j, the taps [vLo, vHi) whose column ranges hold j, as i32 pairs (the v with j0 ≤ j < j1 are contiguous).
+  ;; Every output gets the JS loop's additions in the JS loop's order — u, then v — and skips the same taps (rows
+  ;; outside the input, columns outside [j0, j1)); only its running sum stays in a register across v instead of
+  ;; going back to y after each tap. Where every tap is valid for adjacent outputs (jLo ≤ j, j+7 < jHi or j+1 < jHi:
+  ;; the driver passes the intersection of the ranges, empty unless the column stride is 1), eight of them go as
+  ;; four f64x2 sums side by side (so the adds do not wait on each other), or two as one; the borders go one output
+  ;; at a time over their own taps.
+  (func (export "depthwiseForward")
     (param $h i32) (param $w i32) (param $r i32) (param $s i32) (param $p i32) (param $q i32)
     (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32)
-    (param $xBase i32) (param $wBase i32) (param $yBase i32) (param $rangesBase i32)
-    (local $u i32) (local $i i32) (local $v i32) (local $ih i32)
-    (local $j0 i32) (local $j1 i32) (local $src i32) (local $dst i32) (local $dstEnd i32) (local $swBytes i32)
-    (local $wt v128)
-    (local.set $swBytes (i32.shl (local.get $sw) (i32.const 3)))
-    (local.set $u (i32.const 0))
-    (loop $taps_u
-      (local.set $i (i32.const 0))
-      (loop $rows
-        (local.set $ih (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (i32.mul (local.get $u) (local.get $dh))) (local.get $padTop)))
-        (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
-          (then
-            (local.set $v (i32.const 0))
-            (loop $taps_v
-              (local.set $wt (v128.load (i32.add (local.get $wBase)
-                (i32.shl (i32.add (i32.mul (local.get $u) (local.get $s)) (local.get $v)) (i32.const 4)))))
-              (local.set $j0 (i32.load (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
-              (local.set $j1 (i32.load offset=4 (i32.add (local.get $rangesBase) (i32.shl (local.get $v) (i32.const 3)))))
-              (if (i32.lt_s (local.get $j0) (local.get $j1))
-                (then
-                  ;; x index ih*w - padLeft + j0*sw + v*dw is >= 0 for every valid j0 (columnRanges).
-                  (local.set $src (i32.add (local.get $xBase) (i32.shl
-                    (i32.add (i32.sub (i32.mul (local.get $ih) (local.get $w)) (local.get $padLeft))
-                      (i32.add (i32.mul (local.get $j0) (local.get $sw)) (i32.mul (local.get $v) (local.get $dw))))
-                    (i32.const 3))))
-                  (local.set $dst (i32.add (local.get $yBase)
-                    (i32.shl (i32.add (i32.mul (local.get $i) (local.get $q)) (local.get $j0)) (i32.const 4))))
-                  (local.set $dstEnd (i32.add (local.get $dst) (i32.shl (i32.sub (local.get $j1) (local.get $j0)) (i32.const 4))))
-                  (loop $columns
-                    ;; the JS `y[..] += wt * x[src]`: y + (w * x)
-                    (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst))
-                      (f64x2.mul (local.get $wt) (v128.load64_splat (local.get $src)))))
-                    (local.set $src (i32.add (local.get $src) (local.get $swBytes)))
-                    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-                    (br_if $columns (i32.lt_u (local.get $dst) (local.get $dstEnd))))))
-              (local.set $v (i32.add (local.get $v) (i32.const 1)))
-              (br_if $taps_v (i32.lt_u (local.get $v) (local.get $s))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $rows (i32.lt_u (local.get $i) (local.get $p))))
-      (local.set $u (i32.add (local.get $u) (i32.const 1)))
-      (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r)))))
+    (param $kg i32) (param $jLo i32) (param $jHi i32)
+    (param $xBase i32) (param $wBase i32) (param $yBase i32) (param $tapsBase i32)
+    (local $o i32) (local $u i32) (local $i i32) (local $j i32) (local $v i32) (local $vEnd i32) (local $ih i32)
+    (local $xRow i32) (local $yRow i32) (local $y i32) (local $wRow i32) (local $src i32) (local $tap i32)
+    (local $dwBytes i32) (local $one f64)
+    (local $wt v128) (local $acc v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local.set $dwBytes (i32.shl (local.get $dw) (i32.const 3)))
+    (local.set $o (i32.const 0))
+    (loop $channels
+      (local.set $u (i32.const 0))
+      (loop $taps_u
+        (local.set $wRow (i32.add (local.get $wBase)
+          (i32.shl (i32.mul (i32.add (i32.mul (local.get $o) (local.get $r)) (local.get $u)) (local.get $s)) (i32.const 3))))
+        (local.set $i (i32.const 0))
+        (loop $rows
+          (local.set $ih (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (i32.mul (local.get $u) (local.get $dh))) (local.get $padTop)))
+          (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+            (then
+              ;; x[ih, -padLeft] (may lie before the plane; every valid tap lands inside it)
+              (local.set $xRow (i32.add (local.get $xBase)
+                (i32.shl (i32.sub (i32.mul (local.get $ih) (local.get $w)) (local.get $padLeft)) (i32.const 3))))
+              (local.set $yRow (i32.add (local.get $yBase)
+                (i32.shl (i32.mul (i32.add (i32.mul (local.get $o) (local.get $p)) (local.get $i)) (local.get $q)) (i32.const 3))))
+              (local.set $j (i32.const 0))
+              (loop $columns
+                (local.set $y (i32.add (local.get $yRow) (i32.shl (local.get $j) (i32.const 3))))
+                (if (i32.and (i32.ge_s (local.get $j) (local.get $jLo)) (i32.lt_s (i32.add (local.get $j) (i32.const 7)) (local.get $jHi)))
+                  (then
+                    ;; outputs j … j+7, every tap valid (column stride 1): four independent sums in flight
+                    (local.set $acc (v128.load (local.get $y)))
+                    (local.set $acc1 (v128.load offset=16 (local.get $y)))
+                    (local.set $acc2 (v128.load offset=32 (local.get $y)))
+                    (local.set $acc3 (v128.load offset=48 (local.get $y)))
+                    (local.set $src (i32.add (local.get $xRow) (i32.shl (local.get $j) (i32.const 3))))
+                    (local.set $tap (local.get $wRow))
+                    (local.set $v (i32.const 0))
+                    (loop $blockTaps
+                      (local.set $wt (v128.load64_splat (local.get $tap)))
+                      (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $wt) (v128.load (local.get $src)))))
+                      (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (local.get $wt) (v128.load offset=16 (local.get $src)))))
+                      (local.set $acc2 (f64x2.add (local.get $acc2) (f64x2.mul (local.get $wt) (v128.load offset=32 (local.get $src)))))
+                      (local.set $acc3 (f64x2.add (local.get $acc3) (f64x2.mul (local.get $wt) (v128.load offset=48 (local.get $src)))))
+                      (local.set $src (i32.add (local.get $src) (local.get $dwBytes)))
+                      (local.set $tap (i32.add (local.get $tap) (i32.const 8)))
+                      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+                      (br_if $blockTaps (i32.lt_u (local.get $v) (local.get $s))))
+                    (v128.store (local.get $y) (local.get $acc))
+                    (v128.store offset=16 (local.get $y) (local.get $acc1))
+                    (v128.store offset=32 (local.get $y) (local.get $acc2))
+                    (v128.store offset=48 (local.get $y) (local.get $acc3))
+                    (local.set $j (i32.add (local.get $j) (i32.const 8))))
+                (else (if (i32.and (i32.ge_s (local.get $j) (local.get $jLo)) (i32.lt_s (i32.add (local.get $j) (i32.const 1)) (local.get $jHi)))
+                  (then
+                    ;; outputs j and j+1, every tap valid
+                    (local.set $acc (v128.load (local.get $y)))
+                    (local.set $src (i32.add (local.get $xRow) (i32.shl (local.get $j) (i32.const 3))))
+                    (local.set $tap (local.get $wRow))
+                    (local.set $v (i32.const 0))
+                    (loop $pairTaps
+                      ;; the JS `y[..] += wt * x[src]`: y + (w * x)
+                      (local.set $acc (f64x2.add (local.get $acc)
+                        (f64x2.mul (v128.load64_splat (local.get $tap)) (v128.load (local.get $src)))))
+                      (local.set $src (i32.add (local.get $src) (local.get $dwBytes)))
+                      (local.set $tap (i32.add (local.get $tap) (i32.const 8)))
+                      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+                      (br_if $pairTaps (i32.lt_u (local.get $v) (local.get $s))))
+                    (v128.store (local.get $y) (local.get $acc))
+                    (local.set $j (i32.add (local.get $j) (i32.const 2))))
+                  (else
+                    ;; output j alone: its taps v in [vLo, vHi) (the ones whose column range holds j), in order
+                    (local.set $one (f64.load (local.get $y)))
+                    (local.set $v (i32.load (i32.add (local.get $tapsBase) (i32.shl (local.get $j) (i32.const 3)))))
+                    (local.set $vEnd (i32.load offset=4 (i32.add (local.get $tapsBase) (i32.shl (local.get $j) (i32.const 3)))))
+                    (block $oneDone
+                      (br_if $oneDone (i32.ge_s (local.get $v) (local.get $vEnd)))
+                      (local.set $tap (i32.add (local.get $wRow) (i32.shl (local.get $v) (i32.const 3))))
+                      (local.set $src (i32.add (local.get $xRow) (i32.shl
+                        (i32.add (i32.mul (local.get $j) (local.get $sw)) (i32.mul (local.get $v) (local.get $dw))) (i32.const 3))))
+                      (loop $oneTaps
+                        (local.set $one (f64.add (local.get $one) (f64.mul (f64.load (local.get $tap)) (f64.load (local.get $src)))))
+                        (local.set $src (i32.add (local.get $src) (local.get $dwBytes)))
+                        (local.set $tap (i32.add (local.get $tap) (i32.const 8)))
+                        (local.set $v (i32.add (local.get $v) (i32.const 1)))
+                        (br_if $oneTaps (i32.lt_s (local.get $v) (local.get $vEnd)))))
+                    (f64.store (local.get $y) (local.get $one))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))))))
+                (br_if $columns (i32.lt_s (local.get $j) (local.get $q))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $i) (local.get $p))))
+        (local.set $u (i32.add (local.get $u) (i32.const 1)))
+        (br_if $taps_u (i32.lt_u (local.get $u) (local.get $r))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br_if $channels (i32.lt_u (local.get $o) (local.get $kg)))))
 
+  ;; The weight gradient, two output channels o and o+1 of one group at a time, one per f64x2 lane (a tap's sum runs
+  ;; over i then j, so it cannot be split across columns): the driver interleaves dy as [i][j][lane], and each lane
+  ;; runs the plain-JS loop of depthwise.ts for its channel — same loop nest, same skipped taps, same operand order.
   ;; dwSum[lane][u, v] = sum over i, then j, of dy[lane][i, j] * x[...], from +0; written to dwBase as [u][v][lane]
   ;; (the driver adds each to dWeight, as the JS loop does once per image and channel).
   (func (export "depthwisePairWeightGrad")
