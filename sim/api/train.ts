@@ -13,6 +13,7 @@ import type { Divergence, LossGrowth } from '../float/divergence.js';
 import type { LossKind } from '../float/losses.js';
 import { OPTIMIZER_DEFAULTS, type OptimizerKind, type ScheduleKind } from '../float/optimizers.js';
 import type { EpochRecord } from '../float/train.js';
+import { DTYPES, type Dtype } from '../float/tensor.js';
 import { splitKey } from '../ir/graph.js';
 import { graphToDocument } from '../ir/serialize.js';
 import { tensorToJson } from '../ir/tensor-json.js';
@@ -70,6 +71,8 @@ export interface TrainOptions extends QuantFlags {
   seed?: number;
   init?: InitScheme;
   initStd?: number;
+  /** The float engine's element type [default float64]; float32 is not bit-compatible (when it is faster: docs/performance.md). */
+  dtype?: Dtype;
 }
 
 /** The model each built-in dataset trains by default (its features and classes fit; the loss follows from the task). */
@@ -128,6 +131,9 @@ function checked(o: TrainOptions): Required<Pick<TrainOptions, keyof typeof TRAI
   if (o.dropout !== undefined) fraction('dropout')(o.dropout);
   if (o.earlyStopPatience !== undefined) count('early-stop-patience')(o.earlyStopPatience);
   if (o.epochs !== undefined && o.steps !== undefined) throw new SimError('does not combine with --steps', { code: 'badValue', path: '--epochs', value: o.epochs });
+  if (o.dtype !== undefined && !DTYPES.includes(o.dtype)) {
+    throw new SimError(`must be one of ${DTYPES.join(', ')}`, { code: 'badValue', path: '--dtype', value: o.dtype });
+  }
   return d;
 }
 
@@ -211,6 +217,9 @@ export function trainModel(
   // torch.optim.SGD(momentum=ρ) is momentum: honour `--optimizer sgd --momentum ρ` the same way.
   const optimizer: OptimizerKind = o.optimizer === 'sgd' && (o.momentum ?? 0) > 0 ? 'momentum' : o.optimizer;
   const quant = quantRequested(o) ? quantOptions(o) : undefined;
+  if (quant && o.dtype === 'float32') {
+    throw new SimError('does not combine with quantized training (--precision), whose float run is the float64 reference', { code: 'badValue', path: '--dtype', value: o.dtype });
+  }
   if (quant && o.earlyStopPatience !== undefined) {
     throw new SimError('does not combine with quantized training (--precision)', { code: 'badValue', path: '--early-stop-patience', value: o.earlyStopPatience });
   }
@@ -223,7 +232,7 @@ export function trainModel(
       lr: o.lr, schedule: { kind: o.schedule, gamma: o.lrGamma, stepEpochs: o.lrStepEpochs },
       batch: o.batch, epochs, steps: o.steps, shuffle: o.shuffle, seed,
       reg: { l1: o.l1, l2: o.l2, applies: (key) => o.regScope === 'all' || role(key)?.role === 'weight' },
-      earlyStopPatience: o.earlyStopPatience,
+      earlyStopPatience: o.earlyStopPatience, dtype: o.dtype,
     },
     onEpoch: (e) => onEpoch?.(e, quant !== undefined), onWarning,
   };
@@ -241,6 +250,8 @@ export function trainModel(
   const { result } = run;
   const history = {
     model: graph.name, dataset: dataset.name, loss: run.loss, sizes: run.sizes, notes: run.notes,
+    // Said only when not the float64 reference, so float64 histories stay as they were.
+    ...(o.dtype === 'float32' ? { dtype: 'float32' as const } : {}),
     ...(result.diverged ? { diverged: { ...result.diverged, run: 'float' as const } } : {}), lossGrowth: result.lossGrowth,
     earlyStop: result.earlyStop, final: run.final, steps: result.steps, epochs: result.epochs,
   };

@@ -8,7 +8,7 @@
  */
 import { SimError } from '../base/errors.js';
 import { checkSize } from '../base/limits.js';
-import type { Tensor } from '../float/tensor.js';
+import type { Tensor64 } from '../float/tensor.js';
 import type { Dataset, Task } from './types.js';
 
 export interface CsvOptions {
@@ -48,7 +48,7 @@ export type CsvLabels =
 export interface ParsedCsv {
   readonly file: string;
   /** [N, F]: every column but the label, in file order. */
-  readonly features: Tensor;
+  readonly features: Tensor64;
   readonly featureNames: readonly string[];
   readonly label: CsvLabels;
   /** The file line where each data row starts (index r − 1 for row r). */

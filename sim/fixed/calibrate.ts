@@ -9,7 +9,7 @@
 import type { LayerGraph } from '../ir/types.js';
 import { forward } from '../float/engine.js';
 import type { Params } from '../float/init.js';
-import { type Tensor } from '../float/tensor.js';
+import { type Tensor, asFloat64 } from '../float/tensor.js';
 import { takeRows } from '../float/train.js';
 
 export type Calibration = { readonly method: 'max' } | { readonly method: 'percentile'; readonly percentile: number };
@@ -24,7 +24,7 @@ export function calibrate(graph: LayerGraph, params: Params, features: Tensor, h
   const parts: Record<string, Float64Array[]> = {};
   for (let from = 0; from < n; from += chunk) {
     const values = forward(graph, params, { [input]: takeRows(features, all, from, Math.min(n, from + chunk)) }).values;
-    for (const [name, t] of Object.entries(values)) (parts[name] ??= []).push(t.data);
+    for (const [name, t] of Object.entries(values)) (parts[name] ??= []).push(asFloat64(t.data, `the value of "${name}"`));
   }
   const out: Record<string, Range> = {};
   for (const [name, list] of Object.entries(parts)) {

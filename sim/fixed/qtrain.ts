@@ -41,7 +41,7 @@ import { type Divergence, lossDivergence, paramDivergence } from '../float/diver
 import { losses } from '../float/losses.js';
 import { createOptimizerState, optimizerStep, regularize } from '../float/optimizers.js';
 import { createRng } from '../float/rng.js';
-import type { Tensor } from '../float/tensor.js';
+import { type Tensor, asFloat64 } from '../float/tensor.js';
 import {
   type EpochRecord, type Splits, type StepRecord, type TrainConfig, copyParams, correct, epochPlan, evaluate,
 } from '../float/train.js';
@@ -134,7 +134,7 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
   const master = copyParams(initial);
   // The master format's grid from the start.
   const trainable = Object.keys(master).filter((k) => { const [layer, param] = splitKey(k); return graph.paramSpecs[layer]?.[param]?.trainable; });
-  for (const k of trainable) quantizeTensor(qm, master[k].data, master[k].data, undefined, newStats());
+  for (const k of trainable) quantizeTensor(qm, asFloat64(master[k].data, k), asFloat64(master[k].data, k), undefined, newStats());
 
   const input = graph.order.find((name) => graph.layers.some((l) => l.name === name && l.kind === 'input'))!;
   const programs = new Map<number, LoweredProgram>();

@@ -3,7 +3,7 @@
  * ReLU'(0) = 0, leaky ReLU'(0) = slope, relu6/clip pass the gradient only strictly inside (min, max).
  */
 import { normalCdf, normalPdf } from './special.js';
-import { type Alloc, freshAlloc } from './arena.js';
+import { type Alloc, freshLike } from './arena.js';
 import { reluBackward, reluForward } from './relu.js';
 import type { Tensor } from './tensor.js';
 
@@ -46,7 +46,7 @@ export function clip(min: number, max: number): Activation {
  * loop calling `act.f` sees many functions and cannot inline any: 3× slower on a small MLP's training run).
  */
 /** `inPlace`: write over x (each element is read before it is written, so the loops are the same). */
-export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshAlloc, inPlace = false): Tensor {
+export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshLike(x.data), inPlace = false): Tensor {
   const out = inPlace ? x.data : alloc(x.data.length);
   const d = x.data;
   if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
@@ -56,7 +56,7 @@ export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshAll
   return { shape: x.shape, data: out };
 }
 
-export function applyBackward(act: Activation, x: Tensor, y: Tensor, dy: Tensor, alloc: Alloc = freshAlloc): Tensor {
+export function applyBackward(act: Activation, x: Tensor, y: Tensor, dy: Tensor, alloc: Alloc = freshLike(x.data)): Tensor {
   const out = alloc(x.data.length);
   const xd = x.data, yd = y.data, g = dy.data;
   if (act === tanhAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (1 - yd[i] * yd[i]);

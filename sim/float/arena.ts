@@ -4,23 +4,32 @@
  * step asks for the same sizes again; but a fresh large Float64Array pays its page faults every time (LeNet's
  * first activation for a batch of 32, 1.2 MB: relu into a fresh array 3.2–3.9 ms, into a reused one 1.3 ms).
  *
- * `alloc(n)` gives n zeros, exactly like `new Float64Array(n)`, so a rule computes the same bits from either. A
+ * `alloc(n)` gives n zeros, exactly like `new Float64Array(n)` (or, for a float32 run's arena, `new Float32Array(n)`), so
+ * a rule computes the same bits from either. A
  * buffer may be a prefix view of a larger one (a last, partial batch reuses a full batch's buffers). Whoever owns
  * the arena says when buffers are free again: `release` one, or `recycle` everything given out; a buffer kept
  * after that would be overwritten, so nothing that outlives the step (parameters, optimizer or batch-norm state,
  * results) may come from here.
  */
 
-/** Zero-filled Float64Array of a length; the default is a plain `new Float64Array`. */
-export type Alloc = (length: number) => Float64Array;
+import { type Dtype, type FloatData, zerosLike, zerosOf } from './tensor.js';
 
-export const freshAlloc: Alloc = (length) => new Float64Array(length);
+/** Zero-filled array of a length, of the run's element type; the default is a fresh array like the layer's input. */
+export type Alloc = (length: number) => FloatData;
+
+/** Fresh arrays of `like`'s element type. */
+export function freshLike(like: FloatData): Alloc {
+  return (length) => zerosLike(like, length);
+}
 
 export class Arena {
   /** Whole buffers no one holds. */
-  private readonly free: Float64Array[] = [];
+  private readonly free: FloatData[] = [];
   /** Each buffer given out → the whole buffer it is a view of. */
-  private readonly lent = new Map<Float64Array, Float64Array>();
+  private readonly lent = new Map<FloatData, FloatData>();
+
+  /** The element type of every buffer it gives out. */
+  constructor(readonly dtype: Dtype = 'float64') {}
 
   readonly alloc: Alloc = (length) => {
     // Best fit: the shortest free buffer that is long enough, so a small request does not take a large one.
@@ -28,9 +37,9 @@ export class Arena {
     for (let i = 0; i < this.free.length; i++) {
       if (this.free[i].length >= length && (at < 0 || this.free[i].length < this.free[at].length)) at = i;
     }
-    let whole: Float64Array, view: Float64Array;
+    let whole: FloatData, view: FloatData;
     if (at < 0) {
-      whole = view = new Float64Array(length);
+      whole = view = zerosOf(this.dtype, length);
     } else {
       whole = this.free[at];
       this.free[at] = this.free[this.free.length - 1];
@@ -43,7 +52,7 @@ export class Arena {
   };
 
   /** Hands one buffer back; buffers the arena did not give out (the caller's inputs) are ignored. */
-  release(buffer: Float64Array): void {
+  release(buffer: FloatData): void {
     const whole = this.lent.get(buffer);
     if (whole === undefined) return;
     this.lent.delete(buffer);
@@ -51,7 +60,7 @@ export class Arena {
   }
 
   /** Whether the buffer is one the arena gave out and has not had back. */
-  owns(buffer: Float64Array): boolean {
+  owns(buffer: FloatData): boolean {
     return this.lent.has(buffer);
   }
 

@@ -3,7 +3,7 @@
  * gradient of the broadcast shape back to an input's shape (sum over the broadcast dimensions).
  */
 import { broadcastShapes } from '../ir/shapes.js';
-import { type Shape, type Tensor, sameShape, sizeOf, stridesOf } from './tensor.js';
+import { type FloatData, type Shape, type Tensor, sameShape, sizeOf, stridesOf, zerosLike } from './tensor.js';
 
 /** For each output element, the flat index of the element of `shape` broadcast to `out`. */
 function broadcastIndex(shape: Shape, out: Shape): Int32Array {
@@ -32,26 +32,26 @@ function broadcastIndex(shape: Shape, out: Shape): Int32Array {
 }
 
 /** Values of `t` laid out over the broadcast shape `out`. */
-export function expandTo(t: Tensor, out: Shape): Float64Array {
+export function expandTo(t: Tensor, out: Shape): FloatData {
   if (sameShape(t.shape, out)) return t.data;
   const idx = broadcastIndex(t.shape, out);
-  const res = new Float64Array(idx.length);
+  const res = zerosLike(t.data, idx.length);
   for (let i = 0; i < idx.length; i++) res[i] = t.data[idx[i]];
   return res;
 }
 
 /** Sums a gradient of shape `from` down to `shape` (the inverse of broadcasting). */
-export function reduceTo(grad: Float64Array, from: Shape, shape: Shape): Tensor {
+export function reduceTo(grad: FloatData, from: Shape, shape: Shape): Tensor {
   if (sameShape(from, shape)) return { shape, data: grad };
   const idx = broadcastIndex(shape, from);
-  const res = new Float64Array(sizeOf(shape));
+  const res = zerosLike(grad, sizeOf(shape));
   for (let i = 0; i < idx.length; i++) res[idx[i]] += grad[i];
   return { shape, data: res };
 }
 
 export function addForward(xs: readonly Tensor[]): Tensor {
   const shape = broadcastShapes(xs.map((x) => x.shape));
-  const out = new Float64Array(sizeOf(shape));
+  const out = zerosLike(xs[0].data, sizeOf(shape));
   for (const x of xs) {
     const v = expandTo(x, shape);
     for (let i = 0; i < out.length; i++) out[i] += v[i];
@@ -60,12 +60,12 @@ export function addForward(xs: readonly Tensor[]): Tensor {
 }
 
 export function addBackward(xs: readonly Tensor[], dy: Tensor): Tensor[] {
-  return xs.map((x) => reduceTo(Float64Array.from(dy.data), dy.shape, x.shape));
+  return xs.map((x) => reduceTo(dy.data.slice(), dy.shape, x.shape));
 }
 
 export function mulForward(xs: readonly Tensor[]): Tensor {
   const shape = broadcastShapes(xs.map((x) => x.shape));
-  const out = new Float64Array(sizeOf(shape)).fill(1);
+  const out = zerosLike(xs[0].data, sizeOf(shape)).fill(1);
   for (const x of xs) {
     const v = expandTo(x, shape);
     for (let i = 0; i < out.length; i++) out[i] *= v[i];
@@ -77,7 +77,7 @@ export function mulForward(xs: readonly Tensor[]): Tensor {
 export function mulBackward(xs: readonly Tensor[], dy: Tensor): Tensor[] {
   const expanded = xs.map((x) => expandTo(x, dy.shape));
   return xs.map((x, i) => {
-    const g = Float64Array.from(dy.data);
+    const g = dy.data.slice();
     expanded.forEach((v, j) => {
       if (j !== i) for (let e = 0; e < g.length; e++) g[e] *= v[e];
     });

@@ -15,41 +15,56 @@
  *  - one input channel per group (depthwise, with any channel multiplier): the GEMM would have m = K/groups
  *    (usually 1, padded to the kernel's 2-row tile) and k = R·S, so a direct loop (depthwise.ts) is faster.
  */
-import { gemm as wasmGemm, gemmReference, type Gemm } from './gemm.js';
-import { gemmGathered, gemmScatter, scatterFits, type GemmGathered, type GemmScatter } from './gemm-gathered.js';
+import { gemm as wasmGemm, gemmReference } from './gemm.js';
+import { gemmGathered, gemmScatter, scatterFits } from './gemm-gathered.js';
 import { depthwiseBackward, depthwiseForward, type DepthwiseBackward, type DepthwiseForward } from './depthwise.js';
 import { validRange } from './conv-geometry.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
 import { KERNELS } from './wasm/kernels-module.js';
-import { type Alloc, freshAlloc } from './arena.js';
+import type { Alloc } from './arena.js';
+import { gemmF32 } from './gemm-f32.js';
+import { type FloatData, zerosLike } from './tensor.js';
 
 export type { Conv2dGeometry } from './conv-geometry.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
 
-/** The kernels a convolution is made of; the engine's are the WebAssembly ones, the references plain JS. */
-export interface ConvKernels {
-  readonly gemm: Gemm;
+/** gemm.ts's Gemm, GemmGathered and GemmScatter on arrays of one element type D. */
+type GemmOf<D> = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: D, aOffset: number, lda: number,
+  b: D, bOffset: number, ldb: number, c: D, cOffset: number, ldc: number, accumulate: boolean) => void;
+type GatheredOf<D> = (m: number, n: number, k: number, a: D, aOffset: number, lda: number, x: D, xOffset: number,
+  kOff: Int32Array, nOff: Int32Array, c: D, cOffset: number, ldc: number, accumulate: boolean) => void;
+type ScatterOf<D> = (transA: boolean, m: number, n: number, k: number, a: D, aOffset: number, lda: number,
+  b: D, bOffset: number, ldb: number, x: D, xOffset: number, kOff: Int32Array, nOff: Int32Array) => void;
+
+/**
+ * The kernels a convolution is made of, on one element type D: the float64 engine's are the WebAssembly ones, the
+ * references plain JS; the float32 engine's are the float32 GEMM and the plain-JS depthwise loops.
+ */
+export interface ConvKernels<D extends FloatData = Float64Array> {
+  readonly gemm: GemmOf<D>;
   /** Without them, windows inside the image go through im2col and col2im too (the reference route). */
-  readonly gemmGathered?: GemmGathered;
-  readonly gemmScatter?: GemmScatter;
-  readonly depthwiseForward: DepthwiseForward;
-  readonly depthwiseBackward: DepthwiseBackward;
+  readonly gemmGathered?: GatheredOf<D>;
+  readonly gemmScatter?: ScatterOf<D>;
+  /** Without them, one input channel per group goes through im2col and the GEMM like any other conv. */
+  readonly depthwiseForward?: DepthwiseForward<D>;
+  readonly depthwiseBackward?: DepthwiseBackward<D>;
 }
 
 /** Outputs and gradients are allocated with `alloc` (default: fresh arrays). */
-export interface Conv2d {
+export interface Conv2d<D extends FloatData = Float64Array> {
   /** y [N,K,P,Q] */
-  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry, alloc?: Alloc): Float64Array;
-  backward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean, alloc?: Alloc):
-    { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array };
+  forward(x: D, weight: D, bias: D | null, g: Conv2dGeometry, alloc?: (length: number) => D): D;
+  backward(x: D, weight: D, dy: D, g: Conv2dGeometry, needDx: boolean, alloc?: (length: number) => D):
+    { dx: D | null; dWeight: D; dBias: D };
 }
 
 // Column matrices are built for a band of output rows at a time, so their scratch stays bounded
 // (a 224×224×64 3×3 layer would otherwise need 230 MB per buffer). 2^19 doubles = 4 MB each,
 // which measured as fast as (or a little faster than) one band for the whole image.
 let colsBudget = 1 << 19;
-let colsScratch = new Float64Array(0);
-let dColsScratch = new Float64Array(0);
+// One pair per element type (float64, float32).
+const colsScratch: [Float64Array, Float32Array] = [new Float64Array(0), new Float32Array(0)];
+const dColsScratch: [Float64Array, Float32Array] = [new Float64Array(0), new Float32Array(0)];
 
 /** Output rows per band: as many as fit the budget, at least one. */
 function bandRows(crs: number, g: Conv2dGeometry): number {
@@ -63,22 +78,25 @@ export function setIm2colBudget(doubles: number): number {
   return old;
 }
 
-function colsBuffer(size: number): Float64Array {
-  if (colsScratch.length < size) colsScratch = new Float64Array(size);
-  return colsScratch;
+/** The scratch of `like`'s element type, at least `size` long. */
+function scratch<D extends FloatData>(pair: [Float64Array, Float32Array], like: D, size: number): D {
+  if (like instanceof Float32Array) {
+    if (pair[1].length < size) pair[1] = new Float32Array(size);
+    return pair[1] as D;
+  }
+  if (pair[0].length < size) pair[0] = new Float64Array(size);
+  return pair[0] as D;
 }
 
-function dColsBuffer(size: number): Float64Array {
-  if (dColsScratch.length < size) dColsScratch = new Float64Array(size);
-  return dColsScratch;
-}
+const colsBuffer = <D extends FloatData>(like: D, size: number): D => scratch(colsScratch, like, size);
+const dColsBuffer = <D extends FloatData>(like: D, size: number): D => scratch(dColsScratch, like, size);
 
-function checkGeometry(g: Conv2dGeometry, x: Float64Array, weight: Float64Array, other: Float64Array | null, otherName: 'bias' | 'dy'): void {
+function checkGeometry(g: Conv2dGeometry, x: FloatData, weight: FloatData, other: FloatData | null, otherName: 'bias' | 'dy'): void {
   if (g.groups < 1 || g.c % g.groups !== 0 || g.k % g.groups !== 0) {
     throw new Error(`conv2d: C=${g.c} and K=${g.k} must both be divisible by groups=${g.groups}`);
   }
   // Typed arrays read out of range give undefined → NaN silently, so a wrong size must fail here instead.
-  const sizes: [string, Float64Array | null, number][] = [
+  const sizes: [string, FloatData | null, number][] = [
     ['x', x, g.n * g.c * g.h * g.w],
     ['weight', weight, g.k * (g.c / g.groups) * g.r * g.s],
     [otherName, other, otherName === 'bias' ? g.k : g.n * g.k * g.p * g.q],
@@ -121,8 +139,8 @@ function columnOffsets(g: Conv2dGeometry, i0: number, i1: number): Int32Array {
  * The gathered route's kernels and offsets, when it applies: rows, and columns per band; `scatter` when dx's
  * product fits it (K/groups ≤ KC deep, a band ≤ NC columns).
  */
-function gatherPlan(kernels: ConvKernels, g: Conv2dGeometry, band: number):
-  { gather: GemmGathered; scatter: GemmScatter | null; rows: Int32Array; bands: Int32Array[] } | null {
+function gatherPlan<D extends FloatData>(kernels: ConvKernels<D>, g: Conv2dGeometry, band: number):
+  { gather: GatheredOf<D>; scatter: ScatterOf<D> | null; rows: Int32Array; bands: Int32Array[] } | null {
   if (kernels.gemmGathered === undefined || !windowsInside(g)) return null;
   const bands: Int32Array[] = [];
   for (let i0 = 0; i0 < g.p; i0 += band) bands.push(columnOffsets(g, i0, Math.min(g.p, i0 + band)));
@@ -131,32 +149,53 @@ function gatherPlan(kernels: ConvKernels, g: Conv2dGeometry, band: number):
 }
 
 /** conv2d built on the given kernels. */
-export function convOn(kernels: ConvKernels): Conv2d {
+export function convOn<D extends FloatData = Float64Array>(kernels: ConvKernels<D>): Conv2d<D> {
   return {
-    forward: (x, weight, bias, g, alloc = freshAlloc) => forward(kernels, x, weight, bias, g, alloc),
-    backward: (x, weight, dy, g, needDx, alloc = freshAlloc) => backward(kernels, x, weight, dy, g, needDx, alloc),
+    forward: (x, weight, bias, g, alloc = (n) => zerosLike(x, n)) => forward(kernels, x, weight, bias, g, alloc),
+    backward: (x, weight, dy, g, needDx, alloc = (n) => zerosLike(x, n)) => backward(kernels, x, weight, dy, g, needDx, alloc),
   };
 }
 
 const ENGINE_CONV = convOn({
   gemm: wasmGemm, gemmGathered, gemmScatter, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
 });
+/**
+ * The float32 engine's conv2d: im2col + the float32 GEMM for every conv, one input channel per group included (the
+ * plain-JS depthwise loops on Float32Arrays took 1.5 s of a 2-epoch LeNet run, this route 0.6 s). It has none of
+ * the float64 engine's WebAssembly conv kernels yet, so it is the slower of the two on convolutions.
+ */
+const ENGINE_CONV_F32 = convOn<Float32Array>({ gemm: gemmF32 });
 /** The plain-JS conv2d, the reference for tests and benchmarks. */
 export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
 
-/** y [N,K,P,Q] */
-export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
-  alloc?: Alloc): Float64Array {
-  return ENGINE_CONV.forward(x, weight, bias, g, alloc);
+/** `d` as `like`'s element type; a mix of float64 and float32 operands is an engine bug. */
+function same<D extends FloatData>(like: D, d: FloatData): D {
+  if ((like instanceof Float32Array) !== (d instanceof Float32Array)) throw new Error('conv2d: float64 and float32 operands mixed: an engine bug');
+  return d as D;
 }
 
-export function conv2dBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, g: Conv2dGeometry, needDx: boolean,
-  alloc?: Alloc): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
-  return ENGINE_CONV.backward(x, weight, dy, g, needDx, alloc);
+/** The caller's allocator, checked to give `like`'s element type. */
+function allocAs<D extends FloatData>(like: D, alloc: Alloc | undefined): ((n: number) => D) | undefined {
+  return alloc === undefined ? undefined : (n) => same(like, alloc(n));
 }
 
-function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
-  alloc: Alloc): Float64Array {
+/** y [N,K,P,Q], of x's element type (float64: the WebAssembly kernels; float32: ENGINE_CONV_F32). */
+export function conv2dForward(x: FloatData, weight: FloatData, bias: FloatData | null, g: Conv2dGeometry,
+  alloc?: Alloc): FloatData {
+  if (x instanceof Float32Array) {
+    return ENGINE_CONV_F32.forward(x, same(x, weight), bias === null ? null : same(x, bias), g, allocAs(x, alloc));
+  }
+  return ENGINE_CONV.forward(x, same(x, weight), bias === null ? null : same(x, bias), g, allocAs(x, alloc));
+}
+
+export function conv2dBackward(x: FloatData, weight: FloatData, dy: FloatData, g: Conv2dGeometry, needDx: boolean,
+  alloc?: Alloc): { dx: FloatData | null; dWeight: FloatData; dBias: FloatData } {
+  if (x instanceof Float32Array) return ENGINE_CONV_F32.backward(x, same(x, weight), same(x, dy), g, needDx, allocAs(x, alloc));
+  return ENGINE_CONV.backward(x, same(x, weight), same(x, dy), g, needDx, allocAs(x, alloc));
+}
+
+function forward<D extends FloatData>(kernels: ConvKernels<D>, x: D, weight: D, bias: D | null, g: Conv2dGeometry,
+  alloc: (length: number) => D): D {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
@@ -168,7 +207,7 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
       for (let o = 0; o < k; o++) y.fill(bias[o], (img * k + o) * pq, (img * k + o + 1) * pq);
     }
   }
-  if (c / groups === 1) {
+  if (c / groups === 1 && kernels.depthwiseForward !== undefined) {
     kernels.depthwiseForward(x, weight, y, g);
     return y;
   }
@@ -184,7 +223,7 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
   }
   const band = bandRows(crs, g);
   const plan = gatherPlan(kernels, g, band);
-  const cols = plan === null ? colsBuffer(crs * band * q) : null;
+  const cols = plan === null ? colsBuffer(x, crs * band * q) : null;
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < groups; grp++) {
       const xOff = (img * c + grp * cg) * hw;
@@ -205,8 +244,8 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
   return y;
 }
 
-function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, dy: Float64Array,
-  g: Conv2dGeometry, needDx: boolean, alloc: Alloc): { dx: Float64Array | null; dWeight: Float64Array; dBias: Float64Array } {
+function backward<D extends FloatData>(kernels: ConvKernels<D>, x: D, weight: D, dy: D,
+  g: Conv2dGeometry, needDx: boolean, alloc: (length: number) => D): { dx: D | null; dWeight: D; dBias: D } {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, dy, 'dy');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
@@ -223,15 +262,15 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
       dBias[o] += sum;
     }
   }
-  if (cg === 1) {
+  if (cg === 1 && kernels.depthwiseBackward !== undefined) {
     kernels.depthwiseBackward(x, weight, dy, dx, dWeight, g);
     return { dx, dWeight, dBias };
   }
   const pointwise = isPointwise(g);
   const band = pointwise ? p : bandRows(crs, g);
   const plan = pointwise ? null : gatherPlan(kernels, g, band);
-  const cols = pointwise || plan !== null ? null : colsBuffer(crs * band * q);
-  const dCols = pointwise || dx === null || plan?.scatter ? null : dColsBuffer(crs * band * q);
+  const cols = pointwise || plan !== null ? null : colsBuffer(x, crs * band * q);
+  const dCols = pointwise || dx === null || plan?.scatter ? null : dColsBuffer(x, crs * band * q);
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < groups; grp++) {
       const xOff = (img * c + grp * cg) * hw;
@@ -269,7 +308,7 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
  * cols[(c·R + u)·S + v, (i − i0)·Q + j] = x[c, i·sh + u·dh − padTop, j·sw + v·dw − padLeft] for one
  * image-group and the output rows i0 ≤ i < i1; 0 where the window hangs over the padding.
  */
-function im2col(x: Float64Array, xOff: number, cols: Float64Array, g: Conv2dGeometry, i0: number, i1: number): void {
+function im2col(x: FloatData, xOff: number, cols: FloatData, g: Conv2dGeometry, i0: number, i1: number): void {
   const { h, w, r, s, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
   const cg = g.c / g.groups, len = (i1 - i0) * q;
   let row = 0;
@@ -301,7 +340,7 @@ function im2col(x: Float64Array, xOff: number, cols: Float64Array, g: Conv2dGeom
 }
 
 /** The adjoint of im2col: dx[...] += dCols[...] over the same index map (overlapping windows add up). */
-function col2im(cols: Float64Array, dx: Float64Array, xOff: number, g: Conv2dGeometry, i0: number, i1: number): void {
+function col2im(cols: FloatData, dx: FloatData, xOff: number, g: Conv2dGeometry, i0: number, i1: number): void {
   const { h, w, r, s, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
   const cg = g.c / g.groups, len = (i1 - i0) * q;
   let row = 0;

@@ -5,19 +5,21 @@
  * keep each output's order of additions. y arrives seeded with the bias (or zeros).
  */
 import { columnRanges, type Conv2dGeometry } from './conv-geometry.js';
+import type { FloatData } from './tensor.js';
 
-export type DepthwiseForward = (x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry) => void;
-export type DepthwiseBackward = (x: Float64Array, weight: Float64Array, dy: Float64Array, dx: Float64Array | null,
-  dWeight: Float64Array, g: Conv2dGeometry) => void;
+/** On arrays of one element type D: the WebAssembly versions take float64 only, these loops either. */
+export type DepthwiseForward<D extends FloatData = Float64Array> = (x: D, weight: D, y: D, g: Conv2dGeometry) => void;
+export type DepthwiseBackward<D extends FloatData = Float64Array> = (x: D, weight: D, dy: D, dx: D | null,
+  dWeight: D, g: Conv2dGeometry) => void;
 
 /** One input channel per group: output channel o reads only input channel floor(o / (K/groups)). y is pre-seeded. */
-export function depthwiseForward(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry): void {
+export function depthwiseForward(x: FloatData, weight: FloatData, y: FloatData, g: Conv2dGeometry): void {
   const ranges = columnRanges(g);
   for (let img = 0; img < g.n; img++) for (let o = 0; o < g.k; o++) depthwiseForwardChannel(x, weight, y, g, ranges, img, o);
 }
 
 /** Output channel o of image img; ranges = columnRanges(g). */
-function depthwiseForwardChannel(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry,
+function depthwiseForwardChannel(x: FloatData, weight: FloatData, y: FloatData, g: Conv2dGeometry,
   ranges: Int32Array, img: number, o: number): void {
   const { c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
   const kg = k / g.groups, hw = h * w, pq = p * q;
@@ -43,8 +45,8 @@ function depthwiseForwardChannel(x: Float64Array, weight: Float64Array, y: Float
  * dWeight += Σ dy·x per tap, summed over i then j from +0 and added once per image and channel; dx (when asked)
  * += w·dy in the loop order below (o, u, v, i, j), which fixes each dx element's order of additions.
  */
-export function depthwiseBackward(x: Float64Array, weight: Float64Array, dy: Float64Array, dx: Float64Array | null,
-  dWeight: Float64Array, g: Conv2dGeometry): void {
+export function depthwiseBackward(x: FloatData, weight: FloatData, dy: FloatData, dx: FloatData | null,
+  dWeight: FloatData, g: Conv2dGeometry): void {
   const ranges = columnRanges(g);
   for (let img = 0; img < g.n; img++) {
     for (let o = 0; o < g.k; o++) depthwiseBackwardChannel(x, weight, dy, dx, dWeight, g, ranges, img, o);
@@ -52,8 +54,8 @@ export function depthwiseBackward(x: Float64Array, weight: Float64Array, dy: Flo
 }
 
 /** Output channel o of image img; a null dx or dWeight is not computed. */
-export function depthwiseBackwardChannel(x: Float64Array, weight: Float64Array, dy: Float64Array, dx: Float64Array | null,
-  dWeight: Float64Array | null, g: Conv2dGeometry, ranges: Int32Array, img: number, o: number): void {
+export function depthwiseBackwardChannel(x: FloatData, weight: FloatData, dy: FloatData, dx: FloatData | null,
+  dWeight: FloatData | null, g: Conv2dGeometry, ranges: Int32Array, img: number, o: number): void {
   const { c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
   const kg = k / g.groups, hw = h * w, pq = p * q;
   const xOff = (img * c + Math.floor(o / kg)) * hw;

@@ -7,13 +7,15 @@
  */
 import { SimError } from '../base/errors.js';
 import { checkSize } from '../base/limits.js';
-import { type Alloc, type Arena, freshAlloc } from './arena.js';
+import { type Alloc, type Arena, freshLike } from './arena.js';
 import { inferShapes } from '../ir/graph.js';
 import type { LayerGraph, LayerKind, LayerNode } from '../ir/types.js';
 import { type FloatRule, floatRules } from './layers.js';
 import type { Params } from './init.js';
 import { createRng } from './rng.js';
-import { type Tensor, addInto, floatsFor, sameShape, showShape } from './tensor.js';
+import {
+  type Dtype, type FloatData, type Tensor, addInto, dtypeOf, floatsFor, sameShape, showShape, withDtype, zerosLike,
+} from './tensor.js';
 
 export interface ForwardOptions {
   /** Training mode: batch norm uses batch statistics and updates running ones; dropout drops. */
@@ -118,8 +120,8 @@ interface Releaser {
 function releaser(graph: LayerGraph, values: Record<string, Tensor>, arena: Arena): Releaser {
   const readers = new Map<string, number>();
   for (const layer of graph.layers) for (const s of layer.inputs) readers.set(s, (readers.get(s) ?? 0) + 1);
-  const holders = new Map<Float64Array, number>();
-  const hold = (buffer: Float64Array, by: number): number => {
+  const holders = new Map<FloatData, number>();
+  const hold = (buffer: FloatData, by: number): number => {
     const n = (holders.get(buffer) ?? 0) + by;
     holders.set(buffer, n);
     return n;
@@ -142,10 +144,20 @@ function releaser(graph: LayerGraph, values: Record<string, Tensor>, arena: Aren
   return { overwritable, after };
 }
 
+/** The element type of a model's parameters (`otherwise` when it has none). */
+export function paramsDtype(params: Params, otherwise: Dtype = 'float64'): Dtype {
+  for (const t of Object.values(params)) return dtypeOf(t.data);
+  return otherwise;
+}
+
 export function forward(
-  graph: LayerGraph, params: Params, inputs: Readonly<Record<string, Tensor>>, options: ForwardOptions = {},
+  graph: LayerGraph, params: Params, given: Readonly<Record<string, Tensor>>, options: ForwardOptions = {},
 ): ForwardResult {
-  checkInputs(graph, inputs);
+  checkInputs(graph, given);
+  // A pass runs in its parameters' element type (a model without any: its first input's), the inputs converted.
+  const first = Object.values(given)[0];
+  const dtype = paramsDtype(params, first === undefined ? 'float64' : dtypeOf(first.data));
+  const inputs = Object.fromEntries(Object.entries(given).map(([k, t]) => [k, withDtype(t, dtype)]));
   const shapes = inferShapes(graph.layers, graph.order, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.shape])), undefined, false);
   checkForwardMemory(graph, shapes);
   const { arena } = options;
@@ -196,9 +208,10 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
   }
   const byName = new Map(graph.layers.map((l) => [l.name, l]));
   const inputGradients = options.inputGradients ?? true;
-  const alloc = options.alloc ?? freshAlloc;
+  const alloc = options.alloc ?? freshLike(out.data);
   const wanted = wantedGradients(graph, byName, inputGradients);
-  const grads = new Map<string, Float64Array>([[graph.output, Float64Array.from(upstream.data)]]);
+  const up = withDtype(upstream, dtypeOf(out.data));
+  const grads = new Map<string, FloatData>([[graph.output, up === upstream ? upstream.data.slice() : up.data]]);
   // A rule's gradient is kept as it is (rules allocate their dx, or pass dy through as a view), and copied only
   // when a second one must be added into it — so a passed-through dy is never written to, and a value consumed
   // once costs no copy.
@@ -224,7 +237,7 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
     const node = byName.get(name)!;
     const g = grads.get(name);
     if (node.kind === 'input') {
-      if (inputGradients) inputGrads[name] = { shape: values[name].shape, data: g ?? new Float64Array(values[name].data.length) };
+      if (inputGradients) inputGrads[name] = { shape: values[name].shape, data: g ?? zerosLike(values[name].data, values[name].data.length) };
       continue;
     }
     if (g === undefined || !wanted.has(name)) continue; // does not feed the output, or no one needs what it gives
@@ -240,7 +253,7 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
   for (const layer of graph.layers) {
     for (const [p, spec] of Object.entries(graph.paramSpecs[layer.name] ?? {})) {
       const key = `${layer.name}.${p}`;
-      if (spec.trainable) ordered[key] = paramGrads[key] ?? { shape: spec.shape, data: new Float64Array(params[key].data.length) };
+      if (spec.trainable) ordered[key] = paramGrads[key] ?? { shape: spec.shape, data: zerosLike(params[key].data, params[key].data.length) };
     }
   }
   const inputs = inputGradients

@@ -101,7 +101,11 @@ function packB(trans: boolean, b: Float32Array, off: number, ldb: number, pc: nu
         const src = off + (pc + p) * ldb + jc + jr;
         const d = base + p * NR;
         if (cols === NR) {
-          dst.set(b.subarray(src, src + NR), d);
+          // Unrolled: a subarray per p (an allocation per 16 values) cost more than the kernel.
+          dst[d] = b[src]; dst[d + 1] = b[src + 1]; dst[d + 2] = b[src + 2]; dst[d + 3] = b[src + 3];
+          dst[d + 4] = b[src + 4]; dst[d + 5] = b[src + 5]; dst[d + 6] = b[src + 6]; dst[d + 7] = b[src + 7];
+          dst[d + 8] = b[src + 8]; dst[d + 9] = b[src + 9]; dst[d + 10] = b[src + 10]; dst[d + 11] = b[src + 11];
+          dst[d + 12] = b[src + 12]; dst[d + 13] = b[src + 13]; dst[d + 14] = b[src + 14]; dst[d + 15] = b[src + 15];
         } else {
           let j = 0;
           for (; j < cols; j++) dst[d + j] = b[src + j];

@@ -14,7 +14,7 @@ import { globalAvgPoolBackward, globalAvgPoolForward, poolBackward, poolForward,
 import { concat, crop2d, inversePerm, pad2d, splitConcatGrad, transpose } from './reshape-ops.js';
 import type { Rng } from './rng.js';
 import { normalizeAxis, softmaxBackward, softmaxForward } from './softmax.js';
-import { type Tensor, reshaped } from './tensor.js';
+import { type FloatData, type Tensor, reshaped, zerosLike } from './tensor.js';
 
 export interface ForwardContext {
   readonly training: boolean;
@@ -87,7 +87,7 @@ function pool<K extends 'maxPool2d' | 'avgPool2d'>(): FloatRule<K> {
   };
 }
 
-function affineGrads(p: Readonly<Record<string, Tensor>>, g: { dWeight: Float64Array; dBias: Float64Array }): Record<string, Tensor> {
+function affineGrads(p: Readonly<Record<string, Tensor>>, g: { dWeight: FloatData; dBias: FloatData }): Record<string, Tensor> {
   return { weight: { shape: p.weight.shape, data: g.dWeight }, bias: { shape: p.bias.shape, data: g.dBias } };
 }
 
@@ -186,12 +186,12 @@ export const floatRules: { readonly [K in LayerKind]: FloatRule<K> } = {
       if (!ctx.training || node.p === 0) return { y: x };
       // Inverted dropout: survivors are scaled by 1/(1 − p) so eval needs no rescaling.
       const keep = 1 / (1 - node.p);
-      const mask = new Float64Array(x.data.length);
+      const mask = zerosLike(x.data, x.data.length);
       for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.uniform() < node.p ? 0 : keep;
       return { y: { shape: x.shape, data: x.data.map((v, i) => v * mask[i]) }, saved: mask };
     },
     backward: (_n, dy, _xs, _y, _p, saved) => {
-      const mask = saved as Float64Array | undefined;
+      const mask = saved as FloatData | undefined;
       return { dxs: [mask ? { shape: dy.shape, data: dy.data.map((g, i) => g * mask[i]) } : dy] };
     },
   },

@@ -3,11 +3,11 @@
  * kernel. Gradients: for C = op(A)·op(B), d op(A) = dC·op(B)ᵀ and d op(B) = op(A)ᵀ·dC, transposed back when the
  * operand was stored transposed.
  */
-import { gemm } from './gemm.js';
-import { type Alloc, freshAlloc } from './arena.js';
-import type { Tensor } from './tensor.js';
+import { gemmAny as gemm } from './gemm-any.js';
+import { type Alloc, freshLike } from './arena.js';
+import { type FloatData, type Tensor, zerosLike } from './tensor.js';
 
-export function denseForward(x: Tensor, weight: Tensor, bias: Tensor | undefined, alloc: Alloc = freshAlloc): Tensor {
+export function denseForward(x: Tensor, weight: Tensor, bias: Tensor | undefined, alloc: Alloc = freshLike(x.data)): Tensor {
   const [out, inF] = weight.shape;
   const rows = x.data.length / inF;
   const y = alloc(rows * out);
@@ -17,15 +17,15 @@ export function denseForward(x: Tensor, weight: Tensor, bias: Tensor | undefined
 }
 
 export function denseBackward(
-  x: Tensor, weight: Tensor, dy: Tensor, hasBias: boolean, alloc: Alloc = freshAlloc,
-): { dx: Tensor; dWeight: Float64Array; dBias?: Float64Array } {
+  x: Tensor, weight: Tensor, dy: Tensor, hasBias: boolean, alloc: Alloc = freshLike(x.data),
+): { dx: Tensor; dWeight: FloatData; dBias?: FloatData } {
   const [out, inF] = weight.shape;
   const rows = x.data.length / inF;
   const dx = alloc(x.data.length);
   gemm(false, false, rows, inF, out, dy.data, 0, out, weight.data, 0, inF, dx, 0, inF, false);
   const dWeight = alloc(out * inF);
   gemm(true, false, out, inF, rows, dy.data, 0, out, x.data, 0, inF, dWeight, 0, inF, false);
-  let dBias: Float64Array | undefined;
+  let dBias: FloatData | undefined;
   if (hasBias) {
     dBias = alloc(out);
     for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) dBias[o] += dy.data[r * out + o];
@@ -50,7 +50,7 @@ function dims(a: Tensor, b: Tensor, transA: boolean, transB: boolean): MatmulDim
 
 export function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: readonly number[]): Tensor {
   const { batch, m, k, n, aStep, bStep } = dims(a, b, transA, transB);
-  const y = new Float64Array(batch * m * n);
+  const y = zerosLike(a.data, batch * m * n);
   const lda = transA ? m : k, ldb = transB ? k : n;
   for (let i = 0; i < batch; i++) {
     gemm(transA, transB, m, n, k, a.data, i * aStep, lda, b.data, i * bStep, ldb, y, i * m * n, n, false);
@@ -60,7 +60,7 @@ export function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boo
 
 export function matmulBackward(a: Tensor, b: Tensor, dy: Tensor, transA: boolean, transB: boolean): [Tensor, Tensor] {
   const { batch, m, k, n, aStep, bStep } = dims(a, b, transA, transB);
-  const da = new Float64Array(a.data.length), db = new Float64Array(b.data.length);
+  const da = zerosLike(a.data, a.data.length), db = zerosLike(b.data, b.data.length);
   const lda = transA ? m : k, ldb = transB ? k : n;
   for (let i = 0; i < batch; i++) {
     const dc = i * m * n;

@@ -8,7 +8,7 @@
  */
 import { SimError } from '../base/errors.js';
 import { sigmoid } from './activations.js';
-import { type Tensor, sameShape, showShape } from './tensor.js';
+import { type Tensor, sameShape, showShape, zerosLike } from './tensor.js';
 
 export const LOSS_KINDS = ['mse', 'bce', 'bce-logits', 'softmax-ce'] as const;
 export type LossKind = (typeof LOSS_KINDS)[number];
@@ -32,7 +32,7 @@ export function mse(pred: Tensor, target: Tensor, reduction: Reduction = 'mean')
   requireSameShape(pred, target, 'mse');
   const n = reduction === 'mean' ? pred.data.length : 1;
   let sum = 0;
-  const g = new Float64Array(pred.data.length);
+  const g = zerosLike(pred.data, pred.data.length);
   for (let i = 0; i < g.length; i++) {
     const d = pred.data[i] - target.data[i];
     sum += d * d;
@@ -48,7 +48,7 @@ export function bce(prob: Tensor, target: Tensor, reduction: Reduction = 'mean')
   requireSameShape(prob, target, 'bce');
   const n = reduction === 'mean' ? prob.data.length : 1;
   let sum = 0;
-  const g = new Float64Array(prob.data.length);
+  const g = zerosLike(prob.data, prob.data.length);
   for (let i = 0; i < g.length; i++) {
     const p = prob.data[i], t = target.data[i];
     // PyTorch clamps each log at −100, so p = 0 with t = 1 costs 100 rather than ∞, and 0·log 0 counts 0.
@@ -63,7 +63,7 @@ export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reducti
   requireSameShape(logits, target, 'bce-logits');
   const n = reduction === 'mean' ? logits.data.length : 1;
   let sum = 0;
-  const g = new Float64Array(logits.data.length);
+  const g = zerosLike(logits.data, logits.data.length);
   for (let i = 0; i < g.length; i++) {
     const z = logits.data[i], t = target.data[i];
     sum += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
@@ -84,7 +84,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: R
     });
   }
   const n = reduction === 'mean' ? batch : 1;
-  const g = new Float64Array(logits.data.length);
+  const g = zerosLike(logits.data, logits.data.length);
   let sum = 0;
   for (let b = 0; b < batch; b++) {
     const label = labels.data[b];

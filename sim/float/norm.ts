@@ -6,10 +6,10 @@
  *   dx = invStd/n · (n·g − Σg − x̂·Σ(g·x̂))      (train mode: μ and σ depend on x)
  *   dx = invStd · g                              (eval mode: running statistics are constants)
  */
-import type { Tensor } from './tensor.js';
+import { type FloatData, type Tensor, zerosLike } from './tensor.js';
 
 export interface NormSaved {
-  readonly xhat: Float64Array;
+  readonly xhat: FloatData;
   /** 1/√(var + eps) per channel (batch norm) or per row (layer norm). */
   readonly invStd: Float64Array;
   /** Whether the statistics came from the batch (so the backward pass differentiates through them). */
@@ -48,8 +48,8 @@ export function batchNormForward(
     variance.set(p.runningVar.data);
   }
   const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
-  const xhat = new Float64Array(x.data.length);
-  const y = new Float64Array(x.data.length);
+  const xhat = zerosLike(x.data, x.data.length);
+  const y = zerosLike(x.data, x.data.length);
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const gamma = p.weight ? p.weight.data[ch] : 1, beta = p.bias ? p.bias.data[ch] : 0;
@@ -73,12 +73,12 @@ export function batchNormForward(
 
 export function batchNormBackward(
   dy: Tensor, p: Readonly<Record<string, Tensor>>, saved: NormSaved,
-): { dx: Tensor; dWeight: Float64Array; dBias: Float64Array } {
+): { dx: Tensor; dWeight: FloatData; dBias: FloatData } {
   const [n, c, inner] = dims(dy.shape);
   const count = n * inner;
   const { xhat, invStd } = saved;
-  const dx = new Float64Array(dy.data.length);
-  const dWeight = new Float64Array(c), dBias = new Float64Array(c);
+  const dx = zerosLike(dy.data, dy.data.length);
+  const dWeight = zerosLike(dy.data, c), dBias = zerosLike(dy.data, c);
   for (let ch = 0; ch < c; ch++) {
     let sdy = 0, sdyx = 0;
     for (let b = 0; b < n; b++) {
@@ -107,7 +107,7 @@ export function layerNormForward(
   x: Tensor, d: number, eps: number, weight?: Tensor, bias?: Tensor,
 ): { y: Tensor; saved: NormSaved } {
   const rows = x.data.length / d;
-  const xhat = new Float64Array(x.data.length), y = new Float64Array(x.data.length);
+  const xhat = zerosLike(x.data, x.data.length), y = zerosLike(x.data, x.data.length);
   const invStd = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const o = r * d;
@@ -129,11 +129,11 @@ export function layerNormForward(
 
 export function layerNormBackward(
   dy: Tensor, d: number, saved: NormSaved, weight?: Tensor,
-): { dx: Tensor; dWeight: Float64Array; dBias: Float64Array } {
+): { dx: Tensor; dWeight: FloatData; dBias: FloatData } {
   const rows = dy.data.length / d;
   const { xhat, invStd } = saved;
-  const dx = new Float64Array(dy.data.length);
-  const dWeight = new Float64Array(d), dBias = new Float64Array(d);
+  const dx = zerosLike(dy.data, dy.data.length);
+  const dWeight = zerosLike(dy.data, d), dBias = zerosLike(dy.data, d);
   const g = new Float64Array(d);
   for (let r = 0; r < rows; r++) {
     const o = r * d;

@@ -8,7 +8,7 @@
  *   rmsprop   s ← a·s + (1 − a)g²;  w ← w − α·g/(√s + ε)       (no momentum, not centered)
  * L2 adds λ·w to g and L1 adds λ·sign(w) (sign 0 = 0), before the optimizer sees g (PyTorch's weight_decay is L2).
  */
-import type { Tensor } from './tensor.js';
+import { type FloatData, type Tensor, zerosLike } from './tensor.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export type OptimizerKind = (typeof OPTIMIZERS)[number];
@@ -29,7 +29,7 @@ export const OPTIMIZER_DEFAULTS: Omit<OptimizerConfig, 'kind'> = { momentum: 0.9
 /** Per-parameter optimizer buffers (velocity, first and second moments), created lazily at the first step. */
 export interface OptimizerState {
   step: number;
-  readonly buffers: Map<string, Float64Array[]>;
+  readonly buffers: Map<string, FloatData[]>;
 }
 
 export function createOptimizerState(): OptimizerState {
@@ -44,9 +44,9 @@ export interface Regularization {
 }
 
 /** g + λ₂·w + λ₁·sign(w) for the parameters the regularizer covers (a new array; g is untouched). */
-export function regularize(key: string, w: Float64Array, g: Float64Array, reg: Regularization): Float64Array {
+export function regularize(key: string, w: FloatData, g: FloatData, reg: Regularization): FloatData {
   if ((reg.l1 === 0 && reg.l2 === 0) || !reg.applies(key)) return g;
-  const out = Float64Array.from(g);
+  const out = g.slice();
   for (let i = 0; i < out.length; i++) {
     if (reg.l2 !== 0) out[i] += reg.l2 * w[i];
     if (reg.l1 !== 0) out[i] += reg.l1 * Math.sign(w[i]);
@@ -60,7 +60,7 @@ export function regularize(key: string, w: Float64Array, g: Float64Array, reg: R
  */
 export function optimizerStep(
   cfg: OptimizerConfig, state: OptimizerState, lr: number,
-  params: Record<string, Tensor>, grads: Readonly<Record<string, Float64Array>>,
+  params: Record<string, Tensor>, grads: Readonly<Record<string, FloatData>>,
 ): void {
   state.step += 1;
   const t = state.step;
@@ -68,7 +68,8 @@ export function optimizerStep(
     const w = params[key].data;
     let bufs = state.buffers.get(key);
     if (!bufs) {
-      bufs = cfg.kind === 'adam' ? [new Float64Array(w.length), new Float64Array(w.length)] : [new Float64Array(w.length)];
+      // The parameter's element type: a float32 run keeps float32 moments, as PyTorch does for float32 parameters.
+      bufs = cfg.kind === 'adam' ? [zerosLike(w, w.length), zerosLike(w, w.length)] : [zerosLike(w, w.length)];
       state.buffers.set(key, bufs);
     }
     switch (cfg.kind) {

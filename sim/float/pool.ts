@@ -4,8 +4,8 @@
  * padding) or by the real cells in it (countIncludePad false). Output sizes come from ir/shapes.ts.
  */
 import type { Pool2dNode } from '../ir/types.js';
-import { type Alloc, freshAlloc } from './arena.js';
-import type { Tensor } from './tensor.js';
+import { type Alloc, freshLike } from './arena.js';
+import { type FloatData, type Tensor, zerosLike } from './tensor.js';
 
 interface Window {
   readonly h0: number; readonly h1: number; readonly w0: number; readonly w1: number; readonly divisor: number;
@@ -41,7 +41,7 @@ function isAvg2x2(node: Pool2dNode, xShape: readonly number[], outShape: readonl
     && node.stride[1] === 2 && node.padding.every((x) => x === 0) && 2 * p <= h && 2 * q <= w;
 }
 
-function avg2x2Forward(x: Float64Array, y: Float64Array, planes: number, h: number, w: number, p: number, q: number): void {
+function avg2x2Forward(x: FloatData, y: FloatData, planes: number, h: number, w: number, p: number, q: number): void {
   for (let plane = 0, out = 0; plane < planes; plane++) {
     for (let i = 0; i < p; i++) {
       let top = plane * h * w + 2 * i * w;
@@ -58,7 +58,7 @@ function avg2x2Forward(x: Float64Array, y: Float64Array, planes: number, h: numb
 }
 
 /** dx arrives zero-filled; the cells no window covers (an odd last row or column) stay +0. */
-function avg2x2Backward(dy: Float64Array, dx: Float64Array, planes: number, h: number, w: number, p: number, q: number): void {
+function avg2x2Backward(dy: FloatData, dx: FloatData, planes: number, h: number, w: number, p: number, q: number): void {
   for (let plane = 0, o = 0; plane < planes; plane++) {
     for (let i = 0; i < p; i++) {
       let top = plane * h * w + 2 * i * w;
@@ -73,7 +73,7 @@ function avg2x2Backward(dy: Float64Array, dx: Float64Array, planes: number, h: n
   }
 }
 
-export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly number[], alloc: Alloc = freshAlloc):
+export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly number[], alloc: Alloc = freshLike(x.data)):
   { y: Tensor; saved: PoolSaved } {
   if (isAvg2x2(node, x.shape, outShape)) {
     const [n, c, h, w] = x.shape, [, , p, q] = outShape;
@@ -84,7 +84,7 @@ export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly numb
   return poolForwardReference(node, x, outShape, alloc);
 }
 
-export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshAlloc): Tensor {
+export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshLike(x.data)): Tensor {
   if (isAvg2x2(node, x.shape, dy.shape)) {
     const [n, c, h, w] = x.shape, [, , p, q] = dy.shape;
     const dx = alloc(x.data.length);
@@ -95,7 +95,7 @@ export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: Poo
 }
 
 /** The general loops: any kernel, stride and padding; the definition the fast path must equal bit for bit. */
-export function poolForwardReference(node: Pool2dNode, x: Tensor, outShape: readonly number[], alloc: Alloc = freshAlloc):
+export function poolForwardReference(node: Pool2dNode, x: Tensor, outShape: readonly number[], alloc: Alloc = freshLike(x.data)):
   { y: Tensor; saved: PoolSaved } {
   const [n, c, h, w] = x.shape;
   const [, , p, q] = outShape;
@@ -134,7 +134,7 @@ export function poolForwardReference(node: Pool2dNode, x: Tensor, outShape: read
   return { y: { shape: outShape, data: y }, saved: { argmax } };
 }
 
-export function poolBackwardReference(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshAlloc): Tensor {
+export function poolBackwardReference(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshLike(x.data)): Tensor {
   const dx = alloc(x.data.length);
   const g = dy.data;
   if (saved.argmax) {
@@ -159,7 +159,7 @@ export function poolBackwardReference(node: Pool2dNode, x: Tensor, dy: Tensor, s
 export function globalAvgPoolForward(x: Tensor, outShape: readonly number[]): Tensor {
   const [n, c, h, w] = x.shape;
   const hw = h * w;
-  const y = new Float64Array(n * c);
+  const y = zerosLike(x.data, n * c);
   for (let plane = 0; plane < n * c; plane++) {
     let s = 0;
     for (let i = plane * hw; i < (plane + 1) * hw; i++) s += x.data[i];
@@ -171,7 +171,7 @@ export function globalAvgPoolForward(x: Tensor, outShape: readonly number[]): Te
 export function globalAvgPoolBackward(x: Tensor, dy: Tensor): Tensor {
   const [n, c, h, w] = x.shape;
   const hw = h * w;
-  const dx = new Float64Array(x.data.length);
+  const dx = zerosLike(x.data, x.data.length);
   for (let plane = 0; plane < n * c; plane++) dx.fill(dy.data[plane] / hw, plane * hw, (plane + 1) * hw);
   return { shape: x.shape, data: dx };
 }

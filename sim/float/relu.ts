@@ -8,14 +8,15 @@
  * The operands go through the module's memory in chunks that stay in L2 (copies are memcpy, the mask one pass).
  */
 import { KERNELS, type WasmKernels } from './wasm/kernels-module.js';
+import type { FloatData } from './tensor.js';
 
-/** The definition: y = x when x > 0 or x is NaN, else +0. */
-export function reluForwardReference(x: Float64Array, out: Float64Array): void {
+/** The definition: y = x when x > 0 or x is NaN, else +0. Also the float32 engine's loop. */
+export function reluForwardReference(x: FloatData, out: FloatData): void {
   for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0;
 }
 
-/** The definition: dx = dy where x > 0, else +0 (PyTorch: ReLU'(0) = 0). */
-export function reluBackwardReference(x: Float64Array, dy: Float64Array, out: Float64Array): void {
+/** The definition: dx = dy where x > 0, else +0 (PyTorch: ReLU'(0) = 0). Also the float32 engine's loop. */
+export function reluBackwardReference(x: FloatData, dy: FloatData, out: FloatData): void {
   for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? dy[i] : 0;
 }
 
@@ -55,5 +56,15 @@ export function reluOn(wasm: WasmKernels): Relu {
 }
 
 const RELU = reluOn(KERNELS);
-export const reluForward = RELU.forward;
-export const reluBackward = RELU.backward;
+
+/** The engine's ReLU: the float64 kernel, or for float32 arrays the plain loop. out may be x. */
+export function reluForward(x: FloatData, out: FloatData): void {
+  if (x instanceof Float64Array && out instanceof Float64Array) RELU.forward(x, out);
+  else reluForwardReference(x, out);
+}
+
+/** out may be x or dy. */
+export function reluBackward(x: FloatData, dy: FloatData, out: FloatData): void {
+  if (x instanceof Float64Array && dy instanceof Float64Array && out instanceof Float64Array) RELU.backward(x, dy, out);
+  else reluBackwardReference(x, dy, out);
+}

@@ -2,7 +2,7 @@
  * Data-movement layers: transpose (any permutation), constant padding of the last two dims, and concatenation.
  * Each backward is the inverse movement of the gradient.
  */
-import { type Shape, type Tensor, sizeOf, stridesOf } from './tensor.js';
+import { type Shape, type Tensor, sizeOf, stridesOf, zerosLike } from './tensor.js';
 
 /** y = x with axes permuted: y.shape[i] = x.shape[perm[i]]. */
 export function transpose(x: Tensor, perm: readonly number[]): Tensor {
@@ -10,7 +10,7 @@ export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const strides = perm.map((p) => inStrides[p]);
   const rank = shape.length;
-  const out = new Float64Array(x.data.length);
+  const out = zerosLike(x.data, x.data.length);
   const counter = new Array<number>(rank).fill(0);
   let src = 0;
   for (let i = 0; i < out.length; i++) {
@@ -39,7 +39,7 @@ export function pad2d(x: Tensor, padding: readonly [number, number, number, numb
   const h = x.shape[rank - 2], w = x.shape[rank - 1];
   const ho = h + pt + pb, wo = w + pl + pr;
   const planes = sizeOf(x.shape.slice(0, -2));
-  const out = new Float64Array(planes * ho * wo).fill(value);
+  const out = zerosLike(x.data, planes * ho * wo).fill(value);
   for (let pl2 = 0; pl2 < planes; pl2++) {
     for (let i = 0; i < h; i++) {
       const src = pl2 * h * w + i * w;
@@ -55,7 +55,7 @@ export function crop2d(dy: Tensor, padding: readonly [number, number, number, nu
   const h = inShape[rank - 2], w = inShape[rank - 1];
   const ho = dy.shape[rank - 2], wo = dy.shape[rank - 1];
   const planes = sizeOf(inShape.slice(0, -2));
-  const out = new Float64Array(sizeOf(inShape));
+  const out = zerosLike(dy.data, sizeOf(inShape));
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < h; i++) {
       const src = p * ho * wo + (i + pt) * wo + pl;
@@ -68,7 +68,7 @@ export function crop2d(dy: Tensor, padding: readonly [number, number, number, nu
 export function concat(xs: readonly Tensor[], axis: number, outShape: Shape): Tensor {
   const outer = sizeOf(outShape.slice(0, axis));
   const chunkOut = sizeOf(outShape.slice(axis));
-  const out = new Float64Array(sizeOf(outShape));
+  const out = zerosLike(xs[0].data, sizeOf(outShape));
   let offset = 0;
   for (const x of xs) {
     const chunk = sizeOf(x.shape.slice(axis));
@@ -84,7 +84,7 @@ export function splitConcatGrad(dy: Tensor, xs: readonly Tensor[], axis: number)
   let offset = 0;
   return xs.map((x) => {
     const chunk = sizeOf(x.shape.slice(axis));
-    const g = new Float64Array(x.data.length);
+    const g = zerosLike(x.data, x.data.length);
     for (let o = 0; o < outer; o++) g.set(dy.data.subarray(o * chunkOut + offset, o * chunkOut + offset + chunk), o * chunk);
     offset += chunk;
     return { shape: x.shape, data: g };

@@ -2,7 +2,7 @@
  * Softmax along one axis, with max subtraction (so exp never overflows); backward dx = s·(dy − Σ(dy·s)) along
  * the same axis.
  */
-import type { Tensor } from './tensor.js';
+import { type Tensor, zerosLike } from './tensor.js';
 
 /** outer × axisLength × inner view of a shape around `axis` (already normalized to 0…rank−1). */
 export function around(shape: readonly number[], axis: number): [number, number, number] {
@@ -17,7 +17,7 @@ export function normalizeAxis(axis: number, rank: number): number {
 
 export function softmaxForward(x: Tensor, axis: number): Tensor {
   const [outer, len, inner] = around(x.shape, normalizeAxis(axis, x.shape.length));
-  const y = new Float64Array(x.data.length);
+  const y = zerosLike(x.data, x.data.length);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
@@ -37,7 +37,7 @@ export function softmaxForward(x: Tensor, axis: number): Tensor {
 
 export function softmaxBackward(y: Tensor, dy: Tensor, axis: number): Tensor {
   const [outer, len, inner] = around(y.shape, normalizeAxis(axis, y.shape.length));
-  const dx = new Float64Array(y.data.length);
+  const dx = zerosLike(y.data, y.data.length);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;

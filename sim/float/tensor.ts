@@ -1,5 +1,7 @@
 /**
- * Tensors of the reference float engine: a shape and a flat, row-major Float64Array (activations NCHW).
+ * Tensors of the reference float engine: a shape and a flat, row-major array (activations NCHW): a Float64Array,
+ * or in the float32 engine (`train --dtype float32`) a Float32Array. A layer's outputs and gradients take the type
+ * of its inputs (zerosLike), so a float32 run stays float32 throughout; the float64 engine is the reference.
  * Plain data; every function here is pure and allocates its result, after checking the float engine's memory limit
  * (docs/limits.md, "floatElements").
  */
@@ -7,9 +9,55 @@ import { checkSize } from '../base/limits.js';
 
 export type Shape = readonly number[];
 
+/** The element type of a float-engine run. float32 is for speed and is not bit-compatible with float64 or PyTorch. */
+export type Dtype = 'float64' | 'float32';
+export const DTYPES: readonly Dtype[] = ['float64', 'float32'];
+
+export type FloatData = Float64Array | Float32Array;
+
 export interface Tensor {
   readonly shape: Shape;
+  readonly data: FloatData;
+}
+
+export function dtypeOf(data: FloatData): Dtype {
+  return data instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/** n zeros of `like`'s element type (typed as `like`'s: the one place that cast is made). */
+export function zerosLike<D extends FloatData>(like: D, n: number): D {
+  return (like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n)) as D;
+}
+
+/** n zeros of a dtype. */
+export function zerosOf(dtype: Dtype, n: number): FloatData {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+/** The tensor's values as `dtype` (the same tensor when it already is). float64 → float32 rounds to nearest. */
+export function withDtype(t: Tensor, dtype: Dtype): Tensor {
+  if (dtypeOf(t.data) === dtype) return t;
+  return { shape: t.shape, data: dtype === 'float32' ? Float32Array.from(t.data) : Float64Array.from(t.data) };
+}
+
+/** A tensor known to be float64: what the float64-only consumers (the lowering's executor, fixed point) work on. */
+export interface Tensor64 extends Tensor {
   readonly data: Float64Array;
+}
+
+/** The tensor, checked to be float64 (asFloat64). */
+export function asTensor64(t: Tensor, what = 'a tensor'): Tensor64 {
+  asFloat64(t.data, what);
+  return t as Tensor64;
+}
+
+/**
+ * The data of a tensor that must be float64 (the fixed-point checks, the lowering's executor, reports that print
+ * values): an internal error if a float32 tensor reaches it, which would be a bug in the caller.
+ */
+export function asFloat64(data: FloatData, what = 'a tensor'): Float64Array {
+  if (!(data instanceof Float64Array)) throw new Error(`${what} is float32 where float64 is required: an engine bug`);
+  return data;
 }
 
 export function sizeOf(shape: Shape): number {
@@ -48,7 +96,7 @@ export function reshaped(t: Tensor, shape: Shape): Tensor {
 }
 
 export function map(t: Tensor, f: (x: number) => number): Tensor {
-  const out = new Float64Array(t.data.length);
+  const out = zerosLike(t.data, t.data.length);
   const d = t.data;
   for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
   return { shape: t.shape, data: out };
@@ -74,6 +122,6 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 /** Adds `b` into `a` in place (same size); used to accumulate gradients of a value consumed twice. */
-export function addInto(a: Float64Array, b: Float64Array): void {
+export function addInto(a: FloatData, b: FloatData): void {
   for (let i = 0; i < a.length; i++) a[i] += b[i];
 }

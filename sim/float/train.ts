@@ -13,14 +13,14 @@
 import type { LayerGraph } from '../ir/types.js';
 import { Arena } from './arena.js';
 import { type Divergence, type LossGrowth, lossDivergence, lossGrowth, paramDivergence } from './divergence.js';
-import { backward, forward } from './engine.js';
+import { backward, forward, paramsDtype } from './engine.js';
 import type { Params } from './init.js';
 import { type LossKind, losses } from './losses.js';
 import {
   type OptimizerConfig, type Regularization, type Schedule, createOptimizerState, learningRate, optimizerStep, regularize,
 } from './optimizers.js';
 import { createRng } from './rng.js';
-import type { Tensor } from './tensor.js';
+import { type Dtype, type Tensor, withDtype, zerosLike } from './tensor.js';
 
 export interface Split {
   readonly features: Tensor;
@@ -44,6 +44,11 @@ export interface TrainConfig {
   readonly seed: number;
   /** Early stopping: epochs without a lower validation loss before training stops (needs a validation split). */
   readonly earlyStopPatience?: number;
+  /**
+   * The element type of parameters, activations and gradients [default float64, the reference engine]. float32 runs
+   * the same loop on Float32Arrays and the float32 GEMM kernel; it is not bit-compatible with float64 or PyTorch.
+   */
+  readonly dtype?: Dtype;
 }
 
 export interface StepRecord { readonly epoch: number; readonly step: number; readonly loss: number }
@@ -76,7 +81,7 @@ const rowSize = (t: Tensor) => t.data.length / t.shape[0];
 /** Rows `idx` of a tensor (batch = first dimension). */
 export function takeRows(t: Tensor, idx: ArrayLike<number>, from = 0, to = idx.length): Tensor {
   const size = rowSize(t);
-  const out = new Float64Array((to - from) * size);
+  const out = zerosLike(t.data, (to - from) * size);
   for (let i = from; i < to; i++) out.set(t.data.subarray(idx[i] * size, (idx[i] + 1) * size), (i - from) * size);
   return { shape: [to - from, ...t.shape.slice(1)], data: out };
 }
@@ -103,7 +108,7 @@ export function correct(rule: AccuracyRule, out: Tensor, target: Tensor): number
  * activations go back to the arena as soon as the next layer has read them, and the next chunk reuses them.
  */
 export function evaluate(graph: LayerGraph, params: Params, split: Split, loss: LossKind, rule: AccuracyRule,
-  arena = new Arena()): SplitMetrics {
+  arena = new Arena(paramsDtype(params))): SplitMetrics {
   const n = split.features.shape[0];
   const input = graph.order[0];
   const chunk = 512;
@@ -152,19 +157,35 @@ export function* epochPlan(
   }
 }
 
-export function copyParams(p: Params): Params {
-  return Object.fromEntries(Object.entries(p).map(([k, t]) => [k, { shape: t.shape, data: Float64Array.from(t.data) }]));
+/** A copy of the parameters (as `dtype`, by default their own). */
+export function copyParams(p: Params, dtype?: Dtype): Params {
+  return Object.fromEntries(Object.entries(p).map(([k, t]) => {
+    const same = dtype === undefined || withDtype(t, dtype) === t;
+    return [k, same ? { shape: t.shape, data: t.data.slice() } : withDtype(t, dtype)];
+  }));
+}
+
+/** A split's features as `dtype` (targets stay as they are: labels and regression targets are only read). */
+function splitAs(s: Split, dtype: Dtype): Split {
+  return { features: withDtype(s.features, dtype), targets: s.targets };
 }
 
 export function train(
-  graph: LayerGraph, initial: Params, data: Splits, cfg: TrainConfig, onEpoch?: (e: EpochRecord) => void,
+  graph: LayerGraph, initial: Params, given: Splits, cfg: TrainConfig, onEpoch?: (e: EpochRecord) => void,
   onWarning?: (w: LossGrowth) => void,
 ): TrainResult {
-  const params = copyParams(initial);
+  const dtype = cfg.dtype ?? 'float64';
+  const params = copyParams(initial, dtype);
+  // Converted once here rather than batch by batch in forward.
+  const data: Splits = dtype === 'float64' ? given : {
+    train: splitAs(given.train, dtype),
+    ...(given.validation ? { validation: splitAs(given.validation, dtype) } : {}),
+    ...(given.test ? { test: splitAs(given.test, dtype) } : {}),
+  };
   const input = graph.order.find((name) => graph.layers.some((l) => l.name === name && l.kind === 'input'))!;
   const state = createOptimizerState();
   // A step's activations and gradients are dead once its update is done; the next step (same shapes) reuses them.
-  const arena = new Arena();
+  const arena = new Arena(dtype);
   const steps: StepRecord[] = [];
   const epochs: EpochRecord[] = [];
   let best: { loss: number; epoch: number; params: Params } | undefined;

@@ -3,7 +3,7 @@
  * written in its full form, so that parse(serialize(g)) rebuilds g. Used to save trained models.
  */
 import { tensorToJson } from './tensor-json.js';
-import type { LayerGraph, LayerNode, ParamTensor } from './types.js';
+import type { LayerGraph, LayerNode, TensorValues } from './types.js';
 
 function layerDoc(node: LayerNode): Record<string, unknown> {
   const { kind, name, inputs, ...attrs } = node;
@@ -18,7 +18,7 @@ function layerDoc(node: LayerNode): Record<string, unknown> {
   return doc;
 }
 
-export function graphToDocument(graph: LayerGraph, params: Readonly<Record<string, ParamTensor>>, description?: string): Record<string, unknown> {
+export function graphToDocument(graph: LayerGraph, params: Readonly<Record<string, TensorValues>>, description?: string): Record<string, unknown> {
   const layers = graph.layers.map((node) => {
     const doc = layerDoc(node);
     const own = Object.keys(graph.paramSpecs[node.name] ?? {});

@@ -4,7 +4,7 @@
  */
 import { SimError } from '../base/errors.js';
 import { type At, child, fail, isObject } from '../base/fields.js';
-import type { ParamTensor } from './types.js';
+import type { ParamTensor, TensorValues } from './types.js';
 
 const special: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
@@ -57,7 +57,7 @@ function fromNested(raw: unknown[], at: At): ParamTensor {
 }
 
 /** JSON form of a tensor: numbers in shortest round-trip form; non-finite values as strings. */
-export function tensorToJson(t: ParamTensor): { shape: number[]; data: (number | string)[] } {
+export function tensorToJson(t: TensorValues): { shape: number[]; data: (number | string)[] } {
   return {
     shape: [...t.shape],
     data: Array.from(t.data, (v) => (Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : String(v))),

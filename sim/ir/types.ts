@@ -149,6 +149,9 @@ export interface InitConfig {
 
 export interface ParamTensor { readonly shape: readonly number[]; readonly data: Float64Array }
 
+/** Values to write out: a parameter, or a float-engine tensor of either element type (float32 values are exact doubles). */
+export interface TensorValues { readonly shape: readonly number[]; readonly data: ArrayLike<number> }
+
 export interface LayerGraph {
   readonly name: string;
   /** Layers in file order; `order` gives an evaluation order. */

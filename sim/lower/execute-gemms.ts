@@ -4,7 +4,7 @@
  * output, a gradient, or a parameter gradient. Nothing here calls the float engine's dense/conv/matmul rules.
  */
 import type { LayerKind, NodeOf } from '../ir/types.js';
-import type { Tensor } from '../float/tensor.js';
+import type { Tensor, Tensor64 } from '../float/tensor.js';
 import { convDims, matmulDims, sizeOf } from './geometry.js';
 import {
   type Mat, type Window, block, channelsAsColumns, columnsToChannels, dilatePadGrad, flippedWeightMatrix, hstack, im2col, mat,
@@ -14,10 +14,10 @@ import type { GemmOp } from './types.js';
 
 /** What a GEMM executor may read and write. */
 export interface GemmEnv {
-  value(layer: string): Tensor;
+  value(layer: string): Tensor64;
   /** Output shape of a layer (at the executed batch). */
   shape(layer: string): readonly number[];
-  param(layer: string, name: string): Tensor;
+  param(layer: string, name: string): Tensor64;
   /** dL/d(output of layer); throws if the program has not produced it. */
   grad(layer: string): Float64Array;
   /** Adds a gradient contribution to the value of `layer`. */
@@ -103,7 +103,7 @@ const matmul: Exec<'matmul'> = (op, node, env) => {
   const d = matmulDims(node, a.shape, b.shape);
   const { m: M, k: K, n: N } = d;
   // op(A_i) (M×K) and op(B_i) (K×N) for every stored matrix (one when shared).
-  const ops = (t: Tensor, rows: number, cols: number, trans: boolean, count: number): Mat[] =>
+  const ops = (t: Tensor64, rows: number, cols: number, trans: boolean, count: number): Mat[] =>
     Array.from({ length: count }, (_, i) => {
       const stored = trans ? mat(cols, rows, t.data.subarray(i * rows * cols, (i + 1) * rows * cols))
         : mat(rows, cols, t.data.subarray(i * rows * cols, (i + 1) * rows * cols));

@@ -22,7 +22,7 @@ import type { Gradients } from '../float/engine.js';
 import type { Params } from '../float/init.js';
 import { type FloatRule, floatRules } from '../float/layers.js';
 import { createRng } from '../float/rng.js';
-import { type Tensor, addInto, reshaped } from '../float/tensor.js';
+import { type FloatData, type Tensor, type Tensor64, addInto, asFloat64, asTensor64, reshaped } from '../float/tensor.js';
 import { type GemmEnv, gemmExecutors, isGemmKind } from './execute-gemms.js';
 import { sizeOf } from './geometry.js';
 import type { Mat } from './operands.js';
@@ -72,14 +72,15 @@ export function executeProgram(
   const layerParams = (name: string): Record<string, Tensor> =>
     Object.fromEntries(Object.keys(graph.paramSpecs[name] ?? {}).map((p) => [p, params[`${name}.${p}`]]));
 
-  const value = (name: string): Tensor => {
+  // The executor is float64 throughout (it proves the lowering against the float64 engine): values are checked so.
+  const value = (name: string): Tensor64 => {
     const have = values[name];
-    if (have !== undefined) return have;
+    if (have !== undefined) return asTensor64(have, `the value of "${name}"`);
     const node = byName.get(name)!;
     if (!passThrough(node)) throw new Error(`the program reads "${name}" before any op computes it`);
-    return (values[name] = reshaped(value(node.inputs[0]), shapes[name]));
+    return asTensor64(values[name] = reshaped(value(node.inputs[0]), shapes[name]));
   };
-  const deliver = (name: string, data: Float64Array): void => {
+  const deliver = (name: string, data: FloatData): void => {
     const node = byName.get(name)!;
     if (passThrough(node)) return deliver(node.inputs[0], data);
     if (node.kind === 'input' && node.standsFor !== undefined) {
@@ -92,12 +93,12 @@ export function executeProgram(
     }
     const have = grads.get(name);
     if (have) addInto(have, data);
-    else grads.set(name, Float64Array.from(data));
+    else grads.set(name, asFloat64(data, `the gradient of "${name}"`).slice());
   };
   const env: GemmEnv = {
     value,
     shape: (layer) => shapes[layer],
-    param: (layer, p) => params[`${layer}.${p}`],
+    param: (layer, p) => asTensor64(params[`${layer}.${p}`], `parameter ${layer}.${p}`),
     grad: (layer) => {
       const g = grads.get(layer);
       if (g === undefined) throw new Error(`the program needs dL/d("${layer}") before any op computes it`);
@@ -105,7 +106,7 @@ export function executeProgram(
     },
     deliver,
     paramGrad: (layer, p) => (paramGrads[`${layer}.${p}`] ??= new Float64Array(params[`${layer}.${p}`].data.length)),
-    output: (layer) => (values[layer] ??= { shape: shapes[layer], data: new Float64Array(sizeOf(shapes[layer])) }).data,
+    output: (layer) => asFloat64((values[layer] ??= { shape: shapes[layer], data: new Float64Array(sizeOf(shapes[layer])) }).data),
     ...(hooks.multiply ? { multiply: (op: GemmOp, a: Mat, b: Mat) => hooks.multiply!(op, byName.get(op.layer)!, a, b) } : {}),
   };
 

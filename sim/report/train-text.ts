@@ -60,6 +60,9 @@ export function trainText(t: TrainOutcome, o: { lr: number; batch: number; early
   const lines = [
     '',
     `Trained ${graph.name} on ${dataset.name} (${dataset.task}), loss ${run.loss}, ${optimizer} lr ${o.lr}, ${result.steps.length} steps of batch ${o.batch}.`,
+    ...(run.dtype === 'float32'
+      ? ['Engine: float32 (--dtype float32): float32 parameters, activations and GEMM kernel; not bit-compatible with the float64 reference or PyTorch float64 (docs/performance.md).']
+      : []),
     ...t.defaults,
     ...run.notes.map((n) => `note: ${n}`),
     ...(result.earlyStop

@@ -13,7 +13,7 @@ import { assertFiniteParams } from './finite.js';
 import { initParams } from '../float/init.js';
 import type { LossKind } from '../float/losses.js';
 import { createRng } from '../float/rng.js';
-import type { Tensor } from '../float/tensor.js';
+import type { Dtype, Tensor } from '../float/tensor.js';
 import {
   type AccuracyRule, type EpochRecord, type Split, type SplitMetrics, type Splits, type TrainConfig, type TrainResult, evaluate, shuffled, takeRows, train,
 } from '../float/train.js';
@@ -46,6 +46,8 @@ export interface TrainRun {
   /** Metrics of the returned parameters (the best epoch's when early stopping restored them); none after a divergence. */
   readonly final?: { readonly train: SplitMetrics; readonly validation?: SplitMetrics; readonly test?: SplitMetrics };
   readonly notes: readonly string[];
+  /** The float engine's element type the run used. */
+  readonly dtype: Dtype;
 }
 
 const ACTIVATIONS = new Set(['relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'clip']);
@@ -175,6 +177,7 @@ export function runTraining(req: TrainRequest): TrainRun {
   const final = scored && !lastBad ? { final: scored } : {};
   return {
     graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, result: lastBad ? { ...result, diverged: lastBad } : result, ...final, notes,
+    dtype: req.config.dtype ?? 'float64',
     sizes: { train: splits.train.features.shape[0], validation: splits.validation?.features.shape[0] ?? 0, test: splits.test?.features.shape[0] ?? 0 },
   };
 }

@@ -9,11 +9,13 @@ import fc from 'fast-check';
 import { LAYER_KINDS, type LayerKind } from '../../sim/ir/types.js';
 import type { ForwardResult } from '../../sim/float/engine.js';
 import { LOSS_KINDS, type LossKind, type Reduction, losses } from '../../sim/float/losses.js';
-import type { Tensor } from '../../sim/float/tensor.js';
+import { type Tensor, asFloat64 } from '../../sim/float/tensor.js';
 import {
   type GradCase, type LossObjective, type Rand, type ValueGen, awayFrom, compareGradients, describeMismatches,
-  distinctValues, gradCheck, mulberry32, numericGradient, sizeOf, spreadGroups, uniform, uniformValues,
+  distinctValues, float32Check, gradCheck, mulberry32, numericGradient, sizeOf, spreadGroups, uniform, uniformValues,
 } from '../helpers/gradcheck.js';
+import { floatRules } from '../../sim/float/layers.js';
+import { withDtype } from '../../sim/float/tensor.js';
 
 const FC_SEED = 42;
 const MAX_ELEMENTS = 200;
@@ -349,8 +351,8 @@ describe('gradient check: every loss', () => {
             const target = gen.target(shape, rand);
             const { gradient } = losses[kind](pred, target, reduction);
             expect(gradient.shape).toEqual(shape);
-            const numeric = numericGradient(() => losses[kind](pred, target, reduction).loss, pred.data);
-            const bad = compareGradients(`${kind} prediction`, gradient.data, numeric);
+            const numeric = numericGradient(() => losses[kind](pred, target, reduction).loss, asFloat64(pred.data));
+            const bad = compareGradients(`${kind} prediction`, asFloat64(gradient.data), numeric);
             if (bad.length > 0) throw new Error(`data seed ${seed}: ${describeMismatches(bad)}`);
           }),
           { seed: FC_SEED, numRuns: 150 },
@@ -453,5 +455,57 @@ describe('gradient checker', () => {
     }
     expect(new Set(Object.keys(layerChecks))).toEqual(new Set(LAYER_KINDS));
     if (process.env.GRADCHECK_STATS) console.table(Object.fromEntries(tally));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The float32 engine (--dtype float32) against float64, on the same cases
+// ---------------------------------------------------------------------------------------------------------------
+
+function assertFloat32(arb: fc.Arbitrary<GradCase>, numRuns: number): number {
+  let accepted = 0;
+  fc.assert(fc.property(arb, seedArb, (c, seed) => {
+    const r = float32Check(c, seed);
+    fc.pre(!r.rejected);
+    accepted++;
+    if (r.notFloat32.length > 0) throw new Error(`data seed ${seed}: not float32: ${r.notFloat32.join(', ')}`);
+    if (r.outOfTolerance.length > 0) throw new Error(`data seed ${seed}: ${JSON.stringify(r.outOfTolerance)}`);
+  }), { seed: FC_SEED, numRuns });
+  return accepted;
+}
+
+describe('float32 engine: every layer kind stays float32 and within float32 rounding of float64', () => {
+  for (const kind of LAYER_KINDS) {
+    for (const [variant, { arb, runs }] of Object.entries(layerChecks[kind])) {
+      it(`${kind} (${variant})`, () => expect(assertFloat32(arb, Math.min(runs, 25))).toBeGreaterThan(0));
+    }
+  }
+  it('composite graph with a loss', () => expect(assertFloat32(fc.constant(compositeCase('softmax-ce', 'mean', 3, 4)), 10)).toBeGreaterThan(0));
+});
+
+describe('float32 check mutation tests: the comparison catches a wrong float32 engine', () => {
+  type AnyRule = { forward: (...a: unknown[]) => { y: { shape: readonly number[]; data: Float32Array | Float64Array } } };
+  const rules = floatRules as unknown as Record<string, AnyRule>;
+  /** Runs the check with one layer kind's forward replaced. */
+  function withPatched(kind: LayerKind, patch: (y: { shape: readonly number[]; data: Float32Array | Float64Array }) => typeof y & object): ReturnType<typeof float32Check>[] {
+    const original = rules[kind].forward;
+    rules[kind].forward = (...a: unknown[]) => { const out = original(...a); return { ...out, y: patch(out.y) }; };
+    try {
+      return range(20).map((seed) => float32Check({ layers: [{ name: 'l', kind }], inputs: { x: [2, 3, 4] }, values: awayFrom([0]) }, seed));
+    } finally {
+      rules[kind].forward = original;
+    }
+  }
+  it('a layer that falls back to float64 is caught', () => {
+    const reports = withPatched('tanh', (y) => withDtype(y, 'float64'));
+    expect(reports.every((r) => r.notFloat32.includes('value l'))).toBe(true);
+  });
+  it('a float32 layer off by 1e-3 is caught', () => {
+    const reports = withPatched('tanh', (y) => (y.data instanceof Float32Array ? { shape: y.shape, data: y.data.map((v) => v + 1e-3) } : y));
+    expect(reports.every((r) => r.outOfTolerance.some((o) => o.tensor === 'value l'))).toBe(true);
+  });
+  it('the unpatched layer passes the same cases', () => {
+    const reports = withPatched('tanh', (y) => y);
+    expect(reports.every((r) => r.notFloat32.length === 0 && r.outOfTolerance.length === 0)).toBe(true);
   });
 });

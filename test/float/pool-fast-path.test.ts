@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { Pool2dNode } from '../../sim/ir/types.js';
 import { poolBackward, poolBackwardReference, poolForward, poolForwardReference } from '../../sim/float/pool.js';
 import { awkwardValues, sameBytes, seeded } from './awkward-values.js';
+import { asFloat64 } from '../../sim/float/tensor.js';
 
 type Pick4 = [number, number, number, number];
 
@@ -34,7 +35,7 @@ function agrees(pool: Pool2dNode, n: number, c: number, h: number, w: number, se
   const dy = { shape: outShape, data: Float64Array.from({ length: n * c * p * q }, fill) };
   const fast = poolForward(pool, x, outShape), ref = poolForwardReference(pool, x, outShape);
   const dxFast = poolBackward(pool, x, dy, fast.saved), dxRef = poolBackwardReference(pool, x, dy, ref.saved);
-  return sameBytes(fast.y.data, ref.y.data) && sameBytes(dxFast.data, dxRef.data);
+  return sameBytes(asFloat64(fast.y.data), asFloat64(ref.y.data)) && sameBytes(asFloat64(dxFast.data), asFloat64(dxRef.data));
 }
 
 describe('average pooling 2×2 stride 2', () => {

@@ -17,6 +17,7 @@ import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/w
 import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
 import { type Case, caseArb, operands } from './gemm-cases.js';
 import { awkwardValues, sameBytes, seeded } from './awkward-values.js';
+import { asFloat64 } from '../../sim/float/tensor.js';
 
 /** Runs `kernel` and gemmReference on the same operands; C starts with the same (awkward) contents in both. */
 function runPair(t: Case, fill: () => number, kernel: Gemm) {
@@ -150,11 +151,11 @@ describe('conv2d on the wasm kernels', () => {
       const weight = Float64Array.from({ length: g.k * (g.c / g.groups) * g.r * g.s }, fill);
       const bias = withBias ? Float64Array.from({ length: g.k }, fill) : null;
       const dy = Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill);
-      expect(sameBytes(conv2dForward(x, weight, bias, g), conv2dReference.forward(x, weight, bias, g))).toBe(true);
+      expect(sameBytes(asFloat64(conv2dForward(x, weight, bias, g)), conv2dReference.forward(x, weight, bias, g))).toBe(true);
       const ours = conv2dBackward(x, weight, dy, g, true), reference = conv2dReference.backward(x, weight, dy, g, true);
-      expect(sameBytes(ours.dx!, reference.dx!)).toBe(true);
-      expect(sameBytes(ours.dWeight, reference.dWeight)).toBe(true);
-      expect(sameBytes(ours.dBias, reference.dBias)).toBe(true);
+      expect(sameBytes(asFloat64(ours.dx!), reference.dx!)).toBe(true);
+      expect(sameBytes(asFloat64(ours.dWeight), reference.dWeight)).toBe(true);
+      expect(sameBytes(asFloat64(ours.dBias), reference.dBias)).toBe(true);
     }), { numRuns: 300 });
   });
 

@@ -25,8 +25,9 @@ import { parseModel } from '../../sim/ir/parse.js';
 import type { LayerGraph } from '../../sim/ir/types.js';
 import { type ForwardResult, backward, forward } from '../../sim/float/engine.js';
 import { type Params, initParams } from '../../sim/float/init.js';
+import { copyParams } from '../../sim/float/train.js';
 import { type LossKind, type Reduction, losses } from '../../sim/float/losses.js';
-import type { Tensor } from '../../sim/float/tensor.js';
+import { type Tensor, asFloat64, withDtype } from '../../sim/float/tensor.js';
 
 export const STEP = 1e-6;
 export const ATOL = 1e-6;
@@ -244,7 +245,7 @@ export function gradCheck(c: GradCase, seed: number): CheckReport {
     upstream = losses[kind](base.output, target, reduction).gradient;
   } else {
     const r = uniform(rand, sizeOf(outShape), -1, 1);
-    objective = (out) => dot(out.data, r);
+    objective = (out) => dot(asFloat64(out.data), r);
     upstream = { shape: [...outShape], data: r };
   }
   const grads = backward(base.tape, params, upstream);
@@ -264,9 +265,9 @@ export function gradCheck(c: GradCase, seed: number): CheckReport {
   let checked = 0, worst = 0;
   const check = (label: string, value: Tensor, grad: Tensor): void => {
     if (grad.shape.join() !== value.shape.join()) throw new Error(`gradient of ${label} has shape [${grad.shape}], value [${value.shape}]`);
-    const numeric = numericGradient(f, value.data);
-    mismatches.push(...compareGradients(label, grad.data, numeric));
-    worst = Math.max(worst, toleranceUsed(grad.data, numeric));
+    const numeric = numericGradient(f, asFloat64(value.data));
+    mismatches.push(...compareGradients(label, asFloat64(grad.data), numeric));
+    worst = Math.max(worst, toleranceUsed(asFloat64(grad.data), numeric));
     checked += value.data.length;
   };
   for (const [name, t] of Object.entries(inputs)) check(`input ${name}`, t, grads.inputs[name]);
@@ -278,4 +279,56 @@ export function describeMismatches(m: readonly Mismatch[], max = 6): string {
   const lines = m.slice(0, max).map((x) =>
     `  ${x.tensor}[${x.index}]: analytic ${x.analytic.toPrecision(10)}, numeric ${x.numeric.toPrecision(10)} (diff ${(x.analytic - x.numeric).toExponential(2)})`);
   return `${m.length} gradient element(s) out of tolerance:\n${lines.join('\n')}${m.length > max ? '\n  …' : ''}`;
+}
+
+/**
+ * The float32 engine against the float64 one on a gradient-check case: the same parameters and inputs (rounded to
+ * float32), the same upstream gradient. Every value, gradient and parameter gradient of the float32 pass must be a
+ * Float32Array (a layer that silently fell back to float64 fails here) and lie within float32 rounding of the
+ * float64 result: |f32 − f64| ≤ 2e-4 · max(1, max|f64| of that tensor) — one float32 rounding is 6e-8 relative, and
+ * these one- or few-layer cases compound a few hundred at most.
+ */
+export interface Float32Report {
+  readonly rejected: boolean;
+  /** Tensors that are not Float32Array, by name. */
+  readonly notFloat32: readonly string[];
+  /** Tensors out of tolerance: name, worst |difference| and the allowed one. */
+  readonly outOfTolerance: readonly { readonly tensor: string; readonly diff: number; readonly allowed: number }[];
+}
+
+export function float32Check(c: GradCase, seed: number): Float32Report {
+  const rand = mulberry32(seed);
+  const graph = buildCase(c, seed);
+  // Values exactly representable in float32, so both engines start from the same numbers.
+  const params = Object.fromEntries(Object.entries(randomParams(graph, rand)).map(([k, t]) => [k, { shape: t.shape, data: Float64Array.from(Float32Array.from(t.data)) }]));
+  const gen = c.values ?? uniformValues();
+  const inputs: Record<string, Tensor> = {};
+  for (const [name, shape] of Object.entries(c.inputs)) inputs[name] = { shape: [...shape], data: Float64Array.from(Float32Array.from(gen(name, shape, rand))) };
+  const options = { training: c.training ?? false, seed: c.dropoutSeed ?? 12345 };
+  const base = forward(graph, params, inputs, options);
+  if (c.accept && !c.accept(base)) return { rejected: true, notFloat32: [], outOfTolerance: [] };
+  const upstream: Tensor = { shape: base.output.shape, data: Float64Array.from(Float32Array.from(uniform(rand, sizeOf(base.output.shape), -1, 1))) };
+  const grads64 = backward(base.tape, params, upstream);
+
+  const params32 = copyParams(params, 'float32');
+  const inputs32 = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, withDtype(t, 'float32')]));
+  const fwd32 = forward(graph, params32, inputs32, options);
+  const grads32 = backward(fwd32.tape, params32, upstream);
+
+  const notFloat32: string[] = [];
+  const outOfTolerance: { tensor: string; diff: number; allowed: number }[] = [];
+  const compare = (name: string, t32: Tensor | undefined, t64: Tensor | undefined): void => {
+    if (t32 === undefined || t64 === undefined) throw new Error(`${name}: missing in one engine`);
+    if (!(t32.data instanceof Float32Array)) notFloat32.push(name);
+    let scale = 1, diff = 0;
+    for (let i = 0; i < t64.data.length; i++) scale = Math.max(scale, Math.abs(t64.data[i]));
+    for (let i = 0; i < t64.data.length; i++) diff = Math.max(diff, Math.abs(t32.data[i] - t64.data[i]));
+    const allowed = 2e-4 * scale;
+    if (!(diff <= allowed)) outOfTolerance.push({ tensor: name, diff, allowed });
+  };
+  for (const name of Object.keys(base.values)) if (!(name in inputs)) compare(`value ${name}`, fwd32.values[name], base.values[name]);
+  for (const [name, t] of Object.entries(grads64.inputs)) compare(`input gradient ${name}`, grads32.inputs[name], t);
+  for (const [key, t] of Object.entries(grads64.params)) compare(`gradient ${key}`, grads32.params[key], t);
+  for (const [key, t] of Object.entries(base.state)) compare(`state ${key}`, fwd32.state[key], t);
+  return { rejected: false, notFloat32, outOfTolerance };
 }

@@ -9,6 +9,7 @@ import { forward } from '../../sim/float/engine.js';
 import { initParams } from '../../sim/float/init.js';
 import { LAYER_KINDS } from '../../sim/ir/types.js';
 import { SimError } from '../../sim/base/errors.js';
+import { asFloat64 } from '../../sim/float/tensor.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'models', 'README.md'), 'utf8');
 const build = (doc: unknown) => buildGraph(parseModel(doc, 'm.yaml'), 'm.yaml');
@@ -41,7 +42,7 @@ describe('models/README.md', () => {
     const x = { shape: [2, 3, 16, 16], data: new Float64Array(2 * 3 * 16 * 16).map((_, i) => Math.sin(i)) };
     const out = forward(g, params, { image: x }).output;
     expect(out.shape).toEqual([2, 3]);
-    const rowSums = [0, 1].map((r) => out.data.subarray(r * 3, r * 3 + 3).reduce((a, b) => a + b, 0));
+    const rowSums = [0, 1].map((r) => asFloat64(out.data).subarray(r * 3, r * 3 + 3).reduce((a, b) => a + b, 0));
     rowSums.forEach((s) => expect(s).toBeCloseTo(1, 12));
   });
 });
