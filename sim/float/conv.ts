@@ -161,7 +161,7 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
   checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q;
-  const y = alloc(n * k * pq);
+  const y = alloc(n * k * pq, bias !== null);   // the bias fills all of it
   if (bias !== null) {
     // Seed Y with the bias so the GEMM can accumulate onto it instead of a separate pass afterwards.
     for (let img = 0; img < n; img++) {
