@@ -22,6 +22,7 @@ import { validRange } from './conv-geometry.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
 import { KERNELS } from './wasm/kernels-module.js';
 import { type Alloc, freshAlloc } from './arena.js';
+import { biasGradient, biasGradientReference, type BiasGradient } from './bias-grad.js';
 
 export type { Conv2dGeometry } from './conv-geometry.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
@@ -34,6 +35,7 @@ export interface ConvKernels {
   readonly gemmScatter?: GemmScatter;
   readonly depthwiseForward: DepthwiseForward;
   readonly depthwiseBackward: DepthwiseBackward;
+  readonly biasGradient: BiasGradient;
 }
 
 /** Outputs and gradients are allocated with `alloc` (default: fresh arrays). */
@@ -140,9 +142,10 @@ export function convOn(kernels: ConvKernels): Conv2d {
 
 const ENGINE_CONV = convOn({
   gemm: wasmGemm, gemmGathered, gemmScatter, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
+  biasGradient,
 });
 /** The plain-JS conv2d, the reference for tests and benchmarks. */
-export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
+export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward, biasGradient: biasGradientReference });
 
 /** y [N,K,P,Q] */
 export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
@@ -215,14 +218,7 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
   const dx = needDx ? alloc(n * c * hw) : null;
   const dWeight = alloc(k * crs);
   const dBias = alloc(k);
-  for (let img = 0; img < n; img++) {
-    for (let o = 0; o < k; o++) {
-      let sum = 0;
-      const base = (img * k + o) * pq;
-      for (let i = 0; i < pq; i++) sum += dy[base + i];
-      dBias[o] += sum;
-    }
-  }
+  kernels.biasGradient(dy, n, k, pq, dBias);
   if (cg === 1) {
     kernels.depthwiseBackward(x, weight, dy, dx, dWeight, g);
     return { dx, dWeight, dBias };

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
 import { conv2dBackward, conv2dForward, conv2dReference, convOn, setIm2colBudget, type Conv2dGeometry } from '../../sim/float/conv.js';
 import { gemmGatheredOn, gemmScatterOn } from '../../sim/float/gemm-gathered.js';
+import { biasGradientReference } from '../../sim/float/bias-grad.js';
 import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
 import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
@@ -175,7 +176,7 @@ const insideArb = geometryArb.map((g) => ({
 function gatheredAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number, budget: number): boolean {
   const conv = convOn({
     gemm: gemmOn(kernels), gemmGathered: gemmGatheredOn(kernels), gemmScatter: gemmScatterOn(kernels),
-    depthwiseForward: depthwiseForwardOn(kernels), depthwiseBackward: depthwiseBackwardOn(kernels),
+    depthwiseForward: depthwiseForwardOn(kernels), depthwiseBackward: depthwiseBackwardOn(kernels), biasGradient: biasGradientReference,
   });
   const fill = awkwardValues(seed);
   const x = Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill);
