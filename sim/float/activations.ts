@@ -4,7 +4,7 @@
  */
 import { normalCdf, normalPdf } from './special.js';
 import { type Alloc, freshAlloc } from './arena.js';
-import { reluBackward, reluForward } from './relu-bits.js';
+import { reluBackward, reluForward } from './relu.js';
 import type { Tensor } from './tensor.js';
 
 /** f(x) and f'(x) (given x and y = f(x); whichever is cheaper). */
@@ -47,7 +47,7 @@ export function clip(min: number, max: number): Activation {
  */
 /** `inPlace`: write over x (each element is read before it is written, so the loops are the same). */
 export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshAlloc, inPlace = false): Tensor {
-  const out = inPlace ? x.data : alloc(x.data.length);
+  const out = inPlace ? x.data : alloc(x.data.length, true);
   const d = x.data;
   if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
   else if (act === sigmoidAct) for (let i = 0; i < d.length; i++) out[i] = sigmoid(d[i]);
@@ -57,7 +57,7 @@ export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshAll
 }
 
 export function applyBackward(act: Activation, x: Tensor, y: Tensor, dy: Tensor, alloc: Alloc = freshAlloc): Tensor {
-  const out = alloc(x.data.length);
+  const out = alloc(x.data.length, true);
   const xd = x.data, yd = y.data, g = dy.data;
   if (act === tanhAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (1 - yd[i] * yd[i]);
   else if (act === sigmoidAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (yd[i] * (1 - yd[i]));

@@ -4,15 +4,20 @@
  * step asks for the same sizes again; but a fresh large Float64Array pays its page faults every time (LeNet's
  * first activation for a batch of 32, 1.2 MB: relu into a fresh array 3.2–3.9 ms, into a reused one 1.3 ms).
  *
- * `alloc(n)` gives n zeros, exactly like `new Float64Array(n)`, so a rule computes the same bits from either. A
+ * `alloc(n)` gives n zeros, exactly like `new Float64Array(n)`, so a rule computes the same bits from either.
+ * `alloc(n, true)` is for a caller that writes every element before it reads any (an activation's output, a GEMM
+ * that does not accumulate): a reused buffer then keeps its old contents instead of being zero-filled first. A
  * buffer may be a prefix view of a larger one (a last, partial batch reuses a full batch's buffers). Whoever owns
  * the arena says when buffers are free again: `release` one, or `recycle` everything given out; a buffer kept
  * after that would be overwritten, so nothing that outlives the step (parameters, optimizer or batch-norm state,
  * results) may come from here.
  */
 
-/** Zero-filled Float64Array of a length; the default is a plain `new Float64Array`. */
-export type Alloc = (length: number) => Float64Array;
+/**
+ * Zero-filled Float64Array of a length; the default is a plain `new Float64Array`. With `overwritten`, the caller
+ * promises to write every element before reading any, and the contents may be anything.
+ */
+export type Alloc = (length: number, overwritten?: boolean) => Float64Array;
 
 export const freshAlloc: Alloc = (length) => new Float64Array(length);
 
@@ -22,7 +27,7 @@ export class Arena {
   /** Each buffer given out → the whole buffer it is a view of. */
   private readonly lent = new Map<Float64Array, Float64Array>();
 
-  readonly alloc: Alloc = (length) => {
+  readonly alloc: Alloc = (length, overwritten = false) => {
     // Best fit: the shortest free buffer that is long enough, so a small request does not take a large one.
     let at = -1;
     for (let i = 0; i < this.free.length; i++) {
@@ -36,7 +41,7 @@ export class Arena {
       this.free[at] = this.free[this.free.length - 1];
       this.free.pop();
       view = whole.length === length ? whole : whole.subarray(0, length);
-      view.fill(0);
+      if (!overwritten) view.fill(0);
     }
     this.lent.set(view, whole);
     return view;

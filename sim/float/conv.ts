@@ -11,15 +11,18 @@
  *  - 1×1, stride 1, no padding: the image itself is the column matrix, so the copy is skipped;
  *  - every window inside the image (no padding to read; LeNet's second conv): the GEMM packs the column matrix
  *    straight from the image (gemmGathered), never writing it — the same packed panels as im2col, so the same bits;
+ *    and dx's product is added into dx straight from the module (gemmScatter), as col2im would add it;
  *  - one input channel per group (depthwise, with any channel multiplier): the GEMM would have m = K/groups
  *    (usually 1, padded to the kernel's 2-row tile) and k = R·S, so a direct loop (depthwise.ts) is faster.
  */
-import { gemm as wasmGemm, gemmGathered, gemmReference, type Gemm, type GemmGathered } from './gemm.js';
+import { gemm as wasmGemm, gemmReference, type Gemm } from './gemm.js';
+import { gemmGathered, gemmScatter, scatterFits, type GemmGathered, type GemmScatter } from './gemm-gathered.js';
 import { depthwiseBackward, depthwiseForward, type DepthwiseBackward, type DepthwiseForward } from './depthwise.js';
 import { validRange } from './conv-geometry.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
 import { KERNELS } from './wasm/kernels-module.js';
 import { type Alloc, freshAlloc } from './arena.js';
+import { biasGradient, biasGradientReference, type BiasGradient } from './bias-grad.js';
 
 export type { Conv2dGeometry } from './conv-geometry.js';
 import type { Conv2dGeometry } from './conv-geometry.js';
@@ -27,10 +30,12 @@ import type { Conv2dGeometry } from './conv-geometry.js';
 /** The kernels a convolution is made of; the engine's are the WebAssembly ones, the references plain JS. */
 export interface ConvKernels {
   readonly gemm: Gemm;
-  /** Without it, windows inside the image go through im2col too (the reference route). */
+  /** Without them, windows inside the image go through im2col and col2im too (the reference route). */
   readonly gemmGathered?: GemmGathered;
+  readonly gemmScatter?: GemmScatter;
   readonly depthwiseForward: DepthwiseForward;
   readonly depthwiseBackward: DepthwiseBackward;
+  readonly biasGradient: BiasGradient;
 }
 
 /** Outputs and gradients are allocated with `alloc` (default: fresh arrays). */
@@ -114,13 +119,17 @@ function columnOffsets(g: Conv2dGeometry, i0: number, i1: number): Int32Array {
   return out;
 }
 
-/** The gathered route's offsets, when it applies: rows, and columns per band. */
+/**
+ * The gathered route's kernels and offsets, when it applies: rows, and columns per band; `scatter` when dx's
+ * product fits it (K/groups ≤ KC deep, a band ≤ NC columns).
+ */
 function gatherPlan(kernels: ConvKernels, g: Conv2dGeometry, band: number):
-  { gather: GemmGathered; rows: Int32Array; bands: Int32Array[] } | null {
+  { gather: GemmGathered; scatter: GemmScatter | null; rows: Int32Array; bands: Int32Array[] } | null {
   if (kernels.gemmGathered === undefined || !windowsInside(g)) return null;
   const bands: Int32Array[] = [];
   for (let i0 = 0; i0 < g.p; i0 += band) bands.push(columnOffsets(g, i0, Math.min(g.p, i0 + band)));
-  return { gather: kernels.gemmGathered, rows: rowOffsets(g), bands };
+  const scatter = kernels.gemmScatter !== undefined && scatterFits(band * g.q, g.k / g.groups) ? kernels.gemmScatter : null;
+  return { gather: kernels.gemmGathered, scatter, rows: rowOffsets(g), bands };
 }
 
 /** conv2d built on the given kernels. */
@@ -132,10 +141,11 @@ export function convOn(kernels: ConvKernels): Conv2d {
 }
 
 const ENGINE_CONV = convOn({
-  gemm: wasmGemm, gemmGathered, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
+  gemm: wasmGemm, gemmGathered, gemmScatter, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
+  biasGradient,
 });
 /** The plain-JS conv2d, the reference for tests and benchmarks. */
-export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
+export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward, biasGradient: biasGradientReference });
 
 /** y [N,K,P,Q] */
 export function conv2dForward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: Conv2dGeometry,
@@ -154,7 +164,7 @@ function forward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, bi
   checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q;
-  const y = alloc(n * k * pq);
+  const y = alloc(n * k * pq, bias !== null);   // the bias fills all of it
   if (bias !== null) {
     // Seed Y with the bias so the GEMM can accumulate onto it instead of a separate pass afterwards.
     for (let img = 0; img < n; img++) {
@@ -208,14 +218,7 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
   const dx = needDx ? alloc(n * c * hw) : null;
   const dWeight = alloc(k * crs);
   const dBias = alloc(k);
-  for (let img = 0; img < n; img++) {
-    for (let o = 0; o < k; o++) {
-      let sum = 0;
-      const base = (img * k + o) * pq;
-      for (let i = 0; i < pq; i++) sum += dy[base + i];
-      dBias[o] += sum;
-    }
-  }
+  kernels.biasGradient(dy, n, k, pq, dBias);
   if (cg === 1) {
     kernels.depthwiseBackward(x, weight, dy, dx, dWeight, g);
     return { dx, dWeight, dBias };
@@ -224,7 +227,7 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
   const band = pointwise ? p : bandRows(crs, g);
   const plan = pointwise ? null : gatherPlan(kernels, g, band);
   const cols = pointwise || plan !== null ? null : colsBuffer(crs * band * q);
-  const dCols = pointwise || dx === null ? null : dColsBuffer(crs * band * q);
+  const dCols = pointwise || dx === null || plan?.scatter ? null : dColsBuffer(crs * band * q);
   for (let img = 0; img < n; img++) {
     for (let grp = 0; grp < groups; grp++) {
       const xOff = (img * c + grp * cg) * hw;
@@ -244,7 +247,9 @@ function backward(kernels: ConvKernels, x: Float64Array, weight: Float64Array, d
         }
         if (dx === null) continue;
         // dCols = W_gᵀ · dY_g, scattered back onto the input positions it was gathered from.
-        if (dCols === null) {
+        if (plan?.scatter) {
+          plan.scatter(true, crs, len, kg, weight, wOff, crs, dy, dyOff, pq, dx, xOff, plan.rows, plan.bands[i0 / band]);
+        } else if (dCols === null) {
           gemm(true, false, crs, len, kg, weight, wOff, crs, dy, dyOff, pq, dx, xOff, hw, false);
         } else {
           gemm(true, false, crs, len, kg, weight, wOff, crs, dy, dyOff, pq, dCols, 0, len, false);

@@ -17,7 +17,7 @@ export function depthwiseForward(x: Float64Array, weight: Float64Array, y: Float
 }
 
 /** Output channel o of image img; ranges = columnRanges(g). */
-export function depthwiseForwardChannel(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry,
+function depthwiseForwardChannel(x: Float64Array, weight: Float64Array, y: Float64Array, g: Conv2dGeometry,
   ranges: Int32Array, img: number, o: number): void {
   const { c, h, w, k, r, s, p, q, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = g;
   const kg = k / g.groups, hw = h * w, pq = p * q;

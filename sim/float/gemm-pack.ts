@@ -79,37 +79,6 @@ export function packPanelB(trans: boolean, b: Float64Array, off: number, ldb: nu
   }
 }
 
-/**
- * Packs B[pc:pc+kc, jc:jc+nc] like packPanelB, for a B that is never stored: B[p, j] = x[off + kOff[p] + nOff[j]].
- * That is the column matrix of a convolution whose windows all lie inside the input (conv.ts), gathered straight
- * from the image — the same packed panel as im2col followed by packPanelB, without writing the matrix first.
- */
-export function packGatherB(x: Float64Array, off: number, kOff: Int32Array, nOff: Int32Array, pc: number, kc: number,
-  jc: number, nc: number, nr: number, dst: Float64Array, dstOff: number): void {
-  for (let jr = 0; jr < nc; jr += nr) {
-    const base = dstOff + jr * kc;
-    const cols = Math.min(nr, nc - jr);
-    if (cols === 8 && nr === 8) {
-      const j0 = jc + jr;
-      const n0 = off + nOff[j0], n1 = off + nOff[j0 + 1], n2 = off + nOff[j0 + 2], n3 = off + nOff[j0 + 3];
-      const n4 = off + nOff[j0 + 4], n5 = off + nOff[j0 + 5], n6 = off + nOff[j0 + 6], n7 = off + nOff[j0 + 7];
-      for (let p = 0, d = base; p < kc; p++, d += 8) {
-        const o = kOff[pc + p];
-        dst[d] = x[o + n0]; dst[d + 1] = x[o + n1]; dst[d + 2] = x[o + n2]; dst[d + 3] = x[o + n3];
-        dst[d + 4] = x[o + n4]; dst[d + 5] = x[o + n5]; dst[d + 6] = x[o + n6]; dst[d + 7] = x[o + n7];
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        const o = off + kOff[pc + p];
-        const d = base + p * nr;
-        let j = 0;
-        for (; j < cols; j++) dst[d + j] = x[o + nOff[jc + jr + j]];
-        for (; j < nr; j++) dst[d + j] = 0;
-      }
-    }
-  }
-}
-
 export function roundUp(x: number, to: number): number {
   return Math.ceil(x / to) * to;
 }

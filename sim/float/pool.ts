@@ -29,7 +29,73 @@ function* windows(node: Pool2dNode, h: number, w: number, p: number, q: number):
 
 export interface PoolSaved { readonly argmax?: Int32Array }
 
+/**
+ * Average pooling 2×2, stride 2, no padding, every window inside the input (LeNet's): each window has 4 cells
+ * whatever countIncludePad says, and no two windows share a cell. The fast loops below do exactly what the general
+ * ones do there — the sum from +0 in row-major order, divided by 4; each cell's gradient +0 + dy/4 — without the
+ * window list.
+ */
+function isAvg2x2(node: Pool2dNode, xShape: readonly number[], outShape: readonly number[]): boolean {
+  const [, , h, w] = xShape, [, , p, q] = outShape;
+  return node.kind === 'avgPool2d' && node.kernel[0] === 2 && node.kernel[1] === 2 && node.stride[0] === 2
+    && node.stride[1] === 2 && node.padding.every((x) => x === 0) && 2 * p <= h && 2 * q <= w;
+}
+
+function avg2x2Forward(x: Float64Array, y: Float64Array, planes: number, h: number, w: number, p: number, q: number): void {
+  for (let plane = 0, out = 0; plane < planes; plane++) {
+    for (let i = 0; i < p; i++) {
+      let top = plane * h * w + 2 * i * w;
+      for (let j = 0; j < q; j++, top += 2) {
+        let sum = 0;
+        sum += x[top];
+        sum += x[top + 1];
+        sum += x[top + w];
+        sum += x[top + w + 1];
+        y[out++] = sum / 4;
+      }
+    }
+  }
+}
+
+/** Writes every cell a window covers; the others (an odd last row or column) must arrive +0. */
+function avg2x2Backward(dy: Float64Array, dx: Float64Array, planes: number, h: number, w: number, p: number, q: number): void {
+  for (let plane = 0, o = 0; plane < planes; plane++) {
+    for (let i = 0; i < p; i++) {
+      let top = plane * h * w + 2 * i * w;
+      for (let j = 0; j < q; j++, top += 2) {
+        const share = 0 + dy[o++] / 4;
+        dx[top] = share;
+        dx[top + 1] = share;
+        dx[top + w] = share;
+        dx[top + w + 1] = share;
+      }
+    }
+  }
+}
+
 export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly number[], alloc: Alloc = freshAlloc):
+  { y: Tensor; saved: PoolSaved } {
+  if (isAvg2x2(node, x.shape, outShape)) {
+    const [n, c, h, w] = x.shape, [, , p, q] = outShape;
+    const y = alloc(n * c * p * q, true);
+    avg2x2Forward(x.data, y, n * c, h, w, p, q);
+    return { y: { shape: outShape, data: y }, saved: {} };
+  }
+  return poolForwardReference(node, x, outShape, alloc);
+}
+
+export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshAlloc): Tensor {
+  if (isAvg2x2(node, x.shape, dy.shape)) {
+    const [n, c, h, w] = x.shape, [, , p, q] = dy.shape;
+    const dx = alloc(x.data.length, 2 * p === h && 2 * q === w);   // windows tile the input: every cell written
+    avg2x2Backward(dy.data, dx, n * c, h, w, p, q);
+    return { shape: x.shape, data: dx };
+  }
+  return poolBackwardReference(node, x, dy, saved, alloc);
+}
+
+/** The general loops: any kernel, stride and padding; the definition the fast path must equal bit for bit. */
+export function poolForwardReference(node: Pool2dNode, x: Tensor, outShape: readonly number[], alloc: Alloc = freshAlloc):
   { y: Tensor; saved: PoolSaved } {
   const [n, c, h, w] = x.shape;
   const [, , p, q] = outShape;
@@ -68,7 +134,7 @@ export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly numb
   return { y: { shape: outShape, data: y }, saved: { argmax } };
 }
 
-export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshAlloc): Tensor {
+export function poolBackwardReference(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshAlloc): Tensor {
   const dx = alloc(x.data.length);
   const g = dy.data;
   if (saved.argmax) {

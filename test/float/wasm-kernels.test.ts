@@ -9,39 +9,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
-import { conv2dBackward, conv2dForward, conv2dReference, setIm2colBudget, type Conv2dGeometry } from '../../sim/float/conv.js';
+import { conv2dBackward, conv2dForward, conv2dReference, convOn, setIm2colBudget, type Conv2dGeometry } from '../../sim/float/conv.js';
+import { gemmGatheredOn, gemmScatterOn } from '../../sim/float/gemm-gathered.js';
+import { biasGradientReference } from '../../sim/float/bias-grad.js';
 import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
 import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
 import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
 import { type Case, caseArb, operands } from './gemm-cases.js';
-
-/** xorshift32 from a fast-check seed, so a failure replays. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-    return state / 2 ** 32;
-  };
-}
-
-/** Mostly [-1, 1), with ±0, subnormals, small integers and ±1e150…1e300 (whose products overflow) mixed in. */
-function awkwardValues(seed: number): () => number {
-  const u = seeded(seed);
-  return () => {
-    const kind = u();
-    const sign = u() < 0.5 ? -1 : 1;
-    if (kind < 0.6) return 2 * u() - 1;
-    if (kind < 0.7) return sign * 0;
-    if (kind < 0.8) return sign * Math.floor(u() * 1000) * 5e-324;
-    if (kind < 0.95) return Math.floor(u() * 9) - 4;
-    return sign * 10 ** (150 + Math.floor(u() * 150));
-  };
-}
-
-function bytesOf(x: Float64Array): Uint8Array {
-  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-}
+import { awkwardValues, sameBytes, seeded } from './awkward-values.js';
 
 /** Runs `kernel` and gemmReference on the same operands; C starts with the same (awkward) contents in both. */
 function runPair(t: Case, fill: () => number, kernel: Gemm) {
@@ -51,8 +27,6 @@ function runPair(t: Case, fill: () => number, kernel: Gemm) {
   gemmReference(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, expected, t.cOff, ldc, t.accumulate);
   return { actual, expected };
 }
-
-const sameBytes = (x: Float64Array, y: Float64Array): boolean => Buffer.compare(bytesOf(x), bytesOf(y)) === 0;
 
 /** Shapes that cross the KC (256-deep), MC (96-row) and NC (2048-column) blocks, every transpose and accumulate. */
 const BLOCK_CROSSING: [number, number, number][] = [[130, 9, 300], [97, 40, 513], [3, 2100, 20], [193, 17, 257]];
@@ -185,34 +159,90 @@ describe('conv2d on the wasm kernels', () => {
     }), { numRuns: 300 });
   });
 
-  it('packs windows inside the image straight from it (gemmGathered), as im2col would, also in bands', () => {
-    const inside = geometryArb.map((g) => ({
-      ...g, padTop: 0, padLeft: 0,
-      p: Math.floor((g.h - g.dilationH * (g.r - 1) - 1) / g.strideH) + 1, q: Math.floor((g.w - g.dilationW * (g.s - 1) - 1) / g.strideW) + 1,
-    })).filter((g) => g.p >= 1 && g.q >= 1 && g.c / g.groups > 1);
-    fc.assert(fc.property(inside, fc.integer(), fc.integer({ min: 1, max: 400 }), (g, seed, budget) => {
-      const fill = awkwardValues(seed);
-      const x = Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill);
-      const weight = Float64Array.from({ length: g.k * (g.c / g.groups) * g.r * g.s }, fill);
-      const dy = Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill);
-      const old = setIm2colBudget(budget);
-      try {
-        expect(sameBytes(conv2dForward(x, weight, null, g), conv2dReference.forward(x, weight, null, g))).toBe(true);
-        const ours = conv2dBackward(x, weight, dy, g, false), reference = conv2dReference.backward(x, weight, dy, g, false);
-        expect(sameBytes(ours.dWeight, reference.dWeight)).toBe(true);
-      } finally {
-        setIm2colBudget(old);
-      }
-    }), { numRuns: 200 });
+});
+
+/** Geometries whose windows all lie inside the input (no padding), with more than one input channel per group. */
+const insideArb = geometryArb.map((g) => ({
+  ...g, padTop: 0, padLeft: 0,
+  p: Math.floor((g.h - g.dilationH * (g.r - 1) - 1) / g.strideH) + 1, q: Math.floor((g.w - g.dilationW * (g.s - 1) - 1) / g.strideW) + 1,
+})).filter((g) => g.p >= 1 && g.q >= 1 && g.c / g.groups > 1);
+
+/**
+ * conv2d on a build of the kernels (the gathered route: gatherPanel packs the column matrix from the image, and
+ * scatterAdd adds dx's product into dx) against conv2dReference (im2col, gemmReference, col2im), at an im2col
+ * budget (bands of output rows): true when the forward, dx and dW agree byte for byte. dx starts from the arena's
+ * zeros, so a scatter that stores instead of adding shows only where windows overlap or bands meet.
+ */
+function gatheredAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number, budget: number): boolean {
+  const conv = convOn({
+    gemm: gemmOn(kernels), gemmGathered: gemmGatheredOn(kernels), gemmScatter: gemmScatterOn(kernels),
+    depthwiseForward: depthwiseForwardOn(kernels), depthwiseBackward: depthwiseBackwardOn(kernels), biasGradient: biasGradientReference,
   });
+  const fill = awkwardValues(seed);
+  const x = Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill);
+  const weight = Float64Array.from({ length: g.k * (g.c / g.groups) * g.r * g.s }, fill);
+  const bias = Float64Array.from({ length: g.k }, fill);
+  const dy = Float64Array.from({ length: g.n * g.k * g.p * g.q }, fill);
+  const old = setIm2colBudget(budget);
+  try {
+    const forward = sameBytes(conv.forward(x, weight, bias, g), conv2dReference.forward(x, weight, bias, g));
+    const ours = conv.backward(x, weight, dy, g, true), reference = conv2dReference.backward(x, weight, dy, g, true);
+    return forward && sameBytes(ours.dx!, reference.dx!) && sameBytes(ours.dWeight, reference.dWeight);
+  } finally {
+    setIm2colBudget(old);
+  }
+}
+
+describe('conv2d with windows inside the image: the gathered route', () => {
+  it('equals im2col + gemm + col2im byte for byte, forward, dx and dW, also in bands of output rows', () => {
+    fc.assert(fc.property(insideArb, fc.integer(), fc.integer({ min: 1, max: 400 }), (g, seed, budget) => {
+      expect(gatheredAgrees(KERNELS, g, seed, budget)).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  // LeNet's second conv, shrunk: 10×10 outputs, so forward panels have whole 8-column runs of one output row
+  // (contiguous), runs across rows, and a partial last strip; dW's panels gather (channel, tap) columns.
+  const c3: Conv2dGeometry = { n: 2, c: 3, h: 12, w: 12, k: 4, r: 3, s: 3, p: 10, q: 10, strideH: 1, strideW: 1,
+    dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, groups: 1 };
+  const wat = readFileSync(WAT_PATH, 'utf8');
+  const GATHER_MUTATIONS: Record<string, Mutation> = {
+    // Contiguous runs: the second and third pairs of columns swapped.
+    gatherContiguousSwap: (wat) => replaceOnce(replaceOnce(wat,
+      '(v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $o)))', '(v128.store offset=16 (local.get $d) (v128.load offset=32x (local.get $o)))'),
+    '(v128.store offset=32 (local.get $d) (v128.load offset=32 (local.get $o)))', '(v128.store offset=32 (local.get $d) (v128.load offset=16 (local.get $o)))')
+      .replace('offset=32x', 'offset=32'),
+    // Gathered columns: the last one read through the seventh's offset.
+    gatherFullWrongColumn: (wat) => replaceOnce(wat, '(f64.store offset=56 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n7))))',
+      '(f64.store offset=56 (local.get $d) (f64.load (i32.add (local.get $o) (local.get $n6))))'),
+    // The partial strip reads the image value next to the right one.
+    gatherPartialOffByOne: (wat) => replaceOnce(wat,
+      '(then (f64.load (i32.add (local.get $o) (i32.load (i32.add (local.get $nj) (i32.shl (local.get $j) (i32.const 2)))))))',
+      '(then (f64.load offset=8 (i32.add (local.get $o) (i32.load (i32.add (local.get $nj) (i32.shl (local.get $j) (i32.const 2)))))))'),
+    // dx = product instead of dx += product.
+    scatterStores: (wat) => replaceOnce(wat, '(f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.load (local.get $src))))',
+      '(f64.store (local.get $dst) (f64.load (local.get $src)))'),
+    // The product's rows added last to first: the same terms in another order.
+    scatterRowsReversed: (wat) => [
+      ['(local.set $r (i32.const 0))', '(local.set $r (i32.sub (local.get $rows) (i32.const 1)))'],
+      ['(local.set $r (i32.add (local.get $r) (i32.const 1)))', '(local.set $r (i32.sub (local.get $r) (i32.const 1)))'],
+      ['(br_if $rowsLoop (i32.lt_u (local.get $r) (local.get $rows)))', '(br_if $rowsLoop (i32.ge_s (local.get $r) (i32.const 0)))'],
+    ].reduce((w, [from, to]) => replaceOnce(w, from, to), wat),
+  };
+  for (const [name, mutate] of Object.entries(GATHER_MUTATIONS)) {
+    it(`mutation ${name} is caught`, async () => {
+      const mutant = instantiateKernels(await assemble(mutate(wat), `${name}.wat`));
+      expect(gatheredAgrees(mutant, c3, 1, 1 << 19)).toBe(false);
+      expect(gatheredAgrees(KERNELS, c3, 1, 1 << 19)).toBe(true);
+    });
+  }
 });
 
 /** Depthwise geometries (one input channel per group), channel multipliers 1…5 so pairs and odd channels both occur. */
 const depthwiseArb: fc.Arbitrary<Conv2dGeometry> = geometryArb.chain((g) => fc.integer({ min: 1, max: 5 })
   .map((kg) => ({ ...g, c: g.groups, k: kg * g.groups })));
 
-function depthwiseOperands(g: Conv2dGeometry, seed: number) {
-  const fill = awkwardValues(seed);
+/** Operands from `fill`: awkward values in the property test; the mutation tests use plain ones (see below). */
+function depthwiseOperands(g: Conv2dGeometry, fill: () => number) {
   return {
     x: Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill),
     weight: Float64Array.from({ length: g.k * g.r * g.s }, fill),
@@ -223,8 +253,13 @@ function depthwiseOperands(g: Conv2dGeometry, seed: number) {
 }
 
 /** Forward and backward of `kernels` against depthwise.ts on one geometry: true when every byte agrees. */
-function depthwiseAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number): boolean {
-  const ours = depthwiseOperands(g, seed), ref = depthwiseOperands(g, seed);
+function depthwiseAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number, plain = false): boolean {
+  const fill = (): (() => number) => {
+    if (!plain) return awkwardValues(seed);
+    const u = seeded(seed);
+    return () => (2 * u() - 1) / (1 + u());
+  };
+  const ours = depthwiseOperands(g, fill()), ref = depthwiseOperands(g, fill());
   depthwiseForwardOn(kernels)(ours.x, ours.weight, ours.y, g);
   depthwiseForward(ref.x, ref.weight, ref.y, g);
   depthwiseBackwardOn(kernels)(ours.x, ours.weight, ours.y, ours.dx, ours.dWeight, g);
@@ -240,24 +275,47 @@ describe('wasm depthwise conv', () => {
   });
 
   const DEPTHWISE_MUTATIONS: Record<string, Mutation> = {
-    // Each lane reads its own x column instead of the shared one.
-    forwardLaneLoad: (wat) => replaceOnce(wat, '(f64x2.mul (local.get $wt) (v128.load64_splat (local.get $src)))',
-      '(f64x2.mul (local.get $wt) (v128.load (local.get $src)))'),
-    // The tap sums chained: each tap's sum starts from the previous tap's instead of +0.
-    weightGradNoReset: (wat) => replaceOnce(wat,
-      '(local.set $acc (v128.const f64x2 0 0))\n        (local.set $i (i32.const 0))', '(local.set $i (i32.const 0))'),
+    // In a block of eight outputs, the third pair reads one x value for both lanes.
+    forwardBlockSplat: (wat) => replaceOnce(wat,
+      '(f64x2.mul (local.get $wt) (v128.load offset=32 (local.get $src)))', '(f64x2.mul (local.get $wt) (v128.load64_splat offset=32 (local.get $src)))'),
+    // In a block, the second pair's taps summed from +0 and then added to y: the same terms, another rounding.
+    forwardBlockSumFirst: (wat) => replaceOnce(replaceOnce(wat,
+      '(local.set $acc1 (v128.load offset=16 (local.get $y)))', '(local.set $acc1 (v128.const f64x2 0 0))'),
+    '(v128.store offset=16 (local.get $y) (local.get $acc1))', '(v128.store offset=16 (local.get $y) (f64x2.add (v128.load offset=16 (local.get $y)) (local.get $acc1)))'),
+    // A lone pair of outputs reads one x value for both.
+    forwardPairSplat: (wat) => replaceOnce(wat, '(f64x2.mul (v128.load64_splat (local.get $tap)) (v128.load (local.get $src)))',
+      '(f64x2.mul (v128.load64_splat (local.get $tap)) (v128.load64_splat (local.get $src)))'),
+    // A border output also takes the taps past its column range's end (over the right padding: whatever lies there).
+    forwardBorderIgnoresRanges: (wat) => replaceOnce(wat,
+      '(local.set $vEnd (i32.load offset=4 (i32.add (local.get $tapsBase) (i32.shl (local.get $j) (i32.const 3)))))',
+      '(local.set $vEnd (local.get $s))'),
+    // Slot 2's sum is not reset for the next kernel row: each of its sums starts from the previous row's.
+    weightGradNoReset: (wat) => replaceOnce(wat, '(local.set $acc2 (v128.const f64x2 0 0))', ''),
+    // Inside the columns every slot covers, slot 4 reads slot 3's x.
+    weightGradInteriorWrongTap: (wat) => replaceOnce(wat, `(v128.load64_splat (i32.add (local.get $base) (local.get $o4))))))
+                    (local.set $base (i32.add (local.get $base) (local.get $swBytes)))`,
+    `(v128.load64_splat (i32.add (local.get $base) (local.get $o3))))))
+                    (local.set $base (i32.add (local.get $base) (local.get $swBytes)))`),
+    // In the right border, slot 4 also takes the columns past its range (over the right padding).
+    weightGradBorderIgnoresRange: (wat) => replaceOnce(wat.replace(
+      '(if (i32.and (i32.ge_s (local.get $j) (local.get $a4)) (i32.lt_s (local.get $j) (local.get $b4)))', 'LEFT4'),
+      '(if (i32.and (i32.ge_s (local.get $j) (local.get $a4)) (i32.lt_s (local.get $j) (local.get $b4)))',
+      '(if (i32.ge_s (local.get $j) (local.get $a4))').replace('LEFT4',
+      '(if (i32.and (i32.ge_s (local.get $j) (local.get $a4)) (i32.lt_s (local.get $j) (local.get $b4)))'),
     // dx loses the odd column of every row segment of odd length.
     inputGradDropsOddColumn: (wat) => replaceOnce(wat, '(f64.mul (local.get $wt) (f64.load (local.get $d)))', '(f64.const 0)'),
   };
   const wat = readFileSync(WAT_PATH, 'utf8');
-  // LeNet's first layer, shrunk: one input channel, 6 filters 5×5, padding 2.
-  const lenet: Conv2dGeometry = { n: 2, c: 1, h: 12, w: 12, k: 6, r: 5, s: 5, p: 12, q: 12, strideH: 1, strideW: 1,
+  // LeNet's first layer, shrunk: one input channel, 6 filters 5×5, padding 2; 14 columns, so the forward has two
+  // border columns each side and, between them, a block of eight and a lone pair.
+  const lenet: Conv2dGeometry = { n: 2, c: 1, h: 12, w: 14, k: 6, r: 5, s: 5, p: 12, q: 14, strideH: 1, strideW: 1,
     dilationH: 1, dilationW: 1, padTop: 2, padLeft: 2, groups: 1 };
   for (const [name, mutate] of Object.entries(DEPTHWISE_MUTATIONS)) {
     it(`mutation ${name} is caught`, async () => {
       const mutant = instantiateKernels(await assemble(mutate(wat), `${name}.wat`));
-      expect(depthwiseAgrees(mutant, lenet, 1)).toBe(false);
-      expect(depthwiseAgrees(KERNELS, lenet, 1)).toBe(true);
+      // Full-mantissa values in [-1, 1): overflowing ones would make whole sums NaN alike and hide a wrong tap.
+      expect(depthwiseAgrees(mutant, lenet, 1, true)).toBe(false);
+      expect(depthwiseAgrees(KERNELS, lenet, 1, true)).toBe(true);
     });
   }
 });

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly kernels (GEMM, depthwise conv2d: kernels.wat, assembled by build.mjs into kernels-wasm.ts),
- * instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 1.3 KB in well under a
+ * The WebAssembly kernels (GEMM, gathered panels and their scatter-add, depthwise conv2d, ReLU: kernels.wat,
+ * assembled by build.mjs into kernels-wasm.ts), instantiated synchronously when this module loads: `new WebAssembly.Module` compiles the 2.9 KB in well under a
  * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
  * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
  */
@@ -20,6 +20,14 @@ interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number
 type MacroKernel = (mc: number, nc: number, kc: number, aBase: number, bBase: number, cBase: number,
   ldcBytes: number, add: number) => void;
 
+/**
+ * See kernels.wat: the geometry (h, w, r, s, p, q, sh, sw, dh, dw, padTop, padLeft), kg, the columns [jLo, jHi)
+ * every tap covers, then four byte addresses (x, weights, y, ranges).
+ */
+type DepthwiseForwardKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number, sw: number,
+  dh: number, dw: number, padTop: number, padLeft: number, kg: number, jLo: number, jHi: number, xBase: number,
+  wBase: number, yBase: number, rangesBase: number) => void;
+
 /** See kernels.wat: the geometry (h, w, r, s, p, q, sh, sw, dh, dw, padTop, padLeft), then four byte addresses. */
 type DepthwisePairKernel = (h: number, w: number, r: number, s: number, p: number, q: number, sh: number, sw: number,
   dh: number, dw: number, padTop: number, padLeft: number, xBase: number, operandBase: number, resultBase: number,
@@ -30,9 +38,23 @@ type DepthwiseInputGradKernel = (h: number, w: number, r: number, s: number, p: 
   dh: number, dw: number, padTop: number, padLeft: number, kg: number, dxBase: number, wBase: number, dyBase: number,
   rangesBase: number) => void;
 
+/** See kernels.wat: (xBase, kOffBase, nOffBase, pc, kc, jc, nc, dstBase); bases are byte addresses. */
+type GatherPanelKernel = (xBase: number, kOffBase: number, nOffBase: number, pc: number, kc: number, jc: number,
+  nc: number, dstBase: number) => void;
+
+/** See kernels.wat: (cBase, ldcBytes, rows, cols, dxBase, kOffBase, nOffBase); bases are byte addresses. */
+type ScatterAddKernel = (cBase: number, ldcBytes: number, rows: number, cols: number, dxBase: number, kOffBase: number,
+  nOffBase: number) => void;
+
 export interface WasmKernels {
   readonly macroKernel: MacroKernel;
-  readonly depthwisePairForward: DepthwisePairKernel;
+  /** In place: (byte address, count). */
+  readonly reluForward: (at: number, n: number) => void;
+  /** Into dy's place: (x's byte address, dy's, count). */
+  readonly reluBackward: (x: number, dy: number, n: number) => void;
+  readonly gatherPanel: GatherPanelKernel;
+  readonly scatterAdd: ScatterAddKernel;
+  readonly depthwiseForward: DepthwiseForwardKernel;
   readonly depthwisePairWeightGrad: DepthwisePairKernel;
   readonly depthwiseInputGrad: DepthwiseInputGradKernel;
   /** The module's whole memory as doubles, at least `doubles` long; valid until the next call (growth detaches it). */
@@ -47,7 +69,11 @@ export function instantiateKernels(bytes: Uint8Array): WasmKernels {
   let view = new Float64Array(memory.buffer);
   return {
     macroKernel: exports.macroKernel as MacroKernel,
-    depthwisePairForward: exports.depthwisePairForward as DepthwisePairKernel,
+    reluForward: exports.reluForward as WasmKernels['reluForward'],
+    reluBackward: exports.reluBackward as WasmKernels['reluBackward'],
+    gatherPanel: exports.gatherPanel as GatherPanelKernel,
+    scatterAdd: exports.scatterAdd as ScatterAddKernel,
+    depthwiseForward: exports.depthwiseForward as DepthwiseForwardKernel,
     depthwisePairWeightGrad: exports.depthwisePairWeightGrad as DepthwisePairKernel,
     depthwiseInputGrad: exports.depthwiseInputGrad as DepthwiseInputGradKernel,
     heap(doubles: number): Float64Array {
