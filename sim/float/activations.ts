@@ -47,7 +47,7 @@ export function clip(min: number, max: number): Activation {
  */
 /** `inPlace`: write over x (each element is read before it is written, so the loops are the same). */
 export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshLike(x.data), inPlace = false): Tensor {
-  const out = inPlace ? x.data : alloc(x.data.length);
+  const out = inPlace ? x.data : alloc(x.data.length, true);
   const d = x.data;
   if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
   else if (act === sigmoidAct) for (let i = 0; i < d.length; i++) out[i] = sigmoid(d[i]);
@@ -57,7 +57,7 @@ export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshLik
 }
 
 export function applyBackward(act: Activation, x: Tensor, y: Tensor, dy: Tensor, alloc: Alloc = freshLike(x.data)): Tensor {
-  const out = alloc(x.data.length);
+  const out = alloc(x.data.length, true);
   const xd = x.data, yd = y.data, g = dy.data;
   if (act === tanhAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (1 - yd[i] * yd[i]);
   else if (act === sigmoidAct) for (let i = 0; i < xd.length; i++) out[i] = g[i] * (yd[i] * (1 - yd[i]));

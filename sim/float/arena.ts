@@ -5,7 +5,9 @@
  * first activation for a batch of 32, 1.2 MB: relu into a fresh array 3.2–3.9 ms, into a reused one 1.3 ms).
  *
  * `alloc(n)` gives n zeros, exactly like `new Float64Array(n)` (or, for a float32 run's arena, `new Float32Array(n)`), so
- * a rule computes the same bits from either. A
+ * a rule computes the same bits from either.
+ * `alloc(n, true)` is for a caller that writes every element before it reads any (an activation's output, a GEMM
+ * that does not accumulate): a reused buffer then keeps its old contents instead of being zero-filled first. A
  * buffer may be a prefix view of a larger one (a last, partial batch reuses a full batch's buffers). Whoever owns
  * the arena says when buffers are free again: `release` one, or `recycle` everything given out; a buffer kept
  * after that would be overwritten, so nothing that outlives the step (parameters, optimizer or batch-norm state,
@@ -14,8 +16,11 @@
 
 import { type Dtype, type FloatData, zerosLike, zerosOf } from './tensor.js';
 
-/** Zero-filled array of a length, of the run's element type; the default is a fresh array like the layer's input. */
-export type Alloc = (length: number) => FloatData;
+/**
+ * Zero-filled array of a length, of the run's element type; the default is a fresh array like the layer's input.
+ * With `overwritten`, the caller promises to write every element before reading any, and the contents may be anything.
+ */
+export type Alloc = (length: number, overwritten?: boolean) => FloatData;
 
 /** Fresh arrays of `like`'s element type. */
 export function freshLike(like: FloatData): Alloc {
@@ -31,7 +36,7 @@ export class Arena {
   /** The element type of every buffer it gives out. */
   constructor(readonly dtype: Dtype = 'float64') {}
 
-  readonly alloc: Alloc = (length) => {
+  readonly alloc: Alloc = (length, overwritten = false) => {
     // Best fit: the shortest free buffer that is long enough, so a small request does not take a large one.
     let at = -1;
     for (let i = 0; i < this.free.length; i++) {
@@ -45,7 +50,7 @@ export class Arena {
       this.free[at] = this.free[this.free.length - 1];
       this.free.pop();
       view = whole.length === length ? whole : whole.subarray(0, length);
-      view.fill(0);
+      if (!overwritten) view.fill(0);
     }
     this.lent.set(view, whole);
     return view;

@@ -22,6 +22,7 @@ import { validRange } from './conv-geometry.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from './depthwise-wasm.js';
 import { KERNELS } from './wasm/kernels-module.js';
 import type { Alloc } from './arena.js';
+import { biasGradient, biasGradientReference, type BiasGradient } from './bias-grad.js';
 import { gemmF32 } from './gemm-f32.js';
 import { type FloatData, zerosLike } from './tensor.js';
 
@@ -48,13 +49,14 @@ export interface ConvKernels<D extends FloatData = Float64Array> {
   /** Without them, one input channel per group goes through im2col and the GEMM like any other conv. */
   readonly depthwiseForward?: DepthwiseForward<D>;
   readonly depthwiseBackward?: DepthwiseBackward<D>;
+  readonly biasGradient: BiasGradient;
 }
 
 /** Outputs and gradients are allocated with `alloc` (default: fresh arrays). */
 export interface Conv2d<D extends FloatData = Float64Array> {
   /** y [N,K,P,Q] */
-  forward(x: D, weight: D, bias: D | null, g: Conv2dGeometry, alloc?: (length: number) => D): D;
-  backward(x: D, weight: D, dy: D, g: Conv2dGeometry, needDx: boolean, alloc?: (length: number) => D):
+  forward(x: D, weight: D, bias: D | null, g: Conv2dGeometry, alloc?: (length: number, overwritten?: boolean) => D): D;
+  backward(x: D, weight: D, dy: D, g: Conv2dGeometry, needDx: boolean, alloc?: (length: number, overwritten?: boolean) => D):
     { dx: D | null; dWeight: D; dBias: D };
 }
 
@@ -158,15 +160,16 @@ export function convOn<D extends FloatData = Float64Array>(kernels: ConvKernels<
 
 const ENGINE_CONV = convOn({
   gemm: wasmGemm, gemmGathered, gemmScatter, depthwiseForward: depthwiseForwardOn(KERNELS), depthwiseBackward: depthwiseBackwardOn(KERNELS),
+  biasGradient,
 });
 /**
  * The float32 engine's conv2d: im2col + the float32 GEMM for every conv, one input channel per group included (the
  * plain-JS depthwise loops on Float32Arrays took 1.5 s of a 2-epoch LeNet run, this route 0.6 s). It has none of
  * the float64 engine's WebAssembly conv kernels yet, so it is the slower of the two on convolutions.
  */
-const ENGINE_CONV_F32 = convOn<Float32Array>({ gemm: gemmF32 });
+const ENGINE_CONV_F32 = convOn<Float32Array>({ gemm: gemmF32, biasGradient });
 /** The plain-JS conv2d, the reference for tests and benchmarks. */
-export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward });
+export const conv2dReference = convOn({ gemm: gemmReference, depthwiseForward, depthwiseBackward, biasGradient: biasGradientReference });
 
 /** `d` as `like`'s element type; a mix of float64 and float32 operands is an engine bug. */
 function same<D extends FloatData>(like: D, d: FloatData): D {
@@ -175,8 +178,8 @@ function same<D extends FloatData>(like: D, d: FloatData): D {
 }
 
 /** The caller's allocator, checked to give `like`'s element type. */
-function allocAs<D extends FloatData>(like: D, alloc: Alloc | undefined): ((n: number) => D) | undefined {
-  return alloc === undefined ? undefined : (n) => same(like, alloc(n));
+function allocAs<D extends FloatData>(like: D, alloc: Alloc | undefined): ((n: number, overwritten?: boolean) => D) | undefined {
+  return alloc === undefined ? undefined : (n, overwritten) => same(like, alloc(n, overwritten));
 }
 
 /** y [N,K,P,Q], of x's element type (float64: the WebAssembly kernels; float32: ENGINE_CONV_F32). */
@@ -195,12 +198,12 @@ export function conv2dBackward(x: FloatData, weight: FloatData, dy: FloatData, g
 }
 
 function forward<D extends FloatData>(kernels: ConvKernels<D>, x: D, weight: D, bias: D | null, g: Conv2dGeometry,
-  alloc: (length: number) => D): D {
+  alloc: (length: number, overwritten?: boolean) => D): D {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, bias, 'bias');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
   const pq = p * q;
-  const y = alloc(n * k * pq);
+  const y = alloc(n * k * pq, bias !== null);   // the bias fills all of it
   if (bias !== null) {
     // Seed Y with the bias so the GEMM can accumulate onto it instead of a separate pass afterwards.
     for (let img = 0; img < n; img++) {
@@ -245,7 +248,7 @@ function forward<D extends FloatData>(kernels: ConvKernels<D>, x: D, weight: D, 
 }
 
 function backward<D extends FloatData>(kernels: ConvKernels<D>, x: D, weight: D, dy: D,
-  g: Conv2dGeometry, needDx: boolean, alloc: (length: number) => D): { dx: D | null; dWeight: D; dBias: D } {
+  g: Conv2dGeometry, needDx: boolean, alloc: (length: number, overwritten?: boolean) => D): { dx: D | null; dWeight: D; dBias: D } {
   const { gemm } = kernels;
   checkGeometry(g, x, weight, dy, 'dy');
   const { n, c, h, w, k, r, s, p, q, groups } = g;
@@ -254,14 +257,7 @@ function backward<D extends FloatData>(kernels: ConvKernels<D>, x: D, weight: D,
   const dx = needDx ? alloc(n * c * hw) : null;
   const dWeight = alloc(k * crs);
   const dBias = alloc(k);
-  for (let img = 0; img < n; img++) {
-    for (let o = 0; o < k; o++) {
-      let sum = 0;
-      const base = (img * k + o) * pq;
-      for (let i = 0; i < pq; i++) sum += dy[base + i];
-      dBias[o] += sum;
-    }
-  }
+  kernels.biasGradient(dy, n, k, pq, dBias);
   if (cg === 1 && kernels.depthwiseBackward !== undefined) {
     kernels.depthwiseBackward(x, weight, dy, dx, dWeight, g);
     return { dx, dWeight, dBias };

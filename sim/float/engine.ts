@@ -223,7 +223,7 @@ export function backward(tape: Tape, params: Params, upstream: Tensor, options: 
     } else if (summed.has(name)) {
       addInto(have, g.data);
     } else {
-      const sum = alloc(have.length);
+      const sum = alloc(have.length, true);
       sum.set(have);
       addInto(sum, g.data);
       grads.set(name, sum);

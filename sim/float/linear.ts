@@ -10,7 +10,7 @@ import { type FloatData, type Tensor, zerosLike } from './tensor.js';
 export function denseForward(x: Tensor, weight: Tensor, bias: Tensor | undefined, alloc: Alloc = freshLike(x.data)): Tensor {
   const [out, inF] = weight.shape;
   const rows = x.data.length / inF;
-  const y = alloc(rows * out);
+  const y = alloc(rows * out, true);   // the bias rows, or a GEMM that does not accumulate
   if (bias) for (let r = 0; r < rows; r++) y.set(bias.data, r * out);
   gemm(false, true, rows, out, inF, x.data, 0, inF, weight.data, 0, inF, y, 0, out, bias !== undefined);
   return { shape: [...x.shape.slice(0, -1), out], data: y };
@@ -21,9 +21,9 @@ export function denseBackward(
 ): { dx: Tensor; dWeight: FloatData; dBias?: FloatData } {
   const [out, inF] = weight.shape;
   const rows = x.data.length / inF;
-  const dx = alloc(x.data.length);
+  const dx = alloc(x.data.length, true);
   gemm(false, false, rows, inF, out, dy.data, 0, out, weight.data, 0, inF, dx, 0, inF, false);
-  const dWeight = alloc(out * inF);
+  const dWeight = alloc(out * inF, true);
   gemm(true, false, out, inF, rows, dy.data, 0, out, x.data, 0, inF, dWeight, 0, inF, false);
   let dBias: FloatData | undefined;
   if (hasBias) {

@@ -57,7 +57,7 @@ function avg2x2Forward(x: FloatData, y: FloatData, planes: number, h: number, w:
   }
 }
 
-/** dx arrives zero-filled; the cells no window covers (an odd last row or column) stay +0. */
+/** Writes every cell a window covers; the others (an odd last row or column) must arrive +0. */
 function avg2x2Backward(dy: FloatData, dx: FloatData, planes: number, h: number, w: number, p: number, q: number): void {
   for (let plane = 0, o = 0; plane < planes; plane++) {
     for (let i = 0; i < p; i++) {
@@ -77,7 +77,7 @@ export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly numb
   { y: Tensor; saved: PoolSaved } {
   if (isAvg2x2(node, x.shape, outShape)) {
     const [n, c, h, w] = x.shape, [, , p, q] = outShape;
-    const y = alloc(n * c * p * q);
+    const y = alloc(n * c * p * q, true);
     avg2x2Forward(x.data, y, n * c, h, w, p, q);
     return { y: { shape: outShape, data: y }, saved: {} };
   }
@@ -87,7 +87,7 @@ export function poolForward(node: Pool2dNode, x: Tensor, outShape: readonly numb
 export function poolBackward(node: Pool2dNode, x: Tensor, dy: Tensor, saved: PoolSaved, alloc: Alloc = freshLike(x.data)): Tensor {
   if (isAvg2x2(node, x.shape, dy.shape)) {
     const [n, c, h, w] = x.shape, [, , p, q] = dy.shape;
-    const dx = alloc(x.data.length);
+    const dx = alloc(x.data.length, 2 * p === h && 2 * q === w);   // windows tile the input: every cell written
     avg2x2Backward(dy.data, dx, n * c, h, w, p, q);
     return { shape: x.shape, data: dx };
   }

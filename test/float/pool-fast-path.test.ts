@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Pool2dNode } from '../../sim/ir/types.js';
+import { Arena } from '../../sim/float/arena.js';
 import { poolBackward, poolBackwardReference, poolForward, poolForwardReference } from '../../sim/float/pool.js';
 import { awkwardValues, sameBytes, seeded } from './awkward-values.js';
 import { asFloat64 } from '../../sim/float/tensor.js';
@@ -51,6 +52,20 @@ describe('average pooling 2×2 stride 2', () => {
   it('equals them on LeNet\'s first pooling (6 × 28×28, batch 4) of full-mantissa values, where any reordering shows', () => {
     const u = seeded(5);
     expect(agrees(node('avgPool2d', 2, 2, [0, 0, 0, 0], true, false), 4, 6, 28, 28, 0, () => (2 * u() - 1) / (1 + u()))).toBe(true);
+  });
+
+  it('leaves the cells no window covers at +0 in a reused arena buffer (odd sizes)', () => {
+    const pool = node('avgPool2d', 2, 2, [0, 0, 0, 0], true, false);
+    for (const [h, w] of [[5, 6], [6, 5], [7, 7], [6, 6]]) {
+      const arena = new Arena();
+      arena.alloc(2 * 3 * h * w).fill(7);   // stale contents, as a previous step leaves them
+      arena.recycle();
+      const fill = awkwardValues(h * 31 + w);
+      const x = { shape: [2, 3, h, w], data: Float64Array.from({ length: 2 * 3 * h * w }, fill) };
+      const dy = { shape: [2, 3, h >> 1, w >> 1], data: Float64Array.from({ length: 6 * (h >> 1) * (w >> 1) }, fill) };
+      const got = poolBackward(pool, x, dy, {}, arena.alloc), want = poolBackwardReference(pool, x, dy, {});
+      expect(sameBytes(asFloat64(got.data), asFloat64(want.data))).toBe(true);
+    }
   });
 
   it('leaves the geometries it does not cover to the general loops, with the same results', () => {

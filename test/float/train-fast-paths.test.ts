@@ -157,6 +157,16 @@ describe('Arena', () => {
     expect(arena.alloc(10).buffer).not.toBe(big.buffer);
   });
 
+  it('skips the zero-fill only for a caller that overwrites everything', () => {
+    const arena = new Arena();
+    arena.alloc(6).fill(7);
+    arena.recycle();
+    expect([...arena.alloc(4, true)]).toEqual([7, 7, 7, 7]);
+    arena.recycle();
+    expect([...arena.alloc(4)]).toEqual([0, 0, 0, 0]);
+    expect([...arena.alloc(3, true)]).toEqual([0, 0, 0]);   // a fresh buffer is zeros anyway
+  });
+
   it('takes back one buffer, and ignores buffers it did not give out', () => {
     const arena = new Arena();
     const mine = arena.alloc(5);

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { gemm, gemmOn, gemmReference, type Gemm } from '../../sim/float/gemm.js';
 import { conv2dBackward, conv2dForward, conv2dReference, convOn, setIm2colBudget, type Conv2dGeometry } from '../../sim/float/conv.js';
 import { gemmGatheredOn, gemmScatterOn } from '../../sim/float/gemm-gathered.js';
+import { biasGradientReference } from '../../sim/float/bias-grad.js';
 import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.js';
 import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
 import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
@@ -176,7 +177,7 @@ const insideArb = geometryArb.map((g) => ({
 function gatheredAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number, budget: number): boolean {
   const conv = convOn({
     gemm: gemmOn(kernels), gemmGathered: gemmGatheredOn(kernels), gemmScatter: gemmScatterOn(kernels),
-    depthwiseForward: depthwiseForwardOn(kernels), depthwiseBackward: depthwiseBackwardOn(kernels),
+    depthwiseForward: depthwiseForwardOn(kernels), depthwiseBackward: depthwiseBackwardOn(kernels), biasGradient: biasGradientReference,
   });
   const fill = awkwardValues(seed);
   const x = Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill);
@@ -241,8 +242,8 @@ describe('conv2d with windows inside the image: the gathered route', () => {
 const depthwiseArb: fc.Arbitrary<Conv2dGeometry> = geometryArb.chain((g) => fc.integer({ min: 1, max: 5 })
   .map((kg) => ({ ...g, c: g.groups, k: kg * g.groups })));
 
-function depthwiseOperands(g: Conv2dGeometry, seed: number) {
-  const fill = awkwardValues(seed);
+/** Operands from `fill`: awkward values in the property test; the mutation tests use plain ones (see below). */
+function depthwiseOperands(g: Conv2dGeometry, fill: () => number) {
   return {
     x: Float64Array.from({ length: g.n * g.c * g.h * g.w }, fill),
     weight: Float64Array.from({ length: g.k * g.r * g.s }, fill),
@@ -253,8 +254,13 @@ function depthwiseOperands(g: Conv2dGeometry, seed: number) {
 }
 
 /** Forward and backward of `kernels` against depthwise.ts on one geometry: true when every byte agrees. */
-function depthwiseAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number): boolean {
-  const ours = depthwiseOperands(g, seed), ref = depthwiseOperands(g, seed);
+function depthwiseAgrees(kernels: WasmKernels, g: Conv2dGeometry, seed: number, plain = false): boolean {
+  const fill = (): (() => number) => {
+    if (!plain) return awkwardValues(seed);
+    const u = seeded(seed);
+    return () => (2 * u() - 1) / (1 + u());
+  };
+  const ours = depthwiseOperands(g, fill()), ref = depthwiseOperands(g, fill());
   depthwiseForwardOn(kernels)(ours.x, ours.weight, ours.y, g);
   depthwiseForward(ref.x, ref.weight, ref.y, g);
   depthwiseBackwardOn(kernels)(ours.x, ours.weight, ours.y, ours.dx, ours.dWeight, g);
@@ -284,9 +290,19 @@ describe('wasm depthwise conv', () => {
     forwardBorderIgnoresRanges: (wat) => replaceOnce(wat,
       '(local.set $vEnd (i32.load offset=4 (i32.add (local.get $tapsBase) (i32.shl (local.get $j) (i32.const 3)))))',
       '(local.set $vEnd (local.get $s))'),
-    // The tap sums chained: each tap's sum starts from the previous tap's instead of +0.
-    weightGradNoReset: (wat) => replaceOnce(wat,
-      '(local.set $acc (v128.const f64x2 0 0))\n        (local.set $i (i32.const 0))', '(local.set $i (i32.const 0))'),
+    // Slot 2's sum is not reset for the next kernel row: each of its sums starts from the previous row's.
+    weightGradNoReset: (wat) => replaceOnce(wat, '(local.set $acc2 (v128.const f64x2 0 0))', ''),
+    // Inside the columns every slot covers, slot 4 reads slot 3's x.
+    weightGradInteriorWrongTap: (wat) => replaceOnce(wat, `(v128.load64_splat (i32.add (local.get $base) (local.get $o4))))))
+                    (local.set $base (i32.add (local.get $base) (local.get $swBytes)))`,
+    `(v128.load64_splat (i32.add (local.get $base) (local.get $o3))))))
+                    (local.set $base (i32.add (local.get $base) (local.get $swBytes)))`),
+    // In the right border, slot 4 also takes the columns past its range (over the right padding).
+    weightGradBorderIgnoresRange: (wat) => replaceOnce(wat.replace(
+      '(if (i32.and (i32.ge_s (local.get $j) (local.get $a4)) (i32.lt_s (local.get $j) (local.get $b4)))', 'LEFT4'),
+      '(if (i32.and (i32.ge_s (local.get $j) (local.get $a4)) (i32.lt_s (local.get $j) (local.get $b4)))',
+      '(if (i32.ge_s (local.get $j) (local.get $a4))').replace('LEFT4',
+      '(if (i32.and (i32.ge_s (local.get $j) (local.get $a4)) (i32.lt_s (local.get $j) (local.get $b4)))'),
     // dx loses the odd column of every row segment of odd length.
     inputGradDropsOddColumn: (wat) => replaceOnce(wat, '(f64.mul (local.get $wt) (f64.load (local.get $d)))', '(f64.const 0)'),
   };
@@ -298,8 +314,9 @@ describe('wasm depthwise conv', () => {
   for (const [name, mutate] of Object.entries(DEPTHWISE_MUTATIONS)) {
     it(`mutation ${name} is caught`, async () => {
       const mutant = instantiateKernels(await assemble(mutate(wat), `${name}.wat`));
-      expect(depthwiseAgrees(mutant, lenet, 1)).toBe(false);
-      expect(depthwiseAgrees(KERNELS, lenet, 1)).toBe(true);
+      // Full-mantissa values in [-1, 1): overflowing ones would make whole sums NaN alike and hide a wrong tap.
+      expect(depthwiseAgrees(mutant, lenet, 1, true)).toBe(false);
+      expect(depthwiseAgrees(KERNELS, lenet, 1, true)).toBe(true);
     });
   }
 });
