@@ -53,7 +53,7 @@ export const TRAIN_EXAMPLES: readonly [string, string][] = [
   ['train --model playground-mlp --dataset spiral:noise=0.05 --optimizer adam --lr 0.01 --epochs 300', 'TensorFlow Playground spiral'],
   ['train --dataset spiral --optimizer adam --lr 0.01 --epochs 300 --test-split 0.2', 'no --model: the dataset\'s default (playground-mlp) and loss (bce); check --model reports/train-playground-mlp-spiral/model.json then scores its test split'],
   ['train --model iris-mlp --dataset iris --test-split 0.2 --val-split 0.2 --early-stop-patience 20 --optimizer adam --lr 0.01 --epochs 500', 'iris with early stopping'],
-  ['train --model lenet-digits --dataset digits:n=1000 --optimizer adam --lr 0.01 --epochs 2 --dtype float32', 'the float32 engine (not bit-compatible with float64 or PyTorch; see docs/performance.md for when it is faster)'],
+  ['train --model lenet-digits --dataset digits:n=1000 --optimizer adam --lr 0.01 --epochs 2 --dtype float32', 'the float32 engine (half the memory; not bit-compatible with float64 or PyTorch)'],
   ['train --model playground-mlp --dataset spiral --optimizer adam --lr 0.01 --epochs 100 --precision int16', 'fixed-point training (16-bit GEMMs, fp32 master) beside float: both loss curves, per-layer diagnostics'],
   ['train --model playground-mlp --dataset spiral --optimizer adam --lr 0.01 --epochs 30 --precision int8 --master-format int8 --stochastic-rounding', '8-bit everything: stochastic rounding keeps updates alive'],
 ];
@@ -88,7 +88,7 @@ export function trainBuilder(y: Argv): Argv<TrainArgs> {
     .option('seed', { type: 'number', describe: 'seed of initialization, splits, shuffling and dropout [default: the model file\'s seed]' })
     .option('init', { choices: INIT_SCHEMES, describe: 'weight initialization of parameters the model file does not give [default: the file\'s, else pytorch]' })
     .option('init-std', { type: 'number', default: TRAIN_DEFAULTS.initStd, coerce: positive('init-std'), describe: 'σ of --init normal' })
-    .option('dtype', { choices: DTYPES, default: 'float64' as Dtype, describe: 'element type of the float engine: float64 (the reference) or float32 (float32 parameters, activations and GEMM kernel, half the memory; faster on dense layers, slower on convolutions for now: docs/performance.md; not bit-compatible with float64 or PyTorch)' })
+    .option('dtype', { choices: DTYPES, default: 'float64' as Dtype, describe: 'element type of the float engine: float64 (the reference) or float32 (float32 parameters, activations and GEMM kernel, half the memory; not bit-compatible with float64 or PyTorch; not faster yet — its GEMM is, but the float64 engine has WebAssembly conv and ReLU kernels it lacks: docs/performance.md)' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const })
     .option('out', { type: 'string', describe: 'folder for history.json, model.json, training.json (the data and split, for check), charts/ and index.html, written together or not at all [default: reports/train-<model>-<dataset>]' })
     .option('allow-paths', ALLOW_PATHS_OPTION)
