@@ -186,10 +186,10 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   const rate = outcome.evaluated / Math.max(outcome.seconds, 1e-9);
   process.stderr.write(`sweep: ${outcome.evaluated} point(s) evaluated in ${outcome.seconds.toFixed(2)} s (${Math.round(rate)} points/s); results in ${out}\n`);
   if (outcome.records.length > 0) {
-    const written = await writeSweepReport(out, outcome.records, commandLine(argv));
+    const written = await writeSweepReport(out, outcome.records, commandLine(argv), outcome.summary);
     process.stderr.write(`sweep: charts in ${join(out, 'charts')}, report ${written.html}\n`);
   }
-  return { text: summaryText(summarize(outcome.records)), exitCode: 0 };
+  return { text: summaryText(outcome.summary ?? summarize(outcome.records)), exitCode: 0 };
 }
 
 export async function mergeCommand(args: MergeArgs, argv: readonly string[]): Promise<string> {
