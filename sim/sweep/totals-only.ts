@@ -19,7 +19,7 @@ import type { HwConfig } from '../arch/types.js';
 import type { LoweredProgram } from '../lower/types.js';
 import type { Machine } from '../run/energy-context.js';
 import { type HwPoint, type PointTotals, type SramStage, sramStage, totalsAtStage } from '../run/totals-at.js';
-import { type TotalsPlan, planTotals } from '../run/totals-plan.js';
+import { type TotalsPlan, VectorEntries, planTotals } from '../run/totals-plan.js';
 import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
 
 export const EVALUATIONS = ['totals-only', 'full'] as const;
@@ -57,6 +57,7 @@ const hwPointOf = (hw: HwConfig): HwPoint => ({
 export class TotalsOnly {
   private readonly plans = new Map<string, TotalsPlan>();
   private readonly stages = new Map<TotalsPlan, Map<string, SramStage>>();
+  private readonly vectors = new VectorEntries();
 
   /**
    * The point's totals (`machine`: its hardware and energy table; `program`: its model lowered for its mode), or
@@ -66,7 +67,7 @@ export class TotalsOnly {
     try {
       const key = planKey(point.params);
       let plan = this.plans.get(key);
-      if (!plan) this.plans.set(key, (plan = planTotals(program, machine, point.params.mode)));
+      if (!plan) this.plans.set(key, (plan = planTotals(program, machine, point.params.mode, this.vectors)));
       const at = hwPointOf(machine.hw);
       let byStage = this.stages.get(plan);
       if (!byStage) this.stages.set(plan, (byStage = new Map()));

@@ -19,7 +19,7 @@ import { loadAnyModel, resolveModel } from '../../sim/load/model.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
 import { simulateGraph } from '../../sim/run/pipeline.js';
 import { type HwPoint, type PointTotals, hwAt, pricesAt, sramStage, totalsAt, totalsAtStage } from '../../sim/run/totals-at.js';
-import { type TotalsPlan, planTotals } from '../../sim/run/totals-plan.js';
+import { type TotalsPlan, VectorEntries, planTotals } from '../../sim/run/totals-plan.js';
 import { Evaluator } from '../../sim/sweep/evaluate.js';
 import { pointHw, recordLine, toRecord } from '../../sim/sweep/record.js';
 import { planSweep } from '../../sim/sweep/run.js';
@@ -165,5 +165,25 @@ describe('the SRAM stage shared across bandwidths (mutations of the stage)', () 
 
   it('the spill windows lost (every entry outside the forward and backward windows)', () => {
     expect(line(16, totalsAtStage({ ...stage, entryWindow: new Uint8Array(plan.entries.length) }, at(16)))).not.toBe(full);
+  });
+});
+
+describe('vector entries shared across plans (run/totals-plan.ts VectorEntries)', () => {
+  it('a plan made with entries shared by other arrays, dataflows and precisions equals one made alone', () => {
+    const graph = loadAnyModel(resolveModel('mobilenet-v2:resolution=96'));
+    const base = loadHwConfig('edge-16x16');
+    for (const mode of ['inference', 'training'] as const) {
+      const program = lowerGraph(graph, { mode });
+      const shared = new VectorEntries();
+      let vectors = 0;
+      for (const [rows, cols, dataflow, precision] of [[8, 8, 'os', 'int8'], [16, 4, 'ws', 'int8'], [8, 8, 'is', 'int4'], [32, 16, 'ws', 'fp16']] as const) {
+        const params = { ...{ model: 'm', mode, hw: 'edge-16x16', ifmapKib: 64, filterKib: 64, ofmapKib: 64, dramBytesPerCycle: 8, bandwidthMode: 'user', clockMhz: 500 } as const, rows, cols, dataflow, precision };
+        const machine = resolveMachine(pointHw(base, params));
+        const alone = planTotals(program, machine, mode);
+        expect(planTotals(program, machine, mode, shared)).toEqual(alone);
+        vectors = alone.entries.filter((e) => e.kind === 'vector').length;
+      }
+      expect(vectors).toBeGreaterThan(0);
+    }
   });
 });
