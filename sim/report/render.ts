@@ -92,12 +92,12 @@ const rowsOf = (c: Chart): number => {
 /**
  * Writes every chart's .vl.json, .svg and .png into DIR/charts/.
  *
- * With `thread` (by default the one prewarmChartThread started, chart-thread.ts) the work is shared out: this thread
- * draws SVGs, largest chart first, and leaves their PNGs to a queue; the other takes PNGs from that queue first, and
- * else a whole chart (SVG and PNG), keeping two jobs in flight so that it never waits for this thread. Once the SVGs
- * are drawn this thread takes PNGs too. Each file is made whole by one thread, so the bytes do not depend on which.
- * Without a thread, the PNGs render on libuv's threads while vega draws the next chart's SVG here (a 20,000-point
- * sweep's five PNGs took 2 s one after another).
+ * With `thread` (by default the one prewarmChartThread started, chart-thread.ts) the work is shared out: the other
+ * thread, where vega is loaded already, draws the SVGs, largest chart first, two in flight so that it never waits for
+ * this one; this thread turns them into PNGs as they come (and loads no vega), and the other takes PNGs too once it
+ * has drawn every SVG. Each file is made whole by one thread, so the bytes do not depend on which.
+ * Without a thread, SVGs are drawn here and the PNGs render on libuv's threads while vega draws the next chart (a
+ * 20,000-point sweep's five PNGs took 2 s one after another).
  */
 export async function writeCharts(dir: string, charts: readonly Chart[], options: { png?: boolean; thread?: ChartThread } = {}): Promise<WrittenChart[]> {
   const png = options.png !== false;
@@ -112,46 +112,61 @@ export async function writeCharts(dir: string, charts: readonly Chart[], options
   const svgs = charts.map((c, i) => ({ c, i, rows: rowsOf(c) })).sort((a, b) => b.rows - a.rows || a.i - b.i).map((x) => x.c);
   const pngJobs: { chart: Chart; svg: string }[] = [];
   const offThread: Promise<void>[] = [];
-  let drawing = true; // this thread may still add PNG jobs
   let wake: (() => void) | undefined;
   const notify = () => { const w = wake; wake = undefined; w?.(); };
-  const here = async () => {
-    try {
-      for (let chart = svgs.shift(); chart; chart = svgs.shift()) {
-        const svg = await specToSvg(chart.spec);
-        writeSvg(chart, svg);
-        if (!png) continue;
-        if (thread) { pngJobs.push({ chart, svg }); notify(); continue; }
-        const c = chart;
-        const p = svgToPngOffThread(svg).then((bytes) => writePng(c, bytes));
-        // Handled here so a failure while a later chart is still drawing is not an unhandled rejection; awaited below.
-        p.catch(() => undefined);
-        offThread.push(p);
-      }
-    } finally {
-      drawing = false;
-      notify();
+  const wait = () => new Promise<void>((resolve) => { const w = wake; wake = () => { w?.(); resolve(); }; });
+  // Without a thread: SVGs here, PNGs on libuv's threads.
+  const alone = async () => {
+    for (let chart = svgs.shift(); chart; chart = svgs.shift()) {
+      const svg = await specToSvg(chart.spec);
+      writeSvg(chart, svg);
+      if (!png) continue;
+      const c = chart;
+      const p = svgToPngOffThread(svg).then((bytes) => writePng(c, bytes));
+      // Handled here so a failure while a later chart is still drawing is not an unhandled rejection; awaited below.
+      p.catch(() => undefined);
+      offThread.push(p);
     }
-    for (let j = pngJobs.shift(); j; j = pngJobs.shift()) writePng(j.chart, svgToPng(j.svg));
   };
-  const there = async (t: ChartThread) => {
+  // With a thread: SVGs there (vega is loaded there already), PNGs here as the SVGs come, and there once it has drawn them all.
+  let drawingThere = 0, lanesThere = 0;
+  const here = async () => {
     for (;;) {
       const job = pngJobs.shift();
-      if (job) { writePng(job.chart, await t.png(job.svg)); continue; }
-      const chart = svgs.shift();
-      if (chart) {
-        const r = await t.render(chart.spec, png);
-        writeSvg(chart, r.svg);
-        if (r.png) writePng(chart, r.png);
-        continue;
+      if (job) { writePng(job.chart, svgToPng(job.svg)); continue; }
+      if ((svgs.length === 0 && drawingThere === 0) || lanesThere === 0) return;
+      await wait();
+    }
+  };
+  const there = async (t: ChartThread) => {
+    lanesThere++;
+    try {
+      for (;;) {
+        const chart = svgs.shift();
+        if (chart) {
+          drawingThere++;
+          try {
+            const r = await t.render(chart.spec, false);
+            writeSvg(chart, r.svg);
+            if (png) pngJobs.push({ chart, svg: r.svg });
+          } finally {
+            drawingThere--;
+            notify();
+          }
+          continue;
+        }
+        const job = pngJobs.shift();
+        if (job) { writePng(job.chart, await t.png(job.svg)); continue; }
+        return;
       }
-      if (!drawing) return;
-      await new Promise<void>((resolve) => { const w = wake; wake = () => { w?.(); resolve(); }; });
+    } finally {
+      lanesThere--;
+      notify();
     }
   };
   try {
     // The thread's two lanes first: it has vega loaded already, this one may not. All lanes end before an error is thrown.
-    const lanes = await Promise.allSettled([...(thread ? [there(thread), there(thread)] : []), here()]);
+    const lanes = await Promise.allSettled(thread ? [there(thread), there(thread), here()] : [alone()]);
     const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
     await Promise.all(offThread);

@@ -43,9 +43,14 @@ export interface WrittenReport { readonly html: string; readonly charts: readonl
 
 async function write(dir: string, charts: readonly Chart[], html: Omit<HtmlReport, 'charts'>, command?: string): Promise<WrittenReport> {
   if (command !== undefined) writeFileAtomic(join(dir, 'command.txt'), `${command}\n`);
-  const written = await writeCharts(dir, charts);
+  // The page is made while the charts draw (it inlines their specs, not their files: on a chart thread, render.ts,
+  // that overlaps), and written once they are.
+  const drawing = writeCharts(dir, charts);
+  drawing.catch(() => undefined); // awaited below; a failure is not unhandled while the page is made
+  const page = renderHtml({ ...html, charts, ...(command !== undefined ? { command } : {}) }, browserLibraries());
+  const written = await drawing;
   const file = join(dir, 'index.html');
-  writeFileAtomic(file, renderHtml({ ...html, charts, ...(command !== undefined ? { command } : {}) }, browserLibraries()));
+  writeFileAtomic(file, page);
   return { html: file, charts: written.flatMap((w) => w.files) };
 }
 
