@@ -93,7 +93,7 @@ const rowsOf = (c: Chart): number => {
  * Writes every chart's .vl.json, .svg and .png into DIR/charts/.
  *
  * With `thread` (by default the one prewarmChartThread started, chart-thread.ts) the work is shared out: the other
- * thread, where vega is loaded already, draws the SVGs, largest chart first, two in flight so that it never waits for
+ * thread, where vega is loaded already, draws the SVGs, smallest chart first, two in flight so that it never waits for
  * this one; this thread turns them into PNGs as they come (and loads no vega), and the other takes PNGs too once it
  * has drawn every SVG. Each file is made whole by one thread, so the bytes do not depend on which.
  * Without a thread, SVGs are drawn here and the PNGs render on libuv's threads while vega draws the next chart (a
@@ -108,8 +108,9 @@ export async function writeCharts(dir: string, charts: readonly Chart[], options
     writeFileAtomic(`${baseOf(chart)}.svg`, svg);
   };
   const writePng = (chart: Chart, bytes: Buffer) => writeFileAtomic(`${baseOf(chart)}.png`, bytes);
-  // The largest first (ties in order).
-  const svgs = charts.map((c, i) => ({ c, i, rows: rowsOf(c) })).sort((a, b) => b.rows - a.rows || a.i - b.i).map((x) => x.c);
+  // Alone, the largest first (ties in order). With a thread, the smallest first: this thread waits for the first SVG.
+  const order = thread ? 1 : -1;
+  const svgs = charts.map((c, i) => ({ c, i, rows: rowsOf(c) })).sort((a, b) => order * (a.rows - b.rows) || a.i - b.i).map((x) => x.c);
   const pngJobs: { chart: Chart; svg: string }[] = [];
   const offThread: Promise<void>[] = [];
   let wake: (() => void) | undefined;
