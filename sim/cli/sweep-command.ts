@@ -15,6 +15,7 @@ import { hwFlagOptions } from './hw-flags.js';
 import { summarize, summaryText } from '../sweep/record.js';
 import { packageVersion as version } from '../base/package-root.js';
 import { commandLine, writeSweepReport } from '../report/write-report.js';
+import { prewarmChartThread } from '../report/chart-thread.js';
 import { allowPathsAnywhere } from '../base/files.js';
 import { ALLOW_PATHS_OPTION } from './allow-paths.js';
 
@@ -166,6 +167,8 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint); // `kill PID`, a cluster's time limit: stop as after Ctrl-C
+  // Charts follow the evaluation: vega loads on a second thread meanwhile, and draws there (report/chart-thread.ts).
+  if (plan.points.length > 0) prewarmChartThread();
   const display = progressDisplay();
   const todo = plan.points.filter((p) => !plan.finished.has(p.id)).length;
   process.stderr.write(`sweep: ${plan.points.length} point(s)${plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count} of ${plan.grid.length})` : ''}`
@@ -186,13 +189,14 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   const rate = outcome.evaluated / Math.max(outcome.seconds, 1e-9);
   process.stderr.write(`sweep: ${outcome.evaluated} point(s) evaluated in ${outcome.seconds.toFixed(2)} s (${Math.round(rate)} points/s); results in ${out}\n`);
   if (outcome.records.length > 0) {
-    const written = await writeSweepReport(out, outcome.records, commandLine(argv));
+    const written = await writeSweepReport(out, outcome.records, commandLine(argv), outcome.summary);
     process.stderr.write(`sweep: charts in ${join(out, 'charts')}, report ${written.html}\n`);
   }
-  return { text: summaryText(summarize(outcome.records)), exitCode: 0 };
+  return { text: summaryText(outcome.summary ?? summarize(outcome.records)), exitCode: 0 };
 }
 
 export async function mergeCommand(args: MergeArgs, argv: readonly string[]): Promise<string> {
+  prewarmChartThread(); // vega loads there while the folders are read
   const r = mergeSweeps(args.dirs ?? [], args.out, version());
   const complete = r.gridPoints !== undefined ? ` (${r.records.length} of the grid's ${r.gridPoints} points${r.records.length < r.gridPoints ? ': some shards are missing or unfinished' : ''})` : '';
   process.stderr.write(`merge: ${r.inputs} folder(s), ${r.records.length} point(s)${complete}, ${r.duplicates} duplicate line(s)`

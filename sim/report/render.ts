@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../base/package-root.js';
 
+import { type ChartThread, takeChartThread } from './chart-thread.js';
 import type { Chart, VlSpec } from './charts/types.js';
 
 // vega, vega-lite (≈ 1.5 MB of JS) and resvg (native) load on first use only, so commands that draw no chart start
@@ -18,6 +19,13 @@ let vegaLibs: Promise<VegaLibs> | undefined;
 const loadVega = (): Promise<VegaLibs> =>
   (vegaLibs ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, compile: vl.compile })));
 const requireCjs = createRequire(import.meta.url);
+
+/** Loads vega, vega-lite, resvg and the font (chart-worker.ts does it as it starts). */
+export async function loadChartLibraries(): Promise<void> {
+  await loadVega();
+  requireCjs('@resvg/resvg-js');
+  font();
+}
 
 /** A file of a dependency (`vega/build/vega.min.js`), found in node_modules above the package root (hoisted or not). */
 export function dependencyFile(rel: string): string {
@@ -37,9 +45,15 @@ function font(): string {
   return (fontFile ??= dependencyFile(FONT_FILE_REL));
 }
 
+/**
+ * The chart's SVG. Its clip-path and gradient ids count from the start in every chart (vega's counters are per
+ * thread and would otherwise carry on from the charts drawn before), so the bytes do not depend on what this thread
+ * drew earlier.
+ */
 export async function specToSvg(spec: VlSpec): Promise<string> {
   const { vega, compile } = await loadVega();
   const compiled = compile(spec as never).spec;
+  vega.resetSVGDefIds();
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -69,30 +83,98 @@ async function svgToPngOffThread(svg: string, scale = 2): Promise<Buffer> {
 
 export interface WrittenChart { readonly chart: Chart; readonly files: readonly string[] }
 
+/** How much a chart costs to draw, roughly: its inlined rows. */
+const rowsOf = (c: Chart): number => {
+  const values = (c.spec as { data?: { values?: unknown } }).data?.values;
+  return Array.isArray(values) ? values.length : 0;
+};
+
 /**
- * Writes every chart's .vl.json, .svg and .png into DIR/charts/. The PNGs render off this thread while vega draws the
- * next chart's SVG here (a 20,000-point sweep's five PNGs took 2 s one after another).
+ * Writes every chart's .vl.json, .svg and .png into DIR/charts/.
+ *
+ * With `thread` (by default the one prewarmChartThread started, chart-thread.ts) the work is shared out: the other
+ * thread, where vega is loaded already, draws the SVGs, smallest chart first, two in flight so that it never waits for
+ * this one; this thread turns them into PNGs as they come (and loads no vega), and the other takes PNGs too once it
+ * has drawn every SVG. Each file is made whole by one thread, so the bytes do not depend on which.
+ * Without a thread, SVGs are drawn here and the PNGs render on libuv's threads while vega draws the next chart (a
+ * 20,000-point sweep's five PNGs took 2 s one after another).
  */
-export async function writeCharts(dir: string, charts: readonly Chart[], options: { png?: boolean } = {}): Promise<WrittenChart[]> {
-  const out: WrittenChart[] = [];
-  const pngs: Promise<void>[] = [];
-  for (const chart of charts) {
-    const base = join(dir, 'charts', chart.name);
-    const svg = await specToSvg(chart.spec);
-    writeFileAtomic(`${base}.vl.json`, `${JSON.stringify(chart.spec, null, 1)}\n`);
-    writeFileAtomic(`${base}.svg`, svg);
-    const files = [`${base}.vl.json`, `${base}.svg`];
-    if (options.png !== false) {
-      const png = svgToPngOffThread(svg).then((bytes) => writeFileAtomic(`${base}.png`, bytes));
+export async function writeCharts(dir: string, charts: readonly Chart[], options: { png?: boolean; thread?: ChartThread } = {}): Promise<WrittenChart[]> {
+  const png = options.png !== false;
+  const thread = options.thread ?? takeChartThread();
+  const baseOf = (chart: Chart) => join(dir, 'charts', chart.name);
+  const writeSvg = (chart: Chart, svg: string) => {
+    writeFileAtomic(`${baseOf(chart)}.vl.json`, `${JSON.stringify(chart.spec, null, 1)}\n`);
+    writeFileAtomic(`${baseOf(chart)}.svg`, svg);
+  };
+  const writePng = (chart: Chart, bytes: Buffer) => writeFileAtomic(`${baseOf(chart)}.png`, bytes);
+  // Alone, the largest first (ties in order). With a thread, the smallest first: this thread waits for the first SVG.
+  const order = thread ? 1 : -1;
+  const svgs = charts.map((c, i) => ({ c, i, rows: rowsOf(c) })).sort((a, b) => order * (a.rows - b.rows) || a.i - b.i).map((x) => x.c);
+  const pngJobs: { chart: Chart; svg: string }[] = [];
+  const offThread: Promise<void>[] = [];
+  let wake: (() => void) | undefined;
+  const notify = () => { const w = wake; wake = undefined; w?.(); };
+  const wait = () => new Promise<void>((resolve) => { const w = wake; wake = () => { w?.(); resolve(); }; });
+  // Without a thread: SVGs here, PNGs on libuv's threads.
+  const alone = async () => {
+    for (let chart = svgs.shift(); chart; chart = svgs.shift()) {
+      const svg = await specToSvg(chart.spec);
+      writeSvg(chart, svg);
+      if (!png) continue;
+      const c = chart;
+      const p = svgToPngOffThread(svg).then((bytes) => writePng(c, bytes));
       // Handled here so a failure while a later chart is still drawing is not an unhandled rejection; awaited below.
-      png.catch(() => undefined);
-      pngs.push(png);
-      files.push(`${base}.png`);
+      p.catch(() => undefined);
+      offThread.push(p);
     }
-    out.push({ chart, files });
+  };
+  // With a thread: SVGs there (vega is loaded there already), PNGs here as the SVGs come, and there once it has drawn them all.
+  let drawingThere = 0, lanesThere = 0;
+  const here = async () => {
+    for (;;) {
+      const job = pngJobs.shift();
+      if (job) { writePng(job.chart, svgToPng(job.svg)); continue; }
+      if ((svgs.length === 0 && drawingThere === 0) || lanesThere === 0) return;
+      await wait();
+    }
+  };
+  const there = async (t: ChartThread) => {
+    lanesThere++;
+    try {
+      for (;;) {
+        const chart = svgs.shift();
+        if (chart) {
+          drawingThere++;
+          try {
+            const r = await t.render(chart.spec, false);
+            writeSvg(chart, r.svg);
+            if (png) pngJobs.push({ chart, svg: r.svg });
+          } finally {
+            drawingThere--;
+            notify();
+          }
+          continue;
+        }
+        const job = pngJobs.shift();
+        if (job) { writePng(job.chart, await t.png(job.svg)); continue; }
+        return;
+      }
+    } finally {
+      lanesThere--;
+      notify();
+    }
+  };
+  try {
+    // The thread's two lanes first: it has vega loaded already, this one may not. All lanes end before an error is thrown.
+    const lanes = await Promise.allSettled(thread ? [there(thread), there(thread), here()] : [alone()]);
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
+    await Promise.all(offThread);
+  } finally {
+    if (thread) void thread.close();
   }
-  await Promise.all(pngs);
-  return out;
+  return charts.map((chart) => ({ chart, files: [`${baseOf(chart)}.vl.json`, `${baseOf(chart)}.svg`, ...(png ? [`${baseOf(chart)}.png`] : [])] }));
 }
 
 /** The three browser libraries the HTML report inlines, read once. */

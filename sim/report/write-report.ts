@@ -15,7 +15,7 @@ import type { CostReport } from '../run/cost-report.js';
 import type { NumericsReport } from '../run/check.js';
 import { checkLine } from './check-text.js';
 import { precisionComparisonChart, precisionComparisonHtml } from './check-compare.js';
-import { OBJECTIVE_NAMES, type SweepRecord, bestLabel, sortRecords, summarize } from '../sweep/record.js';
+import { OBJECTIVE_NAMES, type SweepRecord, type SweepSummary, bestLabel, frontOf, sortRecords, summarize } from '../sweep/record.js';
 import { effectiveStatus } from '../sweep/lock.js';
 import { PARAM_KEYS } from '../sweep/spec.js';
 import { readResultsFile } from '../sweep/results-file.js';
@@ -43,9 +43,14 @@ export interface WrittenReport { readonly html: string; readonly charts: readonl
 
 async function write(dir: string, charts: readonly Chart[], html: Omit<HtmlReport, 'charts'>, command?: string): Promise<WrittenReport> {
   if (command !== undefined) writeFileAtomic(join(dir, 'command.txt'), `${command}\n`);
-  const written = await writeCharts(dir, charts);
+  // The page is made while the charts draw (it inlines their specs, not their files: on a chart thread, render.ts,
+  // that overlaps), and written once they are.
+  const drawing = writeCharts(dir, charts);
+  drawing.catch(() => undefined); // awaited below; a failure is not unhandled while the page is made
+  const page = renderHtml({ ...html, charts, ...(command !== undefined ? { command } : {}) }, browserLibraries());
+  const written = await drawing;
   const file = join(dir, 'index.html');
-  writeFileAtomic(file, renderHtml({ ...html, charts, ...(command !== undefined ? { command } : {}) }, browserLibraries()));
+  writeFileAtomic(file, page);
   return { html: file, charts: written.flatMap((w) => w.files) };
 }
 
@@ -94,9 +99,9 @@ export function writeSimulateReport(dir: string, r: CostReport, command?: string
 /** At most this many design points are listed in a sweep's index.html (results.csv has them all). */
 export const SWEEP_TABLE_ROWS = 500;
 
-export function sweepHtml(records: readonly SweepRecord[]): Omit<HtmlReport, 'charts'> {
-  const s = summarize(records);
-  const front = new Set(s.groups.flatMap((g) => g.pareto.map((r) => r.id)));
+/** The sweep's index.html (`s`: summarize(records), when the caller has it). */
+export function sweepHtml(records: readonly SweepRecord[], s: SweepSummary = summarize(records)): Omit<HtmlReport, 'charts'> {
+  const front = frontOf(s);
   const ordered = sortRecords(records);
   // Capped: the Pareto-optimal points first, then the others, each in parameter order.
   const listed = records.length <= SWEEP_TABLE_ROWS ? ordered
@@ -154,8 +159,11 @@ function sweepCommandOf(dir: string): string | undefined {
 /** Whether a record holds a string that charts shorten (chartText): a sweep's usually has none, and needs no copy. */
 const hasLongText = (r: SweepRecord): boolean => r.id.length > CHART_TEXT_CHARS || PARAM_KEYS.some((k) => String(r.params[k]).length > CHART_TEXT_CHARS);
 
-export function writeSweepReport(dir: string, records: readonly SweepRecord[], command?: string): Promise<WrittenReport> {
-  return write(dir, sweepCharts(records.some(hasLongText) ? chartData(records) : records), sweepHtml(records), command);
+/** A sweep folder's charts and index.html (`summary`: summarize(records), when the caller has it). */
+export function writeSweepReport(dir: string, records: readonly SweepRecord[], command?: string, summary: SweepSummary = summarize(records)): Promise<WrittenReport> {
+  // Shortened copies have shortened ids: their front is found again.
+  const long = records.some(hasLongText);
+  return write(dir, long ? sweepCharts(chartData(records)) : sweepCharts(records, frontOf(summary)), sweepHtml(records, summary), command);
 }
 
 const isReportList = (r: NumericsReport | readonly NumericsReport[]): r is readonly NumericsReport[] => Array.isArray(r);

@@ -12,19 +12,20 @@
  *     op's cycles and vector-unit energy; a GEMM entry's SRAM reads of the array (stationary loads included) are in
  *     the Mapping;
  *   - the run's MACs and mapping efficiency (folds and mapped PEs), and what training keeps for backprop.
- * Computed here by the full path's own functions (gemmCost, vectorCost, totalsOf) at the reference point, so each
- * invariant piece is the full path's number, bit for bit.
+ * Computed here by the full path's own functions (gemmCost, vectorCost, totals.ts mappingTotals) at the reference
+ * point, so each invariant piece is the full path's number, bit for bit.
  */
 import type { HwConfig } from '../arch/types.js';
-import type { GemmOp, LoweredProgram, Mode, Pass } from '../lower/types.js';
+import { PRECISION_BITS } from '../arch/types.js';
+import type { GemmOp, LoweredProgram, Mode, Pass, VectorOp } from '../lower/types.js';
 import { type Mapping, mapGemm } from '../map/mapping.js';
 import { timeMapping } from '../timing/gemm-timing.js';
 import { COST_MODELS } from './cost-model.js';
 import type { LayerCost, SpillStallCycles } from './cost-report.js';
-import { type Machine, energyContext } from './energy-context.js';
+import { type EnergyContext, type Machine, energyContext } from './energy-context.js';
 import { gemmCost, vectorCost } from './entries.js';
 import { entryGroups } from './pipeline.js';
-import { SPILL_WINDOWS, totalsOf } from './totals.js';
+import { SPILL_WINDOWS, mappingTotals } from './totals.js';
 import { trainingMemory } from './training-memory.js';
 
 /** One GEMM shape of the program: what the memory model reads (gemm-memory.ts `gemmMemory`). */
@@ -71,10 +72,37 @@ export interface TotalsPlan {
 export type SpillWindow = keyof SpillStallCycles;
 const windowOf = (pass: Pass): SpillWindow | undefined => (Object.keys(SPILL_WINDOWS) as SpillWindow[]).find((k) => SPILL_WINDOWS[k].includes(pass));
 
+/**
+ * Vector entries already made, per op: a vector op's entry reads the vector unit's lanes, its operand width and three
+ * unit prices only (run/entries.ts vectorCost: vectorCycles; energy/price.ts priceActions' vectorUnit), so plans that
+ * agree on those (a sweep's array shapes and dataflows) share it. Give planTotals one per sweep.
+ */
+export class VectorEntries {
+  private readonly made = new WeakMap<VectorOp, Map<string, PlanVectorEntry>>();
+
+  entry(op: VectorOp, hw: HwConfig, ctx: EnergyContext): PlanVectorEntry {
+    const p = ctx.prices;
+    const key = `${hw.vectorUnit.lanes}/${PRECISION_BITS[op.op === 'update' ? hw.numerics.weight : hw.numerics.input]}/${p.vectorOp}/${p.registerReadPerBit}/${p.registerWritePerBit}`;
+    let byKey = this.made.get(op);
+    if (!byKey) this.made.set(op, (byKey = new Map()));
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = vectorEntry(op, hw, ctx)));
+    return e;
+  }
+}
+
+function vectorEntry(op: VectorOp, hw: HwConfig, ctx: EnergyContext): PlanVectorEntry {
+  const v = vectorCost(op, hw, ctx);
+  return { kind: 'vector', window: windowOf(v.pass), cycles: v.totalCycles, vectorUnitEnergy: v.energy.byComponent.vectorUnit };
+}
+
 const shapeKey = (op: GemmOp): string => `${op.m},${op.k},${op.n},${op.operands.a.uniqueElements},${op.operands.b.uniqueElements},${op.operands.c.uniqueElements}`;
 
-/** The plan of `program` (lowered for `mode`) on the machine's array; the default cost model (`--compat none`) only. */
-export function planTotals(program: LoweredProgram, machine: Machine, mode: Mode): TotalsPlan {
+/**
+ * The plan of `program` (lowered for `mode`) on the machine's array; the default cost model (`--compat none`) only.
+ * `vectors`: vector entries shared with other plans of the same program (by default, none).
+ */
+export function planTotals(program: LoweredProgram, machine: Machine, mode: Mode, vectors: VectorEntries = new VectorEntries()): TotalsPlan {
   const { hw } = machine;
   const model = COST_MODELS.none;
   const ctx = energyContext(machine);
@@ -90,13 +118,11 @@ export function planTotals(program: LoweredProgram, machine: Machine, mode: Mode
     }
     return i;
   };
-  const layers: LayerCost[] = [];
+  const layers: LayerCost[] = []; // the GEMM entries (the run's MACs and mapping efficiency are theirs)
   const entries: PlanEntry[] = [];
   for (const ops of entryGroups(program.ops, model)) {
     if (ops[0].kind === 'vector') {
-      const v = vectorCost(ops[0], hw, ctx);
-      layers.push(v);
-      entries.push({ kind: 'vector', window: windowOf(v.pass), cycles: v.totalCycles, vectorUnitEnergy: v.energy.byComponent.vectorUnit });
+      entries.push(vectors.entry(ops[0], hw, ctx));
       continue;
     }
     const gemms = ops as GemmOp[];
@@ -108,7 +134,7 @@ export function planTotals(program: LoweredProgram, machine: Machine, mode: Mode
     });
   }
   const kept = mode === 'training' ? trainingMemory(program.ops, hw) : undefined;
-  const { totals } = totalsOf({ layers, machine, ctx, model, training: kept, perPass: false });
+  const totals = mappingTotals(layers, ctx.pes);
   return {
     hw, machine, mode, shapes, entries, macs: totals.macs, mappingEfficiency: totals.mappingEfficiency,
     keptBytes: kept && { activationBytes: kept.activationBytes, optimizerStateBytes: kept.optimizerStateBytes },

@@ -109,8 +109,21 @@ export interface TotalsIn {
   readonly perPass: boolean;
 }
 
+/** The run's MACs and mapping efficiency (mapped PE-folds ÷ PE-folds): the GEMM entries' only, in order. */
+export function mappingTotals(layers: readonly LayerCost[], pes: number): { macs: number; mappingEfficiency: number } {
+  let macs = 0, spatialPeFolds = 0, mapped = 0;
+  for (const l of layers) {
+    if (l.kind !== 'gemm') continue;
+    macs += l.macs;
+    const folds = (l.groups ?? 1) * l.rowFolds * l.colFolds;
+    spatialPeFolds += folds * pes;
+    mapped += l.mappingEfficiency * folds * pes;
+  }
+  return { macs, mappingEfficiency: spatialPeFolds ? mapped / spatialPeFolds : 0 };
+}
+
 export function totalsOf({ layers, machine: { hw }, ctx, model, training: kept, perPass }: TotalsIn): { totals: CostReport['totals']; training?: TrainingMemory; notes: string[] } {
-  let totalCycles = 0, computeCycles = 0, stallCycles = 0, gemmCycles = 0, vectorCycles = 0, macs = 0, spatialPeFolds = 0, mapped = 0;
+  let totalCycles = 0, computeCycles = 0, stallCycles = 0, gemmCycles = 0, vectorCycles = 0;
   let floor = 0, dramReadBytes = 0, dramWriteBytes = 0;
   const zero = { ifmapReads: 0, ifmapWrites: 0, filterReads: 0, filterWrites: 0, ofmapReads: 0, ofmapWrites: 0 };
   let sramWords: MemoryCounts = zero, dramWords: MemoryCounts = zero;
@@ -118,17 +131,14 @@ export function totalsOf({ layers, machine: { hw }, ctx, model, training: kept, 
   for (const l of layers) {
     totalCycles += l.totalCycles; computeCycles += l.computeCycles; stallCycles += l.stallCycles; floor += l.energy.floor;
     if (l.kind === 'gemm') {
-      macs += l.macs;
       gemmCycles += l.totalCycles;
-      const folds = (l.groups ?? 1) * l.rowFolds * l.colFolds;
-      spatialPeFolds += folds * pes;
-      mapped += l.mappingEfficiency * folds * pes;
       sramWords = addCounts(sramWords, l.sramWords);
       dramWords = addCounts(dramWords, l.dramWords);
       dramReadBytes += l.dramReadBytes;
       dramWriteBytes += l.dramWriteBytes;
     } else vectorCycles += l.totalCycles;
   }
+  const { macs, mappingEfficiency } = mappingTotals(layers, pes);
   const training: TrainingMemory | undefined = kept && { ...kept, spillStallCycles: spillStallCycles(layers, kept.spillBytes, hw) };
   const spillCycles = training ? training.spillStallCycles.forward + training.spillStallCycles.backward : 0;
   if (training) {
@@ -143,7 +153,7 @@ export function totalsOf({ layers, machine: { hw }, ctx, model, training: kept, 
   const area = areaOf(ctx.table, hw, ctx.flavour);
   const totals: CostReport['totals'] = {
     totalCycles, computeCycles, stallCycles, gemmCycles, vectorCycles, seconds, macs,
-    mappingEfficiency: spatialPeFolds ? mapped / spatialPeFolds : 0,
+    mappingEfficiency,
     computeUtilization: gemmCycles ? macs / (gemmCycles * pes) : 0,
     overallUtilization: totalCycles ? macs / (totalCycles * pes) : 0,
     sramWords: sramWords as Required<MemoryCounts>, dramWords: dramWords as Required<MemoryCounts>,

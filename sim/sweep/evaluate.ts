@@ -82,12 +82,14 @@ export class Evaluator {
     return assertReportNumbers(toRecord(point, { totals }), `sweep point ${point.id}`);
   }
 
-  /** The points' result lines, or the first point's error. */
-  lines(points: readonly Point[], base: HwConfig): { lines: string[]; error?: PointError } {
+  /** The points' result lines, or the first point's error. `records`: also collect their records there (same order). */
+  lines(points: readonly Point[], base: HwConfig, records?: SweepRecord[]): { lines: string[]; error?: PointError } {
     const lines: string[] = [];
     for (const point of points) {
       try {
-        lines.push(recordLine(this.record(point, base)));
+        const record = this.record(point, base);
+        lines.push(recordLine(record));
+        records?.push(record);
       } catch (e) {
         const error: PointError = e instanceof SimError
           ? { id: point.id, simError: true, problem: e.problem, code: e.code, file: e.file, path: e.path, hint: e.hint, ...('value' in e && e.value !== undefined ? { value: e.value } : {}) }

@@ -213,14 +213,15 @@ const TOTAL_KEYS: readonly (keyof SweepTotals)[] = [
 ];
 
 const csvCell = (v: unknown): string => {
+  // A number's text never holds a quote, comma or newline.
+  if (typeof v === 'number') return String(v);
   const s = v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** results.csv: one row per record in `sortRecords` order; `pareto` is 1 on its (model, mode) group's front. */
-export function recordsToCsv(records: readonly SweepRecord[]): string {
+/** results.csv: one row per record in `sortRecords` order; `pareto` is 1 on its (model, mode) group's front (`front`: paretoIds(records)). */
+export function recordsToCsv(records: readonly SweepRecord[], front: ReadonlySet<string> = paretoIds(records)): string {
   const sorted = sortRecords(records);
-  const front = paretoIds(sorted);
   const totals = TOTAL_KEYS.filter((k) => sorted.some((r) => r.totals[k] !== undefined));
   const head = ['id', ...PARAM_KEYS, ...totals, 'pareto'];
   const rows = sorted.map((r) => [r.id, ...PARAM_KEYS.map((k) => r.params[k]), ...totals.map((k) => r.totals[k]), front.has(r.id) ? 1 : 0].map(csvCell).join(','));
@@ -253,6 +254,11 @@ export interface SweepSummary {
     readonly best: Readonly<Record<string, SweepRecord>>;
     readonly pareto: readonly SweepRecord[];
   }[];
+}
+
+/** The Pareto-optimal ids of a summary's groups: paretoIds of the records summarized. */
+export function frontOf(s: SweepSummary): Set<string> {
+  return new Set(s.groups.flatMap((g) => g.pareto.map((r) => r.id)));
 }
 
 export function summarize(records: readonly SweepRecord[]): SweepSummary {

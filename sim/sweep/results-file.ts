@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { writeFileAtomic } from '../base/files.js';
 import { effectiveStatus } from './lock.js';
-import { type SweepRecord, readRecordLine, recordsToCsv, summarize, summaryText } from './record.js';
+import { type SweepRecord, type SweepSummary, frontOf, readRecordLine, recordsToCsv, summarize, summaryText } from './record.js';
 
 /**
  * Reads results.jsonl: the complete lines, their records (each line parsed once) and the byte length they end at (a
@@ -34,11 +34,10 @@ export function readResultsFile(file: string): { lines: string[]; records: Sweep
   return { lines, records, completeBytes: end, totalBytes: buf.length };
 }
 
-/** Writes results.csv, summary.json and summary.txt for a result set; returns the summary text. */
-export function writeTables(out: string, records: readonly SweepRecord[]): string {
-  const summary = summarize(records);
+/** Writes results.csv, summary.json and summary.txt for a result set (`summary`: summarize(records)); returns the summary text. */
+export function writeTables(out: string, records: readonly SweepRecord[], summary: SweepSummary = summarize(records)): string {
   const text = summaryText(summary);
-  writeFileAtomic(join(out, 'results.csv'), recordsToCsv(records));
+  writeFileAtomic(join(out, 'results.csv'), recordsToCsv(records, frontOf(summary)));
   writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
   writeFileAtomic(join(out, 'summary.txt'), text);
   return text;

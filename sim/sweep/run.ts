@@ -10,7 +10,7 @@
  * point, the resumed file holds exactly the lines of an uninterrupted run (in another order).
  */
 import { removeStaleTemps, writeError, writeFileAtomic } from '../base/files.js';
-import { closeSync, existsSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ import { packageRoot } from '../base/package-root.js';
 
 import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
 import { type OutLock, lockOut } from './lock.js';
-import { type SweepRecord, parseRecordLine, sortRecords } from './record.js';
+import { type SweepRecord, type SweepSummary, parseRecordLine, sortRecords, summarize } from './record.js';
 import { previousRunNote, readResultsFile, writeTables } from './results-file.js';
 import {
   DEFAULT_SWEEP_HW, type Point, type Shard, type SweepSpec, expandGrid, gridHash, parseShard, parseSweepSpec, shardOf, sweepName,
@@ -85,6 +85,8 @@ export interface SweepOutcome {
   readonly plan: SweepPlan;
   /** Every record in the result set (resumed ones included), `sortRecords` order. */
   readonly records: SweepRecord[];
+  /** The records' summary, when the sweep wrote its tables (with `out`, not interrupted): summarize(records). */
+  readonly summary?: SweepSummary;
   /** Points evaluated in this run. */
   readonly evaluated: number;
   readonly interrupted: boolean;
@@ -197,7 +199,10 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
   const total = plan.points.length;
   let done = total - todo.length;
   const lines: string[] = [];
+  // The records of the lines written, when they are evaluated on this thread (worker threads send lines only).
+  const made: SweepRecord[] = [];
   let fd: number | undefined;
+  let startBytes = 0;
   const startedAt = new Date().toISOString();
   const runMeta = (status: string, evaluated: number, error?: string) => ({
     tool: { name: 'systolab', version }, status, startedAt, ...(status !== 'running' ? { finishedAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1e3 } : {}),
@@ -233,6 +238,7 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
       try {
         fd = openSync(results, 'a');
         if (plan.truncateTo !== undefined) ftruncateSync(fd, plan.truncateTo);
+        startBytes = fstatSync(fd).size;
       } catch (e) {
         throw writeError(e, results);
       }
@@ -248,7 +254,7 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
       const evaluator = new Evaluator(version, plan.graphs, evaluation);
       for (const batch of batches) {
         if (aborted()) break;
-        const r = evaluator.lines(batch, plan.base);
+        const r = evaluator.lines(batch, plan.base, made);
         accept(r.lines);
         if (r.error) throw pointErrorToException(r.error);
         await new Promise((resolve) => setImmediate(resolve)); // let signals and timers in
@@ -286,15 +292,21 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
   }
   process.off('exit', onExit);
   const interrupted = aborted() && done < total;
+  // The records: results.jsonl's (the source of truth), except where this run wrote the whole file (no earlier lines):
+  // then they are the lines just written — this thread's records (JSON.parse(recordLine(r)) equals r: finite numbers,
+  // fixed keys), else the lines parsed.
+  const wroteAll = plan.finished.size === 0 && (plan.truncateTo ?? 0) === 0 && startBytes === 0;
+  const ours = () => (made.length === lines.length ? made : lines.map((l) => parseRecordLine(l)!));
   let records: SweepRecord[];
+  let summary: SweepSummary | undefined;
   if (plan.out !== undefined) {
-    records = readResultsFile(join(plan.out, 'results.jsonl')).records;
-    if (!interrupted) writeTables(plan.out, records);
+    records = sortRecords(wroteAll ? ours() : readResultsFile(join(plan.out, 'results.jsonl')).records);
+    if (!interrupted) writeTables(plan.out, records, (summary = summarize(records)));
     writeRun(interrupted ? 'interrupted' : 'complete');
   } else {
-    records = lines.map((l) => parseRecordLine(l)!);
+    records = sortRecords(ours());
   }
-  return { plan, records: sortRecords(records), evaluated: lines.length, interrupted, seconds: (performance.now() - t0) / 1e3 };
+  return { plan, records, ...(summary ? { summary } : {}), evaluated: lines.length, interrupted, seconds: (performance.now() - t0) / 1e3 };
 }
 
 /**

@@ -2,8 +2,10 @@
  * The sweep's totals-only evaluation: a record needs the run totals only, so points that share (model, mode, base
  * config, array, dataflow, precision) share one totals plan (run/totals-plan.ts: GEMM timings and the action counts
  * and energies that do not move), and each point evaluates it at its SRAM sizes, DRAM bandwidth and mode, and clock
- * (run/totals-at.ts: the memory model per GEMM shape and a pricing dot product). The unit prices and area, which
- * need CACTI look-ups, are kept per (plan, SRAM sizes, clock): bandwidths share them.
+ * (run/totals-at.ts: the memory model per GEMM shape and a pricing dot product). What the SRAM sizes and clock set
+ * (the memory model's traffic, the unit prices and area, which need CACTI look-ups, each entry's energy before
+ * leakage: totals-at.ts `sramStage`) is kept per (plan, SRAM sizes, clock): bandwidths share it, and a point adds
+ * only its stalls and leakage (`totalsAtStage`).
  *
  * Fallbacks to the full path (`simulateGraph`, what `simulate` runs), which then gives the line or the error:
  *   - any error while planning or evaluating a point (a count beyond 2^53, a missing energy-table entry…): the full
@@ -16,8 +18,8 @@
 import type { HwConfig } from '../arch/types.js';
 import type { LoweredProgram } from '../lower/types.js';
 import type { Machine } from '../run/energy-context.js';
-import { type HwPoint, type PointPrices, type PointTotals, pricesAt, hwAt, totalsAt } from '../run/totals-at.js';
-import { type TotalsPlan, planTotals } from '../run/totals-plan.js';
+import { type HwPoint, type PointTotals, type SramStage, sramStage, totalsAtStage } from '../run/totals-at.js';
+import { type TotalsPlan, VectorEntries, planTotals } from '../run/totals-plan.js';
 import { PARAM_KEYS, type Point, type PointParams } from './spec.js';
 
 export const EVALUATIONS = ['totals-only', 'full'] as const;
@@ -51,10 +53,11 @@ const hwPointOf = (hw: HwConfig): HwPoint => ({
   dramBytesPerCycle: hw.dram.bytesPerCycle, bandwidthMode: hw.dram.bandwidthMode, clockHz: hw.clockHz,
 });
 
-/** Plans and prices of one sweep's points, cached as they are first needed. */
+/** Plans and SRAM stages of one sweep's points, cached as they are first needed. */
 export class TotalsOnly {
   private readonly plans = new Map<string, TotalsPlan>();
-  private readonly prices = new Map<TotalsPlan, Map<string, PointPrices>>();
+  private readonly stages = new Map<TotalsPlan, Map<string, SramStage>>();
+  private readonly vectors = new VectorEntries();
 
   /**
    * The point's totals (`machine`: its hardware and energy table; `program`: its model lowered for its mode), or
@@ -64,14 +67,14 @@ export class TotalsOnly {
     try {
       const key = planKey(point.params);
       let plan = this.plans.get(key);
-      if (!plan) this.plans.set(key, (plan = planTotals(program, machine, point.params.mode)));
+      if (!plan) this.plans.set(key, (plan = planTotals(program, machine, point.params.mode, this.vectors)));
       const at = hwPointOf(machine.hw);
-      let byPoint = this.prices.get(plan);
-      if (!byPoint) this.prices.set(plan, (byPoint = new Map()));
-      const priceKey = `${at.ifmapKib}/${at.filterKib}/${at.ofmapKib}/${at.clockHz}`;
-      let priced = byPoint.get(priceKey);
-      if (!priced) byPoint.set(priceKey, (priced = pricesAt(plan, hwAt(plan, at))));
-      return totalsAt(plan, at, priced);
+      let byStage = this.stages.get(plan);
+      if (!byStage) this.stages.set(plan, (byStage = new Map()));
+      const stageKey = `${at.ifmapKib}/${at.filterKib}/${at.ofmapKib}/${at.clockHz}`;
+      let stage = byStage.get(stageKey);
+      if (!stage) byStage.set(stageKey, (stage = sramStage(plan, at)));
+      return totalsAtStage(stage, at);
     } catch {
       return undefined;
     }

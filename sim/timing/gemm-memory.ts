@@ -18,6 +18,9 @@
  * bytes ÷ bytesPerCycle cycles. Double buffered: the first tile's fill (plus the DRAM latency) and the last output
  * tile's drain are exposed, the rest overlaps compute and stalls only where it is longer than compute. Single
  * buffered: nothing overlaps.
+ *
+ * Split in two so that a sweep can reuse the first across bandwidths: `gemmTraffic` (what the SRAM sizes set: the
+ * counts, bytes and tiling) and `dramStallCycles` (what the DRAM then costs in cycles); `gemmMemory` is both.
  */
 import { type HwConfig, PRECISION_BITS } from '../arch/types.js';
 import { type Mapping, type OperandMapping, mapGemm } from '../map/mapping.js';
@@ -32,6 +35,16 @@ export interface SramCounts {
 export interface DramCounts {
   readonly ifmapReads: number; readonly filterReads: number; readonly ofmapReads: number; readonly ofmapWrites: number;
 }
+/**
+ * What the SRAM sizes set (no bandwidth): the counts, the bytes, and the bytes of the exposed first fill and last drain.
+ * `gemmMemory` is this plus the stalls; a sweep computes it once per SRAM size and prices the stalls per bandwidth.
+ */
+export interface GemmTraffic extends Omit<GemmMemory, 'stallCycles'> {
+  /** Bytes of the first fold tile (exposed before compute starts) and of the last output tile (after it ends). */
+  readonly firstFillBytes: number;
+  readonly lastDrainBytes: number;
+}
+
 export interface GemmMemory {
   readonly sram: SramCounts;
   readonly dram: DramCounts;
@@ -67,6 +80,15 @@ function streamedReads(unique: number, passes: number, sliceWords: number, sramR
 }
 
 export function gemmMemory(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: HwConfig, computeCycles: number, mp: Mapping = mapGemm(op.m, op.k, op.n, hw.array)): GemmMemory {
+  const t = gemmTraffic(op, hw, computeCycles, mp);
+  return {
+    sram: t.sram, dram: t.dram, dramReadBytes: t.dramReadBytes, dramWriteBytes: t.dramWriteBytes, bandwidthBytesPerCycle: t.bandwidthBytesPerCycle,
+    stallCycles: dramStallCycles(hw, computeCycles, t), tiling: t.tiling,
+  };
+}
+
+/** The memory model without the stalls: reads the SRAM sizes (and the array, numerics, double buffering), not the DRAM. */
+export function gemmTraffic(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: HwConfig, computeCycles: number, mp: Mapping = mapGemm(op.m, op.k, op.n, hw.array)): GemmTraffic {
   const { m, n } = op;
   const inBits = PRECISION_BITS[hw.numerics.input], wBits = PRECISION_BITS[hw.numerics.weight], accBits = hw.numerics.accumulatorBits;
   const share = hw.sram.doubleBuffered ? 0.5 : 1;
@@ -114,17 +136,32 @@ export function gemmMemory(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: H
   const lastBytes = Math.min(dramWriteBytes, packedBytes(hw.array.rows * hw.array.cols, inBits));
   return {
     sram, dram, dramReadBytes, dramWriteBytes, bandwidthBytesPerCycle,
-    stallCycles: stallCycles(hw, computeCycles, dramReadBytes, dramWriteBytes, firstBytes, lastBytes),
     tiling: { ifmap: a.level, filter: b.level, partialSumsOnChip: onChip },
+    firstFillBytes: firstBytes, lastDrainBytes: lastBytes,
   };
 }
 
-function stallCycles(hw: HwConfig, computeCycles: number, readBytes: number, writeBytes: number, firstBytes: number, lastBytes: number): number {
+/** The DRAM bytes a GEMM's stalls depend on (GemmTraffic's). */
+export type StallBytes = Pick<GemmTraffic, 'dramReadBytes' | 'dramWriteBytes' | 'firstFillBytes' | 'lastDrainBytes'>;
+
+/**
+ * The stall cycles of a GEMM's DRAM traffic: reads the DRAM (bandwidth, its mode, latency) and whether the SRAMs are
+ * double buffered; the traffic is `gemmTraffic`'s.
+ */
+export function dramStallCycles(hw: { readonly dram: HwConfig['dram']; readonly sram: Pick<HwConfig['sram'], 'doubleBuffered'> }, computeCycles: number, t: StallBytes): number {
   if (hw.dram.bandwidthMode === 'calc') return 0;
-  const bw = hw.dram.bytesPerCycle, latency = hw.dram.latencyCycles ?? 0;
-  if (!Number.isFinite(bw)) return latency;
+  return userStallCycles(hw.dram.bytesPerCycle, hw.dram.latencyCycles ?? 0, hw.sram.doubleBuffered, computeCycles, t.dramReadBytes, t.dramWriteBytes, t.firstFillBytes, t.lastDrainBytes);
+}
+
+/** dramStallCycles in USER mode, on plain numbers (a sweep calls it per GEMM shape and point, allocating nothing). */
+export function userStallCycles(
+  bytesPerCycle: number, latencyCycles: number, doubleBuffered: boolean, computeCycles: number,
+  readBytes: number, writeBytes: number, firstFillBytes: number, lastDrainBytes: number,
+): number {
+  const bw = bytesPerCycle;
+  if (!Number.isFinite(bw)) return latencyCycles;
   const total = Math.ceil((readBytes + writeBytes) / bw);
-  if (!hw.sram.doubleBuffered) return latency + total;
-  const fill = Math.ceil(firstBytes / bw), drain = Math.ceil(lastBytes / bw);
-  return latency + fill + drain + Math.max(0, total - fill - drain - computeCycles);
+  if (!doubleBuffered) return latencyCycles + total;
+  const fill = Math.ceil(firstFillBytes / bw), drain = Math.ceil(lastDrainBytes / bw);
+  return latencyCycles + fill + drain + Math.max(0, total - fill - drain - computeCycles);
 }

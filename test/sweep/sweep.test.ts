@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SWEEP_EXAMPLES } from '../../sim/cli/sweep-command.js';
-import { sweep } from '../../sim/sweep/run.js';
-import { paretoFront, recordLine, recordsToCsv, toRecord } from '../../sim/sweep/record.js';
+import { executeSweep, planSweep, sweep } from '../../sim/sweep/run.js';
+import { readResultsFile } from '../../sim/sweep/results-file.js';
+import { paretoFront, recordLine, recordsToCsv, sortRecords, summarize, toRecord } from '../../sim/sweep/record.js';
 import { type Point, pointId } from '../../sim/sweep/spec.js';
 import type { CostReport } from '../../sim/run/cost-report.js';
 import { WORKSPACE } from '../helpers/cli.js';
@@ -287,6 +288,31 @@ describe('help, spec file, library', () => {
     expect(records.map(recordLine).sort()).toEqual(lineSet(dir));
     const inProcess = await sweep({ models: ['tiny-cnn'], arrays: ['8x8', '16x16'], dataflows: ['os', 'ws'], modes: ['inference', 'training'] }, { jobs: 1 });
     expect(inProcess).toEqual(records);
+  });
+
+  it("a sweep's records and summary are its results.jsonl's (the records it made, or, resumed, the file's), key order included", async () => {
+    const spec = { models: ['tiny-cnn'], arrays: ['8x8', '16x16', '4x32'], dataflows: ['os', 'ws'] as ('os' | 'ws')[], sramKib: [4, 64], modes: ['inference', 'training'] as ('inference' | 'training')[] };
+    const check = (outcome: Awaited<ReturnType<typeof executeSweep>>, dir: string) => {
+      const fromFile = sortRecords(readResultsFile(join(dir, 'results.jsonl')).records);
+      expect(outcome.records.map(recordLine)).toEqual(fromFile.map(recordLine));
+      expect(outcome.records).toEqual(fromFile);
+      expect(JSON.stringify(outcome.summary)).toBe(JSON.stringify(summarize(fromFile)));
+    };
+    for (const jobs of [1, 2]) {
+      const dir = join(tmp, `records-of-file-${jobs}`);
+      const outcome = await executeSweep(planSweep(spec, { jobs, out: dir }));
+      expect(outcome.records).toHaveLength(24);
+      check(outcome, dir);
+    }
+    // Resumed: half the lines there (written by another run, in another order), the rest evaluated now.
+    const dir = join(tmp, 'records-of-file-resumed');
+    mkdirSync(dir);
+    const whole = lines(join(tmp, 'records-of-file-1')).split('\n').filter((l) => l !== '');
+    writeFileSync(join(dir, 'results.jsonl'), `${whole.slice(0, 12).reverse().join('\n')}\n`);
+    const resumed = await executeSweep(planSweep(spec, { jobs: 1, out: dir, resume: true }));
+    expect(resumed.evaluated).toBe(12);
+    check(resumed, dir);
+    expect(resumed.records.map(recordLine)).toEqual(sortRecords(whole.map((l) => JSON.parse(l))).map(recordLine));
   });
 });
 

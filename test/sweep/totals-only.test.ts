@@ -4,7 +4,10 @@
  * (random grids, so plans are made at one point and evaluated at others: SRAM sizes, bandwidths, bandwidth modes and
  * clocks; models with conv groups, training spills, single buffering, DRAM latency, a normalized energy table) and
  * on ResNet-50 inference and training. Mutations: one energy coefficient off by 1e-9, one DRAM count one element
- * off, one entry's MAC energy off by 1e-9, each caught by the same comparison.
+ * off, one entry's MAC energy off by 1e-9, each caught by the same comparison; and in the SRAM stage that points of
+ * other bandwidths reuse (run/totals-at.ts sramStage): a stage made at one bandwidth giving that bandwidth's stalls
+ * at another, a first fill left out of the stalls, one entry's energy before leakage off by 1e-9, the spill windows
+ * lost, each caught against the full path at a bandwidth other than the stage's first.
  */
 import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,8 +18,8 @@ import { loadHwConfig, resolveMachine } from '../../sim/load/hw.js';
 import { loadAnyModel, resolveModel } from '../../sim/load/model.js';
 import { lowerGraph } from '../../sim/lower/lower.js';
 import { simulateGraph } from '../../sim/run/pipeline.js';
-import { type HwPoint, type PointTotals, hwAt, pricesAt, totalsAt } from '../../sim/run/totals-at.js';
-import { type TotalsPlan, planTotals } from '../../sim/run/totals-plan.js';
+import { type HwPoint, type PointTotals, hwAt, pricesAt, sramStage, totalsAt, totalsAtStage } from '../../sim/run/totals-at.js';
+import { type TotalsPlan, VectorEntries, planTotals } from '../../sim/run/totals-plan.js';
 import { Evaluator } from '../../sim/sweep/evaluate.js';
 import { pointHw, recordLine, toRecord } from '../../sim/sweep/record.js';
 import { planSweep } from '../../sim/sweep/run.js';
@@ -121,5 +124,66 @@ describe('the comparison catches a wrong term in the fast path (mutations)', () 
     if (e.kind !== 'gemm') throw new Error('no GEMM entry');
     const broken: TotalsPlan = { ...plan, entries: plan.entries.map((x, j) => (j === i ? { ...e, macEnergy: off(e.macEnergy) } : x)) };
     expect(line(totalsAt(broken, at))).not.toBe(full);
+  });
+});
+
+describe('the SRAM stage shared across bandwidths (mutations of the stage)', () => {
+  // ResNet-50 training on 16×16 ws with 8 KiB SRAMs: the training state spills and the GEMMs stall at 4 and 16 B/cycle.
+  const params = {
+    model: 'resnet50', mode: 'training', hw: 'scalesim-32x32', rows: 16, cols: 16, dataflow: 'ws', ifmapKib: 8, filterKib: 8, ofmapKib: 8,
+    bandwidthMode: 'user', precision: 'int8', clockMhz: 1000,
+  } as const;
+  const graph = loadAnyModel(resolveModel('resnet50'));
+  const program = lowerGraph(graph, { mode: 'training' });
+  const pointAt = (dramBytesPerCycle: number): Point => ({ id: `stage-${dramBytesPerCycle}`, params: { ...params, dramBytesPerCycle } });
+  const machineAt = (bw: number) => resolveMachine(pointHw(loadHwConfig('scalesim-32x32'), pointAt(bw).params));
+  const plan = planTotals(program, machineAt(4), 'training');
+  const at = (bw: number): HwPoint => ({ ifmapKib: 8, filterKib: 8, ofmapKib: 8, dramBytesPerCycle: bw, bandwidthMode: 'user', clockHz: 1e9 });
+  const line = (bw: number, totals: PointTotals) => recordLine(toRecord(pointAt(bw), { totals }));
+  const full = line(16, simulateGraph(graph, machineAt(16), { mode: 'training', compat: 'none', version: 'test', program }).totals);
+  // Made at 4 B/cycle, used at 16 B/cycle (the sweep's order: the first point of a stage makes it).
+  const stage = sramStage(plan, at(4));
+
+  it('unmutated: a stage made at 4 B/cycle gives the full line at 16 B/cycle (and 4 B/cycle\'s stalls do not); it needs the same SRAM sizes and clock', () => {
+    expect(stage.spillBytes).toBeGreaterThan(0);
+    expect(line(16, totalsAtStage(stage, at(16)))).toBe(full);
+    expect(line(16, totalsAtStage(stage, at(4)))).not.toBe(full);
+    expect(() => totalsAtStage(stage, { ...at(16), ifmapKib: 16 })).toThrow(/SRAM sizes or clock/);
+    expect(() => totalsAtStage(stage, { ...at(16), clockHz: 5e8 })).toThrow(/SRAM sizes or clock/);
+  });
+
+  it('the first fill left out of the stalls', () => {
+    expect(line(16, totalsAtStage({ ...stage, shapeFirstFillBytes: new Float64Array(plan.shapes.length) }, at(16)))).not.toBe(full);
+  });
+
+  it("one entry's energy before leakage off by 1e-9", () => {
+    const i = stage.entryGemm.indexOf(1);
+    const entryEnergy = stage.entryEnergy.slice();
+    entryEnergy[i] *= 1 + 1e-9;
+    expect(line(16, totalsAtStage({ ...stage, entryEnergy }, at(16)))).not.toBe(full);
+  });
+
+  it('the spill windows lost (every entry outside the forward and backward windows)', () => {
+    expect(line(16, totalsAtStage({ ...stage, entryWindow: new Uint8Array(plan.entries.length) }, at(16)))).not.toBe(full);
+  });
+});
+
+describe('vector entries shared across plans (run/totals-plan.ts VectorEntries)', () => {
+  it('a plan made with entries shared by other arrays, dataflows and precisions equals one made alone', () => {
+    const graph = loadAnyModel(resolveModel('mobilenet-v2:resolution=96'));
+    const base = loadHwConfig('edge-16x16');
+    for (const mode of ['inference', 'training'] as const) {
+      const program = lowerGraph(graph, { mode });
+      const shared = new VectorEntries();
+      let vectors = 0;
+      for (const [rows, cols, dataflow, precision] of [[8, 8, 'os', 'int8'], [16, 4, 'ws', 'int8'], [8, 8, 'is', 'int4'], [32, 16, 'ws', 'fp16']] as const) {
+        const params = { ...{ model: 'm', mode, hw: 'edge-16x16', ifmapKib: 64, filterKib: 64, ofmapKib: 64, dramBytesPerCycle: 8, bandwidthMode: 'user', clockMhz: 500 } as const, rows, cols, dataflow, precision };
+        const machine = resolveMachine(pointHw(base, params));
+        const alone = planTotals(program, machine, mode);
+        expect(planTotals(program, machine, mode, shared)).toEqual(alone);
+        vectors = alone.entries.filter((e) => e.kind === 'vector').length;
+      }
+      expect(vectors).toBeGreaterThan(0);
+    }
   });
 });

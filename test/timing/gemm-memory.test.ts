@@ -1,13 +1,14 @@
 /**
  * Default-mode memory model invariants as fast-check properties: DRAM traffic ≥ compulsory traffic; more SRAM never
- * increases DRAM traffic; unlimited bandwidth gives zero stalls; counts past 2^53 are an error.
+ * increases DRAM traffic; unlimited bandwidth gives zero stalls; counts past 2^53 are an error; the split into
+ * traffic (SRAM sizes) and stalls (DRAM) gives gemmMemory's numbers, and the traffic does not read the DRAM.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadHwConfig } from '../../sim/load/hw.js';
 import { withOverrides } from '../../sim/arch/parse.js';
 import type { Dataflow, HwConfig } from '../../sim/arch/types.js';
-import { gemmMemory } from '../../sim/timing/gemm-memory.js';
+import { dramStallCycles, gemmMemory, gemmTraffic } from '../../sim/timing/gemm-memory.js';
 import { timeGemm } from '../../sim/timing/gemm-timing.js';
 
 const base = loadHwConfig('scalesim-32x32');
@@ -66,6 +67,26 @@ describe('default memory model', () => {
     const cycles = timeGemm(1024, 1024, 1024, { rows: 16, cols: 16, dataflow: 'ws', macPipelineCycles: 1 }).computeCycles;
     const mem = gemmMemory(op, hwOf('ws', 16, 16, 8, 'user', 0.5), cycles);
     expect(mem.stallCycles).toBeGreaterThanOrEqual(Math.ceil((mem.dramReadBytes + mem.dramWriteBytes) / 0.5) - cycles);
+  });
+
+  it('gemmTraffic + dramStallCycles = gemmMemory, and the traffic is the same at every bandwidth and mode', () => {
+    const bandwidth = fc.constantFrom(0.5, 3, 16, 1000, Infinity);
+    fc.assert(fc.property(gemm, df, dim, dim, fc.integer({ min: 1, max: 256 }), bandwidth, bandwidth, fc.boolean(), fc.constantFrom(0, 90), (g, d, r, c, kib, bw1, bw2, single, latency) => {
+      const op = opOf(g);
+      const cycles = timeGemm(g.m, g.k, g.n, { rows: r, cols: c, dataflow: d, macPipelineCycles: 1 }).computeCycles;
+      const at = (bw: number, mode: 'calc' | 'user') => {
+        const h = hwOf(d, r, c, kib, mode, bw);
+        return { ...h, sram: { ...h.sram, doubleBuffered: !single }, dram: { ...h.dram, latencyCycles: latency } };
+      };
+      for (const hw of [at(bw1, 'user'), at(bw2, 'calc')]) {
+        const mem = gemmMemory(op, hw, cycles);
+        const { firstFillBytes, lastDrainBytes, ...traffic } = gemmTraffic(op, at(bw2, 'user'), cycles);
+        expect({ ...traffic, stallCycles: mem.stallCycles }).toEqual(mem);
+        expect(dramStallCycles(hw, cycles, { ...traffic, firstFillBytes, lastDrainBytes })).toBe(mem.stallCycles);
+        expect(firstFillBytes).toBeLessThanOrEqual(traffic.dramReadBytes);
+        expect(lastDrainBytes).toBeLessThanOrEqual(traffic.dramWriteBytes);
+      }
+    }), { numRuns: 300 });
   });
 
   it('counts past 2^53 are an error, never a wrong number', () => {

@@ -40,9 +40,9 @@ const otherValues = (d: ReturnType<typeof rows>[number], axes: readonly OtherAxi
 type Row = ReturnType<typeof makeRows>[number];
 /** The rows of a record set, made once per set (every chart of a sweep reads them). */
 const rowCache = new WeakMap<readonly SweepRecord[], Row[]>();
-function rows(records: readonly SweepRecord[]): Row[] {
+function rows(records: readonly SweepRecord[], front?: ReadonlySet<string>): Row[] {
   let r = rowCache.get(records);
-  if (!r) rowCache.set(records, (r = makeRows(records)));
+  if (!r) rowCache.set(records, (r = makeRows(records, front)));
   return r;
 }
 
@@ -61,8 +61,7 @@ function bestOf<T extends Record<string, unknown>>(data: readonly T[], key: (d: 
   return [...out.values()] as T[];
 }
 
-function makeRows(records: readonly SweepRecord[]) {
-  const front = paretoIds(records);
+function makeRows(records: readonly SweepRecord[], front: ReadonlySet<string> = paretoIds(records)) {
   return records.map((r) => ({
     id: r.id, group: groupOf(r), model: r.params.model, mode: r.params.mode, dataflow: r.params.dataflow,
     rows: r.params.rows, cols: r.params.cols, pes: r.params.rows * r.params.cols, array: `${r.params.rows}×${r.params.cols}`,
@@ -298,8 +297,10 @@ export function paretoChart(records: readonly SweepRecord[]): Chart | undefined 
   };
 }
 
-export function sweepCharts(records: readonly SweepRecord[]): Chart[] {
+/** Every chart of a sweep's records (`front`: their paretoIds, when the caller has them). */
+export function sweepCharts(records: readonly SweepRecord[], front?: ReadonlySet<string>): Chart[] {
   if (records.length === 0) return [];
+  rows(records, front);
   const p = paretoChart(records);
   return [cyclesVsArrayChart(records), utilizationHeatmapChart(records), ...otherVarying(records).map((a) => latencyVsAxisChart(records, a)), ...(p ? [p] : [])];
 }
