@@ -27,3 +27,16 @@ export function operands(t: Case, fill: () => number) {
   const c = Float64Array.from({ length: t.cOff + t.m * ldc + 3 }, fill);
   return { a, b, c, lda, ldb, ldc };
 }
+
+/** Shapes that cross the KC (256-deep), MC (96-row) and NC (2048-column) blocks, every transpose and accumulate. */
+const BLOCK_CROSSING: [number, number, number][] = [[130, 9, 300], [97, 40, 513], [3, 2100, 20], [193, 17, 257]];
+
+export function blockCrossingCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [m, n, k] of BLOCK_CROSSING) {
+    for (const transA of [false, true]) for (const transB of [false, true]) for (const accumulate of [false, true]) {
+      cases.push({ transA, transB, m, n, k, aOff: 1, bOff: 2, cOff: 3, padA: 1, padB: 0, padC: 2, accumulate });
+    }
+  }
+  return cases;
+}

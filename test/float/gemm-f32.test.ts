@@ -11,16 +11,8 @@ import { gemmF32, gemmF32On, gemmF32Reference, type GemmF32 } from '../../sim/fl
 import { gemmReference } from '../../sim/float/gemm.js';
 import { instantiateF32Kernels } from '../../sim/float/wasm/kernels-f32-module.js';
 import { assemble, F32_TS_PATH, F32_WASM_PATH, F32_WAT_PATH, renderModuleSource } from '../../sim/float/wasm/build.mjs';
-import { type Case, caseArb, operands } from './gemm-cases.js';
-
-/** xorshift32 from a seed, so a failure replays. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-    return state / 2 ** 32;
-  };
-}
+import { type Case, blockCrossingCases, caseArb, operands } from './gemm-cases.js';
+import { seeded } from './awkward-values.js';
 
 /** Float32 values: mostly [-1, 1), with ±0, float32 subnormals, small integers and ±1e19…1e38 (products overflow). */
 function awkwardF32(seed: number): () => number {
@@ -52,19 +44,6 @@ function runPair(t: Case, fill: () => number, kernel: GemmF32) {
 
 const sameBytes = (x: Float32Array, y: Float32Array): boolean =>
   Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)) === 0;
-
-/** Shapes that cross the KC (256-deep), MC (96-row) and NC (2048-column) blocks and the 16-column strips. */
-const BLOCK_CROSSING: [number, number, number][] = [[130, 9, 300], [97, 40, 513], [3, 2100, 20], [193, 17, 257]];
-
-function blockCrossingCases(): Case[] {
-  const cases: Case[] = [];
-  for (const [m, n, k] of BLOCK_CROSSING) {
-    for (const transA of [false, true]) for (const transB of [false, true]) for (const accumulate of [false, true]) {
-      cases.push({ transA, transB, m, n, k, aOff: 1, bOff: 2, cOff: 3, padA: 1, padB: 0, padC: 2, accumulate });
-    }
-  }
-  return cases;
-}
 
 describe('float32 wasm gemm', () => {
   it('equals gemmF32Reference byte for byte on random shapes and awkward float32 values', () => {

@@ -16,7 +16,7 @@ import { depthwiseBackward, depthwiseForward } from '../../sim/float/depthwise.j
 import { depthwiseBackwardOn, depthwiseForwardOn } from '../../sim/float/depthwise-wasm.js';
 import { instantiateKernels, KERNELS, type WasmKernels } from '../../sim/float/wasm/kernels-module.js';
 import { assemble, renderModuleSource, TS_PATH, WASM_PATH, WAT_PATH } from '../../sim/float/wasm/build.mjs';
-import { type Case, caseArb, operands } from './gemm-cases.js';
+import { type Case, blockCrossingCases, caseArb, operands } from './gemm-cases.js';
 import { awkwardValues, sameBytes, seeded } from './awkward-values.js';
 import { asFloat64 } from '../../sim/float/tensor.js';
 
@@ -27,19 +27,6 @@ function runPair(t: Case, fill: () => number, kernel: Gemm) {
   kernel(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, actual, t.cOff, ldc, t.accumulate);
   gemmReference(t.transA, t.transB, t.m, t.n, t.k, a, t.aOff, lda, b, t.bOff, ldb, expected, t.cOff, ldc, t.accumulate);
   return { actual, expected };
-}
-
-/** Shapes that cross the KC (256-deep), MC (96-row) and NC (2048-column) blocks, every transpose and accumulate. */
-const BLOCK_CROSSING: [number, number, number][] = [[130, 9, 300], [97, 40, 513], [3, 2100, 20], [193, 17, 257]];
-
-function blockCrossingCases(): Case[] {
-  const cases: Case[] = [];
-  for (const [m, n, k] of BLOCK_CROSSING) {
-    for (const transA of [false, true]) for (const transB of [false, true]) for (const accumulate of [false, true]) {
-      cases.push({ transA, transB, m, n, k, aOff: 1, bOff: 2, cOff: 3, padA: 1, padB: 0, padC: 2, accumulate });
-    }
-  }
-  return cases;
 }
 
 describe('wasm gemm', () => {

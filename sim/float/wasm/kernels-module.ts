@@ -4,17 +4,8 @@
  * millisecond, and a synchronous kernel keeps every caller synchronous. Node 20 (our floor) has SIMD128 on by default.
  * Tests instantiate other (deliberately wrong) builds of kernels.wat through instantiateKernels.
  */
-import { SimError } from '../../base/errors.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
-
-// tsconfig's lib (ES2022) and @types/node do not declare the WebAssembly namespace (it lives in lib.dom), so here
-// are the few members used; at run time this is Node's global.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-};
-
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number; }
+import { decodeBase64, instantiate, memoryView } from './wasm-module.js';
 
 /** See kernels.wat for the contract. Addresses and the row stride are in bytes; mc, nc are multiples of 2 and 8. */
 type MacroKernel = (mc: number, nc: number, kc: number, aBase: number, bBase: number, cBase: number,
@@ -61,12 +52,8 @@ export interface WasmKernels {
   heap(doubles: number): Float64Array;
 }
 
-const PAGE_BYTES = 65536;
-
 export function instantiateKernels(bytes: Uint8Array): WasmKernels {
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  const memory = exports.memory as WasmMemory;
-  let view = new Float64Array(memory.buffer);
+  const exports = instantiate(bytes);
   return {
     macroKernel: exports.macroKernel as MacroKernel,
     reluForward: exports.reluForward as WasmKernels['reluForward'],
@@ -76,26 +63,8 @@ export function instantiateKernels(bytes: Uint8Array): WasmKernels {
     depthwiseForward: exports.depthwiseForward as DepthwiseForwardKernel,
     depthwisePairWeightGrad: exports.depthwisePairWeightGrad as DepthwisePairKernel,
     depthwiseInputGrad: exports.depthwiseInputGrad as DepthwiseInputGradKernel,
-    heap(doubles: number): Float64Array {
-      if (view.length < doubles) {
-        // grow returns -1 when the 4 GiB address space or the host's memory runs out: say so, not a RangeError later.
-        if (memory.grow(Math.ceil((doubles * 8 - memory.buffer.byteLength) / PAGE_BYTES)) < 0) {
-          throw new SimError(`the float kernels need ${doubles * 8} bytes of WebAssembly memory and could not get them`, {
-            code: 'unsupported', hint: 'Use a smaller batch or smaller feature maps.',
-          });
-        }
-        view = new Float64Array(memory.buffer);
-      }
-      return view;
-    },
+    heap: memoryView(exports, Float64Array, 'the float kernels'),
   };
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 /** The committed build of kernels.wat. */
