@@ -12,21 +12,7 @@ import { gemmReference } from '../../sim/float/gemm.js';
 import { instantiateF32Kernels } from '../../sim/float/wasm/kernels-f32-module.js';
 import { assemble, F32_TS_PATH, F32_WASM_PATH, F32_WAT_PATH, renderModuleSource } from '../../sim/float/wasm/build.mjs';
 import { type Case, blockCrossingCases, caseArb, operands } from './gemm-cases.js';
-import { seeded } from './awkward-values.js';
-
-/** Float32 values: mostly [-1, 1), with ±0, float32 subnormals, small integers and ±1e19…1e38 (products overflow). */
-function awkwardF32(seed: number): () => number {
-  const u = seeded(seed);
-  return () => {
-    const kind = u();
-    const sign = u() < 0.5 ? -1 : 1;
-    if (kind < 0.6) return 2 * u() - 1;
-    if (kind < 0.7) return sign * 0;
-    if (kind < 0.8) return sign * Math.floor(u() * 1000) * 2 ** -149;
-    if (kind < 0.95) return Math.floor(u() * 9) - 4;
-    return sign * 10 ** (19 + Math.floor(u() * 19));
-  };
-}
+import { awkwardValues, seeded } from './awkward-values.js';
 
 /** The case's operands (gemm-cases.ts) in float32. */
 function operandsF32(t: Case, fill: () => number) {
@@ -48,14 +34,14 @@ const sameBytes = (x: Float32Array, y: Float32Array): boolean =>
 describe('float32 wasm gemm', () => {
   it('equals gemmF32Reference byte for byte on random shapes and awkward float32 values', () => {
     fc.assert(fc.property(caseArb, fc.integer(), (t, seed) => {
-      const { actual, expected } = runPair(t, awkwardF32(seed), gemmF32);
+      const { actual, expected } = runPair(t, awkwardValues(seed, 'float32'), gemmF32);
       expect(sameBytes(actual, expected)).toBe(true);
     }), { numRuns: 400 });
   });
 
   it('equals gemmF32Reference byte for byte across the KC, MC and NC blocks', () => {
     for (const t of blockCrossingCases()) {
-      const { actual, expected } = runPair(t, awkwardF32(t.m * 7919 + t.n * 31 + t.k), gemmF32);
+      const { actual, expected } = runPair(t, awkwardValues(t.m * 7919 + t.n * 31 + t.k, 'float32'), gemmF32);
       expect(sameBytes(actual, expected), JSON.stringify(t)).toBe(true);
     }
   });
