@@ -87,6 +87,19 @@ export interface Fold {
   readonly streamCycles: number;
 }
 
+/**
+ * An output leaving the PE array: os, PE (row, col)'s accumulator in the cycle its last product is added (the result
+ * is final; the read-out is not counted, see above); ws/is, the partial sum leaving the bottom of column `col` (row =
+ * rows − 1), once per row fold. `index` is its place in C (row-major); cycles count from 0 over the whole run.
+ */
+export interface OutputEvent {
+  readonly cycle: number;
+  readonly row: number;
+  readonly col: number;
+  readonly index: number;
+  readonly value: number;
+}
+
 /** Called after every cycle; `array` is the live register file (read only; copy what you keep). */
 export type CycleObserver = (cycle: number, fold: Fold, phase: 'preload' | 'stream', foldCycle: number, array: SystolicArray) => void;
 
@@ -140,6 +153,8 @@ export class SystolicArray {
   readonly busyCycles: Float64Array;
   private readonly pipe: Float64Array;
   private readonly pipeValid: Uint8Array;
+  /** The cycle each PE last added a product to its accumulator in this fold (os: when its result is final). */
+  private readonly lastAdd: Float64Array;
   private readonly rule: DataflowRule;
   private lastMacCycle = -1;
 
@@ -154,8 +169,8 @@ export class SystolicArray {
     this.macPipelineCycles = shape.macPipelineCycles;
     this.rule = RULES[shape.dataflow];
     const pes = this.rows * this.cols;
-    // Before allocating: h, v, acc, busyCycles (4 float64) and 2 valid bytes per PE; 9 bytes per PE per pipeline stage.
-    checkSize(pes * (4 * 8 + 2) + pes * shape.macPipelineCycles * 9, 'peArrayBytes', { path: 'array' },
+    // Before allocating: h, v, acc, busyCycles, lastAdd (5 float64) and 2 valid bytes per PE; 9 bytes per PE per pipeline stage.
+    checkSize(pes * (5 * 8 + 2) + pes * shape.macPipelineCycles * 9, 'peArrayBytes', { path: 'array' },
       `the registers of a ${this.rows}×${this.cols} array, pipeline depth ${shape.macPipelineCycles}, in bytes,`);
     this.h = new Float64Array(pes);
     this.hValid = new Uint8Array(pes);
@@ -165,6 +180,7 @@ export class SystolicArray {
     this.busyCycles = new Float64Array(pes);
     this.pipe = new Float64Array(pes * shape.macPipelineCycles);
     this.pipeValid = new Uint8Array(pes * shape.macPipelineCycles);
+    this.lastAdd = new Float64Array(pes);
   }
 
   /** Which GEMM operand the moving-right registers carry (os, ws: A; is: B). */
@@ -188,7 +204,8 @@ export class SystolicArray {
     return folds;
   }
 
-  run(g: ArrayGemm, numerics: ArrayNumerics, observe?: CycleObserver): ArrayRun {
+  /** Runs a GEMM; with `events`, every output leaving the array is appended to it, in cycle order. */
+  run(g: ArrayGemm, numerics: ArrayNumerics, observe?: CycleObserver, events?: OutputEvent[]): ArrayRun {
     positiveInteger(g.m, 'gemm.m', 'Example: m: 4');
     positiveInteger(g.k, 'gemm.k', 'Example: k: 4');
     positiveInteger(g.n, 'gemm.n', 'Example: n: 4');
@@ -201,7 +218,7 @@ export class SystolicArray {
     this.lastMacCycle = -1;
     let cycle = 0;
     const folds = this.folds(g.m, g.k, g.n);
-    for (const f of folds) cycle = this.runFold(g, f, temporal, c, accumulator, cycle, observe);
+    for (const f of folds) cycle = this.runFold(g, f, temporal, c, accumulator, cycle, observe, events);
     let macs = 0;
     for (let p = 0; p < this.busyCycles.length; p++) macs += this.busyCycles[p];
     return {
@@ -210,9 +227,10 @@ export class SystolicArray {
     };
   }
 
-  private runFold(g: ArrayGemm, f: Fold, temporal: number, c: Float64Array, accum: Accumulator, start: number, observe?: CycleObserver): number {
+  private runFold(g: ArrayGemm, f: Fold, temporal: number, c: Float64Array, accum: Accumulator, start: number, observe?: CycleObserver, events?: OutputEvent[]): number {
     const R = this.rows, C = this.cols, P = R * C, d = this.macPipelineCycles, rule = this.rule;
-    const { h, hValid, v, vValid, acc, pipe, pipeValid } = this;
+    const { h, hValid, v, vValid, acc, pipe, pipeValid, lastAdd } = this;
+    lastAdd.fill(-1);
     h.fill(0); hValid.fill(0); v.fill(0); vValid.fill(0); acc.fill(0); pipe.fill(0); pipeValid.fill(0);
     const stationary = f.preloadCycles > 0;
     let cycle = start;
@@ -266,6 +284,7 @@ export class SystolicArray {
             let x = acc[p] + h[p] * v[p];
             if (x > hi || x < lo) x = reduce(x);
             acc[p] = x;
+            lastAdd[p] = cycle;
             busy[p]++;
             retired = true;
           }
@@ -282,6 +301,7 @@ export class SystolicArray {
           let x = acc[p] + pipe[tail + p];
           if (x > hi || x < lo) x = reduce(x);
           acc[p] = x;
+          lastAdd[p] = cycle;
           retired = true;
         }
       }
@@ -290,20 +310,32 @@ export class SystolicArray {
       if (stationary) {
         for (let j = 0; j < f.mappedCols; j++) {
           const tau = s - (R - 1) - j - (d - 1);
-          if (tau >= 0 && tau < temporal) c[rule.out(g, f, tau, j)] = acc[(R - 1) * C + j];
+          if (tau >= 0 && tau < temporal) {
+            const index = rule.out(g, f, tau, j);
+            c[index] = acc[(R - 1) * C + j];
+            events?.push({ cycle, row: R - 1, col: j, index, value: c[index] });
+          }
         }
       }
       observe?.(cycle, f, 'stream', f.preloadCycles + s, this);
     }
     // os: the accumulators hold the fold's outputs (read out through shadow registers while the next fold runs).
     if (!stationary) {
-      for (let i = 0; i < f.mappedRows; i++) for (let j = 0; j < f.mappedCols; j++) c[rule.out(g, f, i, j)] = acc[i * C + j];
+      const done: OutputEvent[] = [];
+      for (let i = 0; i < f.mappedRows; i++) {
+        for (let j = 0; j < f.mappedCols; j++) {
+          const index = rule.out(g, f, i, j);
+          c[index] = acc[i * C + j];
+          if (events) done.push({ cycle: lastAdd[i * C + j], row: i, col: j, index, value: c[index] });
+        }
+      }
+      if (events) events.push(...done.sort((x, y) => x.cycle - y.cycle || x.row - y.row || x.col - y.col));
     }
     return cycle;
   }
 }
 
 /** Runs one GEMM on a fresh array. */
-export function simulateArrayGemm(g: ArrayGemm, shape: ArrayShape, numerics: ArrayNumerics, observe?: CycleObserver): ArrayRun {
-  return new SystolicArray(shape).run(g, numerics, observe);
+export function simulateArrayGemm(g: ArrayGemm, shape: ArrayShape, numerics: ArrayNumerics, observe?: CycleObserver, events?: OutputEvent[]): ArrayRun {
+  return new SystolicArray(shape).run(g, numerics, observe, events);
 }

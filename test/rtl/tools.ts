@@ -1,0 +1,6 @@
+/** Which RTL tools this machine has: a test that needs one skips, saying so, only when it is absent (CI installs them). */
+import { icarusVersion } from '../../sim/eda/icarus.js';
+
+const icarus = icarusVersion();
+export const SKIP_ICARUS = icarus === undefined ? 'iverilog is not installed (apt-get install iverilog, or npm run setup:rtl)' : '';
+export const skipTitle = (title: string, skip: string): string => (skip ? `${title} — SKIPPED: ${skip}` : title);
