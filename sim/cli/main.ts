@@ -129,6 +129,20 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    command: 'rtl <action>', describe: 'Verilog of the configured array (rtl gen), co-simulated under Icarus Verilog against the PE array, cycle for cycle (rtl sim)',
+    load: async () => {
+      const m = await import('./rtl-command.js');
+      return {
+        builder: m.rtlBuilder,
+        handler: (a: import('./rtl-command.js').RtlArgs) => {
+          const r = m.rtlCommand(a, argv);
+          process.stdout.write(r.text);
+          process.exitCode = r.exitCode;
+        },
+      };
+    },
+  },
+  {
     command: 'import <file>', describe: 'an ONNX model or a SCALE-Sim topology CSV → a Systolab model file (JSON)',
     load: async () => {
       const m = await import('./import-command.js');

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { randomIntGemm, rtlSim } from '../../sim/api/rtl.js';
 import { DATAFLOWS } from '../../sim/arch/types.js';
+import { expectedRun } from '../../sim/rtl/cosim.js';
 import type { RtlConfig } from '../../sim/rtl/verilog.js';
 import { SKIP_ICARUS, skipTitle } from './tools.js';
 
@@ -23,12 +24,16 @@ const dims = fc.record({ m: fc.integer({ min: 1, max: 12 }), k: fc.integer({ min
 describe.skipIf(SKIP_ICARUS !== '')(skipTitle('generated RTL under Icarus = the PE array', SKIP_ICARUS), () => {
   test('the 4×4 OS K=4 case: 16 results, every one at the cycle the PE array names', () => {
     const cfg: RtlConfig = { rows: 4, cols: 4, dataflow: 'os', operandBits: 8, accumulatorBits: 32, overflow: 'saturate', macPipelineCycles: 1 };
-    const r = rtlSim(cfg, randomIntGemm(4, 4, 4, 8, 7));
+    const g = randomIntGemm(4, 4, 4, 8, 7);
+    const r = rtlSim(cfg, g);
     expect(r.firstMismatch).toBeUndefined();
     expect(r.agree).toBe(true);
     expect(r.outputEvents).toBe(16);
     // One fold: T + R + C − 2 = 10 cycles, the last result final in cycle 9.
     expect([r.rtlCycles, r.arrayCycles, r.fastModelCycles]).toEqual([10, 10, 10]);
+    // docs/cycle-model.md: PE (0, 0) finishes in cycle 3 (= K − 1), PE (3, 3) in cycle 9; the RTL agreed on every one.
+    const cycles = expectedRun(cfg, g).events.map((e) => e.cycle);
+    expect([Math.min(...cycles), Math.max(...cycles)]).toEqual([3, 9]);
   });
 
   test('200 random configurations × random GEMMs', () => {
