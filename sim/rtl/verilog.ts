@@ -396,7 +396,6 @@ function testbench(c: RtlConfig, fields: readonly StimulusField[]): string {
         if (out_valid[p]) $fwrite(log, "%0d %0d %0d %h\\n", cycle, ${R - 1}, p, out_data[p*${aw} +: ${aw}]);`;
   return `// Testbench: plays stimulus.hex into the array one line per clock cycle and logs every valid output to
 // outputs.txt as "cycle row col value". File names can be changed with +stimulus=FILE +outputs=FILE.
-\`timescale 1ns/1ps
 module ${TB};
   reg clk = 1'b0;
   reg rst = 1'b1;
