@@ -1,6 +1,6 @@
 /**
- * `systolab rtl gen|sim`: flags → api/rtl → the Verilog folder (gen), or the co-simulation verdict (sim: exit 0 when the
- * RTL equals the PE array, 1 naming the first mismatch).
+ * `systolab rtl gen|sim|synth`: flags → api/rtl → the Verilog folder (gen), the co-simulation verdict (sim: exit 0
+ * when the RTL equals the PE array, 1 naming the first mismatch), or Yosys' numbers (synth).
  */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
@@ -9,11 +9,13 @@ import { DEFAULT_HW } from '../api/simulate.js';
 import { SimError } from '../base/errors.js';
 import { readDocument, readTextFile, writeFilesTogether } from '../base/files.js';
 import { packageVersion } from '../base/package-root.js';
-import type { RtlConfig } from '../rtl/verilog.js';
+import { synthesize } from '../eda/yosys.js';
+import { type RtlConfig, generateRtl } from '../rtl/verilog.js';
 import { hwFlagOptions } from './hw-flags.js';
 
 export interface RtlArgs {
-  action: 'gen' | 'sim';
+  action: 'gen' | 'sim' | 'synth';
+  scope: 'pe' | 'array';
   hw: string;
   array?: string;
   dataflow?: string;
@@ -34,6 +36,8 @@ export const RTL_EXAMPLES: readonly (readonly [string, string])[] = [
   ['rtl sim --array 4x4 --dataflow ws --gemm 8x12x6 --seed 3', 'generate, run a random 8×12×6 GEMM under Icarus Verilog, and compare every output with the PE array, cycle for cycle'],
   ['rtl sim --array 8x8 --precision int4 --accumulator-bits 12 --overflow wrap --mac-pipeline-cycles 2 --gemm 20x30x10', 'a narrow wrapping accumulator and a 2-stage MAC'],
   ['rtl sim --rtl reports/rtl-4x4-os --gemm 5x7x9 --format json', 'the Verilog in a folder rtl gen wrote (edit it and see what breaks), the verdict as JSON'],
+  ['rtl synth --precision int8 --accumulator-bits 32', 'Yosys synthesis of one int8 × int8 → int32 PE: cells by type, flip-flops, transistors, logic depth'],
+  ['rtl synth --array 4x4 --scope array --format json', 'the whole 4×4 array (PEs and skew registers), as JSON'],
 ];
 
 const SIM_FLAGS = ['array', 'dataflow', 'precision'];
@@ -41,7 +45,7 @@ const SIM_FLAGS = ['array', 'dataflow', 'precision'];
 export function rtlBuilder(y: Argv): Argv<RtlArgs> {
   const hwOptions = Object.fromEntries(Object.entries(hwFlagOptions((d) => `${d} (overrides the config)`)).filter(([k]) => SIM_FLAGS.includes(k)));
   return y
-    .positional('action', { choices: ['gen', 'sim'] as const, demandOption: true, describe: 'gen: write the Verilog; sim: co-simulate it against the PE array' })
+    .positional('action', { choices: ['gen', 'sim', 'synth'] as const, demandOption: true, describe: 'gen: write the Verilog; sim: co-simulate it against the PE array; synth: synthesize it with Yosys' })
     .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset or file: the array and its numerics' })
     .options(hwOptions)
     .option('mac-pipeline-cycles', { type: 'number', describe: 'MAC pipeline depth d ≥ 1: d − 1 product registers per PE (overrides the config)' })
@@ -51,7 +55,8 @@ export function rtlBuilder(y: Argv): Argv<RtlArgs> {
     .option('rtl', { type: 'string', describe: 'sim: a folder rtl gen wrote, instead of generating (its manifest.json gives the configuration)' })
     .option('gemm', { type: 'string', default: '8x8x8', describe: 'sim: the GEMM MxKxN (A is M×K, B is K×N), random operands over the full operand range' })
     .option('seed', { type: 'number', default: 1, describe: 'sim: seed of the random operands' })
-    .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'sim: text or JSON' })
+    .option('scope', { choices: ['pe', 'array'] as const, default: 'pe' as const, describe: 'synth: one PE, or the whole array (minutes beyond about 8×8)' })
+    .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'sim, synth: text or JSON' })
     .example(RTL_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<RtlArgs>;
 }
 
@@ -76,6 +81,24 @@ function simText(r: RtlSimResult): string {
   return `${head}MISMATCH: ${f.message}\n`;
 }
 
+function synthText(args: RtlArgs, config: RtlConfig): string {
+  const { 'systolab_tb.v': _testbench, ...design } = generateRtl(config).files;
+  const top = args.scope === 'pe' ? 'systolab_pe' : 'systolab_array';
+  const r = { config, scope: args.scope, ...synthesize(design, top) };
+  if (args.format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+  const width = Math.max(...Object.keys(r.cellsByType).map((t) => t.length));
+  return [
+    `rtl synth: ${args.scope === 'pe' ? 'one PE' : 'the whole array'} of ${describeConfig(config)}, ${r.tool} (synth; check -assert passed: no multiple drivers, no loops)`,
+    `  cells          ${r.cells}`,
+    ...Object.entries(r.cellsByType).map(([t, n]) => `    ${t.padEnd(width)}  ${n}`),
+    `  flip-flops     ${r.flipFlops}`,
+    `  latches        ${r.latches}`,
+    `  transistors    ${r.transistors} (Yosys' stat -tech cmos estimate)`,
+    `  logic depth    ${r.logicDepth} gates (longest path, ltp -noff)`,
+    '',
+  ].join('\n');
+}
+
 export function rtlCommand(args: RtlArgs, argv: readonly string[]): { text: string; exitCode: number } {
   const request = { hw: args.hw, array: args.array, dataflow: args.dataflow, precision: args.precision, macPipelineCycles: args.macPipelineCycles, accumulatorBits: args.accumulatorBits, overflow: args.overflow };
   if (args.action === 'gen') {
@@ -85,6 +108,7 @@ export function rtlCommand(args: RtlArgs, argv: readonly string[]): { text: stri
     writeFilesTogether(out, files);
     return { text: `rtl gen: ${describeConfig(config)}\n${manifest.files.map((f) => `  ${join(out, f)}`).join('\n')}\n  ${join(out, 'manifest.json')}\nlint: ${manifest.checkedWith.lint}\n`, exitCode: 0 };
   }
+  if (args.action === 'synth') return { text: synthText(args, rtlConfigFor(request)), exitCode: 0 };
   const [m, k, n] = gemmDims(args.gemm);
   let result: RtlSimResult;
   if (args.rtl !== undefined) {

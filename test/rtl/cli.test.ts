@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RTL_EXAMPLES } from '../../sim/cli/rtl-command.js';
 import { CLI, WORKSPACE, systolab } from '../helpers/cli.js';
-import { SKIP_ICARUS, skipTitle } from './tools.js';
+import { SKIP_ICARUS, SKIP_YOSYS, skipTitle } from './tools.js';
 
-describe.skipIf(SKIP_ICARUS !== '')(skipTitle('systolab rtl', SKIP_ICARUS), () => {
+const SKIP = [SKIP_ICARUS, SKIP_YOSYS].filter((s) => s !== '').join('; ');
+describe.skipIf(SKIP !== '')(skipTitle('systolab rtl', SKIP), () => {
   it('every --help example works (gen first: the last example reads its folder)', () => {
     const help = systolab(['rtl', '--help']).out.replace(/\s+/g, ' ');
     for (const [cmd, what] of RTL_EXAMPLES) {

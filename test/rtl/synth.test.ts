@@ -1,0 +1,58 @@
+/**
+ * Yosys synthesizes the generated PE and a 4×4 array: `check -assert` passes (no multiple drivers, no loops), no
+ * latches, and the flip-flops are exactly the registers the PE declares — counted here from the design, not from Yosys.
+ */
+import { describe, expect, test } from 'vitest';
+import { DATAFLOWS } from '../../sim/arch/types.js';
+import { synthesize } from '../../sim/eda/yosys.js';
+import { type RtlConfig, generateRtl } from '../../sim/rtl/verilog.js';
+import { strategyOf } from '../../sim/map/dataflow.js';
+import { SKIP_YOSYS, skipTitle } from './tools.js';
+
+/**
+ * Bits a PE stores: moving operands and their flags, the held operand or the sum, D − 1 product registers. In os the
+ * first product register's first/last flags latch the same inputs as h_first_out/h_last_out, and Yosys merges
+ * those two pairs (opt_merge): 2 fewer.
+ */
+function peRegisterBits(c: RtlConfig): number {
+  const dw = c.operandBits, aw = c.accumulatorBits, pw = c.overflow === 'wrap' ? Math.min(2 * dw, aw) : 2 * dw, d = c.macPipelineCycles;
+  return strategyOf(c.dataflow).partialSumsLeaveArray
+    ? dw + 1 + dw + 1 + aw + 1 + (d - 1) * (pw + 1)
+    : dw + 3 + dw + 1 + aw + 1 + (d - 1) * (pw + 3) - (d > 1 ? 2 : 0);
+}
+
+const design = (c: RtlConfig) => {
+  const { 'systolab_tb.v': _tb, ...files } = generateRtl(c).files;
+  return files;
+};
+
+describe.skipIf(SKIP_YOSYS !== '')(skipTitle('yosys synth', SKIP_YOSYS), () => {
+  test.each(DATAFLOWS.flatMap((dataflow) => [
+    { rows: 4, cols: 4, dataflow, operandBits: 8, accumulatorBits: 32, overflow: 'saturate' as const, macPipelineCycles: 1 },
+    { rows: 4, cols: 4, dataflow, operandBits: 4, accumulatorBits: 12, overflow: 'wrap' as const, macPipelineCycles: 2 },
+  ]))('PE $dataflow int$operandBits/$accumulatorBits $overflow d=$macPipelineCycles: clean, flip-flops = declared registers', (c) => {
+    const s = synthesize(design(c), 'systolab_pe');
+    expect(s.latches).toBe(0);
+    expect(s.flipFlops).toBe(peRegisterBits(c));
+    expect(s.transistors).toBeGreaterThan(s.cells);
+    expect(s.logicDepth).toBeGreaterThan(2 * c.operandBits);
+  });
+
+  test('a 4×4 os array: 16 PEs plus the skew registers', () => {
+    const c: RtlConfig = { rows: 4, cols: 4, dataflow: 'os', operandBits: 8, accumulatorBits: 32, overflow: 'saturate', macPipelineCycles: 1 };
+    const s = synthesize(design(c), 'systolab_array');
+    // Skew: row i delays 8 data + 3 flag bits by i registers, column j 8 + 1 bits by j: 11·6 + 9·6.
+    expect(s.latches).toBe(0);
+    expect(s.flipFlops).toBe(16 * peRegisterBits(c) + 11 * 6 + 9 * 6);
+  }, 120_000);
+
+  test('the check is real: a latch and a doubly driven net are refused', () => {
+    const c: RtlConfig = { rows: 2, cols: 2, dataflow: 'ws', operandBits: 4, accumulatorBits: 8, overflow: 'wrap', macPipelineCycles: 1 };
+    const files = design(c);
+    const latch = files['systolab_pe.v'].replace('wire p0_valid = h_valid_in & v_valid_out;', 'reg hold;\n  always @* if (load) hold = v_valid_in;\n  wire p0_valid = h_valid_in & hold;');
+    expect(latch).not.toBe(files['systolab_pe.v']);
+    expect(synthesize({ ...files, 'systolab_pe.v': latch }, 'systolab_pe').latches).toBeGreaterThan(0);
+    const twice = files['systolab_pe.v'].replace('endmodule', '  always @(posedge clk) h_valid_out <= 1\'b0;\nendmodule');
+    expect(() => synthesize({ ...files, 'systolab_pe.v': twice }, 'systolab_pe')).toThrow(/yosys synth failed/);
+  });
+});
