@@ -10,6 +10,9 @@ import { createRng } from '../float/rng.js';
 import { icarusVersion, runIcarus } from '../eda/icarus.js';
 import { verilatorLint } from '../eda/verilator.js';
 import { loadHwConfig } from '../load/hw.js';
+import { loadAnyModel, resolveModel } from '../load/model.js';
+import type { Pass } from '../lower/types.js';
+import { layerGemm, quantizeSymmetric } from '../run/gemm-tiles.js';
 import { type Comparison, compareRun, expectedRun, parseRtlLog } from '../rtl/cosim.js';
 import { type IntGemm, stimulusLines } from '../rtl/stimulus.js';
 import { type GeneratedRtl, type RtlConfig, generateRtl } from '../rtl/verilog.js';
@@ -92,6 +95,12 @@ export function randomIntGemm(m: number, k: number, n: number, bits: number, see
     return lo + Math.floor(rng.uniform() * (hi - lo + 1));
   };
   return { m, k, n, a: Int32Array.from({ length: m * k }, draw), b: Int32Array.from({ length: k * n }, draw) };
+}
+
+/** The GEMM a layer's pass lowers to, with its real operands quantized to the operand width (run/gemm-tiles.ts). */
+export function layerIntGemm(model: string, layer: string, pass: Exclude<Pass, 'update'>, bits: number, seed: number): { gemm: IntGemm; id: string } {
+  const { op, a, b } = layerGemm(loadAnyModel(resolveModel(model)), layer, pass, seed);
+  return { id: op.id, gemm: { m: a.rows, k: a.cols, n: b.cols, a: quantizeSymmetric(a.data, bits), b: quantizeSymmetric(b.data, bits) } };
 }
 
 export interface RtlSimResult extends Comparison {

@@ -4,12 +4,13 @@
  */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { type RtlManifest, type RtlSimResult, randomIntGemm, rtlConfigFor, rtlFromFolder, rtlGen, rtlSim } from '../api/rtl.js';
+import { type RtlManifest, type RtlSimResult, layerIntGemm, randomIntGemm, rtlConfigFor, rtlFromFolder, rtlGen, rtlSim } from '../api/rtl.js';
 import { DEFAULT_HW } from '../api/simulate.js';
 import { SimError } from '../base/errors.js';
 import { readDocument, readTextFile, writeFilesTogether } from '../base/files.js';
 import { packageVersion } from '../base/package-root.js';
 import { synthesize } from '../eda/yosys.js';
+import type { IntGemm } from '../rtl/stimulus.js';
 import { type RtlConfig, generateRtl } from '../rtl/verilog.js';
 import { hwFlagOptions } from './hw-flags.js';
 
@@ -27,6 +28,9 @@ export interface RtlArgs {
   rtl?: string;
   gemm: string;
   seed: number;
+  model?: string;
+  layer?: string;
+  pass: 'forward' | 'backwardData' | 'backwardWeight';
   format: 'table' | 'json';
 }
 
@@ -36,6 +40,7 @@ export const RTL_EXAMPLES: readonly (readonly [string, string])[] = [
   ['rtl sim --array 4x4 --dataflow ws --gemm 8x12x6 --seed 3', 'generate, run a random 8×12×6 GEMM under Icarus Verilog, and compare every output with the PE array, cycle for cycle'],
   ['rtl sim --array 8x8 --precision int4 --accumulator-bits 12 --overflow wrap --mac-pipeline-cycles 2 --gemm 20x30x10', 'a narrow wrapping accumulator and a 2-stage MAC'],
   ['rtl sim --rtl reports/rtl-4x4-os --gemm 5x7x9 --format json', 'the Verilog in a folder rtl gen wrote (edit it and see what breaks), the verdict as JSON'],
+  ['rtl sim --model lenet-digits --layer f6 --pass backwardWeight --array 4x4', 'the real operands of a training step\'s GEMM (LeNet\'s 120→84 layer, its weight gradient), quantized to int8'],
   ['rtl synth --precision int8 --accumulator-bits 32', 'Yosys synthesis of one int8 × int8 → int32 PE: cells by type, flip-flops, transistors, logic depth'],
   ['rtl synth --array 4x4 --scope array --format json', 'the whole 4×4 array (PEs and skew registers), as JSON'],
 ];
@@ -54,7 +59,10 @@ export function rtlBuilder(y: Argv): Argv<RtlArgs> {
     .option('out', { type: 'string', describe: 'gen: the folder to write [default: reports/rtl-ROWSxCOLS-DATAFLOW]' })
     .option('rtl', { type: 'string', describe: 'sim: a folder rtl gen wrote, instead of generating (its manifest.json gives the configuration)' })
     .option('gemm', { type: 'string', default: '8x8x8', describe: 'sim: the GEMM MxKxN (A is M×K, B is K×N), random operands over the full operand range' })
-    .option('seed', { type: 'number', default: 1, describe: 'sim: seed of the random operands' })
+    .option('seed', { type: 'number', default: 1, describe: 'sim: seed of the random operands (or of the model\'s inputs)' })
+    .option('model', { type: 'string', describe: 'sim: instead of --gemm, a model whose layer\'s GEMM to run (built-in name or file)' })
+    .option('layer', { type: 'string', describe: 'sim: with --model, the layer (e.g. c3, f6)' })
+    .option('pass', { choices: ['forward', 'backwardData', 'backwardWeight'] as const, default: 'forward' as const, describe: 'sim: with --model, which pass\'s GEMM' })
     .option('scope', { choices: ['pe', 'array'] as const, default: 'pe' as const, describe: 'synth: one PE, or the whole array (minutes beyond about 8×8)' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'sim, synth: text or JSON' })
     .example(RTL_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<RtlArgs>;
@@ -72,8 +80,8 @@ function gemmDims(spec: string): [number, number, number] {
 const describeConfig = (c: RtlConfig): string =>
   `${c.rows}x${c.cols} ${c.dataflow}, int${c.operandBits} operands, ${c.accumulatorBits}-bit ${c.overflow === 'saturate' ? 'saturating' : 'wrapping'} accumulator, MAC pipeline ${c.macPipelineCycles}`;
 
-function simText(r: RtlSimResult): string {
-  const head = `rtl sim: ${describeConfig(r.config)}; GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} under ${r.simulator}\n`;
+function simText(r: RtlSimResult & { operands: string }): string {
+  const head = `rtl sim: ${describeConfig(r.config)}; GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n}, ${r.operands} operands, under ${r.simulator}\n`;
   if (r.agree) {
     return `${head}agree: all ${r.outputEvents} output events bit-exact and in the PE array's cycles; ${r.rtlCycles} cycles (PE array ${r.arrayCycles}, fast model ${r.fastModelCycles})\n`;
   }
@@ -109,16 +117,21 @@ export function rtlCommand(args: RtlArgs, argv: readonly string[]): { text: stri
     return { text: `rtl gen: ${describeConfig(config)}\n${manifest.files.map((f) => `  ${join(out, f)}`).join('\n')}\n  ${join(out, 'manifest.json')}\nlint: ${manifest.checkedWith.lint}\n`, exitCode: 0 };
   }
   if (args.action === 'synth') return { text: synthText(args, rtlConfigFor(request)), exitCode: 0 };
-  const [m, k, n] = gemmDims(args.gemm);
-  let result: RtlSimResult;
-  if (args.rtl !== undefined) {
-    const dir = args.rtl;
-    const { config, rtl } = rtlFromFolder(readDocument(join(dir, 'manifest.json')) as RtlManifest, (f) => readTextFile(join(dir, f)));
-    result = rtlSim(config, randomIntGemm(m, k, n, config.operandBits, args.seed), rtl);
-  } else {
-    const config = rtlConfigFor(request);
-    result = rtlSim(config, randomIntGemm(m, k, n, config.operandBits, args.seed));
+  if ((args.model === undefined) !== (args.layer === undefined)) {
+    throw new SimError('--model and --layer go together', { code: 'badValue', path: args.model === undefined ? '--layer' : '--model', value: args.model ?? args.layer, hint: 'Example: --model lenet-digits --layer f6 --pass forward' });
   }
+  const { config, rtl } = args.rtl === undefined
+    ? { config: rtlConfigFor(request), rtl: undefined }
+    : rtlFromFolder(readDocument(join(args.rtl, 'manifest.json')) as RtlManifest, (f) => readTextFile(join(args.rtl!, f)));
+  let gemm: IntGemm, what: string;
+  if (args.model !== undefined) {
+    const tile = layerIntGemm(args.model, args.layer!, args.pass, config.operandBits, args.seed);
+    [gemm, what] = [tile.gemm, `${args.model} ${tile.id}`];
+  } else {
+    const [m, k, n] = gemmDims(args.gemm);
+    [gemm, what] = [randomIntGemm(m, k, n, config.operandBits, args.seed), `random (seed ${args.seed})`];
+  }
+  const result = { ...rtlSim(config, gemm, rtl), operands: what };
   const text = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : simText(result);
   return { text, exitCode: result.agree ? 0 : 1 };
 }
