@@ -8,7 +8,7 @@ import { PRECISION_BITS, isFloatPrecision } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
 import { createRng } from '../float/rng.js';
 import { icarusVersion, runIcarus } from '../eda/icarus.js';
-import { verilatorLint } from '../eda/verilator.js';
+import { runVerilator, verilatorLint, verilatorVersion } from '../eda/verilator.js';
 import { loadHwConfig } from '../load/hw.js';
 import { loadAnyModel, resolveModel } from '../load/model.js';
 import type { Pass } from '../lower/types.js';
@@ -112,17 +112,22 @@ export interface RtlSimResult extends Comparison {
   readonly fastModelCycles: number;
 }
 
+/** Which simulator runs the RTL: Icarus (default), or Verilator with its builds cached in `cacheDir`. */
+export type RtlSimulator = { readonly kind: 'icarus' } | { readonly kind: 'verilator'; readonly cacheDir: string };
+
 /**
  * Runs one GEMM through the RTL. `rtl` replaces the generated files (a folder `rtl gen` wrote, possibly edited:
  * the mutation tests pass altered text here).
  */
-export function rtlSim(config: RtlConfig, g: IntGemm, rtl: GeneratedRtl = generateRtl(config)): RtlSimResult {
+export function rtlSim(config: RtlConfig, g: IntGemm, rtl: GeneratedRtl = generateRtl(config), simulator: RtlSimulator = { kind: 'icarus' }): RtlSimResult {
   const expected = expectedRun(config, g);
   const stimulus = `${stimulusLines(config, rtl.stimulus, g).join('\n')}\n`;
-  const run = runIcarus({ files: rtl.files, top: rtl.testbench, inputs: { 'stimulus.hex': stimulus }, output: 'outputs.txt' });
+  const job = { files: rtl.files, top: rtl.testbench, inputs: { 'stimulus.hex': stimulus }, output: 'outputs.txt' };
+  const run = simulator.kind === 'icarus' ? runIcarus(job) : runVerilator({ ...job, cacheDir: simulator.cacheDir });
   const log = parseRtlLog(run.log, config.accumulatorBits);
+  const name = simulator.kind === 'icarus' ? icarusVersion() ?? 'Icarus Verilog' : `${verilatorVersion() ?? 'Verilator'}${'cached' in run && run.cached ? ' (cached build)' : ''}`;
   return {
-    config, gemm: { m: g.m, k: g.k, n: g.n }, simulator: icarusVersion() ?? 'Icarus Verilog',
+    config, gemm: { m: g.m, k: g.k, n: g.n }, simulator: name,
     arrayCycles: expected.arrayCycles, fastModelCycles: expected.fastModelCycles,
     ...compareRun(expected, log, g.n),
   };

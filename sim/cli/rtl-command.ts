@@ -2,6 +2,7 @@
  * `systolab rtl gen|sim|synth`: flags → api/rtl → the Verilog folder (gen), the co-simulation verdict (sim: exit 0
  * when the RTL equals the PE array, 1 naming the first mismatch), or Yosys' numbers (synth).
  */
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { type RtlManifest, type RtlSimResult, layerIntGemm, randomIntGemm, rtlConfigFor, rtlFromFolder, rtlGen, rtlSim } from '../api/rtl.js';
@@ -32,6 +33,13 @@ export interface RtlArgs {
   layer?: string;
   pass: 'forward' | 'backwardData' | 'backwardWeight';
   format: 'table' | 'json';
+  simulator: 'icarus' | 'verilator';
+}
+
+/** Where Verilator builds are kept between runs: $SYSTOLAB_CACHE_DIR, else $XDG_CACHE_HOME/systolab, else ~/.cache/systolab. */
+function verilatorCache(): string {
+  const base = process.env.SYSTOLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'systolab');
+  return join(base, 'verilator');
 }
 
 /** [command, what it does]; test/rtl/cli.test.ts runs every one. */
@@ -63,6 +71,7 @@ export function rtlBuilder(y: Argv): Argv<RtlArgs> {
     .option('model', { type: 'string', describe: 'sim: instead of --gemm, a model whose layer\'s GEMM to run (built-in name or file)' })
     .option('layer', { type: 'string', describe: 'sim: with --model, the layer (e.g. c3, f6)' })
     .option('pass', { choices: ['forward', 'backwardData', 'backwardWeight'] as const, default: 'forward' as const, describe: 'sim: with --model, which pass\'s GEMM' })
+    .option('simulator', { choices: ['icarus', 'verilator'] as const, default: 'icarus' as const, describe: 'sim: Icarus Verilog (fine to 8×8), or Verilator for 16×16 and up (builds cached by their Verilog in ~/.cache/systolab or $SYSTOLAB_CACHE_DIR)' })
     .option('scope', { choices: ['pe', 'array'] as const, default: 'pe' as const, describe: 'synth: one PE, or the whole array (minutes beyond about 8×8)' })
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'sim, synth: text or JSON' })
     .example(RTL_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<RtlArgs>;
@@ -131,7 +140,8 @@ export function rtlCommand(args: RtlArgs, argv: readonly string[]): { text: stri
     const [m, k, n] = gemmDims(args.gemm);
     [gemm, what] = [randomIntGemm(m, k, n, config.operandBits, args.seed), `random (seed ${args.seed})`];
   }
-  const result = { ...rtlSim(config, gemm, rtl), operands: what };
+  const simulator = args.simulator === 'verilator' ? { kind: 'verilator' as const, cacheDir: verilatorCache() } : { kind: 'icarus' as const };
+  const result = { ...rtlSim(config, gemm, rtl, simulator), operands: what };
   const text = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : simText(result);
   return { text, exitCode: result.agree ? 0 : 1 };
 }
