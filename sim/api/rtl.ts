@@ -1,7 +1,7 @@
 /**
- * `rtl sim` as a library call: generate the Verilog of one configuration (or take a folder of it), play a GEMM into it
- * under Icarus Verilog, and compare every output event with the cycle-stepped PE array. The result is what
- * `systolab rtl sim --format json` prints.
+ * `rtl gen` and `rtl sim` as library calls: the configuration from the flags, the files gen writes, and a GEMM (random
+ * or a layer's real one) played into the Verilog under Icarus Verilog or Verilator, every output event compared with
+ * the cycle-stepped PE array. `rtlSim`'s result is what `systolab rtl sim --format json` prints.
  */
 import { withOverrides } from '../arch/parse.js';
 import { PRECISION_BITS, isFloatPrecision } from '../arch/types.js';

@@ -20,11 +20,14 @@ function tool(name: string, args: readonly string[], cwd: string): { status: num
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The installed Icarus version line, or undefined when it is not installed. */
+let icarus: { version: string | undefined } | undefined;
+/** The installed Icarus version line, or undefined when it is not installed (asked once per process). */
 export function icarusVersion(): string | undefined {
-  const r = spawnSync('iverilog', ['-V'], { encoding: 'utf8' });
-  if (r.error) return undefined;
-  return /Icarus Verilog version [^\n(]+/.exec(r.stdout)?.[0]?.trim();
+  if (icarus === undefined) {
+    const r = spawnSync('iverilog', ['-V'], { encoding: 'utf8' });
+    icarus = { version: r.error ? undefined : /Icarus Verilog version [^\n(]+/.exec(r.stdout)?.[0]?.trim() };
+  }
+  return icarus.version;
 }
 
 export interface IcarusRun {

@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimError } from '../base/errors.js';
 
+let verilator: { version: string | undefined } | undefined;
+/** The installed Verilator version, or undefined when it is not installed (asked once per process). */
 export function verilatorVersion(): string | undefined {
-  const r = spawnSync('verilator', ['--version'], { encoding: 'utf8' });
-  if (r.error) return undefined;
-  return /Verilator [\d.]+/.exec(r.stdout)?.[0];
+  if (verilator === undefined) {
+    const r = spawnSync('verilator', ['--version'], { encoding: 'utf8' });
+    verilator = { version: r.error ? undefined : /Verilator [\d.]+/.exec(r.stdout)?.[0] };
+  }
+  return verilator.version;
 }
 
 export interface LintResult {
