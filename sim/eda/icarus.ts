@@ -30,29 +30,20 @@ export function icarusVersion(): string | undefined {
   return icarus.version;
 }
 
-export interface IcarusRun {
-  readonly log: string;
-  /** What the compiler and the simulator printed (warnings, $display). */
-  readonly messages: string;
-}
-
 /**
- * Compiles `files` (name → text; `extra` are paths of further sources) with `top` as the root, writes `inputs` beside
- * them, runs the simulation, and returns the file the testbench writes (`output`). It all happens in a fresh
- * temporary folder that is removed afterwards, or in `workDir` (kept) when the caller gives one.
+ * Compiles `files` (name → text) with `top` as the root, writes `inputs` beside them, runs the simulation, and
+ * returns the file the testbench writes (`output`), all in a fresh temporary folder that is removed afterwards.
  */
 export function runIcarus(opts: {
   readonly files: Readonly<Record<string, string>>;
-  readonly extra?: readonly string[];
   readonly top: string;
   readonly inputs: Readonly<Record<string, string>>;
   readonly output: string;
-  readonly workDir?: string;
-}): IcarusRun {
-  const dir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'systolab-iverilog-'));
+}): { log: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'systolab-iverilog-'));
   try {
     for (const [name, text] of Object.entries({ ...opts.files, ...opts.inputs })) writeFileSync(join(dir, name), text);
-    const sources = [...Object.keys(opts.files).filter((f) => f.endsWith('.v')), ...(opts.extra ?? [])];
+    const sources = Object.keys(opts.files).filter((f) => f.endsWith('.v'));
     const compile = tool('iverilog', ['-g2005', '-Wall', '-s', opts.top, '-o', 'sim.vvp', ...sources], dir);
     if (compile.status !== 0) {
       throw new SimError(`iverilog could not compile the design: ${firstLine(compile.stderr || compile.stdout)}`, { code: 'malformed', path: sources.join(', ') });
@@ -61,9 +52,9 @@ export function runIcarus(opts: {
     if (run.status !== 0) throw new SimError(`vvp failed: ${firstLine(run.stderr || run.stdout)}`, { code: 'internal', path: 'vvp' });
     let log = '';
     try { log = readFileSync(join(dir, opts.output), 'utf8'); } catch { /* no log: the comparison reports it */ }
-    return { log, messages: compile.stderr + run.stdout + run.stderr };
+    return { log };
   } finally {
-    if (opts.workDir === undefined) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
