@@ -65,6 +65,7 @@ export function quantizeSymmetric(x: Float64Array, bits: number): Int32Array {
   let max = 0;
   for (const v of x) max = Math.max(max, Math.abs(v));
   const top = 2 ** (bits - 1) - 1;
-  const scale = max === 0 ? 1 : top / max;
-  return Int32Array.from(x, (v) => Math.max(-top, Math.min(top, Math.sign(v) * Math.round(Math.abs(v) * scale))));
+  if (max === 0) return new Int32Array(x.length);
+  // |v| / max first: top / max overflows to Infinity when max is subnormal.
+  return Int32Array.from(x, (v) => Math.max(-top, Math.min(top, Math.sign(v) * Math.round((Math.abs(v) / max) * top))));
 }

@@ -16,7 +16,10 @@ describe('quantizeSymmetric', () => {
         if (max > 0) expect(Math.abs(q[i] - (x[i] * top) / max)).toBeLessThanOrEqual(0.5 + 1e-9);
       }
       if (max > 0) expect(Math.max(...Array.from(q, Math.abs))).toBe(top);
-    }));
+    }), { numRuns: 500 });
+  });
+  it('a subnormal largest value does not overflow the scale (found by fast-check: [5e-324, -1e-323], 3 bits)', () => {
+    expect(Array.from(quantizeSymmetric(Float64Array.from([5e-324, -1e-323]), 3))).toEqual([2, -3]);
   });
 });
 
