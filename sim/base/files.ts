@@ -152,6 +152,7 @@ export function writeFilesTogether(dir: string, files: Readonly<Record<string, s
   makeFolder(fresh);
   for (const [name, text] of Object.entries(files)) {
     try {
+      if (name.includes('/')) makeFolder(dirname(join(fresh, name)));
       writeFileSync(join(fresh, name), text);
     } catch (e) {
       rmSync(fresh, { recursive: true, force: true });

@@ -41,12 +41,12 @@ export function packageVersion(): string {
 
 /**
  * A file argument: as given when it exists (relative to the working directory, as the user typed it); otherwise, for a
- * relative path that names a file shipped in the package (`models/tiny-cnn.yaml`, `hw-configs/tpu-v1.yaml`), that
- * file — so the README's and `--help`'s examples work from any folder once Systolab is installed. Anything else is
- * returned unchanged, for the loader to report as missing.
+ * relative path that names a file shipped in the package (`models/tiny-cnn.yaml`, `hw-configs/tpu-v1.yaml`, the lab's
+ * example DUT `sim/rtl/lab-example/systolic_array.v`), that file — so the README's and `--help`'s examples work from
+ * any folder once Systolab is installed. Anything else is returned unchanged, for the loader to report as missing.
  */
 export function resolveShippedPath(file: string): string {
   if (existsSync(file) || isAbsolute(file)) return file;
   const shipped = join(packageRoot(), file);
-  return /^(models|hw-configs)[\\/]/.test(file) && existsSync(shipped) ? shipped : file;
+  return /^(models|hw-configs|sim[\\/]rtl[\\/]lab-example)[\\/]/.test(file) && existsSync(shipped) ? shipped : file;
 }

@@ -129,7 +129,7 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
-    command: 'rtl <action>', describe: 'Verilog of the configured array (rtl gen), co-simulated under Icarus Verilog against the PE array, cycle for cycle (rtl sim), synthesized with Yosys (rtl synth)',
+    command: 'rtl <action>', describe: 'Verilog of the configured array (rtl gen), co-simulated under Icarus Verilog against the PE array, cycle for cycle (rtl sim), synthesized with Yosys (rtl synth); patterns and a grader for your own Verilog array (rtl lab, rtl check)',
     load: async () => {
       const m = await import('./rtl-command.js');
       return {

@@ -1,22 +1,26 @@
 /**
- * `systolab rtl gen|sim|synth`: flags → api/rtl → the Verilog folder (gen), the co-simulation verdict (sim: exit 0
- * when the RTL equals the PE array, 1 naming the first mismatch), or Yosys' numbers (synth).
+ * `systolab rtl gen|sim|synth|lab|check`: flags → api/rtl → the Verilog folder (gen), the co-simulation verdict (sim:
+ * exit 0 when the RTL equals the PE array, 1 naming the first mismatch), or Yosys' numbers (synth); api/rtl-lab →
+ * pattern folders for a student's own array (lab), and that array's verdict on them (check: exit 0 on pass, 1 naming
+ * the first wrong output).
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { type LabCheckResult, type LabPatternFolder, type LabShape, courseFolders, labFolder, labManifestOf, rtlCheck } from '../api/rtl-lab.js';
 import { type RtlManifest, type RtlSimResult, layerIntGemm, randomIntGemm, rtlConfigFor, rtlFromFolder, rtlGen, rtlSim } from '../api/rtl.js';
 import { DEFAULT_HW } from '../api/simulate.js';
 import { SimError } from '../base/errors.js';
-import { readDocument, readTextFile, writeFilesTogether } from '../base/files.js';
-import { packageVersion } from '../base/package-root.js';
+import { readDocument, readTextFile, writeFileAtomic, writeFilesTogether } from '../base/files.js';
+import { packageRoot, packageVersion } from '../base/package-root.js';
 import { synthesize } from '../eda/yosys.js';
 import type { IntGemm } from '../rtl/stimulus.js';
 import { type RtlConfig, generateRtl } from '../rtl/verilog.js';
 import { hwFlagOptions } from './hw-flags.js';
 
 export interface RtlArgs {
-  action: 'gen' | 'sim' | 'synth';
+  action: 'gen' | 'sim' | 'synth' | 'lab' | 'check';
   scope: 'pe' | 'array';
   hw: string;
   array?: string;
@@ -34,6 +38,11 @@ export interface RtlArgs {
   pass: 'forward' | 'backwardData' | 'backwardWeight';
   format: 'table' | 'json';
   simulator: 'icarus' | 'verilator';
+  course: boolean;
+  dut?: string[];
+  patterns?: string;
+  top?: string;
+  vcd?: string;
 }
 
 /** Where Verilator builds are kept between runs: $SYSTOLAB_CACHE_DIR, else $XDG_CACHE_HOME/systolab, else ~/.cache/systolab. */
@@ -51,6 +60,10 @@ export const RTL_EXAMPLES: readonly (readonly [string, string])[] = [
   ['rtl sim --model lenet-digits --layer f6 --pass backwardWeight --array 4x4', 'the real operands of a training step\'s GEMM (LeNet\'s 120→84 layer, its weight gradient), quantized to int8'],
   ['rtl synth --precision int8 --accumulator-bits 32', 'Yosys synthesis of one int8 × int8 → int32 PE: cells by type, flip-flops, transistors, logic depth'],
   ['rtl synth --array 4x4 --scope array --format json', 'the whole 4×4 array (PEs and skew registers), as JSON'],
+  ['rtl lab --course --array 4x4 --out reports/lab', 'the course patterns for your own 4×4 array (docs/rtl-lab.md): LeNet\'s 120→84 dense layer, its 5×5 conv as im2col, two random GEMMs'],
+  ['rtl lab --gemm 6x10x7 --array 4x4 --seed 2 --out reports/lab-6x10x7', 'one random 6×10×7 GEMM (tiled by the testbench) as patterns'],
+  ['rtl check --dut sim/rtl/lab-example/systolic_array.v --patterns reports/lab', 'check a design on every pattern folder (here the shipped hand-written example, which passes)'],
+  ['rtl check --dut sim/rtl/lab-example/systolic_array.v --patterns reports/lab-6x10x7 --vcd reports/lab-6x10x7.vcd --format json', 'one folder, a waveform kept, the verdict with every output as JSON'],
 ];
 
 const SIM_FLAGS = ['array', 'dataflow', 'precision'];
@@ -58,7 +71,7 @@ const SIM_FLAGS = ['array', 'dataflow', 'precision'];
 export function rtlBuilder(y: Argv): Argv<RtlArgs> {
   const hwOptions = Object.fromEntries(Object.entries(hwFlagOptions((d) => `${d} (overrides the config)`)).filter(([k]) => SIM_FLAGS.includes(k)));
   return y
-    .positional('action', { choices: ['gen', 'sim', 'synth'] as const, demandOption: true, describe: 'gen: write the Verilog; sim: co-simulate it against the PE array; synth: synthesize it with Yosys' })
+    .positional('action', { choices: ['gen', 'sim', 'synth', 'lab', 'check'] as const, demandOption: true, describe: 'gen: write the Verilog; sim: co-simulate it against the PE array; synth: synthesize it with Yosys; lab: patterns and a testbench for your own array; check: run your array on them' })
     .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset or file: the array and its numerics' })
     .options(hwOptions)
     .option('mac-pipeline-cycles', { type: 'number', describe: 'MAC pipeline depth d ≥ 1: d − 1 product registers per PE (overrides the config)' })
@@ -66,14 +79,19 @@ export function rtlBuilder(y: Argv): Argv<RtlArgs> {
     .option('overflow', { choices: ['saturate', 'wrap'] as const, describe: 'accumulator overflow at every step [default: the config\'s, else saturate]' })
     .option('out', { type: 'string', describe: 'gen: the folder to write [default: reports/rtl-ROWSxCOLS-DATAFLOW]' })
     .option('rtl', { type: 'string', describe: 'sim: a folder rtl gen wrote, instead of generating (its manifest.json gives the configuration)' })
-    .option('gemm', { type: 'string', default: '8x8x8', describe: 'sim: the GEMM MxKxN (A is M×K, B is K×N), random operands over the full operand range' })
-    .option('seed', { type: 'number', default: 1, describe: 'sim: seed of the random operands (or of the model\'s inputs)' })
-    .option('model', { type: 'string', describe: 'sim: instead of --gemm, a model whose layer\'s GEMM to run (built-in name or file)' })
+    .option('gemm', { type: 'string', default: '8x8x8', describe: 'sim, lab: the GEMM MxKxN (A is M×K, B is K×N), random operands over the full operand range' })
+    .option('seed', { type: 'number', default: 1, describe: 'sim, lab: seed of the random operands (or of the model\'s inputs)' })
+    .option('model', { type: 'string', describe: 'sim, lab: instead of --gemm, a model whose layer\'s GEMM to run (built-in name or file)' })
     .option('layer', { type: 'string', describe: 'sim: with --model, the layer (e.g. c3, f6)' })
     .option('pass', { choices: ['forward', 'backwardData', 'backwardWeight'] as const, default: 'forward' as const, describe: 'sim: with --model, which pass\'s GEMM' })
     .option('simulator', { choices: ['icarus', 'verilator'] as const, default: 'icarus' as const, describe: 'sim: Icarus Verilog (fine to 8×8), or Verilator for 16×16 and up (builds cached by their Verilog in ~/.cache/systolab or $SYSTOLAB_CACHE_DIR)' })
     .option('scope', { choices: ['pe', 'array'] as const, default: 'pe' as const, describe: 'synth: one PE, or the whole array (minutes beyond about 8×8)' })
-    .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'sim, synth: text or JSON' })
+    .option('course', { type: 'boolean', default: false, describe: 'lab: the course set (LeNet dense and conv layers, random GEMMs), one folder each under --out' })
+    .option('dut', { type: 'string', array: true, describe: 'check: your Verilog file(s), with module systolic_array (docs/rtl-lab.md)' })
+    .option('patterns', { type: 'string', describe: 'check: a folder rtl lab wrote (one pattern, or --course\'s folder of them)' })
+    .option('top', { type: 'string', describe: 'check: your module\'s name, if it is not systolic_array' })
+    .option('vcd', { type: 'string', describe: 'check: keep the waveform (VCD) in this file (one pattern: the file; several: FILE-NAME.vcd each)' })
+    .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'sim, synth, check: text or JSON' })
     .example(RTL_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<RtlArgs>;
 }
 
@@ -116,7 +134,124 @@ function synthText(args: RtlArgs, config: RtlConfig): string {
   ].join('\n');
 }
 
+/** The lab contract's parameters from the flags: --array (default 4x4, the contract's), --precision, --accumulator-bits. */
+function labShape(args: RtlArgs): LabShape {
+  if (args.dataflow !== undefined && args.dataflow !== 'os') {
+    throw new SimError('the lab\'s port contract is an output-stationary array', { code: 'badValue', path: '--dataflow', value: args.dataflow, hint: 'Allowed: os (docs/rtl-lab.md).' });
+  }
+  if (args.overflow === 'saturate') {
+    throw new SimError('the lab\'s golden results wrap at ACC_W bits (what acc + a*b does in Verilog)', { code: 'badValue', path: '--overflow', value: args.overflow, hint: 'Allowed: wrap; choose --accumulator-bits wide enough not to wrap.' });
+  }
+  const array = args.array ?? (args.hw === DEFAULT_HW ? '4x4' : undefined);
+  const c = rtlConfigFor({ hw: args.hw, array, dataflow: 'os', precision: args.precision, accumulatorBits: args.accumulatorBits, overflow: 'wrap' });
+  return { rows: c.rows, cols: c.cols, dataBits: c.operandBits, accBits: c.accumulatorBits };
+}
+
+function labCommand(args: RtlArgs, argv: readonly string[]): string {
+  const shape = labShape(args);
+  const generator = `systolab ${packageVersion()}: systolab ${argv.join(' ')}`;
+  let files: Record<string, string>, name: string;
+  if (args.course) {
+    if (args.model !== undefined) throw new SimError('--course writes its own set; leave out --model', { code: 'badValue', path: '--model', value: args.model });
+    [files, name] = [courseFolders(shape, args.seed, generator), 'course'];
+  } else {
+    let gemm: IntGemm, source: string;
+    if (args.model !== undefined || args.layer !== undefined) {
+      if (args.model === undefined || args.layer === undefined) throw new SimError('--model and --layer go together', { code: 'badValue', path: args.model === undefined ? '--layer' : '--model', value: args.model ?? args.layer, hint: 'Example: --model lenet-digits --layer f6' });
+      const tile = layerIntGemm(args.model, args.layer, args.pass, shape.dataBits, args.seed);
+      [gemm, source, name] = [tile.gemm, `${args.model} ${tile.id}, operands quantized to int${shape.dataBits}`, `${args.layer}-${args.pass}`];
+    } else {
+      const [m, k, n] = gemmDims(args.gemm);
+      [gemm, source, name] = [randomIntGemm(m, k, n, shape.dataBits, args.seed), `random, seed ${args.seed}`, `random-${m}x${k}x${n}`];
+    }
+    files = labFolder(shape, gemm, name, source, generator).files;
+  }
+  const out = args.out ?? join('reports', `rtl-lab-${shape.rows}x${shape.cols}-${name}`);
+  writeFilesTogether(out, files);
+  const folders = [...new Set(Object.keys(files).map((f) => (f.includes('/') ? join(out, f.split('/')[0]) : out)))];
+  const example = join(packageRoot(), 'sim', 'rtl', 'lab-example', 'systolic_array.v');
+  return [
+    `rtl lab: patterns for a ${shape.rows}x${shape.cols} output-stationary array, DATA_W=${shape.dataBits}, ACC_W=${shape.accBits} (the port contract: docs/rtl-lab.md)`,
+    ...folders.map((f) => `  ${f}`),
+    `check a design:   systolab rtl check --dut your_array.v --patterns ${out}`,
+    `see one pass:     systolab rtl check --dut ${example} --patterns ${out}`,
+    '',
+  ].join('\n');
+}
+
+/** The pattern folders under --patterns: the folder itself when it holds lab.json, else its subfolders that do. */
+function patternFolders(dir: string): LabPatternFolder[] {
+  const folder = (d: string): LabPatternFolder => {
+    const file = join(d, 'lab.json');
+    return { dir: d, manifest: labManifestOf(readDocument(file), file), read: (f) => readTextFile(join(d, f)) };
+  };
+  if (existsSync(join(dir, 'lab.json'))) return [folder(dir)];
+  let subs: string[] = [];
+  try {
+    subs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'lab.json'))).map((e) => e.name).sort();
+  } catch { /* reported below */ }
+  if (subs.length === 0) {
+    throw new SimError('holds no lab.json, nor folders that do', { code: 'missingFile', file: dir, path: '--patterns', hint: 'Write patterns with `systolab rtl lab --out DIR`.' });
+  }
+  return subs.map((s) => folder(join(dir, s)));
+}
+
+const signedHex = (hex: string, value: string | null): string => `0x${hex} (${value ?? 'x/z'})`;
+
+function checkText(r: LabCheckResult): string {
+  const lines = [`rtl check: ${r.dut.join(', ')} (module ${r.top}) under ${r.simulator}`];
+  for (const p of r.patterns) {
+    const what = `${p.name}: C = A·B, ${p.gemm.m}x${p.gemm.k} · ${p.gemm.k}x${p.gemm.n} (${p.source}), ${p.shape.rows}x${p.shape.cols} array, DATA_W=${p.shape.dataBits}, ACC_W=${p.shape.accBits}, ${p.tiles} tile${p.tiles === 1 ? '' : 's'}`;
+    lines.push('', what);
+    const t = p.firstTile;
+    const timing = t === null ? '' : `; tile (0,0): first row out at cycle ${t.firstRowCycle}, last at ${t.lastRowCycle} (cycle 0 samples the first input; ${t.afterLastInputCycles} cycles after the last)`;
+    if (p.pass) {
+      lines.push(`  PASS: all ${p.outputs} outputs correct${timing}`);
+      continue;
+    }
+    const f = p.firstWrong;
+    if (f !== null) {
+      lines.push(`  FAIL: first wrong output C[${f.row}][${f.col}] (tile ${f.tile[0]},${f.tile[1]}, its row ${f.row % p.shape.rows}, lane ${f.col % p.shape.cols}) at tile cycle ${f.cycle}: expected ${signedHex(f.expected, f.expectedValue)}, got ${signedHex(f.got, f.gotValue)}`);
+    }
+    if (p.protocolError !== null) lines.push(`  FAIL: ${p.protocolError}`);
+    lines.push(`  ${p.wrong} of ${p.outputs} outputs received wrong${p.missing > 0 ? `, ${p.missing} never received` : ''}${timing}`);
+    const wrong = p.table.filter((o) => !o.ok);
+    if (wrong.length > 0) {
+      const shown = wrong.slice(0, 20);
+      const w = Math.max(10, ...shown.map((o) => o.expected.length + 4 + String(o.expectedValue).length));
+      lines.push(`  ${'row'.padStart(5)} ${'col'.padStart(5)} ${'cycle'.padStart(6)}  ${'expected'.padEnd(w + 2)}  got`);
+      for (const o of shown) lines.push(`  ${String(o.row).padStart(5)} ${String(o.col).padStart(5)} ${String(o.cycle).padStart(6)}  ${signedHex(o.expected, o.expectedValue).padEnd(w + 2)}  ${signedHex(o.got, o.gotValue)}`);
+      if (wrong.length > shown.length) lines.push(`  … ${wrong.length - shown.length} more (--format json lists every output)`);
+    }
+  }
+  const failed = r.patterns.filter((p) => !p.pass).length;
+  lines.push('', failed === 0 ? `PASS: ${r.patterns.length} pattern folder${r.patterns.length === 1 ? '' : 's'}` : `FAIL: ${failed} of ${r.patterns.length} pattern folders`, '');
+  return lines.join('\n');
+}
+
+function checkCommand(args: RtlArgs): { text: string; exitCode: number } {
+  if (args.dut === undefined || args.dut.length === 0) throw new SimError('names your Verilog file', { code: 'missingField', path: '--dut', hint: 'Example: --dut my_array.v --patterns reports/lab' });
+  if (args.patterns === undefined) throw new SimError('names a folder rtl lab wrote', { code: 'missingField', path: '--patterns', hint: 'Example: --dut my_array.v --patterns reports/lab' });
+  const dut: Record<string, string> = {};
+  for (const f of args.dut) {
+    if (dut[basename(f)] !== undefined) throw new SimError('two files with one name', { code: 'badValue', path: '--dut', value: f });
+    dut[basename(f)] = readTextFile(f);
+  }
+  const folders = patternFolders(args.patterns);
+  const { result, waves } = rtlCheck(dut, folders, { top: args.top, vcd: args.vcd !== undefined });
+  if (args.vcd !== undefined) {
+    for (const [name, bytes] of Object.entries(waves)) {
+      const file = folders.length === 1 ? args.vcd : args.vcd.replace(/(\.vcd)?$/, `-${name}.vcd`);
+      writeFileAtomic(file, bytes);
+    }
+  }
+  const text = args.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : checkText(result);
+  return { text: args.vcd !== undefined && args.format !== 'json' ? `${text}waveform${folders.length === 1 ? '' : 's'}: ${resolve(args.vcd)}${folders.length === 1 ? '' : ' (-NAME.vcd per pattern)'}\n` : text, exitCode: result.pass ? 0 : 1 };
+}
+
 export function rtlCommand(args: RtlArgs, argv: readonly string[]): { text: string; exitCode: number } {
+  if (args.action === 'lab') return { text: labCommand(args, argv), exitCode: 0 };
+  if (args.action === 'check') return checkCommand(args);
   const request = { hw: args.hw, array: args.array, dataflow: args.dataflow, precision: args.precision, macPipelineCycles: args.macPipelineCycles, accumulatorBits: args.accumulatorBits, overflow: args.overflow };
   if (args.action === 'gen') {
     const config = rtlConfigFor(request);

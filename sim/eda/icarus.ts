@@ -33,26 +33,40 @@ export function icarusVersion(): string | undefined {
 /**
  * Compiles `files` (name → text) with `top` as the root, writes `inputs` beside them, runs the simulation, and
  * returns the file the testbench writes (`output`), all in a fresh temporary folder that is removed afterwards.
+ * `defines` become `-DNAME=VALUE`; `keep` names further files the run writes (a waveform) to hand back as bytes; a
+ * run longer than `timeoutMs` is stopped (`timedOut`: a design that never lets time advance, e.g. a zero-delay loop).
  */
 export function runIcarus(opts: {
   readonly files: Readonly<Record<string, string>>;
   readonly top: string;
   readonly inputs: Readonly<Record<string, string>>;
   readonly output: string;
-}): { log: string } {
+  readonly defines?: Readonly<Record<string, string>>;
+  readonly plusargs?: readonly string[];
+  readonly keep?: readonly string[];
+  readonly timeoutMs?: number;
+}): { log: string; stdout: string; kept: Record<string, Buffer>; timedOut: boolean } {
   const dir = mkdtempSync(join(tmpdir(), 'systolab-iverilog-'));
   try {
     for (const [name, text] of Object.entries({ ...opts.files, ...opts.inputs })) writeFileSync(join(dir, name), text);
     const sources = Object.keys(opts.files).filter((f) => f.endsWith('.v'));
-    const compile = tool('iverilog', ['-g2005', '-Wall', '-s', opts.top, '-o', 'sim.vvp', ...sources], dir);
+    const defines = Object.entries(opts.defines ?? {}).map(([k, v]) => `-D${k}=${v}`);
+    const compile = tool('iverilog', ['-g2005', '-Wall', ...defines, '-s', opts.top, '-o', 'sim.vvp', ...sources], dir);
     if (compile.status !== 0) {
       throw new SimError(`iverilog could not compile the design: ${firstLine(compile.stderr || compile.stdout)}`, { code: 'malformed', path: sources.join(', ') });
     }
-    const run = tool('vvp', ['-n', 'sim.vvp'], dir);
-    if (run.status !== 0) throw new SimError(`vvp failed: ${firstLine(run.stderr || run.stdout)}`, { code: 'internal', path: 'vvp' });
-    let log = '';
-    try { log = readFileSync(join(dir, opts.output), 'utf8'); } catch { /* no log: the comparison reports it */ }
-    return { log };
+    const run = spawnSync('vvp', ['-n', 'sim.vvp', ...(opts.plusargs ?? [])], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, timeout: opts.timeoutMs, killSignal: 'SIGKILL' });
+    const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+    if (run.error && !timedOut) {
+      if ((run.error as NodeJS.ErrnoException).code === 'ENOENT') throw new SimError('vvp (Icarus Verilog) is not installed', { code: 'missingTool', path: 'vvp', hint: INSTALL });
+      throw run.error;
+    }
+    if (!timedOut && run.status !== 0) throw new SimError(`vvp failed: ${firstLine(run.stderr || run.stdout)}`, { code: 'internal', path: 'vvp' });
+    const read = (f: string): Buffer | undefined => { try { return readFileSync(join(dir, f)); } catch { return undefined; } };
+    const kept: Record<string, Buffer> = {};
+    for (const f of opts.keep ?? []) { const b = read(f); if (b !== undefined) kept[f] = b; }
+    // No log: the comparison reports it.
+    return { log: read(opts.output)?.toString('utf8') ?? '', stdout: run.stdout ?? '', kept, timedOut };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

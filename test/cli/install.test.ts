@@ -60,4 +60,15 @@ describe.skipIf(installed.reason !== undefined)('npm pack → npm install -g --o
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/mine\.yaml: file not found/);
   });
+
+  it('the lab\'s example design ships: rtl lab prints its installed path, and rtl check finds it by its README path', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'systolab-user-'));
+    const lab = run(['rtl', 'lab', '--gemm', '4x4x4', '--out', 'p'], cwd);
+    expect(lab.status, lab.stderr).toBe(0);
+    const printed = /systolab rtl check --dut (\S+systolic_array\.v)/.exec(lab.stdout)?.[1];
+    expect(printed !== undefined && existsSync(printed), lab.stdout).toBe(true);
+    const check = run(['rtl', 'check', '--dut', 'sim/rtl/lab-example/systolic_array.v', '--patterns', 'p'], cwd);
+    // Without Icarus the command says so (exit 2); with it, the example passes.
+    expect(check.status === 0 || /iverilog \(Icarus Verilog\) is not installed/.test(check.stderr), check.stdout + check.stderr).toBe(true);
+  });
 });
