@@ -74,7 +74,7 @@ const cli = await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
-  external: ['piscina', '@resvg/resvg-js', 'vega', 'vega-lite'],
+  external: ['piscina', '@resvg/resvg-js', 'vega', 'vega-lite', '@yowasp/yosys'],
   plugins: [lazyStandIns],
   metafile: true,
 });

@@ -8,6 +8,7 @@ import { HW_FLAGS, type HwOverrides, MEMORY_FLAGS } from '../arch/flags.js';
 import { withOverrides } from '../arch/parse.js';
 import type { HwConfig } from '../arch/types.js';
 import { loadHwConfig, resolveMachine } from '../load/hw.js';
+import { withSynthesizedPe } from '../eda/pe-area.js';
 import { loadAnyModel, resolveModel } from '../load/model.js';
 import type { Mode } from '../lower/types.js';
 import type { Compat } from '../run/cost-model.js';
@@ -57,7 +58,7 @@ export function simulate(r: SimulateRequest = {}): CostReport {
     throw new SimError('must be an integer ≥ 1', { code: 'badValue', path: '--batch', value: r.batch });
   }
   const graph = loadAnyModel(resolveModel(r.model ?? DEFAULT_SIM_MODEL));
-  const machine = resolveMachine(requestedHw(r));
+  const machine = resolveMachine(withSynthesizedPe(requestedHw(r)));
   const report = simulateGraph(graph, machine, { mode: r.mode ?? 'inference', compat: r.compat ?? 'none', batch: r.batch, version: packageVersion() });
   const note = calcModeNote(r, machine.hw);
   return note === undefined ? report : { ...report, warnings: [...report.warnings, note] };

@@ -31,8 +31,10 @@ export const HW_DEFAULTS = {
 } as const;
 
 /** `clockHz` and `source` are what a report's `hw` block holds (the HwConfig as simulated), so it loads back as a config. */
-const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'clockHz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy', 'source'];
+const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'clockHz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy', 'area', 'source'];
 const ENERGY_KEYS = ['table', 'leakage'];
+const AREA_KEYS = ['pe', 'synthesized'];
+const SYNTHESIZED_KEYS = ['transistors', 'tool'];
 const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
 const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
 const ROUNDING_RULES = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;
@@ -134,6 +136,20 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const table = /[\\/]|\.(ya?ml|json)$/i.test(tableSpec) && !isAbsolute(tableSpec) && file !== undefined ? resolve(dirname(file), tableSpec) : tableSpec;
   const leakage = optional(en, 'leakage', energyAt, (v, a) => oneOf(v, ['hp', 'lstp'] as const, a), HW_DEFAULTS.leakage);
 
+  // area.pe: the PE area from the energy table, or from Yosys (the edge fills area.synthesized).
+  const areaAt = child(root, 'area');
+  const ar = section(top, 'area', AREA_KEYS, root, 'the area section', false);
+  const pe = optional(ar, 'pe', areaAt, (v, a) => oneOf(v, ['table', 'yosys'] as const, a), 'table' as const);
+  const synAt = child(areaAt, 'synthesized');
+  const syn = section(ar, 'synthesized', SYNTHESIZED_KEYS, areaAt, 'area.synthesized', false);
+  const synthesized = 'synthesized' in ar
+    ? {
+      transistors: required(syn, 'transistors', synAt, (v, a) => integer(v, a, 1, 'Example: transistors: 7456'), 'transistors: 7456'),
+      tool: required(syn, 'tool', synAt, (v, a) => string(v, a, 'Example: tool: Yosys 0.23'), 'tool: Yosys 0.23'),
+    }
+    : undefined;
+  if (synthesized !== undefined && pe !== 'yosys') fail(synAt, 'goes with pe: yosys', undefined, 'Set area.pe: yosys, or leave area.synthesized out.', 'badValue');
+
   return {
     schemaVersion: 1,
     name,
@@ -145,6 +161,7 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
     vectorUnit: { lanes },
     ...('energy' in top ? { energy: { table, leakage } } : {}),
+    ...('area' in top ? { area: { pe, ...(synthesized !== undefined ? { synthesized } : {}) } } : {}),
     ...(source !== undefined ? { source } : {}),
   };
 }

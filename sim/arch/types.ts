@@ -62,6 +62,12 @@ export interface HwConfig {
    * leakage transistor flavour (CACTI's A_hp = `hp`, B_lstp = `lstp`). Absent: 45nm, lstp (sim/energy/).
    */
   readonly energy?: { readonly table: string; readonly leakage: 'hp' | 'lstp' };
+  /**
+   * Where the PE's area comes from: `table` (default: the energy table's multiplier + adder + register bits) or
+   * `yosys` (the generated PE synthesized: transistors × the table's areaUm2.perTransistor). `synthesized` is filled
+   * in by the edge that runs Yosys (eda/pe-area.ts) and kept in reports; a file that gives it skips the synthesis.
+   */
+  readonly area?: { readonly pe: 'table' | 'yosys'; readonly synthesized?: { readonly transistors: number; readonly tool: string } };
   /** Where it was loaded from (file), for reports. */
   readonly source?: string;
 }

@@ -134,8 +134,8 @@ const COMMANDS: readonly Command[] = [
       const m = await import('./rtl-command.js');
       return {
         builder: m.rtlBuilder,
-        handler: (a: import('./rtl-command.js').RtlArgs) => {
-          const r = m.rtlCommand(a, argv);
+        handler: async (a: import('./rtl-command.js').RtlArgs) => {
+          const r = await m.rtlCommand(a, argv);
           process.stdout.write(r.text);
           process.exitCode = r.exitCode;
         },

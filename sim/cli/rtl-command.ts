@@ -14,7 +14,9 @@ import { DEFAULT_HW } from '../api/simulate.js';
 import { SimError } from '../base/errors.js';
 import { readDocument, readTextFile, writeFileAtomic, writeFilesTogether } from '../base/files.js';
 import { packageRoot, packageVersion } from '../base/package-root.js';
+import { fitAreaPerTransistor } from '../eda/pe-area.js';
 import { synthesize } from '../eda/yosys.js';
+import { loadHwConfig, resolveMachine } from '../load/hw.js';
 import type { IntGemm } from '../rtl/stimulus.js';
 import { type RtlConfig, generateRtl } from '../rtl/verilog.js';
 import { hwFlagOptions } from './hw-flags.js';
@@ -39,6 +41,7 @@ export interface RtlArgs {
   format: 'table' | 'json';
   simulator: 'icarus' | 'verilator';
   course: boolean;
+  fitArea: boolean;
   dut?: string[];
   patterns?: string;
   top?: string;
@@ -60,6 +63,7 @@ export const RTL_EXAMPLES: readonly (readonly [string, string])[] = [
   ['rtl sim --model lenet-digits --layer f6 --pass backwardWeight --array 4x4', 'the real operands of a training step\'s GEMM (LeNet\'s 120→84 layer, its weight gradient), quantized to int8'],
   ['rtl synth --precision int8 --accumulator-bits 32', 'Yosys synthesis of one int8 × int8 → int32 PE: cells by type, flip-flops, transistors, logic depth'],
   ['rtl synth --array 4x4 --scope array --format json', 'the whole 4×4 array (PEs and skew registers), as JSON'],
+  ['rtl synth --fit-area', 'the fit behind area.pe: yosys: adders and multipliers synthesized, against Horowitz\'s 45 nm areas'],
   ['rtl lab --course --array 4x4 --out reports/lab', 'the course patterns for your own 4×4 array (docs/rtl-lab.md): LeNet\'s 120→84 dense layer, its 5×5 conv as im2col, two random GEMMs'],
   ['rtl lab --gemm 6x10x7 --array 4x4 --seed 2 --out reports/lab-6x10x7', 'one random 6×10×7 GEMM (tiled by the testbench) as patterns'],
   ['rtl check --dut sim/rtl/lab-example/systolic_array.v --patterns reports/lab', 'check a design on every pattern folder (here the shipped hand-written example, which passes)'],
@@ -85,6 +89,7 @@ export function rtlBuilder(y: Argv): Argv<RtlArgs> {
     .option('layer', { type: 'string', describe: 'sim: with --model, the layer (e.g. c3, f6)' })
     .option('pass', { choices: ['forward', 'backwardData', 'backwardWeight'] as const, default: 'forward' as const, describe: 'sim: with --model, which pass\'s GEMM' })
     .option('simulator', { choices: ['icarus', 'verilator'] as const, default: 'icarus' as const, describe: 'sim: Icarus Verilog (fine to 8×8), or Verilator for 16×16 and up (builds cached by their Verilog in ~/.cache/systolab or $SYSTOLAB_CACHE_DIR)' })
+    .option('fit-area', { type: 'boolean', default: false, describe: 'synth: instead, fit the µm² per transistor of area.pe: yosys to the energy table\'s adder and multiplier areas' })
     .option('scope', { choices: ['pe', 'array'] as const, default: 'pe' as const, describe: 'synth: one PE, or the whole array (minutes beyond about 8×8)' })
     .option('course', { type: 'boolean', default: false, describe: 'lab: the course set (LeNet dense and conv layers, random GEMMs), one folder each under --out' })
     .option('dut', { type: 'string', array: true, describe: 'check: your Verilog file(s), with module systolic_array (docs/rtl-lab.md)' })
@@ -116,10 +121,10 @@ function simText(r: RtlSimResult & { operands: string }): string {
   return `${head}MISMATCH: ${f.message}\n`;
 }
 
-function synthText(args: RtlArgs, config: RtlConfig): string {
+async function synthText(args: RtlArgs, config: RtlConfig): Promise<string> {
   const { 'systolab_tb.v': _testbench, ...design } = generateRtl(config).files;
   const top = args.scope === 'pe' ? 'systolab_pe' : 'systolab_array';
-  const r = { config, scope: args.scope, ...synthesize(design, top) };
+  const r = { config, scope: args.scope, ...(await synthesize(design, top)) };
   if (args.format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   const width = Math.max(...Object.keys(r.cellsByType).map((t) => t.length));
   return [
@@ -249,7 +254,26 @@ function checkCommand(args: RtlArgs): { text: string; exitCode: number } {
   return { text: args.vcd !== undefined && args.format !== 'json' ? `${text}waveform${folders.length === 1 ? '' : 's'}: ${resolve(args.vcd)}${folders.length === 1 ? '' : ' (-NAME.vcd per pattern)'}\n` : text, exitCode: result.pass ? 0 : 1 };
 }
 
-export function rtlCommand(args: RtlArgs, argv: readonly string[]): { text: string; exitCode: number } {
+async function fitText(args: RtlArgs): Promise<string> {
+  const hw = loadHwConfig(args.hw);
+  const table = resolveMachine(hw).energyTable;
+  const fit = await fitAreaPerTransistor(table.areaTable ?? table);
+  if (args.format === 'json') return `${JSON.stringify(fit, null, 2)}\n`;
+  const rows = fit.points.map((p) => [p.entry, p.circuit, String(p.transistors), p.tableUm2.toPrecision(4), p.fittedUm2.toPrecision(4), `${(100 * p.relativeError).toFixed(1)} %`]);
+  const head = ['entry', 'circuit', 'transistors', 'table µm²', 'fitted µm²', 'error'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')}`;
+  const stored = (table.areaTable ?? table).entries['areaUm2.perTransistor'];
+  return [
+    `rtl synth --fit-area: energy table ${fit.table}, ${fit.tool}; transistors from stat -tech cmos`,
+    line(head), ...rows.map(line),
+    `fitted: ${fit.um2PerTransistor.toPrecision(4)} µm² per transistor (geometric mean of table / transistors); a point is typically off by a factor ${fit.rmsFactor.toFixed(2)}`,
+    stored === undefined ? `the table has no areaUm2.perTransistor: add { value: ${fit.um2PerTransistor.toPrecision(3)}, source: "…" } to use area.pe: yosys` : `the table's areaUm2.perTransistor: ${stored.value}`,
+    '',
+  ].join('\n');
+}
+
+export async function rtlCommand(args: RtlArgs, argv: readonly string[]): Promise<{ text: string; exitCode: number }> {
   if (args.action === 'lab') return { text: labCommand(args, argv), exitCode: 0 };
   if (args.action === 'check') return checkCommand(args);
   const request = { hw: args.hw, array: args.array, dataflow: args.dataflow, precision: args.precision, macPipelineCycles: args.macPipelineCycles, accumulatorBits: args.accumulatorBits, overflow: args.overflow };
@@ -260,7 +284,8 @@ export function rtlCommand(args: RtlArgs, argv: readonly string[]): { text: stri
     writeFilesTogether(out, files);
     return { text: `rtl gen: ${describeConfig(config)}\n${manifest.files.map((f) => `  ${join(out, f)}`).join('\n')}\n  ${join(out, 'manifest.json')}\nlint: ${manifest.checkedWith.lint}\n`, exitCode: 0 };
   }
-  if (args.action === 'synth') return { text: synthText(args, rtlConfigFor(request)), exitCode: 0 };
+  if (args.action === 'synth' && args.fitArea) return { text: await fitText(args), exitCode: 0 };
+  if (args.action === 'synth') return { text: await synthText(args, rtlConfigFor(request)), exitCode: 0 };
   if ((args.model === undefined) !== (args.layer === undefined)) {
     throw new SimError('--model and --layer go together', { code: 'badValue', path: args.model === undefined ? '--layer' : '--model', value: args.model ?? args.layer, hint: 'Example: --model lenet-digits --layer f6 --pass forward' });
   }

@@ -15,11 +15,14 @@
  * Area: PE = multiplier + accumulator adder + registers (input + weight + accumulator bits, + accumulator bits of
  * partial-sum output for ws/is) × areaUm2.registerPerBit; vector lane = multiplier + adder of the operand width + two
  * operand registers; SRAM banks from CACTI (a table without CACTI gives no SRAM area: reported as 0 with a warning).
+ * With `area.pe: yosys`, the PE is instead the generated PE's synthesized transistors × areaUm2.perTransistor (a
+ * constant fitted to the table's adder and multiplier areas, docs/rtl.md); the vector lane stays as above.
  */
 import { type HwConfig, isFloatPrecision, type Precision, PRECISION_BITS } from '../arch/types.js';
 import { strategyOf } from '../map/dataflow.js';
 import { sramFigures } from './cacti.js';
 import type { ActionCounts, PerOperand } from './actions.js';
+import { SimError } from '../base/errors.js';
 import { type EnergyTable, type EnergyUnit, entry, has } from './table.js';
 
 export type Flavour = 'hp' | 'lstp';
@@ -162,11 +165,28 @@ function logicArea(t: EnergyTable, hw: HwConfig, notes?: string[]): { array: num
   const reg = entry(t, 'areaUm2.registerPerBit').value;
   // A PE holds its two operands and an accumulator, plus a partial-sum register where partial sums move through.
   const regBits = ib + wb + ab + (strategyOf(hw.array.dataflow).partialSumsLeaveArray ? ab : 0);
-  const pe = widthEntry(t, 'areaUm2.', 'mult', p, notes) + adder(t, 'areaUm2.', isFloat(p), ab) + regBits * reg;
+  const pe = hw.area?.pe === 'yosys' ? synthesizedPeUm2(t, hw)
+    : widthEntry(t, 'areaUm2.', 'mult', p, notes) + adder(t, 'areaUm2.', isFloat(p), ab) + regBits * reg;
   const vp = hw.numerics.input;
   const lane = (vp === p ? widthEntry(t, 'areaUm2.', 'mult', vp) : widthEntry(t, 'areaUm2.', 'mult', vp, notes)) + adder(t, 'areaUm2.', isFloat(vp), PRECISION_BITS[vp]) + 2 * PRECISION_BITS[vp] * reg;
   const array = (pe * hw.array.rows * hw.array.cols) / 1e6, vectorUnit = (lane * hw.vectorUnit.lanes) / 1e6;
   return { array, vectorUnit, total: array + vectorUnit };
+}
+
+/** The synthesized PE's area (area.pe: yosys): transistors from eda/pe-area.ts × the table's µm² per transistor. */
+function synthesizedPeUm2(t: EnergyTable, hw: HwConfig): number {
+  const s = hw.area?.synthesized;
+  if (s === undefined) throw new SimError('area.pe: yosys reached pricing without a synthesized PE (a bug)', { code: 'internal', path: 'area.synthesized' });
+  return s.transistors * entry(t, 'areaUm2.perTransistor').value;
+}
+
+/** Where the report's PE area comes from, in words (the Area line of the table and the HTML report). */
+export function peAreaSource(hw: HwConfig, arrayMm2: number): string {
+  const perPeUm2 = ((arrayMm2 * 1e6) / (hw.array.rows * hw.array.cols)).toPrecision(4);
+  const s = hw.area?.synthesized;
+  return hw.area?.pe === 'yosys' && s !== undefined
+    ? `${perPeUm2} µm² per PE from synthesis (area.pe: yosys): ${s.transistors} transistors (${s.tool}, stat -tech cmos) × the energy table's areaUm2.perTransistor, fitted to Horowitz's 45 nm adders and multipliers`
+    : `${perPeUm2} µm² per PE from the energy table (multiplier + accumulator adder + register bits; area.pe: table)`;
 }
 
 export function areaOf(table: EnergyTable, hw: HwConfig, flavour: Flavour): { total: number; byComponent: AreaMm2ByComponent; notes: string[] } {

@@ -5,6 +5,7 @@
 import type { CostReport, LayerCost } from '../run/cost-report.js';
 import type { MemoryCounts } from '../timing/op-trace.js';
 import { type DisplayScale, EDP_PJ_S, ENERGY_MAC, chooseScale, energyUnits, formatIn, formatQuantity } from '../base/display-units.js';
+import { peAreaSource } from '../energy/price.js';
 import { int, percent } from './format.js';
 import { table } from './run-report.js';
 
@@ -91,7 +92,7 @@ export function costToText(r: CostReport): string {
     (u === 'pJ' ? `${(e.perMac ?? 0).toPrecision(3)} pJ/MAC; ${(e.topsPerWatt ?? 0).toPrecision(3)} TOPS/W (1 MAC = 2 ops); ${(e.averagePowerW ?? 0).toPrecision(3)} W at ${r.hw.clockHz / 1e6} MHz; EDP ${formatQuantity((t.edpJs ?? 0) * 1e12, EDP_PJ_S, 3)}. `
       : `${(e.perMac ?? 0).toPrecision(3)} per MAC; EDP ${formatQuantity(e.edpUnitSeconds, ENERGY_MAC, 3)}·s. `) +
       `Energy floor (MACs × E_mac + compulsory DRAM traffic) ${q(e.floor)}: ${e.floorRatio ? `${e.floorRatio.toFixed(2)}×` : '-'} of it.`,
-    `Area ${t.areaMm2.toPrecision(4)} mm²: PE array ${t.areaMm2ByComponent.array.toPrecision(3)}, vector unit ${t.areaMm2ByComponent.vectorUnit.toPrecision(3)}, SRAM ifmap/filter/ofmap ${t.areaMm2ByComponent.sramIfmap.toPrecision(3)} / ${t.areaMm2ByComponent.sramFilter.toPrecision(3)} / ${t.areaMm2ByComponent.sramOfmap.toPrecision(3)}.`,
+    `Area ${t.areaMm2.toPrecision(4)} mm²: PE array ${t.areaMm2ByComponent.array.toPrecision(3)}, vector unit ${t.areaMm2ByComponent.vectorUnit.toPrecision(3)}, SRAM ifmap/filter/ofmap ${t.areaMm2ByComponent.sramIfmap.toPrecision(3)} / ${t.areaMm2ByComponent.sramFilter.toPrecision(3)} / ${t.areaMm2ByComponent.sramOfmap.toPrecision(3)}; ${peAreaSource(r.hw, t.areaMm2ByComponent.array)}.`,
     `Roofline: ${rl.arithmeticIntensityMacsPerByte.toPrecision(3)} MACs/DRAM byte; attainable ${rl.attainableMacsPerCycle.toPrecision(4)} of ${rl.peakMacsPerCycle} MACs/cycle (${rl.bound}-bound), achieved ${rl.achievedMacsPerCycle.toPrecision(4)}${rl.achievedMacsPerCycle <= rl.attainableMacsPerCycle ? '' : r.hw.dram.bandwidthMode === 'calc' ? ' — above the roof because CALC mode does not enforce the DRAM bandwidth (--bandwidth-mode user enforces it)' : ' — above the roof because SCALE-Sim\'s USER mode stalls only on late prefetches, not for every DRAM byte (the default model enforces the bandwidth)'}.`,
     ...(loss ? [`Lost PE-cycles: array not filled ${pct(loss.unmappedPes)} %, fill/drain ${pct(loss.fillAndDrain)} %, memory stalls ${pct(loss.stalls)} %, vector-unit time ${pct(loss.vectorUnit)} %.`] : []),
     ...(passes.length ? [`By pass: ${passes.map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${q(v!.energy.total)}`).join('; ')}.`] : []),

@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../base/files.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDP_PJ_S, ENERGY_PJ, chooseScale, energyUnits, formatIn, formatQuantity } from '../base/display-units.js';
+import { peAreaSource } from '../energy/price.js';
 import { pct, sig } from './format.js';
 import { SimError } from '../base/errors.js';
 import type { CostReport } from '../run/cost-report.js';
@@ -75,7 +76,7 @@ export function simulateHtml(r: CostReport): Omit<HtmlReport, 'charts'> {
       ['energy', formatQuantity(t.energy.total, units)],
       ...(t.edpJs !== undefined ? [['energy-delay product', formatQuantity(t.edpJs * 1e12, EDP_PJ_S)] as [string, string]] : []),
       ...(t.energy.topsPerWatt !== undefined ? [['TOPS/W', num(t.energy.topsPerWatt)] as [string, string]] : []),
-      ['area', `${num(t.areaMm2)} mm²`], ['roofline', `${t.roofline.bound}-bound, ${num(t.roofline.arithmeticIntensityMacsPerByte)} MACs/byte`],
+      ['area', `${num(t.areaMm2)} mm² (${peAreaSource(r.hw, t.areaMm2ByComponent.array)})`], ['roofline', `${t.roofline.bound}-bound, ${num(t.roofline.arithmeticIntensityMacsPerByte)} MACs/byte`],
       ['energy table', `${r.energyTable.name} (${r.energyTable.unit})`], ...r.warnings.map((w) => ['warning', w] as [string, string]),
     ],
     tables: [{

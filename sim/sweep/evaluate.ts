@@ -14,6 +14,7 @@ import type { LoweredProgram } from '../lower/types.js';
 import { simulateGraph } from '../run/pipeline.js';
 import { assertReportNumbers } from '../run/report-check.js';
 import { resolveMachine } from '../load/hw.js';
+import { withSynthesizedPe } from '../eda/pe-area.js';
 import type { Machine } from '../run/energy-context.js';
 import { isBuiltinSpec, resolveBuiltin } from '../../models/zoo/index.js';
 import { type SweepRecord, pointHw, recordLine, toRecord } from './record.js';
@@ -67,7 +68,8 @@ export class Evaluator {
     const key = hw.energy?.table ?? '';
     let m = this.tables.get(key);
     if (!m) this.tables.set(key, (m = resolveMachine(hw)));
-    return { ...m, hw };
+    // area.pe: yosys: the point's PE synthesized (memoized per PE Verilog, eda/pe-area.ts).
+    return { ...m, hw: withSynthesizedPe(hw) };
   }
 
   record(point: Point, base: HwConfig): SweepRecord {
