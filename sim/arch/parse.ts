@@ -34,7 +34,7 @@ export const HW_DEFAULTS = {
 const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'clockHz', 'array', 'numerics', 'sram', 'dram', 'vectorUnit', 'energy', 'area', 'source'];
 const ENERGY_KEYS = ['table', 'leakage'];
 const AREA_KEYS = ['pe', 'synthesized'];
-const SYNTHESIZED_KEYS = ['transistors', 'tool'];
+const SYNTHESIZED_KEYS = ['transistors', 'flipFlops', 'tool'];
 const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
 const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
 const ROUNDING_RULES = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;
@@ -145,6 +145,7 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const synthesized = 'synthesized' in ar
     ? {
       transistors: required(syn, 'transistors', synAt, (v, a) => integer(v, a, 1, 'Example: transistors: 7456'), 'transistors: 7456'),
+      flipFlops: required(syn, 'flipFlops', synAt, (v, a) => integer(v, a, 0, 'Example: flipFlops: 53'), 'flipFlops: 53'),
       tool: required(syn, 'tool', synAt, (v, a) => string(v, a, 'Example: tool: Yosys 0.23'), 'tool: Yosys 0.23'),
     }
     : undefined;

@@ -64,10 +64,11 @@ export interface HwConfig {
   readonly energy?: { readonly table: string; readonly leakage: 'hp' | 'lstp' };
   /**
    * Where the PE's area comes from: `table` (default: the energy table's multiplier + adder + register bits) or
-   * `yosys` (the generated PE synthesized: transistors × the table's areaUm2.perTransistor). `synthesized` is filled
+   * `yosys` (the generated PE synthesized: its logic's transistors × the table's areaUm2.perTransistor, plus its
+   * flip-flops × areaUm2.registerPerBit, as Yosys' transistor estimate leaves flip-flops out). `synthesized` is filled
    * in by the edge that runs Yosys (eda/pe-area.ts) and kept in reports; a file that gives it skips the synthesis.
    */
-  readonly area?: { readonly pe: 'table' | 'yosys'; readonly synthesized?: { readonly transistors: number; readonly tool: string } };
+  readonly area?: { readonly pe: 'table' | 'yosys'; readonly synthesized?: { readonly transistors: number; readonly flipFlops: number; readonly tool: string } };
   /** Where it was loaded from (file), for reports. */
   readonly source?: string;
 }

@@ -133,7 +133,7 @@ async function synthText(args: RtlArgs, config: RtlConfig): Promise<string> {
     ...Object.entries(r.cellsByType).map(([t, n]) => `    ${t.padEnd(width)}  ${n}`),
     `  flip-flops     ${r.flipFlops}`,
     `  latches        ${r.latches}`,
-    `  transistors    ${r.transistors} (Yosys' stat -tech cmos estimate)`,
+    `  transistors    ${r.transistors}${r.transistorsExcludeCells ? '+' : ''} (Yosys' stat -tech cmos estimate of the logic gates${r.transistorsExcludeCells ? `; the ${r.flipFlops} flip-flops have no CMOS model there and are not in it` : ''})`,
     `  logic depth    ${r.logicDepth} gates (longest path, ltp -noff)`,
     '',
   ].join('\n');

@@ -2,8 +2,9 @@
  * The synthesized PE area (`area.pe: yosys`) and the constant that turns transistors into µm².
  *
  * - `withSynthesizedPe(hw)`: for a config that asks for it, synthesizes the PE that `rtl gen` writes for it and fills
- *   `area.synthesized` (transistors from `stat -tech cmos`, the tool). Pricing then charges transistors ×
- *   areaUm2.perTransistor (energy/price.ts). Always with @yowasp/yosys (pinned in package.json, and what the constant
+ *   `area.synthesized` (the logic's transistors from `stat -tech cmos`, the flip-flops, the tool). Pricing then
+ *   charges transistors × areaUm2.perTransistor + flip-flops × areaUm2.registerPerBit (energy/price.ts): Yosys'
+ *   estimate has no model for flip-flops, and the fit below is to combinational circuits. Always with @yowasp/yosys (pinned in package.json, and what the constant
  *   was fitted with), never a Debian yosys that may be another version: same config, same area, on every machine.
  *   Memoized per PE Verilog within a process.
  * - `fitAreaPerTransistor(table)`: the fit behind areaUm2.perTransistor. It synthesizes a plain N-bit adder and a
@@ -31,7 +32,7 @@ export function peRtlConfig(hw: HwConfig): RtlConfig {
   };
 }
 
-const memo = new Map<string, { transistors: number; tool: string }>();
+const memo = new Map<string, { transistors: number; flipFlops: number; tool: string }>();
 
 /** `hw` with area.synthesized filled in when area.pe is yosys and it is not given; otherwise `hw` itself. */
 export function withSynthesizedPe(hw: HwConfig): HwConfig {
@@ -42,7 +43,7 @@ export function withSynthesizedPe(hw: HwConfig): HwConfig {
   if (s === undefined) {
     // Always the pinned npm Yosys, which the constant was fitted with: the area must not depend on what is installed.
     const r = synthesizeSync(design, 'systolab_pe', 'wasm');
-    s = { transistors: r.transistors, tool: r.tool };
+    s = { transistors: r.transistors, flipFlops: r.flipFlops, tool: r.tool };
     memo.set(key, s);
   }
   return { ...hw, area: { pe: 'yosys', synthesized: s } };

@@ -42,16 +42,23 @@ export interface SynthResult {
   /** Cells whose type names a flip-flop ($_DFF…, $_SDFF…, $_DFFE…, …): one per stored bit. */
   readonly flipFlops: number;
   readonly latches: number;
-  /** Yosys' `stat -tech cmos` estimate (transistors of its CMOS gate models: a rough figure, not a layout). */
+  /**
+   * Yosys' `stat -tech cmos` estimate (transistors of its CMOS gate models: a rough figure, not a layout). It covers
+   * the logic gates only: flip-flops have no CMOS model there, and Yosys prints the count with a `+`.
+   */
   readonly transistors: number;
+  /** Whether Yosys left cells out of the transistor count (its `+`): the flip-flops, in a design that has any. */
+  readonly transistorsExcludeCells: boolean;
   /** Gates on the longest path between flip-flops or ports (`ltp -noff`). */
   readonly logicDepth: number;
 }
 
 const scriptFor = (files: Readonly<Record<string, string>>, top: string): string => [
-  // check before synth's optimizations too: they resolve a doubly driven net silently (with a warning).
+  // check before synth's optimizations too: they resolve a doubly driven net silently (with a warning). stat on the
+  // hierarchy (its "design hierarchy" totals: every register as designed, none merged across modules); ltp on the
+  // flattened netlist, so that a path through a submodule counts its gates.
   `read_verilog ${Object.keys(files).join(' ')}`, `hierarchy -check -top ${top}`, 'proc', 'check -assert', `synth -top ${top}`, 'check -assert',
-  'tee -q -o stat.txt stat -tech cmos', 'tee -q -o ltp.txt ltp -noff',
+  'tee -q -o stat.txt stat -tech cmos', 'flatten', 'tee -q -o ltp.txt ltp -noff',
 ].join('; ');
 
 const failed = (said: string, files: Readonly<Record<string, string>>): SimError =>
@@ -136,8 +143,12 @@ async function synthesizeWasm(files: Readonly<Record<string, string>>, top: stri
 
 /** Reads `stat -tech cmos` and `ltp -noff` output. Exported for its test. */
 export function parseSynth(tool: string, top: string, stat: string, ltp: string): SynthResult {
+  // A design of several modules: its totals are the "design hierarchy" section; one module: its only section.
+  const hierarchy = stat.indexOf('=== design hierarchy ===');
+  const totals = hierarchy >= 0 ? stat.slice(hierarchy) : stat;
   const cellsByType: Record<string, number> = {};
-  for (const m of stat.matchAll(/^\s+(\$\S+|\\?\w+)\s+(\d+)\s*$/gm)) cellsByType[m[1]] = Number(m[2]);
+  const list = /Number of cells:\s+\d+\n((?:[ \t]+\S+[ \t]+\d+[ \t]*\n)*)/.exec(totals)?.[1] ?? '';
+  for (const m of list.matchAll(/^\s+(\S+)\s+(\d+)\s*$/gm)) cellsByType[m[1]] = Number(m[2]);
   const count = (re: RegExp) => Object.entries(cellsByType).filter(([t]) => re.test(t)).reduce((s, [, n]) => s + n, 0);
   const number = (re: RegExp, text: string, what: string): number => {
     const m = re.exec(text);
@@ -145,9 +156,10 @@ export function parseSynth(tool: string, top: string, stat: string, ltp: string)
     return Number(m[1]);
   };
   return {
-    tool, top, cells: number(/Number of cells:\s+(\d+)/, stat, 'the cell count'), cellsByType,
+    tool, top, cells: number(/Number of cells:\s+(\d+)/, totals, 'the cell count'), cellsByType,
     flipFlops: count(/^\$_(S?DFF|DFFE|SDFFE|SDFFCE|ALDFF|DFFSR)/), latches: count(/^\$_DLATCH/),
-    transistors: number(/Estimated number of transistors:\s+(\d+)/, stat, 'the transistor estimate'),
+    transistors: number(/Estimated number of transistors:\s+(\d+)/, totals, 'the transistor estimate'),
+    transistorsExcludeCells: /Estimated number of transistors:\s+\d+\+/.test(totals),
     logicDepth: number(/Longest topological path in \S+ \(length=(\d+)\)/, ltp, 'the logic depth'),
   };
 }

@@ -15,8 +15,9 @@
  * Area: PE = multiplier + accumulator adder + registers (input + weight + accumulator bits, + accumulator bits of
  * partial-sum output for ws/is) × areaUm2.registerPerBit; vector lane = multiplier + adder of the operand width + two
  * operand registers; SRAM banks from CACTI (a table without CACTI gives no SRAM area: reported as 0 with a warning).
- * With `area.pe: yosys`, the PE is instead the generated PE's synthesized transistors × areaUm2.perTransistor (a
- * constant fitted to the table's adder and multiplier areas, docs/rtl.md); the vector lane stays as above.
+ * With `area.pe: yosys`, the PE is instead the generated PE's synthesized logic transistors × areaUm2.perTransistor
+ * (a constant fitted to the table's adder and multiplier areas, docs/rtl.md) + its flip-flops × registerPerBit; the
+ * vector lane stays as above.
  */
 import { type HwConfig, isFloatPrecision, type Precision, PRECISION_BITS } from '../arch/types.js';
 import { strategyOf } from '../map/dataflow.js';
@@ -177,7 +178,7 @@ function logicArea(t: EnergyTable, hw: HwConfig, notes?: string[]): { array: num
 function synthesizedPeUm2(t: EnergyTable, hw: HwConfig): number {
   const s = hw.area?.synthesized;
   if (s === undefined) throw new SimError('area.pe: yosys reached pricing without a synthesized PE (a bug)', { code: 'internal', path: 'area.synthesized' });
-  return s.transistors * entry(t, 'areaUm2.perTransistor').value;
+  return s.transistors * entry(t, 'areaUm2.perTransistor').value + s.flipFlops * entry(t, 'areaUm2.registerPerBit').value;
 }
 
 /** Where the report's PE area comes from, in words (the Area line of the table and the HTML report). */
@@ -185,7 +186,7 @@ export function peAreaSource(hw: HwConfig, arrayMm2: number): string {
   const perPeUm2 = ((arrayMm2 * 1e6) / (hw.array.rows * hw.array.cols)).toPrecision(4);
   const s = hw.area?.synthesized;
   return hw.area?.pe === 'yosys' && s !== undefined
-    ? `${perPeUm2} µm² per PE from synthesis (area.pe: yosys): ${s.transistors} transistors (${s.tool}, stat -tech cmos) × the energy table's areaUm2.perTransistor, fitted to Horowitz's 45 nm adders and multipliers`
+    ? `${perPeUm2} µm² per PE from synthesis (area.pe: yosys, ${s.tool}): ${s.transistors} logic transistors (stat -tech cmos) × the energy table's areaUm2.perTransistor, fitted to Horowitz's 45 nm adders and multipliers, + ${s.flipFlops} flip-flops × areaUm2.registerPerBit`
     : `${perPeUm2} µm² per PE from the energy table (multiplier + accumulator adder + register bits; area.pe: table)`;
 }
 

@@ -15,6 +15,7 @@ import { errorOf } from '../helpers/errors.js';
 
 const table45 = loadEnergyTable('45nm');
 const K = table45.entries['areaUm2.perTransistor'].value;
+const REG = table45.entries['areaUm2.registerPerBit'].value;
 
 const hwDoc = (extra: Record<string, unknown> = {}, numerics: Record<string, unknown> = {}) => ({
   schemaVersion: 1, name: 'area-test', array: { rows: 8, cols: 4, dataflow: 'ws' },
@@ -42,8 +43,9 @@ describe('area.pe: yosys', () => {
     const r = simulate({ model: 'lenet-digits', hw: join(dir, 'hw.json') });
     const s = r.hw.area?.synthesized;
     expect(s?.tool).toMatch(/@yowasp\/yosys/);
-    expect(r.totals.areaMm2ByComponent.array).toBeCloseTo((8 * 4 * s!.transistors * K) / 1e6, 12);
-    expect(costToText(r)).toContain(`µm² per PE from synthesis (area.pe: yosys): ${s!.transistors} transistors`);
+    expect(s!.flipFlops).toBeGreaterThan(2 * 8 + 32); // both operands and the accumulator at least
+    expect(r.totals.areaMm2ByComponent.array).toBeCloseTo((8 * 4 * (s!.transistors * K + s!.flipFlops * REG)) / 1e6, 12);
+    expect(costToText(r)).toContain(`${s!.transistors} logic transistors (stat -tech cmos)`);
     // The table's figure for the same PE differs: the option changes the number.
     writeFileSync(join(dir, 'table.json'), JSON.stringify(hwDoc()));
     const t = simulate({ model: 'lenet-digits', hw: join(dir, 'table.json') });
@@ -55,19 +57,20 @@ describe('area.pe: yosys', () => {
   }, 120_000);
 
   it('a given area.synthesized is used as is (a report\'s hw block re-reads without Yosys)', () => {
-    const hw = parseHwConfig(hwDoc({ area: { pe: 'yosys', synthesized: { transistors: 1000, tool: 'hand' } } }));
+    const hw = parseHwConfig(hwDoc({ area: { pe: 'yosys', synthesized: { transistors: 1000, flipFlops: 50, tool: 'hand' } } }));
     expect(withSynthesizedPe(hw)).toBe(hw);
     const dir = mkdtempSync(join(tmpdir(), 'systolab-area-'));
-    writeFileSync(join(dir, 'hw.json'), JSON.stringify(hwDoc({ area: { pe: 'yosys', synthesized: { transistors: 1000, tool: 'hand' } } })));
+    writeFileSync(join(dir, 'hw.json'), JSON.stringify(hwDoc({ area: { pe: 'yosys', synthesized: { transistors: 1000, flipFlops: 50, tool: 'hand' } } })));
     const r = simulate({ model: 'lenet-digits', hw: join(dir, 'hw.json') });
-    expect(r.totals.areaMm2ByComponent.array).toBeCloseTo((32 * 1000 * K) / 1e6, 12);
+    expect(r.totals.areaMm2ByComponent.array).toBeCloseTo((32 * (1000 * K + 50 * REG)) / 1e6, 12);
     expect(parseHwConfig(r.hw)).toEqual(r.hw);
   });
 
   it('bad area sections exit 2 naming the field', () => {
     expect(errorOf(() => parseHwConfig(hwDoc({ area: { pe: 'gates' } })))).toMatchObject({ code: 'badValue', path: 'area.pe' });
-    expect(errorOf(() => parseHwConfig(hwDoc({ area: { pe: 'table', synthesized: { transistors: 5, tool: 'x' } } })))).toMatchObject({ code: 'badValue', path: 'area.synthesized' });
-    expect(errorOf(() => parseHwConfig(hwDoc({ area: { pe: 'yosys', synthesized: { transistors: 0, tool: 'x' } } })))).toMatchObject({ path: 'area.synthesized.transistors' });
+    expect(errorOf(() => parseHwConfig(hwDoc({ area: { pe: 'table', synthesized: { transistors: 5, flipFlops: 1, tool: 'x' } } })))).toMatchObject({ code: 'badValue', path: 'area.synthesized' });
+    expect(errorOf(() => parseHwConfig(hwDoc({ area: { pe: 'yosys', synthesized: { transistors: 0, flipFlops: 1, tool: 'x' } } })))).toMatchObject({ path: 'area.synthesized.transistors' });
+    expect(errorOf(() => parseHwConfig(hwDoc({ area: { pe: 'yosys', synthesized: { transistors: 9, tool: 'x' } } })))).toMatchObject({ code: 'missingField', path: 'area.synthesized.flipFlops' });
     expect(errorOf(() => parseHwConfig(hwDoc({ area: { pe: 'yosys', cells: 3 } })))).toMatchObject({ code: 'unknownField' });
     expect(errorOf(() => withSynthesizedPe(parseHwConfig(hwDoc({ area: { pe: 'yosys' } }, { input: 'fp16', weight: 'fp16' }))))).toMatchObject({ code: 'unsupported', path: 'area.pe' });
   });
