@@ -129,6 +129,13 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    command: 'map', describe: 'how the row-stationary dataflow folds each layer onto the array: PE sets, strips, passes, PEs at work',
+    load: async () => {
+      const m = await import('./map-command.js');
+      return { builder: m.mapBuilder, handler: (a: import('./map-command.js').MapArgs) => { process.stdout.write(m.mapCommand(a)); } };
+    },
+  },
+  {
     command: 'rtl <action>', describe: 'Verilog of the configured array (rtl gen), co-simulated under Icarus Verilog against the PE array, cycle for cycle (rtl sim), synthesized with Yosys (rtl synth); patterns and a grader for your own Verilog array (rtl lab, rtl check)',
     load: async () => {
       const m = await import('./rtl-command.js');

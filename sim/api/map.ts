@@ -1,0 +1,61 @@
+/**
+ * `systolab map` as a library call: how Eyeriss' row-stationary dataflow folds each GEMM layer of a model onto the
+ * configured array (map/row-stationary.ts): PE sets, strips, passes, copies and the PEs at work. Convolutions map as
+ * themselves; dense layers and matmuls as 1×1 convolutions (R = S = E = F = 1, C = k, M = n), as Eyeriss runs them.
+ * Grouped convolutions: one group's convolution (C and M per group).
+ */
+import { SimError } from '../base/errors.js';
+import { loadAnyModel, resolveModel } from '../load/model.js';
+import { lowerGraph } from '../lower/lower.js';
+import type { GemmOp } from '../lower/types.js';
+import { type RsConv, type RsSpatialMapping, rsSpatialMapping } from '../map/row-stationary.js';
+import { DEFAULT_HW, type HwRequest, requestedHw } from './simulate.js';
+
+export interface MapRequest extends HwRequest {
+  readonly model: string;
+  /** One layer, or every GEMM layer. */
+  readonly layer?: string;
+}
+
+export interface LayerRsMapping {
+  readonly layer: string;
+  readonly kind: string;
+  /** The convolution RS sees (a dense layer as a 1×1 one). */
+  readonly conv: RsConv;
+  readonly mapping: RsSpatialMapping;
+}
+
+export interface MapResult {
+  readonly model: string;
+  readonly hw: string;
+  readonly array: { readonly rows: number; readonly cols: number };
+  readonly layers: readonly LayerRsMapping[];
+}
+
+function convOf(op: GemmOp): RsConv {
+  const g = op.conv;
+  if (g === undefined) return { r: 1, s: 1, e: 1, f: 1, c: op.k, m: op.n };
+  return { r: g.r, s: g.s, e: g.p, f: g.q, c: g.c / g.groups, m: g.k / g.groups };
+}
+
+export function rsMap(r: MapRequest): MapResult {
+  const graph = loadAnyModel(resolveModel(r.model));
+  const hw = requestedHw({ ...r, hw: r.hw ?? DEFAULT_HW });
+  const ops = lowerGraph(graph, { mode: 'inference' }).ops
+    .filter((o): o is GemmOp => o.kind === 'gemm' && o.pass === 'forward' && o.group === 0);
+  const chosen = r.layer === undefined ? ops : ops.filter((o) => o.layer === r.layer);
+  if (chosen.length === 0) {
+    throw new SimError(r.layer === undefined ? 'has no GEMM layers to map' : 'names no GEMM layer of the model', {
+      code: 'badValue', path: r.layer === undefined ? '--model' : '--layer', value: r.layer ?? r.model,
+      hint: ops.length > 0 ? `One of: ${ops.slice(0, 12).map((o) => o.layer).join(', ')}${ops.length > 12 ? ', …' : ''}.` : undefined,
+    });
+  }
+  const array = { rows: hw.array.rows, cols: hw.array.cols };
+  return {
+    model: graph.name, hw: hw.name, array,
+    layers: chosen.map((op) => {
+      const conv = convOf(op);
+      return { layer: op.layer, kind: op.layerKind, conv, mapping: rsSpatialMapping(conv, array) };
+    }),
+  };
+}
