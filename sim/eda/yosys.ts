@@ -83,7 +83,7 @@ export function synthesizeSync(files: Readonly<Record<string, string>>, top: str
   if (version !== undefined) return synthesizeSystem(version, files, top);
   let url: string;
   try {
-    url = pathToFileURL(createRequire(import.meta.url).resolve('@yowasp/yosys')).href;
+    url = pathToFileURL(nodeRequire.resolve('@yowasp/yosys')).href;
   } catch {
     throw new SimError('neither a yosys on the PATH nor the npm package @yowasp/yosys is installed', { code: 'missingTool', path: 'yosys', hint: 'Run `npm install` in Systolab\'s folder (it brings @yowasp/yosys), or `sudo apt-get install yosys`.' });
   }
