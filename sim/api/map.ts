@@ -1,6 +1,7 @@
 /**
  * `systolab map` as a library call: how Eyeriss' row-stationary dataflow folds each GEMM layer of a model onto the
- * configured array (map/row-stationary.ts): PE sets, strips, passes, copies and the PEs at work. Convolutions map as
+ * configured array (map/row-stationary.ts): PE sets, strips, passes, copies and the PEs at work. And `nckuLab2`:
+ * NCKU Lab 2's analytical model and a mapper over its mapspace (compat/ncku-lab2/). Convolutions map as
  * themselves; dense layers and matmuls as 1×1 convolutions (R = S = E = F = 1, C = k, M = n), as Eyeriss runs them.
  * Grouped convolutions: one group's convolution (C and M per group).
  */
@@ -9,6 +10,9 @@ import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { GemmOp } from '../lower/types.js';
 import { type RsConv, type RsSpatialMapping, rsSpatialMapping } from '../map/row-stationary.js';
+import { type LabObjective, type RankedMapping, searchMappings } from '../compat/ncku-lab2/mapper.js';
+import { type LabCost, type LabHardware, type LabLayer, type LabMapping, checkMapping, labCost } from '../compat/ncku-lab2/model.js';
+import { NCKU_LAB2_CONFIG, loadLabConfig } from '../load/ncku-lab2.js';
 import { DEFAULT_HW, type HwRequest, requestedHw } from './simulate.js';
 
 export interface MapRequest extends HwRequest {
@@ -56,6 +60,44 @@ export function rsMap(r: MapRequest): MapResult {
     layers: chosen.map((op) => {
       const conv = convOf(op);
       return { layer: op.layer, kind: op.layerKind, conv, mapping: rsSpatialMapping(conv, array) };
+    }),
+  };
+}
+
+export interface LabLayerResult {
+  readonly layer: LabLayer;
+  /** The lab's hand-picked mapping: which conditions it meets, and its cost when it meets them all. */
+  readonly labMapping: { readonly mapping: LabMapping; readonly checks: ReturnType<typeof checkMapping>; readonly cost: LabCost | null };
+  /** The mapper's best, best first, and how many valid mappings it ranked. */
+  readonly best: readonly RankedMapping[];
+  readonly validMappings: number;
+}
+
+export interface LabResult {
+  readonly config: string;
+  readonly objective: LabObjective;
+  readonly hardware: LabHardware;
+  readonly layers: readonly LabLayerResult[];
+}
+
+/** `map --compat ncku-lab2`: NCKU Lab 2's model on its workload, its mapping and the mapper's best `top`. */
+export function nckuLab2(opts: { config?: string; layer?: string; objective?: LabObjective; top?: number } = {}): LabResult {
+  const file = opts.config ?? NCKU_LAB2_CONFIG;
+  const cfg = loadLabConfig(file);
+  const objective = opts.objective ?? 'edp';
+  const layers = opts.layer === undefined ? cfg.layers : cfg.layers.filter((l) => l.name === opts.layer);
+  if (layers.length === 0) {
+    throw new SimError('names no layer of the lab\'s workload', { code: 'badValue', path: '--layer', value: opts.layer, hint: `One of: ${cfg.layers.map((l) => l.name).join(', ')}.` });
+  }
+  return {
+    config: file, objective, hardware: cfg.hardware,
+    layers: layers.map((layer) => {
+      const checks = checkMapping(cfg.mapping, layer, cfg.hardware);
+      const search = searchMappings(layer, cfg.hardware, { objective, top: opts.top ?? 3 });
+      return {
+        layer, labMapping: { mapping: cfg.mapping, checks, cost: checks.every((c) => c.ok) ? labCost(cfg.mapping, layer, cfg.hardware) : null },
+        best: search.best, validMappings: search.valid,
+      };
     }),
   };
 }

@@ -1,16 +1,24 @@
 /**
  * `systolab map`: how the row-stationary dataflow folds each GEMM layer of a model onto the array (api/map.ts,
  * map/row-stationary.ts), as a table or JSON. The spatial half of Eyeriss' mapping: PE sets, strips, passes, copies.
+ * `--compat ncku-lab2`: NCKU Lab 2's analytical model on its VGG-8 layers, its mapping beside the mapper's best.
  */
 import type { Argv } from 'yargs';
-import { type MapResult, rsMap } from '../api/map.js';
+import { type LabResult, type MapResult, nckuLab2, rsMap } from '../api/map.js';
+import { LAB_OBJECTIVES, type LabObjective } from '../compat/ncku-lab2/mapper.js';
+import type { LabCost, LabMapping } from '../compat/ncku-lab2/model.js';
+import { SimError } from '../base/errors.js';
 import { DEFAULT_HW } from '../api/simulate.js';
 import { int, percent } from '../report/format.js';
 import { table } from '../report/run-report.js';
 import { hwFlagOptions } from './hw-flags.js';
 
 export interface MapArgs {
-  model: string;
+  model?: string;
+  compat: 'none' | 'ncku-lab2';
+  config?: string;
+  objective: LabObjective;
+  top: number;
   layer?: string;
   hw: string;
   array?: string;
@@ -22,12 +30,18 @@ export const MAP_EXAMPLES: readonly (readonly [string, string])[] = [
   ['map --model alexnet --array 12x14', 'AlexNet on Eyeriss\' 12×14 PEs: CONV1–5 keep 154 / 135 / 156 / 156 / 156 PEs at work'],
   ['map --model resnet18 --layer layer1.0.conv1 --array 12x14 --format json', 'one layer\'s folding, as JSON'],
   ['map --model lenet-digits --hw eyeriss', 'LeNet on the eyeriss preset\'s array'],
+  ['map --compat ncku-lab2', 'NCKU AI-on-Chip Lab 2\'s analytical model on its VGG-8 layers: the lab\'s mapping and the mapper\'s best EDP'],
+  ['map --compat ncku-lab2 --layer conv3 --objective latency --top 5 --format json', 'the five fastest mappings of one layer, as JSON'],
 ];
 
 export function mapBuilder(y: Argv): Argv<MapArgs> {
   const array = hwFlagOptions((d) => `${d} (overrides the config)`).array;
   return y
-    .option('model', { type: 'string', demandOption: true, describe: 'a built-in model or a model file' })
+    .option('model', { type: 'string', describe: 'a built-in model or a model file (not with --compat ncku-lab2)' })
+    .option('compat', { choices: ['none', 'ncku-lab2'] as const, default: 'none' as const, describe: 'ncku-lab2: NCKU Lab 2\'s analytical model and mapspace on its own workload (docs/ncku-lab2.md)' })
+    .option('config', { type: 'string', describe: `ncku-lab2: the lab's hardware, layers and mapping [default: hw-configs/compat/ncku-lab2.yaml]` })
+    .option('objective', { choices: LAB_OBJECTIVES, default: 'edp' as const, describe: 'ncku-lab2: what the mapper minimizes' })
+    .option('top', { type: 'number', default: 3, describe: 'ncku-lab2: how many of the best mappings to list per layer' })
     .option('layer', { type: 'string', describe: 'one layer [default: every GEMM layer]' })
     .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset or file: its array' })
     .option('array', array)
@@ -55,7 +69,39 @@ function mapText(r: MapResult): string {
   ].join('\n');
 }
 
+const mappingText = (m: LabMapping): string => `m ${m.m}, n ${m.n}, e ${m.e}, p ${m.p}, q ${m.q}, r ${m.r}, t ${m.t}`;
+const costCells = (c: LabCost): string[] => [
+  int(c.glbUsage.total), int(c.dram.total), int(c.glb.total), int(Math.round(c.cycles.total)), c.energyUj.total.toPrecision(4), (c.edpUjS * 1e3).toPrecision(4),
+];
+
+function labText(r: LabResult): string {
+  const rows: string[][] = [];
+  for (const l of r.layers) {
+    const lab = l.labMapping;
+    rows.push([l.layer.name, 'lab', mappingText(lab.mapping), ...(lab.cost ? costCells(lab.cost) : ['breaks: ' + lab.checks.filter((c) => !c.ok).map((c) => c.name).join('; '), '', '', '', '', ''])]);
+    l.best.forEach((b, i) => rows.push(['', `best ${i + 1}`, mappingText(b.mapping), ...costCells(b.cost)]));
+  }
+  const hw = r.hardware;
+  return [
+    `NCKU Lab 2's analytical model (${r.config}): ${hw.peArrayH}×${hw.peArrayW} PEs, spads ${hw.ifmapSpad}/${hw.filterSpad}/${hw.psumSpad}, GLB ${int(hw.glbBytes)} B, ${hw.clockHz / 1e6} MHz; mapper objective: ${r.objective}`,
+    table(['layer', 'mapping', 'm, n, e, p, q, r, t', 'GLB use B', 'DRAM B', 'GLB B', 'cycles', 'energy µJ', 'EDP nJ·s'], rows, new Set([3, 4, 5, 6, 7, 8])),
+    '',
+    `valid mappings ranked per layer: ${r.layers.map((l) => `${l.layer.name} ${int(l.validMappings)}`).join(', ')}.`,
+    'Latency is the lab\'s serial sum: DRAM bytes × 5/4 + GLB bytes × 2/4 + PE compute + PPU cycles (no overlap).',
+    'Energy: 2 pJ per MAC, 10 pJ per GLB byte, 200 pJ per DRAM byte, 50 µW leakage. The formulas, and the readings',
+    'where the handout leaves one as homework: docs/ncku-lab2.md.',
+    '',
+  ].join('\n');
+}
+
 export function mapCommand(a: MapArgs): string {
+  if (a.compat === 'ncku-lab2') {
+    if (a.model !== undefined) throw new SimError('--compat ncku-lab2 runs the lab\'s own workload; leave out --model', { code: 'badValue', path: '--model', value: a.model });
+    if (!Number.isInteger(a.top) || a.top < 1 || a.top > 100) throw new SimError('must be an integer from 1 to 100', { code: 'badValue', path: '--top', value: a.top });
+    const lab = nckuLab2({ config: a.config, layer: a.layer, objective: a.objective, top: a.top });
+    return a.format === 'json' ? `${JSON.stringify(lab, null, 2)}\n` : labText(lab);
+  }
+  if (a.model === undefined) throw new SimError('names the model to map', { code: 'missingField', path: '--model', hint: 'Example: --model alexnet --array 12x14, or --compat ncku-lab2.' });
   const r = rsMap({ model: a.model, layer: a.layer, hw: a.hw, array: a.array });
   return a.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : mapText(r);
 }

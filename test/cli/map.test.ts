@@ -22,7 +22,11 @@ describe('systolab map', () => {
   });
 
   it('bad input: exit 2, one line naming the flag', () => {
-    for (const [args, flag] of [[['map', '--model', 'alexnet', '--layer', 'nope'], '--layer'], [['map', '--model', 'alexnet', '--array', '0x3'], '--array'], [['map'], 'model']] as const) {
+    for (const [args, flag] of [
+      [['map', '--model', 'alexnet', '--layer', 'nope'], '--layer'], [['map', '--model', 'alexnet', '--array', '0x3'], '--array'], [['map'], '--model'],
+      [['map', '--compat', 'ncku-lab2', '--model', 'alexnet'], '--model'], [['map', '--compat', 'ncku-lab2', '--top', '0'], '--top'],
+      [['map', '--compat', 'ncku-lab2', '--config', 'missing.yaml'], 'missing.yaml'],
+    ] as const) {
       const r = systolab(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.trim().split('\n')).toHaveLength(1);
