@@ -82,8 +82,12 @@ export function labManifestOf(doc: unknown, file: string): LabManifest {
     const v = d[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4096) throw new SimError('must be an integer from 1 to 4096', { code: 'badValue', file, path: k, value: v });
   }
-  if (typeof d.testbench !== 'string' || !Array.isArray(d.files) || !d.files.every((f) => typeof f === 'string' && /^[\w.-]+$/.test(f))) {
+  const plain = (f: unknown): boolean => typeof f === 'string' && /^[\w][\w.-]*$/.test(f);
+  if (!Array.isArray(d.files) || !d.files.every(plain)) {
     throw new SimError('must list the folder\'s files by plain name', { code: 'badValue', file, path: 'files', value: d.files });
+  }
+  if (!plain(d.testbench) || !d.files.includes(d.testbench)) {
+    throw new SimError('must be one of the listed files, by plain name', { code: 'badValue', file, path: 'testbench', value: d.testbench });
   }
   return d as unknown as LabManifest;
 }

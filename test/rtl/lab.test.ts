@@ -69,6 +69,9 @@ describe('rtl lab: the pattern files', () => {
     const good = JSON.parse(files['lab.json']);
     expect(() => labManifestOf({ ...good, k: 0 }, 'lab.json')).toThrow(/1 to 4096/);
     expect(() => labManifestOf({ ...good, files: ['../../etc/passwd'] }, 'lab.json')).toThrow(/plain name/);
+    expect(() => labManifestOf({ ...good, files: ['..'] }, 'lab.json')).toThrow(/plain name/);
+    expect(() => labManifestOf({ ...good, testbench: '../tb.v' }, 'lab.json')).toThrow(/plain name/);
+    expect(() => labManifestOf({ ...good, testbench: 'other.v' }, 'lab.json')).toThrow(/one of the listed files/);
   });
 });
 
