@@ -136,8 +136,8 @@ export function rtlCheck(dut: Readonly<Record<string, string>>, folders: readonl
   const top = opts.top ?? LAB_DUT_MODULE;
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(top)) throw new SimError('must be a Verilog module name', { code: 'badValue', path: '--top', value: top });
   for (const name of Object.keys(dut)) {
-    if (name === LAB_TESTBENCH || !name.endsWith('.v')) {
-      throw new SimError(`must be Verilog files (.v) not named ${LAB_TESTBENCH}`, { code: 'badValue', path: '--dut', value: name });
+    if (name === LAB_TESTBENCH || !/\.s?v$/.test(name)) {
+      throw new SimError(`must be Verilog (.v) or SystemVerilog (.sv) files, not named ${LAB_TESTBENCH}`, { code: 'badValue', path: '--dut', value: name });
     }
   }
   const waves: Record<string, Buffer> = {};

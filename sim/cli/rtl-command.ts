@@ -91,7 +91,7 @@ export function rtlBuilder(y: Argv): Argv<RtlArgs> {
     .option('fit-area', { type: 'boolean', default: false, describe: 'synth: instead, fit the µm² per transistor of area.pe: yosys to the energy table\'s adder and multiplier areas' })
     .option('scope', { choices: ['pe', 'array'] as const, default: 'pe' as const, describe: 'synth: one PE, or the whole array (minutes beyond about 8×8)' })
     .option('course', { type: 'boolean', default: false, describe: 'lab: the course set (LeNet dense and conv layers, random GEMMs), one folder each under --out' })
-    .option('dut', { type: 'string', array: true, describe: 'check: your Verilog file(s), with module systolic_array (docs/rtl-lab.md)' })
+    .option('dut', { type: 'string', array: true, describe: 'check: your Verilog (.v) or SystemVerilog (.sv) file(s), with module systolic_array (docs/rtl-lab.md)' })
     .option('patterns', { type: 'string', describe: 'check: a folder rtl lab wrote (one pattern, or --course\'s folder of them)' })
     .option('top', { type: 'string', describe: 'check: your module\'s name, if it is not systolic_array' })
     .option('vcd', { type: 'string', describe: 'check: keep the waveform (VCD) in this file (one pattern: the file; several: FILE-NAME.vcd each)' })

@@ -94,7 +94,7 @@ function checkText(r: LabCheckResult): string {
     const what = `${p.name}: C = A·B, ${p.gemm.m}x${p.gemm.k} · ${p.gemm.k}x${p.gemm.n} (${p.source}), ${p.shape.rows}x${p.shape.cols} array, DATA_W=${p.shape.dataBits}, ACC_W=${p.shape.accBits}, ${p.tiles} tile${p.tiles === 1 ? '' : 's'}`;
     lines.push('', what);
     const t = p.firstTile;
-    const timing = t === null ? '' : `; tile (0,0): first row out at cycle ${t.firstRowCycle}, last at ${t.lastRowCycle} (cycle 0 samples the first input; ${t.afterLastInputCycles} cycles after the last)`;
+    const timing = t === null ? '' : `; tile (0,0): first row out at cycle ${t.firstRowCycle}, last at ${t.lastRowCycle} (cycle 0 samples the first input; ${t.afterLastInputCycles} cycle${t.afterLastInputCycles === 1 ? '' : 's'} after the last)`;
     if (p.pass) {
       lines.push(`  PASS: all ${p.outputs} outputs correct${timing}`);
       continue;

@@ -1,7 +1,7 @@
 /**
- * Runs Verilog under Icarus Verilog (Debian `iverilog`): compile the files with `iverilog -g2005`, run `vvp` in the
- * folder that holds the stimulus, return the testbench's log. A missing tool is bad setup, not a bug: a SimError
- * (exit 2) saying how to install it.
+ * Runs Verilog under Icarus Verilog (Debian `iverilog`): compile the files with `iverilog -g2005` (`-g2012` when one
+ * is SystemVerilog, .sv), run `vvp` in the folder that holds the stimulus, return the testbench's log. A missing tool
+ * is bad setup, not a bug: a SimError (exit 2) saying how to install it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,9 +49,11 @@ export function runIcarus(opts: {
   const dir = mkdtempSync(join(tmpdir(), 'systolab-iverilog-'));
   try {
     for (const [name, text] of Object.entries({ ...opts.files, ...opts.inputs })) writeFileSync(join(dir, name), text);
-    const sources = Object.keys(opts.files).filter((f) => f.endsWith('.v'));
+    const sources = Object.keys(opts.files).filter((f) => /\.s?v$/.test(f));
+    // SystemVerilog sources (.sv, as some courses' labs are written) need Icarus' 2012 mode, which reads 2005 too.
+    const standard = sources.some((f) => f.endsWith('.sv')) ? '-g2012' : '-g2005';
     const defines = Object.entries(opts.defines ?? {}).map(([k, v]) => `-D${k}=${v}`);
-    const compile = tool('iverilog', ['-g2005', '-Wall', ...defines, '-s', opts.top, '-o', 'sim.vvp', ...sources], dir);
+    const compile = tool('iverilog', [standard, '-Wall', ...defines, '-s', opts.top, '-o', 'sim.vvp', ...sources], dir);
     if (compile.status !== 0) {
       throw new SimError(`iverilog could not compile the design: ${firstLine(compile.stderr || compile.stdout)}`, { code: 'malformed', path: sources.join(', ') });
     }

@@ -189,6 +189,15 @@ describe.skipIf(SKIP_ICARUS !== '')(skipTitle('rtl check: the example passes, in
     expect(run.stdout).toContain('PASS: all 15 outputs of C (3x5) correct');
   });
 
+  it('SystemVerilog (.sv) designs compile too (iverilog -g2012), and a wrong one still fails', () => {
+    const sv = readFileSync(join(ROOT, 'test', 'fixtures', 'rtl-lab', 'plain-grid.sv'), 'utf8');
+    const f = memoryFolder({ rows: 3, cols: 4, dataBits: 8, accBits: 32 }, 7, 5, 9, 4);
+    expect(rtlCheck({ 'plain-grid.sv': sv }, [f]).result.pass).toBe(true);
+    const wrong = sv.replace('acc[i][j] <= acc[i][j] + ', 'acc[i][j] <= acc[i][j] - ');
+    expect(wrong).not.toBe(sv);
+    expect(rtlCheck({ 'plain-grid.sv': wrong }, [f]).result.patterns[0].firstWrong).toMatchObject({ row: 0, col: 0 });
+  });
+
   it('a student file that does not compile: exit 2, one line with the file and line', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'broken.v'), exampleText.replace('assign c_out = c_reg;', 'assign c_out = c_reg'));
