@@ -10,7 +10,7 @@ import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { GemmOp } from '../lower/types.js';
 import { type RsConv, type RsSpatialMapping, rsSpatialMapping } from '../map/row-stationary.js';
-import { type LabObjective, type RankedMapping, searchMappings } from '../compat/ncku-lab2/mapper.js';
+import { type LabObjective, type RankedMapping, type SearchOptions, searchMappings } from '../compat/ncku-lab2/mapper.js';
 import { type LabCost, type LabHardware, type LabLayer, type LabMapping, checkMapping, labCost } from '../compat/ncku-lab2/model.js';
 import { NCKU_LAB2_CONFIG, loadLabConfig } from '../load/ncku-lab2.js';
 import { DEFAULT_HW, type HwRequest, requestedHw } from './simulate.js';
@@ -76,12 +76,13 @@ export interface LabLayerResult {
 export interface LabResult {
   readonly config: string;
   readonly objective: LabObjective;
+  readonly search: Pick<SearchOptions, 'mode' | 'budget' | 'seed'>;
   readonly hardware: LabHardware;
   readonly layers: readonly LabLayerResult[];
 }
 
 /** `map --compat ncku-lab2`: NCKU Lab 2's model on its workload, its mapping and the mapper's best `top`. */
-export function nckuLab2(opts: { config?: string; layer?: string; objective?: LabObjective; top?: number } = {}): LabResult {
+export function nckuLab2(opts: { config?: string; layer?: string; objective?: LabObjective; top?: number; search?: Pick<SearchOptions, 'mode' | 'budget' | 'seed'> } = {}): LabResult {
   const file = opts.config ?? NCKU_LAB2_CONFIG;
   const cfg = loadLabConfig(file);
   const objective = opts.objective ?? 'edp';
@@ -90,10 +91,10 @@ export function nckuLab2(opts: { config?: string; layer?: string; objective?: La
     throw new SimError('names no layer of the lab\'s workload', { code: 'badValue', path: '--layer', value: opts.layer, hint: `One of: ${cfg.layers.map((l) => l.name).join(', ')}.` });
   }
   return {
-    config: file, objective, hardware: cfg.hardware,
+    config: file, objective, search: { mode: 'pruned', ...opts.search }, hardware: cfg.hardware,
     layers: layers.map((layer) => {
       const checks = checkMapping(cfg.mapping, layer, cfg.hardware);
-      const search = searchMappings(layer, cfg.hardware, { objective, top: opts.top ?? 3 });
+      const search = searchMappings(layer, cfg.hardware, { ...opts.search, objective, top: opts.top ?? 3 });
       return {
         layer, labMapping: { mapping: cfg.mapping, checks, cost: checks.every((c) => c.ok) ? labCost(cfg.mapping, layer, cfg.hardware) : null },
         best: search.best, validMappings: search.valid,

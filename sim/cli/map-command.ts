@@ -5,7 +5,7 @@
  */
 import type { Argv } from 'yargs';
 import { type LabResult, type MapResult, nckuLab2, rsMap } from '../api/map.js';
-import { LAB_OBJECTIVES, type LabObjective } from '../compat/ncku-lab2/mapper.js';
+import { LAB_OBJECTIVES, LAB_SEARCHES, type LabObjective, type LabSearch } from '../compat/ncku-lab2/mapper.js';
 import type { LabCost, LabMapping } from '../compat/ncku-lab2/model.js';
 import { SimError } from '../base/errors.js';
 import { DEFAULT_HW } from '../api/simulate.js';
@@ -19,6 +19,9 @@ export interface MapArgs {
   config?: string;
   objective: LabObjective;
   top: number;
+  search: LabSearch;
+  mapperBudget: number;
+  seed: number;
   layer?: string;
   hw: string;
   array?: string;
@@ -32,6 +35,7 @@ export const MAP_EXAMPLES: readonly (readonly [string, string])[] = [
   ['map --model lenet-digits --hw eyeriss', 'LeNet on the eyeriss preset\'s array'],
   ['map --compat ncku-lab2', 'NCKU AI-on-Chip Lab 2\'s analytical model on its VGG-8 layers: the lab\'s mapping and the mapper\'s best EDP'],
   ['map --compat ncku-lab2 --layer conv3 --objective latency --top 5 --format json', 'the five fastest mappings of one layer, as JSON'],
+  ['map --compat ncku-lab2 --search random --mapper-budget 2000 --seed 3', 'a random search of at most 2,000 draws per layer, beside the lab\'s mapping'],
 ];
 
 export function mapBuilder(y: Argv): Argv<MapArgs> {
@@ -42,6 +46,9 @@ export function mapBuilder(y: Argv): Argv<MapArgs> {
     .option('config', { type: 'string', describe: `ncku-lab2: the lab's hardware, layers and mapping [default: hw-configs/compat/ncku-lab2.yaml]` })
     .option('objective', { choices: LAB_OBJECTIVES, default: 'edp' as const, describe: 'ncku-lab2: what the mapper minimizes' })
     .option('top', { type: 'number', default: 3, describe: 'ncku-lab2: how many of the best mappings to list per layer' })
+    .option('search', { choices: LAB_SEARCHES, default: 'pruned' as const, describe: 'ncku-lab2: pruned (every valid mapping, built from the constraints), exhaustive (every value of every parameter: small layers only), random (seeded draws, stopped after 500 valid draws without improvement)' })
+    .option('mapper-budget', { type: 'number', default: 10_000, describe: 'ncku-lab2, --search random: draws at most' })
+    .option('seed', { type: 'number', default: 1, describe: 'ncku-lab2, --search random: the seed' })
     .option('layer', { type: 'string', describe: 'one layer [default: every GEMM layer]' })
     .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset or file: its array' })
     .option('array', array)
@@ -83,10 +90,10 @@ function labText(r: LabResult): string {
   }
   const hw = r.hardware;
   return [
-    `NCKU Lab 2's analytical model (${r.config}): ${hw.peArrayH}×${hw.peArrayW} PEs, spads ${hw.ifmapSpad}/${hw.filterSpad}/${hw.psumSpad}, GLB ${int(hw.glbBytes)} B, ${hw.clockHz / 1e6} MHz; mapper objective: ${r.objective}`,
+    `NCKU Lab 2's analytical model (${r.config}): ${hw.peArrayH}×${hw.peArrayW} PEs, spads ${hw.ifmapSpad}/${hw.filterSpad}/${hw.psumSpad}, GLB ${int(hw.glbBytes)} B, ${hw.clockHz / 1e6} MHz; mapper: ${r.search.mode} search, objective ${r.objective}`,
     table(['layer', 'mapping', 'm, n, e, p, q, r, t', 'GLB use B', 'DRAM B', 'GLB B', 'cycles', 'energy µJ', 'EDP nJ·s'], rows, new Set([3, 4, 5, 6, 7, 8])),
     '',
-    `valid mappings ranked per layer: ${r.layers.map((l) => `${l.layer.name} ${int(l.validMappings)}`).join(', ')}.`,
+    `${r.search.mode === 'random' ? 'valid draws' : 'valid mappings ranked'} per layer: ${r.layers.map((l) => `${l.layer.name} ${int(l.validMappings)}`).join(', ')}.`,
     'Latency is the lab\'s serial sum: DRAM bytes × 5/4 + GLB bytes × 2/4 + PE compute + PPU cycles (no overlap).',
     'Energy: 2 pJ per MAC, 10 pJ per GLB byte, 200 pJ per DRAM byte, 50 µW leakage. The formulas, and the readings',
     'where the handout leaves one as homework: docs/ncku-lab2.md.',
@@ -98,7 +105,8 @@ export function mapCommand(a: MapArgs): string {
   if (a.compat === 'ncku-lab2') {
     if (a.model !== undefined) throw new SimError('--compat ncku-lab2 runs the lab\'s own workload; leave out --model', { code: 'badValue', path: '--model', value: a.model });
     if (!Number.isInteger(a.top) || a.top < 1 || a.top > 100) throw new SimError('must be an integer from 1 to 100', { code: 'badValue', path: '--top', value: a.top });
-    const lab = nckuLab2({ config: a.config, layer: a.layer, objective: a.objective, top: a.top });
+    if (!Number.isInteger(a.mapperBudget) || a.mapperBudget < 1 || a.mapperBudget > 10_000_000) throw new SimError('must be an integer from 1 to 10,000,000', { code: 'badValue', path: '--mapper-budget', value: a.mapperBudget });
+    const lab = nckuLab2({ config: a.config, layer: a.layer, objective: a.objective, top: a.top, search: { mode: a.search, budget: a.mapperBudget, seed: a.seed } });
     return a.format === 'json' ? `${JSON.stringify(lab, null, 2)}\n` : labText(lab);
   }
   if (a.model === undefined) throw new SimError('names the model to map', { code: 'missingField', path: '--model', hint: 'Example: --model alexnet --array 12x14, or --compat ncku-lab2.' });

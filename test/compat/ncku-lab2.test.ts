@@ -96,6 +96,24 @@ describe('NCKU Lab 2: the mapper', () => {
       }), { numRuns: 40 });
   });
 
+  it('random search: valid, never better than the optimum, the same for the same seed, and it stops on its victory condition', () => {
+    for (const l of cfg.layers) {
+      const opt = searchMappings(l, HW, { objective: 'edp' }).best[0];
+      const a = searchMappings(l, HW, { objective: 'edp', mode: 'random', seed: 7, budget: 3000, victory: 300, top: 3 });
+      const b = searchMappings(l, HW, { objective: 'edp', mode: 'random', seed: 7, budget: 3000, victory: 300, top: 3 });
+      expect(a.best.map((x) => x.mapping)).toEqual(b.best.map((x) => x.mapping));
+      expect(a.best[0].score).toBeGreaterThanOrEqual(opt.score);
+      for (const x of a.best) expect(isValid(x.mapping, l, HW)).toBe(true);
+      expect(new Set(a.best.map((x) => JSON.stringify(x.mapping))).size).toBe(a.best.length); // no repeats listed
+      expect(a.examined).toBeLessThanOrEqual(3000);
+    }
+    // A tiny victory condition stops early; a long run on a small space reaches the optimum.
+    expect(searchMappings(conv1, HW, { mode: 'random', victory: 5 }).examined).toBeLessThan(searchMappings(conv1, HW, { mode: 'random', victory: 2000 }).examined);
+    const small: LabHardware = { ...HW, peArrayH: 2, peArrayW: 3, ifmapSpad: 4, filterSpad: 6, psumSpad: 3, glbBytes: 4096 };
+    const tiny: LabLayer = { name: 't', n: 1, c: 4, h: 5, w: 5, m: 4, r: 2, s: 2, u: 1, pad: 0, maxPool: false };
+    expect(searchMappings(tiny, small, { mode: 'random', budget: 20_000, victory: 20_000 }).best[0].mapping).toEqual(searchMappings(tiny, small).best[0].mapping);
+  });
+
   it('its best EDP is no worse than the lab\'s mapping on every layer, and every mapping it lists is valid', () => {
     const r = nckuLab2({ top: 3 });
     expect(r.layers.map((l) => l.layer.name)).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5']);

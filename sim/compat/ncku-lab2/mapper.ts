@@ -6,8 +6,11 @@
  * - `exhaustive`: every value of every parameter in its full range (m ≤ M, n ≤ N, e ≤ E, p ≤ psum spad, q ≤ ifmap
  *   spad, r and t ≤ the PE count), then the same checks. Feasible only for small layers and arrays: the test's
  *   proof that pruning drops no valid mapping.
+ * - `random`: draws from the pruned ranges with a seeded generator until `budget` draws are spent, or until
+ *   `victory` valid draws in a row bring no improvement (Timeloop's "victory condition"). Same seed, same result.
  * Ties break on the parameters in order (m, n, e, p, q, r, t ascending), so the ranking is deterministic.
  */
+import { createRng } from '../../float/rng.js';
 import { type LabCost, type LabHardware, type LabLayer, type LabMapping, isValid, labCost, ofmapDims } from './model.js';
 
 export type LabObjective = 'latency' | 'energy' | 'edp';
@@ -24,15 +27,19 @@ const scoreOf = (c: LabCost, objective: LabObjective): number =>
 
 const range = (lo: number, hi: number): number[] => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
 
-function* pruned(l: LabLayer, hw: LabHardware): Generator<LabMapping> {
+/** The values of e the handout allows, each with its (r, t) pairs (r·t is set by e); e with no PE set to run dropped. */
+function eChoices(l: LabLayer, hw: LabHardware): { e: number; pairs: (readonly [number, number])[] }[] {
   const { e: E } = ofmapDims(l);
   const pes = hw.peArrayH * hw.peArrayW;
-  const es = range(1, E).filter((e) => e % hw.peArrayW === 0 || 2 * e === hw.peArrayW || e === E);
-  const pqMax = Math.floor(hw.filterSpad / l.s);
-  for (const e of es) {
+  return range(1, E).filter((e) => e % hw.peArrayW === 0 || 2 * e === hw.peArrayW || e === E).map((e) => {
     const rt = Math.floor(Math.floor(pes / l.r) / e);
-    if (rt < 1) continue;
-    const pairs = range(1, rt).filter((r) => rt % r === 0).map((r) => [r, rt / r] as const);
+    return { e, pairs: range(1, rt).filter((r) => rt % r === 0).map((r) => [r, rt / r] as const) };
+  }).filter((c) => c.pairs.length > 0);
+}
+
+function* pruned(l: LabLayer, hw: LabHardware): Generator<LabMapping> {
+  const pqMax = Math.floor(hw.filterSpad / l.s);
+  for (const { e, pairs } of eChoices(l, hw)) {
     for (const n of range(1, l.n)) {
       for (const p of range(1, Math.min(hw.psumSpad, pqMax))) {
         for (const q of range(1, Math.min(Math.floor(hw.ifmapSpad / l.s), Math.floor(pqMax / p)))) {
@@ -42,6 +49,27 @@ function* pruned(l: LabLayer, hw: LabHardware): Generator<LabMapping> {
         }
       }
     }
+  }
+}
+
+/** Seeded draws from the pruned ranges (each parameter uniform within them), `budget` at most. */
+function* random(l: LabLayer, hw: LabHardware, seed: number, budget: number): Generator<LabMapping> {
+  const rng = createRng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.uniform() * xs.length)];
+  const choices = eChoices(l, hw);
+  const pqMax = Math.floor(hw.filterSpad / l.s);
+  const pMax = Math.min(hw.psumSpad, pqMax);
+  if (choices.length === 0 || pMax < 1) return;
+  for (let i = 0; i < budget; i++) {
+    const { e, pairs } = pick(choices);
+    const [r, t] = pick(pairs);
+    const p = 1 + Math.floor(rng.uniform() * pMax);
+    if (p > l.m) continue; // no multiple of p is ≤ M
+    const qMax = Math.min(Math.floor(hw.ifmapSpad / l.s), Math.floor(pqMax / p));
+    if (qMax < 1) continue;
+    const q = 1 + Math.floor(rng.uniform() * qMax);
+    const m = p * (1 + Math.floor(rng.uniform() * Math.floor(l.m / p)));
+    yield { m, n: 1 + Math.floor(rng.uniform() * l.n), e, p, q, r, t };
   }
 }
 
@@ -61,15 +89,35 @@ const byParams = (a: LabMapping, b: LabMapping): number => {
   return 0;
 };
 
-/** The best `top` valid mappings of `l` (fewer if fewer are valid), best first, and how many were valid. */
-export function searchMappings(l: LabLayer, hw: LabHardware, opts: { objective?: LabObjective; mode?: 'pruned' | 'exhaustive'; top?: number } = {}): { best: RankedMapping[]; valid: number; examined: number } {
-  const objective = opts.objective ?? 'edp', top = opts.top ?? 1;
+/**
+ * The best `top` valid mappings of `l` (fewer if fewer are valid), best first; `valid`: the valid mappings ranked (for
+ * random, the valid draws, repeats included); `examined`: the candidates generated.
+ */
+export type LabSearch = 'pruned' | 'exhaustive' | 'random';
+export const LAB_SEARCHES: readonly LabSearch[] = ['pruned', 'exhaustive', 'random'];
+
+export interface SearchOptions {
+  readonly objective?: LabObjective;
+  readonly mode?: LabSearch;
+  readonly top?: number;
+  /** random: draws at most [10,000], stop after this many valid draws without a better best [500], seed [1]. */
+  readonly budget?: number;
+  readonly victory?: number;
+  readonly seed?: number;
+}
+
+export function searchMappings(l: LabLayer, hw: LabHardware, opts: SearchOptions = {}): { best: RankedMapping[]; valid: number; examined: number } {
+  const objective = opts.objective ?? 'edp', top = opts.top ?? 1, mode = opts.mode ?? 'pruned';
+  const victory = opts.victory ?? 500;
   const best: RankedMapping[] = [];
-  let valid = 0, examined = 0;
-  for (const mapping of (opts.mode ?? 'pruned') === 'pruned' ? pruned(l, hw) : exhaustive(l, hw)) {
+  let valid = 0, examined = 0, sinceBetter = 0;
+  const source = mode === 'pruned' ? pruned(l, hw) : mode === 'exhaustive' ? exhaustive(l, hw) : random(l, hw, opts.seed ?? 1, opts.budget ?? 10_000);
+  for (const mapping of source) {
     examined++;
     if (!isValid(mapping, l, hw)) continue;
     valid++;
+    if (mode === 'random' && ++sinceBetter > victory) break;
+    if (mode === 'random' && best.some((b) => byParams(b.mapping, mapping) === 0)) continue; // drawn before
     const cost = labCost(mapping, l, hw);
     const entry = { mapping, cost, score: scoreOf(cost, objective) };
     // Keep the best `top`, sorted: insert in place (top is small).
@@ -78,6 +126,7 @@ export function searchMappings(l: LabLayer, hw: LabHardware, opts: { objective?:
     if (i < top) {
       best.splice(i, 0, entry);
       if (best.length > top) best.pop();
+      if (i === 0) sinceBetter = 0;
     }
   }
   return { best, valid, examined };
