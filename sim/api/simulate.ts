@@ -12,7 +12,7 @@ import { withSynthesizedPe } from '../eda/pe-area.js';
 import { loadAnyModel, resolveModel } from '../load/model.js';
 import type { Mode } from '../lower/types.js';
 import type { Compat } from '../run/cost-model.js';
-import type { CostReport } from '../run/cost-report.js';
+import { type CostReport, MAPPER_OBJECTIVES, type MapperObjective } from '../run/cost-report.js';
 import { simulateGraph } from '../run/pipeline.js';
 import { type TraceRun, parseGemmSpec, runTrace, traceJson } from '../run/trace.js';
 
@@ -36,6 +36,10 @@ export interface SimulateRequest extends HwRequest {
   readonly mode?: Mode;
   readonly batch?: number;
   readonly compat?: Compat;
+  /** fixed: column folds outer [default]; search: per entry, the fold loop order with the least `objective`. */
+  readonly mapper?: 'fixed' | 'search';
+  /** What `mapper: search` minimizes [default edp]. */
+  readonly objective?: MapperObjective;
 }
 
 /** The request's hardware: the preset or file, with the hardware flags applied. */
@@ -59,7 +63,10 @@ export function simulate(r: SimulateRequest = {}): CostReport {
   }
   const graph = loadAnyModel(resolveModel(r.model ?? DEFAULT_SIM_MODEL));
   const machine = resolveMachine(withSynthesizedPe(requestedHw(r)));
-  const report = simulateGraph(graph, machine, { mode: r.mode ?? 'inference', compat: r.compat ?? 'none', batch: r.batch, version: packageVersion() });
+  if (r.mapper !== undefined && r.mapper !== 'fixed' && r.mapper !== 'search') throw new SimError('must be fixed or search', { code: 'badValue', path: '--mapper', value: r.mapper });
+  if (r.objective !== undefined && !MAPPER_OBJECTIVES.includes(r.objective)) throw new SimError(`must be one of ${MAPPER_OBJECTIVES.join(', ')}`, { code: 'badValue', path: '--objective', value: r.objective });
+  const mapper = r.mapper === 'search' ? { objective: r.objective ?? 'edp' } : undefined;
+  const report = simulateGraph(graph, machine, { mode: r.mode ?? 'inference', compat: r.compat ?? 'none', batch: r.batch, version: packageVersion(), mapper });
   const note = calcModeNote(r, machine.hw);
   return note === undefined ? report : { ...report, warnings: [...report.warnings, note] };
 }

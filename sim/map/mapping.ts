@@ -3,12 +3,16 @@
  * per operand how often the array reads it. In: m, k, n and the array (rows, cols, dataflow). Out: plain numbers that
  * timing/, compat/, energy/ and array/ take instead of re-deriving the dataflow's rules. Pure arithmetic.
  *
- * Folds run column folds outer, row folds inner, time innermost (docs/cycle-model.md). For an input operand X:
+ * Folds run column folds outer, row folds inner, time innermost (docs/cycle-model.md): the fixed mapping, and what
+ * the PE array and the RTL run. `order: 'rowsOuter'` swaps the two fold loops, the one other loop order the memory
+ * model prices (a mapper's choice, `simulate --mapper search`; cycles do not change, DRAM traffic may). For an input
+ * operand X:
  *   - stationary: every element is read from SRAM once, when its fold's tile is loaded;
  *   - streamed: X is streamed once per fold of each spatial dimension X does not span (os: A once per column fold,
  *     B once per row fold);
  *   - its fold tile is X with the spatial dimensions clipped to the array; it changes between outer passes when X
- *     spans the row dimension but not the column one (then `outerPasses` = column folds), else it stays for a pass.
+ *     spans the inner loop's dimension but not the outer one (then `outerPasses` = the outer folds), else it stays
+ *     for a pass.
  */
 import type { Dataflow } from '../arch/types.js';
 import { type Cycles, type Words, ceilDiv, cycles, words } from '../base/units.js';
@@ -32,8 +36,13 @@ export interface OperandMapping {
   readonly outerPasses: number;
 }
 
+/** Which fold loop is outer: column folds (the fixed mapping) or row folds. */
+export type FoldOrder = 'colsOuter' | 'rowsOuter';
+export const FOLD_ORDERS: readonly FoldOrder[] = ['colsOuter', 'rowsOuter'];
+
 export interface Mapping {
   readonly dataflow: Dataflow;
+  readonly order: FoldOrder;
   readonly strategy: DataflowStrategy;
   readonly m: number;
   readonly k: number;
@@ -56,12 +65,12 @@ export interface Mapping {
 /** The GEMM dimension each operand does not span. */
 const MISSING_DIM: Readonly<Record<OperandRole, GemmDim>> = { ifmap: 'n', filter: 'm', ofmap: 'k' };
 
-export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>): Mapping {
-  return mapWithStrategy(strategyOf(a.dataflow), m, k, n, a);
+export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>, order: FoldOrder = 'colsOuter'): Mapping {
+  return mapWithStrategy(strategyOf(a.dataflow), m, k, n, a, order);
 }
 
 /** mapGemm with the strategy given (tests map with altered strategies to show the checks catch them). */
-export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>): Mapping {
+export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>, order: FoldOrder = 'colsOuter'): Mapping {
   const size: Record<GemmDim, number> = { m, k, n };
   const spatialRows = size[s.rows], spatialCols = size[s.cols], temporal = size[s.time];
   const rowFolds = ceilDiv(spatialRows, a.rows), colFolds = ceilDiv(spatialCols, a.cols);
@@ -71,10 +80,12 @@ export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: nu
     const lacks = MISSING_DIM[role];
     const elements = lacks === 'n' ? m * k : lacks === 'm' ? k * n : m * n;
     const stationary = s.stationary === role;
-    // Lacks the time dim: spans rows and cols. Lacks the rows dim: re-streamed once per row fold, its tile kept for a
-    // pass. Lacks the cols dim: re-streamed once per column fold, a new tile every row fold, reloaded every pass.
+    // Lacks the time dim: spans rows and cols. Lacks the rows dim: re-streamed once per row fold; column folds outer,
+    // its tile is kept for a pass; row folds outer, a new tile every column fold, reloaded every pass. Lacks the cols
+    // dim: the same with rows and columns swapped.
+    const colsOuter = order === 'colsOuter';
     const [tile, restreams, outerPasses] = lacks === s.time ? [tileRows * tileCols, 1, 1]
-      : lacks === s.rows ? [tileCols * temporal, rowFolds, 1] : [tileRows * temporal, colFolds, colFolds];
+      : lacks === s.rows ? [tileCols * temporal, rowFolds, colsOuter ? 1 : rowFolds] : [tileRows * temporal, colFolds, colsOuter ? colFolds : 1];
     return {
       stationary, movesBetweenPes: s.movesBetweenPes[role], foldTileWords: words(tile),
       sramReadsWords: words(role === 'ofmap' || stationary ? elements : elements * restreams), outerPasses,
@@ -82,7 +93,7 @@ export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: nu
   };
   const folds = rowFolds * colFolds;
   return {
-    dataflow: a.dataflow, strategy: s, m, k, n, macs: m * k * n, spatialRows, spatialCols, temporal,
+    dataflow: a.dataflow, order, strategy: s, m, k, n, macs: m * k * n, spatialRows, spatialCols, temporal,
     rowFolds, colFolds, folds, preloadCycles: cycles(s.preload ? a.rows : 0),
     mappingEfficiency: (spatialRows * spatialCols) / (folds * a.rows * a.cols),
     operands: { ifmap: operand('ifmap'), filter: operand('filter'), ofmap: operand('ofmap') },

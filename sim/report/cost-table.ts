@@ -2,7 +2,8 @@
  * CostReport → the tables `systolab simulate` prints: one row per (layer, pass) with units in the headers and the
  * main reason utilization is lost, then totals; and the same rows as CSV.
  */
-import type { CostReport, LayerCost } from '../run/cost-report.js';
+import type { CostReport, GemmCost, LayerCost } from '../run/cost-report.js';
+import { strategyOf } from '../map/dataflow.js';
 import type { MemoryCounts } from '../timing/op-trace.js';
 import { type DisplayScale, EDP_PJ_S, ENERGY_MAC, chooseScale, energyUnits, formatIn, formatQuantity } from '../base/display-units.js';
 import { peAreaSource } from '../energy/price.js';
@@ -57,6 +58,28 @@ function spillTime(r: CostReport): string {
   return `; at ${r.hw.dram.bytesPerCycle} B/cycle that adds ${int(s.forward + s.backward)} stall cycles (forward ${int(s.forward)}, backward ${int(s.backward)}) where DRAM has no idle time left, counted in the total but in no layer or by-pass row`;
 }
 
+/**
+ * `--mapper search`: each GEMM entry's loop nest as the mapper chose it, outer loop first: the folds of the dims on
+ * the array's columns and rows, then the streamed dim.
+ */
+function mapperLines(r: CostReport): string[] {
+  const gemms = r.layers.filter((l): l is GemmCost => l.kind === 'gemm' && l.mapping !== undefined);
+  if (gemms.length === 0) return [];
+  const s = strategyOf(r.hw.array.dataflow);
+  const size = (l: GemmCost, d: 'm' | 'k' | 'n'): number => l[d];
+  const swapped = gemms.filter((l) => l.mapping!.foldOrder === 'rowsOuter').length;
+  const width = Math.max(...gemms.map((l) => l.id.length));
+  return [
+    `Mapper (--mapper search, objective ${gemms[0].mapping!.objective}): of ${gemms[0].mapping!.candidates} fold loop orders per entry, ${swapped} of ${gemms.length} GEMM entries run row folds outer (the fixed mapping runs column folds outer). Loop nests, outer first:`,
+    ...gemms.map((l) => {
+      const cols = `${l.colFolds} column fold${l.colFolds === 1 ? '' : 's'} of ${s.cols} ${size(l, s.cols)}`;
+      const rows = `${l.rowFolds} row fold${l.rowFolds === 1 ? '' : 's'} of ${s.rows} ${size(l, s.rows)}`;
+      const [outer, inner] = l.mapping!.foldOrder === 'colsOuter' ? [cols, rows] : [rows, cols];
+      return `  ${l.id.padEnd(width)}  for ${outer} { for ${inner} { stream ${s.time} ${size(l, s.time)} } }`;
+    }),
+  ];
+}
+
 export function costToText(r: CostReport): string {
   const a = r.hw.array;
   const t = r.totals;
@@ -97,6 +120,7 @@ export function costToText(r: CostReport): string {
     ...(loss ? [`Lost PE-cycles: array not filled ${pct(loss.unmappedPes)} %, fill/drain ${pct(loss.fillAndDrain)} %, memory stalls ${pct(loss.stalls)} %, vector-unit time ${pct(loss.vectorUnit)} %.`] : []),
     ...(passes.length ? [`By pass: ${passes.map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${q(v!.energy.total)}`).join('; ')}.`] : []),
     ...(r.compat === 'scalesim' ? ['Compat mode: cycles are SCALE-Sim\'s (one less than elapse); compute utilization uses its fold length.'] : []),
+    ...mapperLines(r),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;

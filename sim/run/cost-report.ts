@@ -12,6 +12,7 @@ import type { Compat } from './cost-model.js';
 import type { EnergyAnalysis, Roofline } from '../energy/analysis.js';
 import type { AreaMm2ByComponent } from '../energy/price.js';
 import type { ScalesimReportRow } from '../compat/scalesim/report-row.js';
+import type { FoldOrder } from '../map/mapping.js';
 
 export interface UtilizationLoss {
   /** Fractions of all PE-cycles (they add up to 1 − overallUtilization). */
@@ -70,7 +71,13 @@ export interface GemmCost extends CostBase {
   readonly roofline: Roofline;
   /** `--compat scalesim` only: this layer's row of SCALE-Sim's own report files (`--format scalesim`). */
   readonly scalesim?: ScalesimReportRow;
+  /** `--mapper search` only: the fold loop order the mapper chose for this entry, for which objective, of how many. */
+  readonly mapping?: { readonly foldOrder: FoldOrder; readonly objective: MapperObjective; readonly candidates: number };
 }
+
+/** What `--mapper search` minimizes per entry. */
+export type MapperObjective = 'latency' | 'energy' | 'edp';
+export const MAPPER_OBJECTIVES: readonly MapperObjective[] = ['latency', 'energy', 'edp'];
 
 /** One op of the vector unit (activations, pooling, normalization, optimizer updates…). */
 export interface VectorCost extends CostBase {

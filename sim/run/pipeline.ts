@@ -7,9 +7,10 @@
 import type { LayerGraph } from '../ir/types.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { GemmOp, LoweredOp, LoweredProgram, Mode } from '../lower/types.js';
-import { mapGemm } from '../map/mapping.js';
+import { FOLD_ORDERS, type FoldOrder, mapGemm } from '../map/mapping.js';
+import { SimError } from '../base/errors.js';
 import { COST_MODELS, type Compat, type CostModel } from './cost-model.js';
-import type { CostReport, LayerCost } from './cost-report.js';
+import type { CostReport, GemmCost, LayerCost, MapperObjective } from './cost-report.js';
 import { energyContext, type Machine } from './energy-context.js';
 import { gemmCost, vectorCost } from './entries.js';
 import { assertReportNumbers } from './report-check.js';
@@ -23,12 +24,23 @@ export interface SimulateOptions {
   readonly version: string;
   /** The graph already lowered for this mode and batch (`lowerGraph`), reused across calls, e.g. by sweeps. */
   readonly program?: LoweredProgram;
+  /**
+   * `--mapper search`: per entry, every fold loop order the memory model prices (map/mapping.ts), the one with the
+   * least `objective` kept (ties: the fixed order). Absent: the fixed mapping, column folds outer.
+   */
+  readonly mapper?: { readonly objective: MapperObjective };
 }
+
+const objectiveOf = (c: GemmCost, o: MapperObjective): number =>
+  o === 'latency' ? c.totalCycles : o === 'energy' ? c.energy.total : c.energy.total * c.totalCycles;
 
 export function simulateGraph(graph: LayerGraph, machine: Machine, options: SimulateOptions): CostReport {
   const { hw } = machine;
   const model = COST_MODELS[options.compat];
   model.check(hw);
+  if (options.mapper && options.compat !== 'none') {
+    throw new SimError('the mapper searches the default cost model only', { code: 'badValue', path: '--mapper', value: 'search', hint: `Leave out --compat ${options.compat}, or use --mapper fixed.` });
+  }
   const program = options.program ?? lowerGraph(graph, { mode: options.mode, batch: options.batch });
   const ctx = energyContext(machine);
   const layers: LayerCost[] = [];
@@ -40,8 +52,18 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
       continue;
     }
     const gemms = ops as GemmOp[];
-    const traces = gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array), hw));
-    layers.push(gemmCost(gemms, traces, hw, model, ctx));
+    const cost = (order: FoldOrder): GemmCost => gemmCost(gemms, gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array, order), hw)), hw, model, ctx);
+    if (options.mapper === undefined) {
+      layers.push(cost('colsOuter'));
+      continue;
+    }
+    const { objective } = options.mapper;
+    let best: { order: FoldOrder; c: GemmCost } | undefined;
+    for (const order of FOLD_ORDERS) {
+      const c = cost(order);
+      if (best === undefined || objectiveOf(c, objective) < objectiveOf(best.c, objective)) best = { order, c };
+    }
+    layers.push({ ...best!.c, mapping: { foldOrder: best!.order, objective, candidates: FOLD_ORDERS.length } });
   }
   const kept = options.mode === 'training' && model.trainingMemory ? trainingMemory(program.ops, hw) : undefined;
   const { totals, training, notes } = totalsOf({ layers, machine, ctx, model, training: kept, perPass: options.mode === 'training' });

@@ -105,8 +105,9 @@ export function gemmTraffic(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: 
   const a = level(opA, uA, sramA, capA), b = level(opB, uB, sramB, capB);
   const leave = mp.strategy.partialSumsLeaveArray;
   const out = m * n;
-  // Partial sums that leave the array stay in the ofmap SRAM across row folds when one column fold's fit.
-  const onChip = !leave || rf === 1 || opC.foldTileWords <= capC;
+  // Partial sums that leave the array stay in the ofmap SRAM across row folds when what is open at once fits: one
+  // column fold's (column folds outer), or all of them (row folds outer: every row fold passes over every column).
+  const onChip = !leave || rf === 1 || (mp.order === 'colsOuter' ? opC.foldTileWords : out) <= capC;
   const ofmapWritesDram = onChip ? out : rf * out;
   const ofmapReadsDram = onChip ? 0 : (rf - 1) * out;
   const sram: SramCounts = {

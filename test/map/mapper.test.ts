@@ -1,0 +1,95 @@
+/**
+ * `simulate --mapper search`: the fold loop order as a mapping choice. Row folds outer is checked against an
+ * independent law (an os GEMM with row folds outer is its transpose with column folds outer), the search is never
+ * worse than the fixed mapping, and the fixed mapping's report is untouched.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseHwConfig } from '../../sim/arch/parse.js';
+import type { HwConfig } from '../../sim/arch/types.js';
+import { simulate } from '../../sim/api/simulate.js';
+import { mapGemm } from '../../sim/map/mapping.js';
+import type { GemmCost } from '../../sim/run/cost-report.js';
+import { gemmTraffic } from '../../sim/timing/gemm-memory.js';
+import { errorOf } from '../helpers/errors.js';
+
+const hwOf = (rows: number, cols: number, dataflow: string, ifmapKib: number, filterKib: number, ofmapKib: number): HwConfig => parseHwConfig({
+  schemaVersion: 1, name: 't', array: { rows, cols, dataflow }, numerics: { input: 'int8', weight: 'int8', accumulatorBits: 32 },
+  sram: { ifmapKib, filterKib, ofmapKib },
+});
+
+describe('fold loop order', () => {
+  it('os with row folds outer = the transposed GEMM with column folds outer (operands and array swapped)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }),
+      fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }),
+      fc.constantFrom(0.25, 1, 4, 16), fc.constantFrom(0.25, 1, 4, 16), fc.constantFrom(1, 64),
+      (m, k, n, rows, cols, aKib, bKib, cKib) => {
+        const op = { m, k, n, operands: { a: { tensor: 'a', uniqueElements: m * k }, b: { tensor: 'b', uniqueElements: k * n }, c: { tensor: 'c', uniqueElements: m * n } } };
+        const opT = { m: n, k, n: m, operands: { a: { tensor: 'b', uniqueElements: k * n }, b: { tensor: 'a', uniqueElements: m * k }, c: { tensor: 'c', uniqueElements: m * n } } };
+        const hw = hwOf(rows, cols, 'os', aKib, bKib, cKib), hwT = hwOf(cols, rows, 'os', bKib, aKib, cKib);
+        const t = gemmTraffic(op, hw, 1, mapGemm(m, k, n, hw.array, 'rowsOuter'));
+        const u = gemmTraffic(opT, hwT, 1, mapGemm(n, k, m, hwT.array, 'colsOuter'));
+        expect([t.dram.ifmapReads, t.dram.filterReads, t.dram.ofmapWrites]).toEqual([u.dram.filterReads, u.dram.ifmapReads, u.dram.ofmapWrites]);
+        expect([t.sram.ifmapReads, t.sram.filterReads]).toEqual([u.sram.filterReads, u.sram.ifmapReads]);
+        // The order moves traffic only: folds and SRAM reads are the fixed mapping's.
+        const f = mapGemm(m, k, n, hw.array);
+        const r = mapGemm(m, k, n, hw.array, 'rowsOuter');
+        expect([r.folds, r.operands.ifmap.sramReadsWords, r.operands.filter.sramReadsWords]).toEqual([f.folds, f.operands.ifmap.sramReadsWords, f.operands.filter.sramReadsWords]);
+      }), { numRuns: 400 });
+  });
+
+  it('ws/is partial sums: row folds outer keep every output open, so they stay on chip only when all m·n fit', () => {
+    // ws: k on the rows (4 row folds of 64 on 16 rows), n on the columns, m streamed. One column fold's partial sums:
+    // 16·512 words; all of them: 512·64 words. A 64 KiB ofmap SRAM (double buffered: 8,192 int32 words) holds the
+    // first, not the second.
+    const [m, k, n] = [512, 64, 64];
+    const op = { m, k, n, operands: { a: { tensor: 'a', uniqueElements: m * k }, b: { tensor: 'b', uniqueElements: k * n }, c: { tensor: 'c', uniqueElements: m * n } } };
+    const hw = hwOf(16, 16, 'ws', 64, 64, 64);
+    const cols = gemmTraffic(op, hw, 1, mapGemm(m, k, n, hw.array, 'colsOuter'));
+    const rows = gemmTraffic(op, hw, 1, mapGemm(m, k, n, hw.array, 'rowsOuter'));
+    expect([cols.tiling.partialSumsOnChip, cols.dram.ofmapReads]).toEqual([true, 0]);
+    expect([rows.tiling.partialSumsOnChip, rows.dram.ofmapReads, rows.dram.ofmapWrites]).toEqual([false, 3 * m * n, 4 * m * n]);
+    const big = hwOf(16, 16, 'ws', 64, 64, 512);
+    expect(gemmTraffic(op, big, 1, mapGemm(m, k, n, big.array, 'rowsOuter')).tiling.partialSumsOnChip).toBe(true);
+  });
+
+  it('the fixed mapping (no --mapper) reports no mapping field and the same numbers as --mapper fixed', () => {
+    const a = simulate({ model: 'lenet-digits' }), b = simulate({ model: 'lenet-digits', mapper: 'fixed' });
+    expect(a).toEqual(b);
+    expect(a.layers.some((l) => 'mapping' in l)).toBe(false);
+  });
+});
+
+describe('simulate --mapper search', () => {
+  it('never worse than the fixed mapping on any ResNet-18 layer, for every dataflow and objective; cycles in CALC mode unchanged', () => {
+    for (const dataflow of ['os', 'ws', 'is'] as const) {
+      for (const [sramKib, objective] of [[16, 'edp'], [64, 'energy'], [256, 'latency']] as const) {
+        const req = { model: 'resnet18', array: '16x16', dataflow, sramKib: String(sramKib) };
+        const fixed = simulate(req), searched = simulate({ ...req, mapper: 'search', objective });
+        const score = (l: GemmCost) => (objective === 'latency' ? l.totalCycles : objective === 'energy' ? l.energy.total : l.energy.total * l.totalCycles);
+        searched.layers.forEach((l, i) => {
+          if (l.kind !== 'gemm') return;
+          const f = fixed.layers[i] as GemmCost;
+          expect(l.mapping).toMatchObject({ objective, candidates: 2 });
+          expect(score(l), `${dataflow} ${l.id}`).toBeLessThanOrEqual(score(f));
+          expect(l.computeCycles).toBe(f.computeCycles);
+          if (l.mapping!.foldOrder === 'colsOuter') expect(l.dramReadBytes).toBe(f.dramReadBytes);
+        });
+      }
+    }
+  });
+
+  it('it changes something somewhere: os conv1 of ResNet-18 on 32×32 with 32 KiB SRAMs runs row folds outer, halving the ifmap re-reads', () => {
+    const fixed = simulate({ model: 'resnet18', sramKib: '32' }), searched = simulate({ model: 'resnet18', sramKib: '32', mapper: 'search' });
+    const f = fixed.layers.find((l) => l.id === 'conv1.forward') as GemmCost, s = searched.layers.find((l) => l.id === 'conv1.forward') as GemmCost;
+    expect(s.mapping?.foldOrder).toBe('rowsOuter');
+    expect(s.dramWords.ifmapReads * 2).toBe(f.dramWords.ifmapReads);
+    expect(searched.totals.energy.total).toBeLessThan(fixed.totals.energy.total);
+  });
+
+  it('bad requests: the mapper is for the default cost model', () => {
+    expect(errorOf(() => simulate({ model: 'lenet-digits', compat: 'scalesim', mapper: 'search' }))).toMatchObject({ path: '--mapper' });
+    expect(errorOf(() => simulate({ model: 'lenet-digits', mapper: 'best' as 'search' }))).toMatchObject({ path: '--mapper' });
+  });
+});
