@@ -26,6 +26,7 @@ describe('systolab map', () => {
       [['map', '--model', 'alexnet', '--layer', 'nope'], '--layer'], [['map', '--model', 'alexnet', '--array', '0x3'], '--array'], [['map'], '--model'],
       [['map', '--compat', 'ncku-lab2', '--model', 'alexnet'], '--model'], [['map', '--compat', 'ncku-lab2', '--top', '0'], '--top'],
       [['map', '--compat', 'ncku-lab2', '--config', 'missing.yaml'], 'missing.yaml'],
+      [['map', '--compat', 'ncku-lab2', '--search', 'exhaustive'], '--search'],
     ] as const) {
       const r = systolab(args);
       expect(r.code, args.join(' ')).toBe(2);

@@ -10,6 +10,7 @@
  *   `victory` valid draws in a row bring no improvement (Timeloop's "victory condition"). Same seed, same result.
  * Ties break on the parameters in order (m, n, e, p, q, r, t ascending), so the ranking is deterministic.
  */
+import { SimError } from '../../base/errors.js';
 import { createRng } from '../../float/rng.js';
 import { type LabCost, type LabHardware, type LabLayer, type LabMapping, isValid, labCost, ofmapDims } from './model.js';
 
@@ -73,6 +74,13 @@ function* random(l: LabLayer, hw: LabHardware, seed: number, budget: number): Ge
   }
 }
 
+/** Candidates an exhaustive walk would generate, and the most it may (a few seconds' work). */
+export const EXHAUSTIVE_LIMIT = 20_000_000;
+export function exhaustiveSize(l: LabLayer, hw: LabHardware): number {
+  const pes = hw.peArrayH * hw.peArrayW;
+  return l.m * l.n * ofmapDims(l).e * hw.psumSpad * hw.ifmapSpad * pes * pes;
+}
+
 function* exhaustive(l: LabLayer, hw: LabHardware): Generator<LabMapping> {
   const { e: E } = ofmapDims(l);
   const pes = hw.peArrayH * hw.peArrayW;
@@ -108,6 +116,11 @@ export interface SearchOptions {
 
 export function searchMappings(l: LabLayer, hw: LabHardware, opts: SearchOptions = {}): { best: RankedMapping[]; valid: number; examined: number } {
   const objective = opts.objective ?? 'edp', top = opts.top ?? 1, mode = opts.mode ?? 'pruned';
+  if (mode === 'exhaustive' && exhaustiveSize(l, hw) > EXHAUSTIVE_LIMIT) {
+    throw new SimError(`is too large to walk exhaustively for ${l.name}: ${exhaustiveSize(l, hw).toExponential(2)} candidates (the limit is ${EXHAUSTIVE_LIMIT.toExponential(0)})`, {
+      code: 'badValue', path: '--search', value: mode, hint: '--search pruned ranks every valid mapping too, built from the constraints.',
+    });
+  }
   const victory = opts.victory ?? 500;
   const best: RankedMapping[] = [];
   let valid = 0, examined = 0, sinceBetter = 0;
