@@ -45,7 +45,7 @@ export function runIcarus(opts: {
   readonly plusargs?: readonly string[];
   readonly keep?: readonly string[];
   readonly timeoutMs?: number;
-}): { log: string; stdout: string; kept: Record<string, Buffer>; timedOut: boolean } {
+}): { log: string; kept: Record<string, Buffer>; timedOut: boolean } {
   const dir = mkdtempSync(join(tmpdir(), 'systolab-iverilog-'));
   try {
     for (const [name, text] of Object.entries({ ...opts.files, ...opts.inputs })) writeFileSync(join(dir, name), text);
@@ -68,7 +68,7 @@ export function runIcarus(opts: {
     const kept: Record<string, Buffer> = {};
     for (const f of opts.keep ?? []) { const b = read(f); if (b !== undefined) kept[f] = b; }
     // No log: the comparison reports it.
-    return { log: read(opts.output)?.toString('utf8') ?? '', stdout: run.stdout ?? '', kept, timedOut };
+    return { log: read(opts.output)?.toString('utf8') ?? '', kept, timedOut };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
