@@ -1,14 +1,17 @@
 /**
  * `systolab map` as a library call: how Eyeriss' row-stationary dataflow folds each GEMM layer of a model onto the
- * configured array (map/row-stationary.ts): PE sets, strips, passes, copies and the PEs at work. And `nckuLab2`:
- * NCKU Lab 2's analytical model and a mapper over its mapspace (compat/ncku-lab2/). Convolutions map as
- * themselves; dense layers and matmuls as 1×1 convolutions (R = S = E = F = 1, C = k, M = n), as Eyeriss runs them.
- * Grouped convolutions: one group's convolution (C and M per group).
+ * configured array (map/row-stationary.ts): PE sets, strips, passes, copies and the PEs at work. Convolutions map as
+ * themselves (grouped ones: one group's convolution, C and M per group); dense layers and matmuls as 1×1
+ * convolutions. In training, the backward passes of a convolution are convolutions too, mapped as such:
+ * backwardData convolves dY (M channels, E×F) with the filters to give dX (a set of R × H), backwardWeight
+ * correlates X with dY (dY as the E×F "filter", R×S out: a set of E × R, summed over the batch, one output per
+ * channel-filter pair). And `nckuLab2`: NCKU Lab 2's analytical model and a mapper over its mapspace
+ * (compat/ncku-lab2/).
  */
 import { SimError } from '../base/errors.js';
 import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
-import type { GemmOp } from '../lower/types.js';
+import type { GemmOp, Mode, Pass } from '../lower/types.js';
 import { type RsConv, type RsSpatialMapping, rsSpatialMapping } from '../map/row-stationary.js';
 import { type LabObjective, type RankedMapping, type SearchOptions, searchMappings } from '../compat/ncku-lab2/mapper.js';
 import { type LabCost, type LabHardware, type LabLayer, type LabMapping, checkMapping, labCost } from '../compat/ncku-lab2/model.js';
@@ -17,12 +20,15 @@ import { DEFAULT_HW, type HwRequest, requestedHw } from './simulate.js';
 
 export interface MapRequest extends HwRequest {
   readonly model: string;
+  /** inference: the forward GEMMs [default]; training: the backward ones too. */
+  readonly mode?: Mode;
   /** One layer, or every GEMM layer. */
   readonly layer?: string;
 }
 
 export interface LayerRsMapping {
   readonly layer: string;
+  readonly pass: Exclude<Pass, 'update'>;
   readonly kind: string;
   /** The convolution RS sees (a dense layer as a 1×1 one). */
   readonly conv: RsConv;
@@ -36,22 +42,28 @@ export interface MapResult {
   readonly layers: readonly LayerRsMapping[];
 }
 
+/** The convolution RS runs for one GEMM op: a conv pass as the convolution it is, anything else as a 1×1 one. */
 function convOf(op: GemmOp): RsConv {
   const g = op.conv;
-  if (g === undefined) return { r: 1, s: 1, e: 1, f: 1, c: op.k, m: op.n };
-  return { r: g.r, s: g.s, e: g.p, f: g.q, c: g.c / g.groups, m: g.k / g.groups };
+  // Any other GEMM: a 1×1 convolution that reduces over k and has m·n independent outputs (C = k, M = m·n), so that
+  // its copies may spread over all of them.
+  if (g === undefined) return { r: 1, s: 1, e: 1, f: 1, c: op.k, m: op.m * op.n };
+  const c = g.c / g.groups, m = g.k / g.groups;
+  if (op.pass === 'backwardData') return { r: g.r, s: g.s, e: g.h, f: g.w, c: m, m: c };
+  if (op.pass === 'backwardWeight') return { r: g.p, s: g.q, e: g.r, f: g.s, c: g.n, m: c * m };
+  return { r: g.r, s: g.s, e: g.p, f: g.q, c, m };
 }
 
 export function rsMap(r: MapRequest): MapResult {
   const graph = loadAnyModel(resolveModel(r.model));
   const hw = requestedHw({ ...r, hw: r.hw ?? DEFAULT_HW });
-  const ops = lowerGraph(graph, { mode: 'inference' }).ops
-    .filter((o): o is GemmOp => o.kind === 'gemm' && o.pass === 'forward' && o.group === 0);
+  const ops = lowerGraph(graph, { mode: r.mode ?? 'inference' }).ops
+    .filter((o): o is GemmOp => o.kind === 'gemm' && o.pass !== 'update' && o.group === 0);
   const chosen = r.layer === undefined ? ops : ops.filter((o) => o.layer === r.layer);
   if (chosen.length === 0) {
     throw new SimError(r.layer === undefined ? 'has no GEMM layers to map' : 'names no GEMM layer of the model', {
       code: 'badValue', path: r.layer === undefined ? '--model' : '--layer', value: r.layer ?? r.model,
-      hint: ops.length > 0 ? `One of: ${ops.slice(0, 12).map((o) => o.layer).join(', ')}${ops.length > 12 ? ', …' : ''}.` : undefined,
+      hint: ops.length > 0 ? `One of: ${[...new Set(ops.map((o) => o.layer))].slice(0, 12).join(', ')}${new Set(ops.map((o) => o.layer)).size > 12 ? ', …' : ''}.` : undefined,
     });
   }
   const array = { rows: hw.array.rows, cols: hw.array.cols };
@@ -59,7 +71,7 @@ export function rsMap(r: MapRequest): MapResult {
     model: graph.name, hw: hw.name, array,
     layers: chosen.map((op) => {
       const conv = convOf(op);
-      return { layer: op.layer, kind: op.layerKind, conv, mapping: rsSpatialMapping(conv, array) };
+      return { layer: op.layer, pass: op.pass as Exclude<Pass, 'update'>, kind: op.layerKind, conv, mapping: rsSpatialMapping(conv, array) };
     }),
   };
 }

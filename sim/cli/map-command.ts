@@ -23,6 +23,7 @@ export interface MapArgs {
   mapperBudget: number;
   seed: number;
   layer?: string;
+  mode: 'inference' | 'training';
   hw: string;
   array?: string;
   format: 'table' | 'json';
@@ -33,6 +34,7 @@ export const MAP_EXAMPLES: readonly (readonly [string, string])[] = [
   ['map --model alexnet --array 12x14', 'AlexNet on Eyeriss\' 12×14 PEs: CONV1–5 keep 154 / 135 / 156 / 156 / 156 PEs at work'],
   ['map --model resnet18 --layer layer1.0.conv1 --array 12x14 --format json', 'one layer\'s folding, as JSON'],
   ['map --model lenet-digits --hw eyeriss', 'LeNet on the eyeriss preset\'s array'],
+  ['map --model lenet-digits --hw eyeriss --mode training', 'and its backward passes, each a convolution: dX = dY ⊛ W (R × H sets), dW = X ⋆ dY (E × R sets)'],
   ['map --compat ncku-lab2', 'NCKU AI-on-Chip Lab 2\'s analytical model on its VGG-8 layers: the lab\'s mapping and the mapper\'s best EDP'],
   ['map --compat ncku-lab2 --layer conv3 --objective latency --top 5 --format json', 'the five fastest mappings of one layer, as JSON'],
   ['map --compat ncku-lab2 --search random --mapper-budget 2000 --seed 3', 'a random search of at most 2,000 draws per layer, beside the lab\'s mapping'],
@@ -50,6 +52,7 @@ export function mapBuilder(y: Argv): Argv<MapArgs> {
     .option('mapper-budget', { type: 'number', default: 10_000, describe: 'ncku-lab2, --search random: draws at most' })
     .option('seed', { type: 'number', default: 1, describe: 'ncku-lab2, --search random: the seed' })
     .option('layer', { type: 'string', describe: 'one layer [default: every GEMM layer]' })
+    .option('mode', { choices: ['inference', 'training'] as const, default: 'inference' as const, describe: 'training: the backward passes too (backwardData and backwardWeight of a conv are convolutions, mapped as such)' })
     .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset or file: its array' })
     .option('array', array)
     .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'text or JSON' })
@@ -58,14 +61,14 @@ export function mapBuilder(y: Argv): Argv<MapArgs> {
 
 function mapText(r: MapResult): string {
   const pes = r.array.rows * r.array.cols;
-  const rows = r.layers.map(({ layer, conv, mapping: m }) => [
-    layer, `${conv.r}×${conv.s}`, `${conv.e}×${conv.f}`, `${int(conv.c)}→${int(conv.m)}`, `${m.set.rows}×${m.set.cols}`,
+  const rows = r.layers.map(({ layer, pass, conv, mapping: m }) => [
+    layer, pass, `${conv.r}×${conv.s}`, `${conv.e}×${conv.f}`, `${int(conv.c)}→${int(conv.m)}`, `${m.set.rows}×${m.set.cols}`,
     m.strips === 1 ? '1' : `${m.strips} (${m.stripWidths.join('+')})`, String(m.passes), String(m.replication),
     String(m.activePes), m.meanActivePes.toFixed(1), percent(m.utilization),
   ]);
   return [
     `row-stationary mapping of ${r.model} on a ${r.array.rows}×${r.array.cols} array (${pes} PEs; hardware ${r.hw})`,
-    table(['layer', 'filter R×S', 'ofmap E×F', 'C→M', 'PE set R×E', 'strips (widths)', 'passes', 'copies', 'active PEs', 'mean active', 'util %'], rows, new Set([6, 7, 8, 9, 10])),
+    table(['layer', 'pass', 'filter R×S', 'ofmap E×F', 'C→M', 'PE set R×E', 'strips (widths)', 'passes', 'copies', 'active PEs', 'mean active', 'util %'], rows, new Set([7, 8, 9, 10, 11])),
     '',
     'PE set: filter rows (R) down, ofmap rows (E) across: each PE convolves one filter row with one ifmap row.',
     'strips: a set wider than the array is cut into strips stacked vertically; passes: when they do not all fit, the',
@@ -110,6 +113,6 @@ export function mapCommand(a: MapArgs): string {
     return a.format === 'json' ? `${JSON.stringify(lab, null, 2)}\n` : labText(lab);
   }
   if (a.model === undefined) throw new SimError('names the model to map', { code: 'missingField', path: '--model', hint: 'Example: --model alexnet --array 12x14, or --compat ncku-lab2.' });
-  const r = rsMap({ model: a.model, layer: a.layer, hw: a.hw, array: a.array });
+  const r = rsMap({ model: a.model, layer: a.layer, mode: a.mode, hw: a.hw, array: a.array });
   return a.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : mapText(r);
 }

@@ -1,6 +1,10 @@
 /** The row-stationary spatial mapping: Eyeriss' published per-layer PE counts, and the laws of the folding. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { rsMap } from '../../sim/api/map.js';
+import { loadAnyModel, resolveModel } from '../../sim/load/model.js';
+import { lowerGraph } from '../../sim/lower/lower.js';
+import type { GemmOp } from '../../sim/lower/types.js';
 import { rsSpatialMapping } from '../../sim/map/row-stationary.js';
 
 // Eyeriss: 12 × 14 PEs. AlexNet's conv layers (R = filter height, E = ofmap height; C, M as in torchvision's variant).
@@ -45,5 +49,27 @@ describe('row-stationary spatial mapping', () => {
 
   it('bad geometry is a RangeError (callers validate layers first)', () => {
     expect(() => rsSpatialMapping({ r: 0, s: 1, e: 1, f: 1, c: 1, m: 1 }, EYERISS)).toThrow(RangeError);
+  });
+
+  it('training: a conv\'s backward passes map as the convolutions they are (LeNet on 12×14)', () => {
+    const r = rsMap({ model: 'lenet-digits', array: '12x14', mode: 'training' });
+    const at = (layer: string, pass: string) => r.layers.find((l) => l.layer === layer && l.pass === pass);
+    // c3: 6 → 16 channels, 5×5 filters, 14×14 in, 10×10 out. dX = dY ⊛ W: 16 → 6 channels, 14×14 out, a 5 × 14 set.
+    expect(at('c3', 'backwardData')?.conv).toEqual({ r: 5, s: 5, e: 14, f: 14, c: 16, m: 6 });
+    expect(at('c3', 'backwardData')?.mapping.set).toEqual({ rows: 5, cols: 14 });
+    // dW = X ⋆ dY: dY (10×10) is the filter, 5×5 the output, summed over the batch of 1, 96 channel-filter pairs.
+    expect(at('c3', 'backwardWeight')?.conv).toEqual({ r: 10, s: 10, e: 5, f: 5, c: 1, m: 96 });
+    // The first layer needs no dX; its dW filter (28 rows of dY) is taller than the array: three row groups.
+    expect(at('c1', 'backwardData')).toBeUndefined();
+    expect(at('c1', 'backwardWeight')?.mapping).toMatchObject({ rowGroups: 3, stripRows: 10 });
+    // The RS view does the GEMM's MACs (batch 1): R·S·E·F·C·M = m·k·n for forward and backwardWeight; backwardData
+    // convolves the zero-bordered dY, so a valid conv's dX takes more (its border terms are zeros).
+    const gemms = lowerGraph(loadAnyModel(resolveModel('lenet-digits')), { mode: 'training' }).ops.filter((o): o is GemmOp => o.kind === 'gemm');
+    for (const l of r.layers) {
+      const c = l.conv, op = gemms.find((g) => g.layer === l.layer && g.pass === l.pass)!;
+      const rs = c.r * c.s * c.e * c.f * c.c * c.m, gemm = op.m * op.k * op.n;
+      if (l.pass === 'backwardData' && l.kind === 'conv2d') expect(rs, `${l.layer} ${l.pass}`).toBeGreaterThanOrEqual(gemm);
+      else expect(rs, `${l.layer} ${l.pass}`).toBe(gemm);
+    }
   });
 });
