@@ -13,6 +13,7 @@ import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { GemmOp, Mode, Pass } from '../lower/types.js';
 import { type RsConv, type RsSpatialMapping, rsSpatialMapping } from '../map/row-stationary.js';
+import { type RsTiming, rsTiming } from '../timing/row-stationary.js';
 import { type LabObjective, type RankedMapping, type SearchOptions, searchMappings } from '../compat/ncku-lab2/mapper.js';
 import { type LabCost, type LabHardware, type LabLayer, type LabMapping, checkMapping, labCost } from '../compat/ncku-lab2/model.js';
 import { NCKU_LAB2_CONFIG, loadLabConfig } from '../load/ncku-lab2.js';
@@ -29,6 +30,8 @@ export interface MapRequest extends HwRequest {
 export interface LayerRsMapping {
   readonly layer: string;
   readonly pass: Exclude<Pass, 'update'>;
+  /** The RS fast model (timing/row-stationary.ts): cycles, passes, spad and GLB counts; utilization = MACs / (cycles·PEs). */
+  readonly timing: RsTiming & { readonly utilization: number };
   readonly kind: string;
   /** The convolution RS sees (a dense layer as a 1×1 one). */
   readonly conv: RsConv;
@@ -40,6 +43,18 @@ export interface MapResult {
   readonly hw: string;
   readonly array: { readonly rows: number; readonly cols: number };
   readonly layers: readonly LayerRsMapping[];
+}
+
+/**
+ * What the fast model needs besides the convolution: the batch, the stride, and the width of the input rows the GLB
+ * sends (padding included). Backward passes are taken at stride 1 (a strided conv's dY is dilated: not modelled).
+ */
+function shapeOf(op: GemmOp): { n: number; u: number; paddedW: number } {
+  const g = op.conv;
+  if (g === undefined) return { n: 1, u: 1, paddedW: 1 };
+  if (op.pass === 'backwardData') return { n: g.n, u: 1, paddedW: g.w + g.s - 1 };
+  if (op.pass === 'backwardWeight') return { n: 1, u: 1, paddedW: g.w + g.padding[2] + g.padding[3] };
+  return { n: g.n, u: g.stride[0], paddedW: g.w + g.padding[2] + g.padding[3] };
 }
 
 /** The convolution RS runs for one GEMM op: a conv pass as the convolution it is, anything else as a 1×1 one. */
@@ -71,7 +86,11 @@ export function rsMap(r: MapRequest): MapResult {
     model: graph.name, hw: hw.name, array,
     layers: chosen.map((op) => {
       const conv = convOf(op);
-      return { layer: op.layer, pass: op.pass as Exclude<Pass, 'update'>, kind: op.layerKind, conv, mapping: rsSpatialMapping(conv, array) };
+      const t = rsTiming(conv, shapeOf(op), array);
+      return {
+        layer: op.layer, pass: op.pass as Exclude<Pass, 'update'>, kind: op.layerKind, conv, mapping: rsSpatialMapping(conv, array),
+        timing: { ...t, utilization: t.macs / (t.cycles * array.rows * array.cols) },
+      };
     }),
   };
 }

@@ -61,20 +61,22 @@ export function mapBuilder(y: Argv): Argv<MapArgs> {
 
 function mapText(r: MapResult): string {
   const pes = r.array.rows * r.array.cols;
-  const rows = r.layers.map(({ layer, pass, conv, mapping: m }) => [
+  const rows = r.layers.map(({ layer, pass, conv, mapping: m, timing }) => [
     layer, pass, `${conv.r}×${conv.s}`, `${conv.e}×${conv.f}`, `${int(conv.c)}→${int(conv.m)}`, `${m.set.rows}×${m.set.cols}`,
     m.strips === 1 ? '1' : `${m.strips} (${m.stripWidths.join('+')})`, String(m.passes), String(m.replication),
-    String(m.activePes), m.meanActivePes.toFixed(1), percent(m.utilization),
+    String(m.activePes), m.meanActivePes.toFixed(1), percent(m.utilization), int(timing.cycles), percent(timing.utilization),
   ]);
   return [
     `row-stationary mapping of ${r.model} on a ${r.array.rows}×${r.array.cols} array (${pes} PEs; hardware ${r.hw})`,
-    table(['layer', 'pass', 'filter R×S', 'ofmap E×F', 'C→M', 'PE set R×E', 'strips (widths)', 'passes', 'copies', 'active PEs', 'mean active', 'util %'], rows, new Set([7, 8, 9, 10, 11])),
+    table(['layer', 'pass', 'filter R×S', 'ofmap E×F', 'C→M', 'PE set R×E', 'strips (widths)', 'passes', 'copies', 'active PEs', 'mean active', 'PEs used %', 'cycles', 'util %'], rows, new Set([7, 8, 9, 10, 11, 12, 13])),
     '',
     'PE set: filter rows (R) down, ofmap rows (E) across: each PE convolves one filter row with one ifmap row.',
     'strips: a set wider than the array is cut into strips stacked vertically; passes: when they do not all fit, the',
     'array takes what fits, pass after pass; copies: a set that fits more than once runs on other channels or filters.',
-    'active PEs: the fullest pass (as Eyeriss reports it). Dense layers map as 1×1 convolutions. Not modelled yet: the',
-    'channels, filters and images a pass holds, the spads and the global buffer (cycles and energy).',
+    'active PEs: the fullest pass (as Eyeriss reports it). Dense layers map as 1×1 convolutions.',
+    'cycles: the RS fast model (one MAC per PE per cycle, F·S cycles per image-filter-channel triple, R − 1 for the',
+    'adder chain per pass; spads of one filter row, no p/q interleaving); util % = MACs ÷ (cycles × PEs). Not modelled',
+    'yet: the spad capacities, the global buffer\'s capacity and DRAM, energy (docs/row-stationary.md).',
     '',
   ].join('\n');
 }
