@@ -76,9 +76,10 @@ export function rsMap(r: MapRequest): MapResult {
     .filter((o): o is GemmOp => o.kind === 'gemm' && o.pass !== 'update' && o.group === 0);
   const chosen = r.layer === undefined ? ops : ops.filter((o) => o.layer === r.layer);
   if (chosen.length === 0) {
+    const names = [...new Set(ops.map((o) => o.layer))];
     throw new SimError(r.layer === undefined ? 'has no GEMM layers to map' : 'names no GEMM layer of the model', {
       code: 'badValue', path: r.layer === undefined ? '--model' : '--layer', value: r.layer ?? r.model,
-      hint: ops.length > 0 ? `One of: ${[...new Set(ops.map((o) => o.layer))].slice(0, 12).join(', ')}${new Set(ops.map((o) => o.layer)).size > 12 ? ', …' : ''}.` : undefined,
+      hint: names.length > 0 ? `One of: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : undefined,
     });
   }
   const array = { rows: hw.array.rows, cols: hw.array.cols };
