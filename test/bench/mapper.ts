@@ -6,23 +6,14 @@
  */
 import { nckuLab2 } from '../../sim/api/map.js';
 import { simulate } from '../../sim/api/simulate.js';
-
-function best(run: () => void, reps: number): number {
-  let ms = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = process.hrtime.bigint();
-    run();
-    ms = Math.min(ms, Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return ms;
-}
+import { bestMs } from './best-of.js';
 
 for (const mode of ['inference', 'training'] as const) {
   for (const dataflow of ['os', 'ws', 'is'] as const) {
     const req = { model: 'resnet50', mode, dataflow, array: '32x32', sramKib: '64' };
     simulate({ ...req, mapper: 'search' }); // warm-up
-    const searchMs = best(() => simulate({ ...req, mapper: 'search' }), 5);
-    const fixedMs = best(() => simulate(req), 5);
+    const searchMs = bestMs(() => simulate({ ...req, mapper: 'search' }), 5);
+    const fixedMs = bestMs(() => simulate(req), 5);
     const r = simulate({ ...req, mapper: 'search' });
     const gemms = r.layers.filter((l) => l.kind === 'gemm');
     console.log(JSON.stringify({
@@ -34,7 +25,7 @@ for (const mode of ['inference', 'training'] as const) {
 }
 
 for (const mode of ['pruned', 'random'] as const) {
-  const ms = best(() => nckuLab2({ search: { mode } }), 3);
+  const ms = bestMs(() => nckuLab2({ search: { mode } }), 3);
   const r = nckuLab2({ search: { mode } });
   console.log(JSON.stringify({ case: `mapper_ncku_lab2_vgg8_${mode}`, ms: Number(ms.toFixed(1)), validPerLayer: r.layers.map((l) => l.validMappings) }));
 }
