@@ -12,8 +12,16 @@ import { SimError } from '../base/errors.js';
 import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { GemmOp, Mode, Pass } from '../lower/types.js';
-import { type RsConv, type RsSpatialMapping, rsSpatialMapping } from '../map/row-stationary.js';
-import { type RsTiming, rsTiming } from '../timing/row-stationary.js';
+import { type RsLayer, type RsSpatialMapping, type RsTemporal, rsSpatialMapping, rsTileConv } from '../map/row-stationary.js';
+import { rsLayerOfOp } from '../map/rs-layer.js';
+import type { RsTiming } from '../timing/row-stationary.js';
+import { rsCapacities, traceRs } from '../timing/rs-trace.js';
+import { COST_MODELS } from '../run/cost-model.js';
+import type { GemmCost, MapperObjective } from '../run/cost-report.js';
+import { energyContext } from '../run/energy-context.js';
+import { gemmCost } from '../run/entries.js';
+import { type RsSearch, searchRs } from '../run/rs-mapper.js';
+import { resolveMachine } from '../load/hw.js';
 import { type LabObjective, type RankedMapping, type SearchOptions, searchMappings } from '../compat/ncku-lab2/mapper.js';
 import { type LabCost, type LabHardware, type LabLayer, type LabMapping, checkMapping, labCost } from '../compat/ncku-lab2/model.js';
 import { NCKU_LAB2_CONFIG, loadLabConfig } from '../load/ncku-lab2.js';
@@ -27,51 +35,52 @@ export interface MapRequest extends HwRequest {
   readonly layer?: string;
 }
 
+export interface RsMapOptions {
+  readonly objective?: MapperObjective;
+  readonly top?: number;
+  readonly search?: RsSearch;
+}
+
+/** One mapping's figures as `simulate` prices them. */
+export interface RsCandidate {
+  readonly temporal: RsTemporal;
+  readonly cycles: number;
+  readonly utilization: number;
+  readonly dramAccessesPerMac: number;
+  readonly energy: number;
+  readonly edp: number;
+  readonly timing: RsTiming;
+}
+
 export interface LayerRsMapping {
   readonly layer: string;
   readonly pass: Exclude<Pass, 'update'>;
-  /** The RS fast model (timing/row-stationary.ts): cycles, passes, spad and GLB counts; utilization = MACs / (cycles·PEs). */
-  readonly timing: RsTiming & { readonly utilization: number };
   readonly kind: string;
-  /** The convolution RS sees (a dense layer as a 1×1 one). */
-  readonly conv: RsConv;
+  /** The convolution RS sees (a dense layer as a 1×1 one: images = rows of A, channels = k, filters = n). */
+  readonly conv: RsLayer;
+  /** The spatial mapping of the fixed mapping's GLB tile. */
   readonly mapping: RsSpatialMapping;
+  readonly fixed: RsCandidate;
+  /** The mapper's best `top`, best first (the fixed mapping among them when nothing beats it). */
+  readonly best: readonly RsCandidate[];
+  readonly priced: number;
 }
 
 export interface MapResult {
   readonly model: string;
   readonly hw: string;
   readonly array: { readonly rows: number; readonly cols: number };
+  readonly energyUnit: string;
+  readonly objective: MapperObjective;
+  readonly search: RsSearch;
   readonly layers: readonly LayerRsMapping[];
 }
 
-/**
- * What the fast model needs besides the convolution: the batch, the stride, and the width of the input rows the GLB
- * sends (padding included). Backward passes are taken at stride 1 (a strided conv's dY is dilated: not modelled).
- */
-function shapeOf(op: GemmOp): { n: number; u: number; paddedW: number } {
-  const g = op.conv;
-  if (g === undefined) return { n: 1, u: 1, paddedW: 1 };
-  if (op.pass === 'backwardData') return { n: g.n, u: 1, paddedW: g.w + g.s - 1 };
-  if (op.pass === 'backwardWeight') return { n: 1, u: 1, paddedW: g.w + g.padding[2] + g.padding[3] };
-  return { n: g.n, u: g.stride[0], paddedW: g.w + g.padding[2] + g.padding[3] };
-}
-
-/** The convolution RS runs for one GEMM op: a conv pass as the convolution it is, anything else as a 1×1 one. */
-function convOf(op: GemmOp): RsConv {
-  const g = op.conv;
-  // Any other GEMM: a 1×1 convolution that reduces over k and has m·n independent outputs (C = k, M = m·n), so that
-  // its copies may spread over all of them.
-  if (g === undefined) return { r: 1, s: 1, e: 1, f: 1, c: op.k, m: op.m * op.n };
-  const c = g.c / g.groups, m = g.k / g.groups;
-  if (op.pass === 'backwardData') return { r: g.r, s: g.s, e: g.h, f: g.w, c: m, m: c };
-  if (op.pass === 'backwardWeight') return { r: g.p, s: g.q, e: g.r, f: g.s, c: g.n, m: c * m };
-  return { r: g.r, s: g.s, e: g.p, f: g.q, c, m };
-}
-
-export function rsMap(r: MapRequest): MapResult {
+export function rsMap(r: MapRequest, opts: RsMapOptions = {}): MapResult {
   const graph = loadAnyModel(resolveModel(r.model));
-  const hw = requestedHw({ ...r, hw: r.hw ?? DEFAULT_HW });
+  const hw = requestedHw({ ...r, hw: r.hw ?? DEFAULT_HW, dataflow: 'rs' });
+  const machine = resolveMachine(hw);
+  const ctx = energyContext(machine);
   const ops = lowerGraph(graph, { mode: r.mode ?? 'inference' }).ops
     .filter((o): o is GemmOp => o.kind === 'gemm' && o.pass !== 'update' && o.group === 0);
   const chosen = r.layer === undefined ? ops : ops.filter((o) => o.layer === r.layer);
@@ -82,15 +91,32 @@ export function rsMap(r: MapRequest): MapResult {
       hint: names.length > 0 ? `One of: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.` : undefined,
     });
   }
-  const array = { rows: hw.array.rows, cols: hw.array.cols };
+  const objective = opts.objective ?? 'edp', search = opts.search ?? { mode: 'pruned' };
+  const candidate = (op: GemmOp, t?: RsTemporal): RsCandidate & { cost: GemmCost } => {
+    const tr = traceRs(op, hw, t);
+    const cost = gemmCost([op], [tr], hw, COST_MODELS.none, ctx);
+    const c = tr.rs.timing;
+    return {
+      temporal: tr.rs.temporal, cycles: cost.totalCycles, utilization: cost.overallUtilization,
+      dramAccessesPerMac: (c.dramIfmapReads + c.dramFilterReads + c.dramPsumReads + c.dramOfmapWrites) / c.macs,
+      energy: cost.energy.total, edp: cost.energy.total * cost.totalCycles, timing: c, cost,
+    };
+  };
+  const score = (c: RsCandidate): number => (objective === 'latency' ? c.cycles : objective === 'energy' ? c.energy : c.edp);
+  const plain = ({ cost: _cost, ...c }: RsCandidate & { cost: GemmCost }): RsCandidate => c;
   return {
-    model: graph.name, hw: hw.name, array,
+    model: graph.name, hw: hw.name, array: { rows: hw.array.rows, cols: hw.array.cols }, energyUnit: ctx.table.unit, objective, search,
     layers: chosen.map((op) => {
-      const conv = convOf(op);
-      const t = rsTiming(conv, shapeOf(op), array);
+      const fixed = candidate(op);
+      const conv = rsLayerOfOp(op);
+      const found = searchRs(conv, rsCapacities(hw), search, (t) => {
+        const c = candidate(op, t);
+        return { cost: c, objective: score(c) };
+      }, opts.top ?? 3);
       return {
-        layer: op.layer, pass: op.pass as Exclude<Pass, 'update'>, kind: op.layerKind, conv, mapping: rsSpatialMapping(conv, array),
-        timing: { ...t, utilization: t.macs / (t.cycles * array.rows * array.cols) },
+        layer: op.layer, pass: op.pass as Exclude<Pass, 'update'>, kind: op.layerKind, conv,
+        mapping: rsSpatialMapping(rsTileConv(conv, fixed.temporal), hw.array), fixed: plain(fixed),
+        best: found.best.map((b) => plain(b.cost)), priced: found.priced,
       };
     }),
   };

@@ -3,6 +3,7 @@
  * or a layer's real one) played into the Verilog under Icarus Verilog or Verilator, every output event compared with
  * the cycle-stepped PE array. `rtlSim`'s result is what `systolab rtl sim --format json` prints.
  */
+import { gemmDataflowOf } from '../map/dataflow.js';
 import { withOverrides } from '../arch/parse.js';
 import { PRECISION_BITS, isFloatPrecision } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
@@ -46,7 +47,7 @@ export function rtlConfigFor(r: RtlRequest): RtlConfig {
   const overflow = r.overflow ?? hw.numerics.overflow ?? 'saturate';
   if (overflow !== 'saturate' && overflow !== 'wrap') throw new SimError('must be saturate or wrap', { code: 'badValue', path: '--overflow', value: overflow });
   return {
-    rows: hw.array.rows, cols: hw.array.cols, dataflow: hw.array.dataflow,
+    rows: hw.array.rows, cols: hw.array.cols, dataflow: gemmDataflowOf(hw.array.dataflow, 'the RTL twin'),
     operandBits: Math.max(PRECISION_BITS[input], PRECISION_BITS[weight]), accumulatorBits, overflow,
     macPipelineCycles: hw.array.macPipelineCycles,
   };

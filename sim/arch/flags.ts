@@ -57,7 +57,7 @@ const kibFlag = (flag: string) => (v: Raw, at: At) => kib(asNumber(v), at, `--${
 export const HW_FLAGS = {
   array: { flag: 'array', describe: 'array shape ROWSxCOLS, e.g. 16x64', read: arrayShape },
   dataflow: {
-    flag: 'dataflow', describe: 'os (output stationary), ws (weight stationary), is (input stationary)',
+    flag: 'dataflow', describe: 'os (output stationary), ws (weight stationary), is (input stationary), rs (Eyeriss\' row stationary)',
     read: (v: Raw, at: At): Dataflow => oneOf(trimmed(v), DATAFLOWS, at),
   },
   precision: {

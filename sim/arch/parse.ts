@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { type At, type RawObject, boolean, checkKeys, child, fail, integer, object, oneOf, string } from '../base/fields.js';
 import { checkSize } from '../base/limits.js';
 import { asNumber, bytesPerCycle as readBytesPerCycle, clockMhz, HW_FLAGS, type HwFlagKey, type HwOverrides, kib, positive } from './flags.js';
-import { BANDWIDTH_MODES, DATAFLOWS, type HwConfig, PRECISION_BITS, type Precision } from './types.js';
+import { BANDWIDTH_MODES, DATAFLOWS, type HwConfig, PRECISION_BITS, type Precision, RS_DEFAULT_SPAD, type RsSpad } from './types.js';
 
 /**
  * Defaults of the optional keys (documented in hw-configs/README.md). SRAM sizes and DRAM bandwidth/mode are those of
@@ -35,7 +35,8 @@ const TOP_KEYS = ['schemaVersion', 'name', 'description', 'clockMhz', 'clockHz',
 const ENERGY_KEYS = ['table', 'leakage'];
 const AREA_KEYS = ['pe', 'synthesized'];
 const SYNTHESIZED_KEYS = ['transistors', 'flipFlops', 'tool'];
-const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles'];
+const ARRAY_KEYS = ['rows', 'cols', 'dataflow', 'macPipelineCycles', 'spad'];
+const SPAD_KEYS = ['ifmapWords', 'filterWords', 'psumWords'] as const;
 const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
 const ROUNDING_RULES = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;
 const OVERFLOW_RULES = ['saturate', 'wrap'] as const;
@@ -95,6 +96,15 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const dataflow = required(arr, 'dataflow', arrayAt, (v, a) => oneOf(v, DATAFLOWS, a), 'dataflow: os');
   const macPipelineCycles = optional(arr, 'macPipelineCycles', arrayAt,
     (v, a) => checkSize(integer(v, a, 1, 'Example: macPipelineCycles: 1'), 'macPipelineCycles', a), HW_DEFAULTS.macPipelineCycles);
+  // Row stationary's scratch pads per PE, in words (array.spad; absent: Eyeriss v1's).
+  let spad: RsSpad | undefined;
+  if ('spad' in arr) {
+    const spadAt = child(arrayAt, 'spad');
+    const o = object(arr.spad, spadAt, `must be a mapping with keys ${SPAD_KEYS.join(', ')}`);
+    checkKeys(o, SPAD_KEYS, spadAt, 'array.spad');
+    const [ifmapWords, filterWords, psumWords] = SPAD_KEYS.map((k) => required(o, k, spadAt, (v, a) => integer(v, a, 1, `Example: ${k}: ${RS_DEFAULT_SPAD[k]}`), `${k}: ${RS_DEFAULT_SPAD[k]}`));
+    spad = { ifmapWords, filterWords, psumWords };
+  }
 
   const numAt = child(root, 'numerics');
   const num = section(top, 'numerics', NUMERICS_KEYS, root, 'the numerics section', false);
@@ -156,7 +166,7 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     name,
     ...(description !== undefined ? { description } : {}),
     clockHz,
-    array: { rows, cols, dataflow, macPipelineCycles },
+    array: { rows, cols, dataflow, macPipelineCycles, ...(spad ? { spad } : {}) },
     numerics: { input, weight, accumulatorBits, rounding, overflow },
     sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered },
     dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
@@ -203,7 +213,7 @@ export function withOverrides(hw: HwConfig, o: HwOverrides): HwConfig {
   return {
     ...hw,
     ...(clockMhz !== undefined ? { clockHz: Math.round(clockMhz * 1e6) } : {}),
-    array: { rows, cols, dataflow: read(o, 'dataflow') ?? hw.array.dataflow, macPipelineCycles },
+    array: { ...hw.array, rows, cols, dataflow: read(o, 'dataflow') ?? hw.array.dataflow, macPipelineCycles },
     numerics,
     sram: {
       ...hw.sram,

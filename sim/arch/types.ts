@@ -2,8 +2,12 @@
  * The hardware configuration: plain data, units in key names. Loaded from hw-configs/*.yaml (or a SCALE-Sim .cfg)
  * and validated as raw data before use (arch/parse.ts; load/hw.ts reads the files). Later issues extend it (energy tables, memory detail).
  */
-export const DATAFLOWS = ['os', 'ws', 'is'] as const;
+/** The GEMM dataflows of a rectangular systolic array (map/dataflow.ts), and Eyeriss' row stationary (map/row-stationary.ts). */
+export const GEMM_DATAFLOWS = ['os', 'ws', 'is'] as const;
+export type GemmDataflow = (typeof GEMM_DATAFLOWS)[number];
+export const DATAFLOWS = [...GEMM_DATAFLOWS, 'rs'] as const;
 export type Dataflow = (typeof DATAFLOWS)[number];
+export const isGemmDataflow = (d: Dataflow): d is GemmDataflow => d !== 'rs';
 export const BANDWIDTH_MODES = ['calc', 'user'] as const;
 
 /**
@@ -24,6 +28,10 @@ export const isFloatPrecision = (p: Precision): boolean => p in FLOAT_BITS;
 /** The list as help texts print it. */
 export const precisionList = (): string => `int${INT_PRECISION_BITS.min} … int${INT_PRECISION_BITS.max}, ${Object.keys(FLOAT_BITS).join(', ')}`;
 
+export interface RsSpad { readonly ifmapWords: number; readonly filterWords: number; readonly psumWords: number }
+/** Eyeriss v1's scratch pads (Chen et al., JSSC 2017, Table II: 12 × 16 b ifmap, 224 × 16 b filter, 24 × 16 b psum). */
+export const RS_DEFAULT_SPAD: RsSpad = { ifmapWords: 12, filterWords: 224, psumWords: 24 };
+
 export interface HwConfig {
   readonly schemaVersion: 1;
   readonly name: string;
@@ -35,6 +43,11 @@ export interface HwConfig {
     readonly dataflow: Dataflow;
     /** MAC pipeline depth d ≥ 1: d − 1 extra cycles per fold (1 = SCALE-Sim's single-cycle MAC). */
     readonly macPipelineCycles: number;
+    /**
+     * Row stationary only: each PE's scratch pads, in words (ifmap: input bits, filter: weight bits, psum: accumulator
+     * bits). Absent: Eyeriss v1's (RS_DEFAULT_SPAD).
+     */
+    readonly spad?: RsSpad;
   };
   readonly numerics: {
     /** Operand formats of activations (ifmap) and weights (filter). */

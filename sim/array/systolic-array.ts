@@ -45,10 +45,10 @@
  *       enters at preload cycle p). The drain is inside the stream phase: the last psum leaves the bottom row on
  *       the cycle PE (R−1, C−1) retires it. Fold = R + T + R + C − 2 + (d − 1).
  */
-import type { Dataflow } from '../arch/types.js';
+import type { GemmDataflow } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
 import { checkSize } from '../base/limits.js';
-import { strategyOf } from '../map/dataflow.js';
+import { gemmDataflowOf, strategyOf } from '../map/dataflow.js';
 import type { ArrayShape } from '../map/mapping.js';
 import { type Accumulator, type ArrayNumerics, type Operand, accumulatorFor } from './numerics.js';
 
@@ -115,7 +115,7 @@ interface DataflowRule {
   readonly horizontal: 'a' | 'b';
 }
 
-const RULES: Readonly<Record<Dataflow, DataflowRule>> = {
+const RULES: Readonly<Record<GemmDataflow, DataflowRule>> = {
   os: {
     left: (g, f, i, t) => g.a[(f.r0 + i) * g.k + t],
     top: (g, f, t, j) => g.b[t * g.n + f.c0 + j],
@@ -143,7 +143,7 @@ function positiveInteger(v: number, path: string, hint: string): void {
 export class SystolicArray {
   readonly rows: number;
   readonly cols: number;
-  readonly dataflow: Dataflow;
+  readonly dataflow: GemmDataflow;
   readonly macPipelineCycles: number;
   readonly h: Float64Array;
   readonly hValid: Uint8Array;
@@ -162,12 +162,12 @@ export class SystolicArray {
     positiveInteger(shape.rows, 'array.rows', 'Example: rows: 4');
     positiveInteger(shape.cols, 'array.cols', 'Example: cols: 4');
     positiveInteger(shape.macPipelineCycles, 'array.macPipelineCycles', 'Example: macPipelineCycles: 1');
-    if (!(shape.dataflow in RULES)) throw new SimError('must be os, ws or is', { code: 'badValue', path: 'array.dataflow', value: shape.dataflow });
+    this.dataflow = gemmDataflowOf(shape.dataflow, 'the cycle-stepped GEMM array (simulate --trace, check, rtl)');
+    if (!(this.dataflow in RULES)) throw new SimError('must be os, ws or is', { code: 'badValue', path: 'array.dataflow', value: shape.dataflow });
     this.rows = shape.rows;
     this.cols = shape.cols;
-    this.dataflow = shape.dataflow;
     this.macPipelineCycles = shape.macPipelineCycles;
-    this.rule = RULES[shape.dataflow];
+    this.rule = RULES[this.dataflow];
     const pes = this.rows * this.cols;
     // Before allocating: h, v, acc, busyCycles, lastAdd (5 float64) and 2 valid bytes per PE; 9 bytes per PE per pipeline stage.
     checkSize(pes * (5 * 8 + 2) + pes * shape.macPipelineCycles * 9, 'peArrayBytes', { path: 'array' },

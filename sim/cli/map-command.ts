@@ -1,10 +1,12 @@
 /**
- * `systolab map`: how the row-stationary dataflow folds each GEMM layer of a model onto the array (api/map.ts,
- * map/row-stationary.ts), as a table or JSON. The spatial half of Eyeriss' mapping: PE sets, strips, passes, copies.
+ * `systolab map`: how the row-stationary dataflow maps each GEMM layer of a model onto the array (api/map.ts,
+ * map/row-stationary.ts), as a table or JSON: the spatial half (PE sets, strips, passes, copies), and the temporal
+ * mappings — the fixed one and the mapper's best `--top` (run/rs-mapper.ts) — with their cycles, DRAM and energy.
  * `--compat ncku-lab2`: NCKU Lab 2's analytical model on its VGG-8 layers, its mapping beside the mapper's best.
  */
 import type { Argv } from 'yargs';
-import { type LabResult, type MapResult, nckuLab2, rsMap } from '../api/map.js';
+import { type LabResult, type MapResult, type RsCandidate, nckuLab2, rsMap } from '../api/map.js';
+import type { RsTemporal } from '../map/row-stationary.js';
 import { LAB_OBJECTIVES, LAB_SEARCHES, type LabObjective, type LabSearch } from '../compat/ncku-lab2/mapper.js';
 import type { LabCost, LabMapping } from '../compat/ncku-lab2/model.js';
 import { SimError } from '../base/errors.js';
@@ -34,6 +36,8 @@ export const MAP_EXAMPLES: readonly (readonly [string, string])[] = [
   ['map --model alexnet --array 12x14', 'AlexNet on Eyeriss\' 12×14 PEs: CONV1–5 keep 154 / 135 / 156 / 156 / 156 PEs at work'],
   ['map --model resnet18 --layer layer1.0.conv1 --array 12x14 --format json', 'one layer\'s folding, as JSON'],
   ['map --model lenet-digits --hw eyeriss', 'LeNet on the eyeriss preset\'s array'],
+  ['map --model alexnet --hw eyeriss --layer conv3 --objective energy --top 5', 'one layer\'s five least-energy temporal mappings beside the fixed one: p, q per PE, the GLB tile and its loops'],
+  ['map --model resnet18 --hw eyeriss --layer layer1.0.conv1 --search exhaustive --top 1', 'the provable optimum of a small mapspace (the same as the default pruned search)'],
   ['map --model lenet-digits --hw eyeriss --mode training', 'and its backward passes, each a convolution: dX = dY ⊛ W (R × H sets), dW = X ⋆ dY (E × R sets)'],
   ['map --compat ncku-lab2', 'NCKU AI-on-Chip Lab 2\'s analytical model on its VGG-8 layers: the lab\'s mapping and the mapper\'s best EDP'],
   ['map --compat ncku-lab2 --layer conv3 --objective latency --top 5 --format json', 'the five fastest mappings of one layer, as JSON'],
@@ -46,11 +50,11 @@ export function mapBuilder(y: Argv): Argv<MapArgs> {
     .option('model', { type: 'string', describe: 'a built-in model or a model file (not with --compat ncku-lab2)' })
     .option('compat', { choices: ['none', 'ncku-lab2'] as const, default: 'none' as const, describe: 'ncku-lab2: NCKU Lab 2\'s analytical model and mapspace on its own workload (docs/ncku-lab2.md)' })
     .option('config', { type: 'string', describe: `ncku-lab2: the lab's hardware, layers and mapping [default: hw-configs/compat/ncku-lab2.yaml]` })
-    .option('objective', { choices: LAB_OBJECTIVES, default: 'edp' as const, describe: 'ncku-lab2: what the mapper minimizes' })
-    .option('top', { type: 'number', default: 3, describe: 'ncku-lab2: how many of the best mappings to list per layer' })
-    .option('search', { choices: LAB_SEARCHES, default: 'pruned' as const, describe: 'ncku-lab2: pruned (every valid mapping, built from the constraints), exhaustive (every value of every parameter: small layers only), random (seeded draws, stopped after 500 valid draws without improvement)' })
-    .option('mapper-budget', { type: 'number', default: 10_000, describe: 'ncku-lab2, --search random: draws at most' })
-    .option('seed', { type: 'number', default: 1, describe: 'ncku-lab2, --search random: the seed' })
+    .option('objective', { choices: LAB_OBJECTIVES, default: 'edp' as const, describe: 'what the mapper minimizes' })
+    .option('top', { type: 'number', default: 3, describe: 'how many of the best mappings to list per layer' })
+    .option('search', { choices: LAB_SEARCHES, default: 'pruned' as const, describe: 'pruned (every valid mapping, built from the constraints), exhaustive (every value of every parameter, checked after: small layers only), random (seeded draws from the valid ones, with a stop when they stop improving)' })
+    .option('mapper-budget', { type: 'number', default: 10_000, describe: '--search random: draws at most' })
+    .option('seed', { type: 'number', default: 1, describe: '--search random: the seed' })
     .option('layer', { type: 'string', describe: 'one layer [default: every GEMM layer]' })
     .option('mode', { choices: ['inference', 'training'] as const, default: 'inference' as const, describe: 'training: the backward passes too (backwardData and backwardWeight of a conv are convolutions, mapped as such)' })
     .option('hw', { type: 'string', default: DEFAULT_HW, describe: 'hardware preset or file: its array' })
@@ -59,24 +63,36 @@ export function mapBuilder(y: Argv): Argv<MapArgs> {
     .example(MAP_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<MapArgs>;
 }
 
+const temporalText = (t: RsTemporal): string => `p ${t.p} q ${t.q} · GLB n ${t.glbN} m ${t.glbM} c ${t.glbC} · ${t.order}`;
+const candidateCells = (c: RsCandidate): string[] => [temporalText(c.temporal), int(c.cycles), percent(c.utilization), c.dramAccessesPerMac.toPrecision(3), c.energy.toPrecision(4), c.edp.toPrecision(4)];
+
 function mapText(r: MapResult): string {
   const pes = r.array.rows * r.array.cols;
-  const rows = r.layers.map(({ layer, pass, conv, mapping: m, timing }) => [
-    layer, pass, `${conv.r}×${conv.s}`, `${conv.e}×${conv.f}`, `${int(conv.c)}→${int(conv.m)}`, `${m.set.rows}×${m.set.cols}`,
+  const rows = r.layers.map(({ layer, pass, conv, mapping: m }) => [
+    layer, pass, `${conv.r}×${conv.s}`, `${conv.e}×${conv.f}`, `${int(conv.n)}×${int(conv.c)}→${int(conv.m)}`, `${m.set.rows}×${m.set.cols}`,
     m.strips === 1 ? '1' : `${m.strips} (${m.stripWidths.join('+')})`, String(m.passes), String(m.replication),
-    String(m.activePes), m.meanActivePes.toFixed(1), percent(m.utilization), int(timing.cycles), percent(timing.utilization),
+    String(m.activePes), m.meanActivePes.toFixed(1), percent(m.utilization),
   ]);
+  const ranked: string[][] = [];
+  for (const l of r.layers) {
+    ranked.push([l.layer, l.pass, 'fixed', ...candidateCells(l.fixed)]);
+    l.best.forEach((b, i) => ranked.push(['', '', `best ${i + 1}`, ...candidateCells(b)]));
+  }
   return [
     `row-stationary mapping of ${r.model} on a ${r.array.rows}×${r.array.cols} array (${pes} PEs; hardware ${r.hw})`,
-    table(['layer', 'pass', 'filter R×S', 'ofmap E×F', 'C→M', 'PE set R×E', 'strips (widths)', 'passes', 'copies', 'active PEs', 'mean active', 'PEs used %', 'cycles', 'util %'], rows, new Set([7, 8, 9, 10, 11, 12, 13])),
+    table(['layer', 'pass', 'filter R×S', 'ofmap E×F', 'N×C→M', 'PE set R×E', 'strips (widths)', 'passes', 'copies', 'active PEs', 'mean active', 'PEs used %'], rows, new Set([7, 8, 9, 10, 11])),
     '',
     'PE set: filter rows (R) down, ofmap rows (E) across: each PE convolves one filter row with one ifmap row.',
     'strips: a set wider than the array is cut into strips stacked vertically; passes: when they do not all fit, the',
     'array takes what fits, pass after pass; copies: a set that fits more than once runs on other channels or filters.',
-    'active PEs: the fullest pass (as Eyeriss reports it). Dense layers map as 1×1 convolutions.',
-    'cycles: the RS fast model (one MAC per PE per cycle, F·S cycles per image-filter-channel triple, R − 1 for the',
-    'adder chain per pass; spads of one filter row, no p/q interleaving); util % = MACs ÷ (cycles × PEs). Not modelled',
-    'yet: the spad capacities, the global buffer\'s capacity and DRAM, energy (docs/row-stationary.md).',
+    'active PEs: the fullest pass (as Eyeriss reports it), of the fixed mapping\'s GLB tile. Dense layers map as 1×1',
+    'convolutions (images = batch rows).',
+    '',
+    `Temporal mappings — the fixed one and the mapper's best (${r.search.mode} search, objective ${r.objective}), priced as simulate prices them:`,
+    table(['layer', 'pass', 'mapping', 'p, q per PE · GLB tile · GLB loops', 'cycles', 'util %', 'DRAM acc/MAC', `energy (${r.energyUnit})`, `EDP (${r.energyUnit}·cycles)`], ranked, new Set([4, 5, 6, 7, 8])),
+    '',
+    'p filters × q channels per PE (ifmap spad q·S, filter spad p·q·S, psum spad p words); the GLB holds n images ×',
+    'c channels of ifmap, m × c filters and n × m ofmaps of partial sums; GLB loops outer first. docs/row-stationary.md.',
     '',
   ].join('\n');
 }
@@ -115,6 +131,7 @@ export function mapCommand(a: MapArgs): string {
     return a.format === 'json' ? `${JSON.stringify(lab, null, 2)}\n` : labText(lab);
   }
   if (a.model === undefined) throw new SimError('names the model to map', { code: 'missingField', path: '--model', hint: 'Example: --model alexnet --array 12x14, or --compat ncku-lab2.' });
-  const r = rsMap({ model: a.model, layer: a.layer, mode: a.mode, hw: a.hw, array: a.array });
+  if (!Number.isInteger(a.top) || a.top < 1 || a.top > 100) throw new SimError('must be an integer from 1 to 100', { code: 'badValue', path: '--top', value: a.top });
+  const r = rsMap({ model: a.model, layer: a.layer, mode: a.mode, hw: a.hw, array: a.array }, { objective: a.objective, top: a.top, search: { mode: a.search, budget: a.mapperBudget, seed: a.seed } });
   return a.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : mapText(r);
 }

@@ -33,6 +33,8 @@ export const SIMULATE_EXAMPLES: readonly [string, string][] = [
   ['simulate --model models/tiny-cnn.yaml --hw edge-16x16 --sram-kib 8 --dram-bytes-per-cycle 4 --bandwidth-mode user', 'less SRAM and a narrow DRAM bus, enforced: the stalls show up in the cycles'],
   ['simulate --model models/tiny-cnn.yaml --precision int4 --clock-mhz 500', '4-bit operands at 500 MHz'],
   ['simulate --model resnet18 --sram-kib 32 --mapper search --objective edp', 'the mapper picks each layer\'s fold loop order for the least EDP; the loop nests are printed'],
+  ['simulate --model alexnet --hw eyeriss --batch 4', 'Eyeriss\' row-stationary dataflow: each layer\'s PE sets, spad and global-buffer mapping as a loop nest, DRAM accesses per MAC'],
+  ['simulate --model alexnet --hw eyeriss --mapper search --objective energy', 'and the mapper\'s least-energy temporal mapping per layer (p, q, the GLB tile and loop order)'],
   ['simulate --trace 2x3x2 --array 2x2 --dataflow os', 'cycle by cycle: what every PE of a 2×2 output-stationary array holds while it multiplies a 2×3 by a 3×2 matrix'],
 ];
 
@@ -45,7 +47,7 @@ export function simulateBuilder(y: Argv): Argv<SimulateArgs> {
     .option('mode', { choices: ['inference', 'training'] as const, default: 'inference' as const, describe: 'training adds backwardData, backwardWeight and update passes' })
     .option('batch', { type: 'number', describe: 'batch size (overrides the model\'s input batch)' })
     .option('compat', { choices: ['none', 'scalesim'] as const, default: 'none' as const, describe: 'scalesim: reproduce SCALE-Sim v2\'s reported numbers, quirks included' })
-    .option('mapper', { choices: ['fixed', 'search'] as const, default: 'fixed' as const, describe: 'fixed: column folds outer (what the PE array and the RTL run); search: per layer, the fold loop order with the least --objective (default mode only)' })
+    .option('mapper', { choices: ['fixed', 'search'] as const, default: 'fixed' as const, describe: 'fixed: column folds outer (what the PE array and the RTL run), or rs\'s greedy temporal mapping; search: per layer, the fold loop order (os/ws/is) or the temporal mapping (rs, a pruned search) with the least --objective (default mode only)' })
     .option('objective', { choices: ['latency', 'energy', 'edp'] as const, default: 'edp' as const, describe: 'what --mapper search minimizes' })
     .option('format', { choices: ['table', 'json', 'csv', 'scalesim'] as const, default: 'table' as const, describe: 'scalesim (with --compat scalesim --out DIR): SCALE-Sim v2\'s own COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv' })
     .option('out', { type: 'string', describe: 'also write cost-report.json, layers.csv, charts/ (.vl.json, .svg, .png) and index.html into this folder [default with --format table: reports/simulate-MODEL-HW-MODE, e.g. reports/simulate-scalesim-resnet18-scalesim-32x32-inference]' })

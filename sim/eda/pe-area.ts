@@ -12,6 +12,7 @@
  *   measured figure (no `estimated`), and takes the geometric mean of area / transistors. A log-space fit weighs every
  *   point's relative error alike; a least-squares fit in µm² would be the 32-bit multiplier's alone.
  */
+import { gemmDataflowOf } from '../map/dataflow.js';
 import { PRECISION_BITS, isFloatPrecision, type HwConfig } from '../arch/types.js';
 import { SimError } from '../base/errors.js';
 import type { EnergyTable } from '../energy/table.js';
@@ -27,7 +28,7 @@ export function peRtlConfig(hw: HwConfig): RtlConfig {
     }
   }
   return {
-    rows: 1, cols: 1, dataflow: hw.array.dataflow, operandBits: Math.max(PRECISION_BITS[input], PRECISION_BITS[weight]),
+    rows: 1, cols: 1, dataflow: gemmDataflowOf(hw.array.dataflow, 'area.pe: yosys (the generated systolic PE)', 'array.dataflow'), operandBits: Math.max(PRECISION_BITS[input], PRECISION_BITS[weight]),
     accumulatorBits, overflow: overflow ?? 'saturate', macPipelineCycles: hw.array.macPipelineCycles,
   };
 }

@@ -89,3 +89,24 @@ export function addActions(a: ActionCounts, b: ActionCounts): ActionCounts {
     vectorWriteBits: a.vectorWriteBits + b.vectorWriteBits, cycles: a.cycles + b.cycles,
   };
 }
+
+/**
+ * A row-stationary entry. The spads are priced as PE registers: every MAC reads a filter and an ifmap value and
+ * reads and writes its partial sum; spad writes are the values loaded from the GLB (ifmap rows land in the spads of
+ * every PE on their diagonal: counted once per GLB read, a lower bound) and the psum updates. Between PEs only the
+ * partial sums move, up a column's adder chain (`interPePsumMoves`, accumulator bits). GLB and DRAM as for GEMMs.
+ */
+export function rsActions(g: GemmCountsIn, interPePsumMoves: number, w: Widths): ActionCounts {
+  const base = gemmActions(g, RS_REGISTER_RULE, w);
+  return {
+    ...base,
+    registerWriteBits: { ifmap: g.sram.ifmapReads * w.inputBits, filter: g.sram.filterReads * w.weightBits, ofmap: g.macs * w.accumulatorBits },
+    interPeBits: { ifmap: 0, filter: 0, ofmap: interPePsumMoves * w.accumulatorBits },
+  };
+}
+
+/** gemmActions' register-read rule is per MAC for every dataflow; RS overrides its writes and moves above. */
+const RS_REGISTER_RULE: DataflowStrategy = {
+  title: 'row stationary', rows: 'k', cols: 'n', time: 'm', stationary: 'filter', preload: false,
+  movesBetweenPes: { ifmap: false, filter: false, ofmap: false }, partialSumsLeaveArray: true, horizontal: 'ifmap', firstFill: 'filter',
+};

@@ -19,7 +19,7 @@
  * (a constant fitted to the table's adder and multiplier areas, docs/rtl.md) + its flip-flops × registerPerBit; the
  * vector lane stays as above.
  */
-import { type HwConfig, isFloatPrecision, type Precision, PRECISION_BITS } from '../arch/types.js';
+import { type HwConfig, isFloatPrecision, type Precision, PRECISION_BITS, RS_DEFAULT_SPAD } from '../arch/types.js';
 import { strategyOf } from '../map/dataflow.js';
 import { sramFigures } from './cacti.js';
 import type { ActionCounts, PerOperand } from './actions.js';
@@ -164,8 +164,12 @@ function logicArea(t: EnergyTable, hw: HwConfig, notes?: string[]): { array: num
   const p = wider(hw.numerics.input, hw.numerics.weight);
   const ib = PRECISION_BITS[hw.numerics.input], wb = PRECISION_BITS[hw.numerics.weight], ab = hw.numerics.accumulatorBits;
   const reg = entry(t, 'areaUm2.registerPerBit').value;
-  // A PE holds its two operands and an accumulator, plus a partial-sum register where partial sums move through.
-  const regBits = ib + wb + ab + (strategyOf(hw.array.dataflow).partialSumsLeaveArray ? ab : 0);
+  // A PE holds its two operands and an accumulator, plus a partial-sum register where partial sums move through; a
+  // row-stationary PE its three scratch pads (priced as register bits) and the register of its adder-chain stage.
+  const df = hw.array.dataflow, spad = hw.array.spad ?? RS_DEFAULT_SPAD;
+  const regBits = df === 'rs'
+    ? spad.ifmapWords * ib + spad.filterWords * wb + spad.psumWords * ab + ab
+    : ib + wb + ab + (strategyOf(df).partialSumsLeaveArray ? ab : 0);
   const pe = hw.area?.pe === 'yosys' ? synthesizedPeUm2(t, hw)
     : widthEntry(t, 'areaUm2.', 'mult', p, notes) + adder(t, 'areaUm2.', isFloat(p), ab) + regBits * reg;
   const vp = hw.numerics.input;

@@ -22,7 +22,7 @@ import type { Tensor } from '../float/tensor.js';
 import { executeProgram } from '../lower/execute.js';
 import { type Mat, mat } from '../lower/operands.js';
 import type { GemmOp, LoweredProgram } from '../lower/types.js';
-import { type Dataflow } from '../arch/types.js';
+import type { GemmDataflow } from '../arch/types.js';
 import type { Range } from './calibrate.js';
 import { roundToBf16, roundToFp16, roundToFp32 } from './float16.js';
 import { type NumberFormat, type IntFormat, affineParams, intRange, symmetricScale } from './format.js';
@@ -39,7 +39,7 @@ export interface FixedConfig {
   /** Calibrated range of every layer output (integer formats other than Qm.n). */
   readonly ranges: Readonly<Record<string, Range>>;
   readonly engine?: 'fast' | 'array';
-  readonly array?: { readonly rows: number; readonly cols: number; readonly dataflow: Dataflow; readonly macPipelineCycles: number };
+  readonly array?: { readonly rows: number; readonly cols: number; readonly dataflow: GemmDataflow; readonly macPipelineCycles: number };
 }
 
 export interface LayerTally {

@@ -10,7 +10,7 @@
 import { SimError } from '../base/errors.js';
 import { accumulatorFor, type Operand } from '../array/numerics.js';
 import { simulateArrayGemm } from '../array/systolic-array.js';
-import type { Dataflow } from '../arch/types.js';
+import type { GemmDataflow } from '../arch/types.js';
 
 import type { OverflowRule } from './rounding.js';
 
@@ -20,7 +20,7 @@ export interface GemmIntOptions {
   /** `fast` (default) or `array` (the cycle-stepped array, much slower; for small GEMMs and proofs). */
   readonly engine?: 'fast' | 'array';
   /** The array for engine `array` [default 4×4 os, d = 1]. */
-  readonly array?: { readonly rows: number; readonly cols: number; readonly dataflow: Dataflow; readonly macPipelineCycles?: number };
+  readonly array?: { readonly rows: number; readonly cols: number; readonly dataflow: GemmDataflow; readonly macPipelineCycles?: number };
 }
 
 export interface GemmIntResult {
@@ -47,7 +47,7 @@ export function gemmIntCounted(a0: Operand | readonly number[], b0: Operand | re
   if (b.length !== k * n) throw new SimError(`B must hold k·n = ${k * n} elements`, { code: 'shapeMismatch', path: 'b.length', value: b.length });
   const numerics = { kind: 'int' as const, accumulatorBits: bits, overflow };
   if (options.engine === 'array') {
-    const shape = { rows: 4, cols: 4, dataflow: 'os' as Dataflow, macPipelineCycles: 1, ...options.array };
+    const shape = { rows: 4, cols: 4, dataflow: 'os' as GemmDataflow, macPipelineCycles: 1, ...options.array };
     return { c: simulateArrayGemm({ m, k, n, a, b }, { ...shape, macPipelineCycles: shape.macPipelineCycles ?? 1 }, numerics).c, overflows: -1 };
   }
   const { lo, hi, reduce } = accumulatorFor(numerics, a, b, k);

@@ -6,7 +6,7 @@ import { SimError } from '../base/errors.js';
 import { type At, fail } from '../base/fields.js';
 import { type LimitName, checkSize } from '../base/limits.js';
 import { HW_DEFAULTS } from '../arch/parse.js';
-import { DATAFLOWS, type Dataflow, type HwConfig } from '../arch/types.js';
+import { GEMM_DATAFLOWS, type GemmDataflow, type HwConfig } from '../arch/types.js';
 
 interface CfgEntry { readonly key: string; readonly value: string; readonly line: number }
 type CfgSections = Map<string, Map<string, CfgEntry>>;
@@ -86,7 +86,7 @@ class CfgReader {
   }
 }
 
-const CFG_DATAFLOWS: readonly Dataflow[] = DATAFLOWS;
+const CFG_DATAFLOWS: readonly GemmDataflow[] = GEMM_DATAFLOWS;
 
 /**
  * A SCALE-Sim v2 .cfg file as-is → HwConfig. Mapping (hw-configs/README.md, "SCALE-Sim `.cfg` files"): ArrayHeight →
@@ -110,7 +110,7 @@ export function parseScaleSimCfg(text: string, file: string): HwConfig {
   const cols = cfg.int(ARCH, 'ArrayWidth', '32', 'arrayDim');
   const dfText = cfg.require(ARCH, 'Dataflow', 'os').trim();
   const dataflow = CFG_DATAFLOWS.find((d) => d === dfText.toLowerCase()); // the constant, not the parsed string (see oneOf)
-  if (dataflow === undefined) fail(cfg.at(ARCH, 'Dataflow'), 'is not an allowed value', dfText, `Allowed: ${DATAFLOWS.join(', ')}.`);
+  if (dataflow === undefined) fail(cfg.at(ARCH, 'Dataflow'), 'is not an allowed value', dfText, `Allowed: ${GEMM_DATAFLOWS.join(', ')}.`);
   const ifmapKib = cfg.int(ARCH, 'IfmapSramSzkB', '64', 'sramKib');
   const filterKib = cfg.int(ARCH, 'FilterSramSzkB', '64', 'sramKib');
   const ofmapKib = cfg.int(ARCH, 'OfmapSramSzkB', '64', 'sramKib');

@@ -3,7 +3,8 @@
  * reads (timing, memory, energy, the PE array, SCALE-Sim compat). A new dataflow is a new row here; `Record<Dataflow,
  * …>` makes the compiler reject a Dataflow without one. docs/cycle-model.md explains the rows.
  */
-import type { Dataflow } from '../arch/types.js';
+import { type Dataflow, type GemmDataflow, isGemmDataflow } from '../arch/types.js';
+import { SimError } from '../base/errors.js';
 
 /** A GEMM dimension (glossary: m rows of A and C, k the reduction, n columns of B and C). */
 export type GemmDim = 'm' | 'k' | 'n';
@@ -49,8 +50,26 @@ export const DATAFLOW_STRATEGIES = {
     movesBetweenPes: { ifmap: false, filter: true, ofmap: true }, partialSumsLeaveArray: true, horizontal: 'filter',
     firstFill: 'filter',
   },
-} as const satisfies Record<Dataflow, DataflowStrategy>;
+} as const satisfies Record<GemmDataflow, DataflowStrategy>;
 
-export function strategyOf(dataflow: Dataflow): DataflowStrategy {
+export function strategyOf(dataflow: GemmDataflow): DataflowStrategy {
   return DATAFLOW_STRATEGIES[dataflow];
+}
+
+/**
+ * `dataflow` when it is a GEMM dataflow; for row stationary a SimError naming what covers only os, ws and is (the
+ * RTL twin, SCALE-Sim compat, the fixed-point check on the array, the cycle trace). Also narrows an array's type for
+ * the GEMM cost model, which run/pipeline.ts never calls with rs.
+ */
+export function gemmDataflowOf(dataflow: Dataflow, what: string, path = 'array.dataflow'): GemmDataflow {
+  if (isGemmDataflow(dataflow)) return dataflow;
+  throw new SimError(`is rs (row stationary), but ${what} covers the systolic GEMM dataflows only`, {
+    code: 'badValue', path, value: dataflow, hint: `Use --dataflow os, ws or is (or a config with one) here; rs runs in simulate, sweep and map (docs/row-stationary.md).`,
+  });
+}
+
+/** The array with its dataflow checked to be a GEMM one. */
+export function gemmArray<A extends { readonly dataflow: Dataflow }>(a: A, what = 'the systolic GEMM model'): A & { readonly dataflow: GemmDataflow } {
+  gemmDataflowOf(a.dataflow, what);
+  return a as A & { readonly dataflow: GemmDataflow };
 }

@@ -14,13 +14,14 @@
  *     spans the inner loop's dimension but not the outer one (then `outerPasses` = the outer folds), else it stays
  *     for a pass.
  */
-import type { Dataflow } from '../arch/types.js';
+import type { Dataflow, GemmDataflow } from '../arch/types.js';
 import { type Cycles, type Words, ceilDiv, cycles, words } from '../base/units.js';
-import { type DataflowStrategy, type GemmDim, type OperandRole, strategyOf } from './dataflow.js';
+import { type DataflowStrategy, type GemmDim, type OperandRole, gemmDataflowOf, strategyOf } from './dataflow.js';
 
 export interface ArrayShape {
   readonly rows: number;
   readonly cols: number;
+  /** rs never reaches mapGemm (run/pipeline.ts routes it to timing/row-stationary.ts); mapGemm rejects it. */
   readonly dataflow: Dataflow;
   readonly macPipelineCycles: number;
 }
@@ -41,7 +42,7 @@ export type FoldOrder = 'colsOuter' | 'rowsOuter';
 export const FOLD_ORDERS: readonly FoldOrder[] = ['colsOuter', 'rowsOuter'];
 
 export interface Mapping {
-  readonly dataflow: Dataflow;
+  readonly dataflow: GemmDataflow;
   readonly order: FoldOrder;
   readonly strategy: DataflowStrategy;
   readonly m: number;
@@ -66,11 +67,12 @@ export interface Mapping {
 const MISSING_DIM: Readonly<Record<OperandRole, GemmDim>> = { ifmap: 'n', filter: 'm', ofmap: 'k' };
 
 export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>, order: FoldOrder = 'colsOuter'): Mapping {
-  return mapWithStrategy(strategyOf(a.dataflow), m, k, n, a, order);
+  const dataflow = gemmDataflowOf(a.dataflow, 'the systolic GEMM model');
+  return mapWithStrategy(strategyOf(dataflow), m, k, n, { ...a, dataflow }, order);
 }
 
 /** mapGemm with the strategy given (tests map with altered strategies to show the checks catch them). */
-export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>, order: FoldOrder = 'colsOuter'): Mapping {
+export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: { readonly rows: number; readonly cols: number; readonly dataflow: GemmDataflow }, order: FoldOrder = 'colsOuter'): Mapping {
   const size: Record<GemmDim, number> = { m, k, n };
   const spatialRows = size[s.rows], spatialCols = size[s.cols], temporal = size[s.time];
   const rowFolds = ceilDiv(spatialRows, a.rows), colFolds = ceilDiv(spatialCols, a.cols);

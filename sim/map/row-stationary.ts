@@ -15,8 +15,8 @@
  *   side (a dense layer, as a 1 × 1 set: all 168 PEs), bounded by C·M, the channel-filter pairs there are;
  * - a filter taller than the array (R > rows, which Eyeriss' 12 rows never meet) is cut into ⌈R / rows⌉ groups of rows
  *   whose partial sums add up over time.
- * Which channels, filters and images a pass holds (Eyeriss' p, q, r, t, n), the spads and the global buffer — the
- * temporal half — are not modelled here yet.
+ * The temporal half — what each PE's spads hold (Eyeriss' p filters × q channels), the global buffer's tile and
+ * the order of its loops — follows below the spatial mapping (RsTemporal).
  */
 
 /** The convolution dimensions RS works on (Eyeriss' notation). */
@@ -88,4 +88,125 @@ export function rsSpatialMapping(conv: RsConv, array: { readonly rows: number; r
     set: { rows: conv.r, cols: conv.e }, rowGroups, stripRows, strips, stripWidths, stripsAtOnce, replication, passes,
     pesPerPass: passPes, activePes, meanActivePes: passPes.reduce((a, b) => a + b, 0) / passPes.length, utilization: activePes / (array.rows * array.cols),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The temporal half: what each PE's scratch pads hold, what the global buffer (GLB) holds, and the GLB loop order.
+
+/** One convolution as RS runs it: the set's dims plus the batch, the stride and the ifmap the GLB holds. */
+export interface RsLayer extends RsConv {
+  /** Images (the batch). */
+  readonly n: number;
+  /** Vertical stride. */
+  readonly u: number;
+  /** Width of the ifmap rows the GLB sends to the array, padding included. */
+  readonly paddedW: number;
+  /** Elements of one image's channel of the ifmap as DRAM holds it (H·W, no padding). */
+  readonly ifmapPlaneWords: number;
+}
+
+/** The GLB loops, outer first: over tiles of images (n), filters (m) and channels (c). */
+export type RsGlbOrder = 'mnc' | 'mcn' | 'nmc' | 'ncm' | 'cmn' | 'cnm';
+export const RS_GLB_ORDERS: readonly RsGlbOrder[] = ['mnc', 'mcn', 'nmc', 'ncm', 'cmn', 'cnm'];
+
+/**
+ * Eyeriss' p and q (JSSC 2017, section IV-B) and a GLB tile. A PE holds q channels of its ifmap row window (q·S
+ * values in the ifmap spad), p·q filter rows (p·q·S weights in the filter spad) and p partial sums (the psum spad):
+ * each ifmap value it reads is used p times, and its psums add up q channels before they leave for the GLB. The
+ * GLB holds glbN images × glbC channels of ifmap, glbM × glbC filters and glbN × glbM ofmaps of partial sums; its
+ * loops over the tiles run in `order`. Every factor divides the next level's (p | glbM | M, q | glbC | C,
+ * glbN | N): a perfect factorization, as Timeloop's mapspaces default to.
+ */
+export interface RsTemporal {
+  readonly p: number;
+  readonly q: number;
+  readonly glbN: number;
+  readonly glbM: number;
+  readonly glbC: number;
+  readonly order: RsGlbOrder;
+}
+
+/** Scratch-pad capacities per PE and GLB partition capacities, in words. */
+export interface RsCapacities {
+  readonly spad: { readonly ifmapWords: number; readonly filterWords: number; readonly psumWords: number };
+  readonly glb: { readonly ifmapWords: number; readonly filterWords: number; readonly psumWords: number };
+}
+
+/** Which capacities a temporal mapping meets: the spads (per PE) and the GLB partitions. */
+export interface RsFit { readonly spad: boolean; readonly glb: boolean }
+
+export function rsFit(l: RsLayer, t: RsTemporal, cap: RsCapacities): RsFit {
+  return {
+    spad: t.q * l.s <= cap.spad.ifmapWords && t.p * t.q * l.s <= cap.spad.filterWords && t.p <= cap.spad.psumWords,
+    glb: t.glbN * t.glbC * l.ifmapPlaneWords <= cap.glb.ifmapWords && t.glbM * t.glbC * l.r * l.s <= cap.glb.filterWords
+      && t.glbN * t.glbM * l.e * l.f <= cap.glb.psumWords,
+  };
+}
+
+/** The divisors of x, ascending. */
+export function divisors(x: number): number[] {
+  const lo: number[] = [], hi: number[] = [];
+  for (let d = 1; d * d <= x; d++) {
+    if (x % d === 0) {
+      lo.push(d);
+      if (d * d !== x) hi.unshift(x / d);
+    }
+  }
+  return [...lo, ...hi];
+}
+
+/** Whether the factors are a perfect factorization of the layer (p | glbM | M, q | glbC | C, glbN | N). */
+export function rsFactorsValid(l: RsLayer, t: RsTemporal): boolean {
+  const whole = (v: number) => Number.isInteger(v) && v >= 1;
+  return [t.p, t.q, t.glbN, t.glbM, t.glbC].every(whole) && t.glbM % t.p === 0 && l.m % t.glbM === 0
+    && t.glbC % t.q === 0 && l.c % t.glbC === 0 && l.n % t.glbN === 0 && RS_GLB_ORDERS.includes(t.order);
+}
+
+const largest = (options: readonly number[], ok: (v: number) => boolean): number | undefined => {
+  for (let i = options.length - 1; i >= 0; i--) if (ok(options[i])) return options[i];
+  return undefined;
+};
+
+/**
+ * The fixed temporal mapping (`--mapper fixed`), greedy as a designer would pick it by hand: q as large as the ifmap
+ * spad allows, then p as large as the filter and psum spads allow; in the GLB, the channels of one q group, the
+ * most images whose ifmap and psums fit, the most filters whose psums and weights fit, then the most channels;
+ * loops filters outer, images, channels inner (so psums finish in the GLB). p and q are first sought among those
+ * whose smallest GLB tile fits. Where even the smallest choice does not fit, the smallest is taken and rsFit says so.
+ */
+export function rsFixedTemporal(l: RsLayer, cap: RsCapacities): RsTemporal {
+  // The smallest GLB tile for p and q (one image, p filters, q channels) must fit too, where any does.
+  const smallest = (p: number, q: number): RsTemporal => ({ p, q, glbN: 1, glbM: p, glbC: q, order: 'mnc' });
+  const fits = (t: RsTemporal) => rsFit(l, t, cap).glb;
+  const qOk = (q: number) => q * l.s <= cap.spad.ifmapWords && q * l.s <= cap.spad.filterWords;
+  const pOk = (p: number, q: number) => p <= cap.spad.psumWords && p * q * l.s <= cap.spad.filterWords;
+  const q = largest(divisors(l.c), (q) => qOk(q) && fits(smallest(1, q))) ?? largest(divisors(l.c), qOk) ?? 1;
+  const p = largest(divisors(l.m), (p) => pOk(p, q) && fits(smallest(p, q))) ?? largest(divisors(l.m), (p) => pOk(p, q)) ?? 1;
+  const base = smallest(p, q);
+  const glbN = largest(divisors(l.n), (glbN) => fits({ ...base, glbN })) ?? 1;
+  const glbM = largest(divisors(l.m).filter((d) => d % p === 0), (glbM) => fits({ ...base, glbN, glbM })) ?? p;
+  const glbC = largest(divisors(l.c).filter((d) => d % q === 0), (glbC) => fits({ ...base, glbN, glbM, glbC })) ?? q;
+  return { p, q, glbN, glbM, glbC, order: 'mnc' };
+}
+
+/** A GLB tile's sub-convolution: the set the array sees while the GLB holds one tile. */
+export const rsTileConv = (l: RsLayer, t: RsTemporal): RsConv => ({ r: l.r, s: l.s, e: l.e, f: l.f, c: t.glbC, m: t.glbM });
+
+/**
+ * How many times DRAM traffic repeats per operand for the GLB loop order: an operand is fetched again every
+ * iteration of a loop outside its innermost relevant loop that it does not depend on (ifmap: n, c; filter: m, c;
+ * partial sums: n, m — and when the channel loop is outside the innermost n/m loop, psums leave for DRAM and come
+ * back once per channel tile after the first).
+ */
+export function rsDramFactors(l: RsLayer, t: RsTemporal): { ifmap: number; filter: number; psumVisits: number } {
+  const tiles: Record<'n' | 'm' | 'c', number> = { n: l.n / t.glbN, m: l.m / t.glbM, c: l.c / t.glbC };
+  const loops = [...t.order] as ('n' | 'm' | 'c')[];
+  const factor = (relevant: readonly ('n' | 'm' | 'c')[]): number => {
+    let inner = -1;
+    loops.forEach((d, i) => { if (relevant.includes(d) && tiles[d] > 1) inner = i; });
+    let f = 1;
+    for (let i = 0; i < inner; i++) if (!relevant.includes(loops[i])) f *= tiles[loops[i]];
+    return f;
+  };
+  return { ifmap: factor(['n', 'c']), filter: factor(['m', 'c']), psumVisits: factor(['n', 'm']) };
 }

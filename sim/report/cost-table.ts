@@ -63,6 +63,7 @@ function spillTime(r: CostReport): string {
  * the array's columns and rows, then the streamed dim.
  */
 function mapperLines(r: CostReport): string[] {
+  if (r.hw.array.dataflow === 'rs') return rsLines(r);
   const gemms = r.layers.filter((l): l is GemmCost => l.kind === 'gemm' && l.mapping !== undefined);
   if (gemms.length === 0) return [];
   const s = strategyOf(r.hw.array.dataflow);
@@ -77,6 +78,30 @@ function mapperLines(r: CostReport): string[] {
       const [outer, inner] = l.mapping!.foldOrder === 'colsOuter' ? [cols, rows] : [rows, cols];
       return `  ${l.id.padEnd(width)}  for ${outer} { for ${inner} { stream ${s.time} ${size(l, s.time)} } }`;
     }),
+  ];
+}
+
+/**
+ * Row stationary: every conv entry's mapping as a loop nest, outer first — the GLB loops over tiles (in their
+ * order), then the array's passes and the PE's spad loops — with its DRAM accesses per MAC, and the layers no
+ * mapping fits.
+ */
+function rsLines(r: CostReport): string[] {
+  const gemms = r.layers.filter((l): l is GemmCost => l.kind === 'gemm' && l.rs !== undefined);
+  if (gemms.length === 0) return [];
+  const width = Math.max(...gemms.map((l) => l.id.length));
+  const how = gemms[0].mapping ? `chosen by the mapper (--mapper search, objective ${gemms[0].mapping.objective})` : 'the fixed mapping (--mapper search looks for a better one)';
+  const tile = { n: 'glbN', m: 'glbM', c: 'glbC' } as const, whole = { n: 'n', m: 'm', c: 'c' } as const;
+  const unfit = gemms.filter((l) => !l.rs!.fit.spad || !l.rs!.fit.glb);
+  return [
+    `Row-stationary mappings, ${how}; loop nests outer first (GLB tiles of images n, filters m, channels c; a PE holds p filters × q channels; DRAM accesses per MAC):`,
+    ...gemms.map((l) => {
+      const { conv, temporal: t, spatial } = l.rs!;
+      const loops = [...t.order].map((d) => `for ${d} ${conv[whole[d as 'n' | 'm' | 'c']]}÷${t[tile[d as 'n' | 'm' | 'c']]}`).join(' { ');
+      const dram = (l.rs!.counts.dramIfmapReads + l.rs!.counts.dramFilterReads + l.rs!.counts.dramPsumReads + l.rs!.counts.dramOfmapWrites) / l.macs;
+      return `  ${l.id.padEnd(width)}  ${loops} { ${spatial.passes / spatial.tiles} pass(es) × ${spatial.copies} cop${spatial.copies === 1 ? 'y' : 'ies'} of the ${conv.r}×${conv.e} set, ≤ ${spatial.activePes} PEs { p ${t.p} × q ${t.q} } } } }  DRAM ${dram.toPrecision(3)}/MAC`;
+    }),
+    ...(unfit.length ? [`warning: no mapping fits the scratch pads or the GLB for ${unfit.map((l) => l.id).join(', ')}; they are priced as if the smallest one fitted.`] : []),
   ];
 }
 

@@ -1,6 +1,6 @@
 /** The cycle-by-cycle trace of `simulate --trace` as text: a grid of PEs per cycle, the operands and the result. */
 import type { CycleSnapshot, GemmTrace } from '../array/trace.js';
-import { strategyOf } from '../map/dataflow.js';
+import { gemmDataflowOf, strategyOf } from '../map/dataflow.js';
 import type { TraceRun } from '../run/trace.js';
 
 const show = (x: number | null) => (x === null ? '·' : String(x));
@@ -10,7 +10,7 @@ export function formatTrace(t: GemmTrace): string {
   const { rows, cols, dataflow, macPipelineCycles: d } = t.shape;
   const all = (f: (c: CycleSnapshot) => (number | null)[][]) => Math.max(...t.cycles.flatMap((c) => f(c).flat().map((x) => show(x).length)));
   const wa = all((c) => c.a), wb = all((c) => c.b), wc = all((c) => c.acc);
-  const accName = strategyOf(dataflow).partialSumsLeaveArray ? 'partial sum' : 'accumulator';
+  const accName = strategyOf(gemmDataflowOf(dataflow, 'the cycle trace')).partialSumsLeaveArray ? 'partial sum' : 'accumulator';
   const lines = [
     `${rows}×${cols} ${dataflow.toUpperCase()} array, GEMM ${t.gemm.m}×${t.gemm.k}×${t.gemm.n}, MAC pipeline ${d}: each PE shows  a b | ${accName}  after the cycle (· = no operand, * = MAC started)`,
   ];

@@ -10,13 +10,13 @@
  *
  * The lines the mutation tests alter carry a `// mut:NAME` tag (test/rtl/mutation.test.ts).
  */
-import type { Dataflow } from '../arch/types.js';
+import type { GemmDataflow } from '../arch/types.js';
 import { strategyOf } from '../map/dataflow.js';
 
 export interface RtlConfig {
   readonly rows: number;
   readonly cols: number;
-  readonly dataflow: Dataflow;
+  readonly dataflow: GemmDataflow;
   /** Operand width DW (both operands, two's complement). */
   readonly operandBits: number;
   /** Accumulator width AW. */

@@ -7,6 +7,7 @@
  * Without a dataset the inputs are seeded N(0, 1) samples: agreement and SQNR, no accuracy. The pass rule
  * (run/check-rule.ts) turns the measured values into `checks`, `failures` and `passed`. Plain data in and out.
  */
+import { gemmDataflowOf } from '../map/dataflow.js';
 import type { HwConfig } from '../arch/types.js';
 import type { Dataset, Task } from '../datasets/types.js';
 import type { LayerGraph } from '../ir/types.js';
@@ -170,7 +171,7 @@ export function runChecks(req: CheckRequest, precisions: readonly string[]): Num
     for (const t of tallies) {
       const fixed = executeFixed(chunkProgram, graph, params, { [input]: x }, {
         format: t.format, accumulatorBits, overflow, rounding, ranges, engine: req.engine,
-        array: { rows: hw.array.rows, cols: hw.array.cols, dataflow: hw.array.dataflow, macPipelineCycles: hw.array.macPipelineCycles },
+        array: { rows: hw.array.rows, cols: hw.array.cols, dataflow: gemmDataflowOf(hw.array.dataflow, 'the fixed-point check (it runs the GEMMs on the systolic array)'), macPipelineCycles: hw.array.macPipelineCycles },
       });
       for (const [name, c] of Object.entries(fixed.tallies)) {
         const s = t.stats.get(name) ?? new ErrorStats();

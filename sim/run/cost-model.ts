@@ -11,6 +11,7 @@ import type { Mapping } from '../map/mapping.js';
 import type { ScalesimReportRow } from '../compat/scalesim/report-row.js';
 import type { OpTrace } from '../timing/op-trace.js';
 import { traceGemm } from '../timing/trace-gemm.js';
+import { gemmDataflowOf } from '../map/dataflow.js';
 
 export const COMPATS = ['none', 'scalesim'] as const;
 export type Compat = (typeof COMPATS)[number];
@@ -45,6 +46,7 @@ export const COST_MODELS: Readonly<Record<Compat, CostModel>> = {
   none: { check: () => {}, traceGemm, vectorOps: true, mergeConvGroups: true, utilizationLoss: true, trainingMemory: true, enforcesBandwidth: true },
   scalesim: {
     check: (hw) => {
+      gemmDataflowOf(hw.array.dataflow, '--compat scalesim (SCALE-Sim models os, ws and is)', 'array.dataflow');
       if (hw.array.macPipelineCycles !== 1) {
         throw new SimError('must be 1 in --compat scalesim (SCALE-Sim assumes a single-cycle MAC)', {
           code: 'badValue', path: 'array.macPipelineCycles', value: hw.array.macPipelineCycles,

@@ -13,6 +13,8 @@ import type { EnergyAnalysis, Roofline } from '../energy/analysis.js';
 import type { AreaMm2ByComponent } from '../energy/price.js';
 import type { ScalesimReportRow } from '../compat/scalesim/report-row.js';
 import type { FoldOrder } from '../map/mapping.js';
+import type { RsFit, RsLayer, RsTemporal } from '../map/row-stationary.js';
+import type { RsCounts } from '../timing/row-stationary.js';
 
 export interface UtilizationLoss {
   /** Fractions of all PE-cycles (they add up to 1 − overallUtilization). */
@@ -71,8 +73,22 @@ export interface GemmCost extends CostBase {
   readonly roofline: Roofline;
   /** `--compat scalesim` only: this layer's row of SCALE-Sim's own report files (`--format scalesim`). */
   readonly scalesim?: ScalesimReportRow;
-  /** `--mapper search` only: the fold loop order the mapper chose for this entry, for which objective, of how many. */
-  readonly mapping?: { readonly foldOrder: FoldOrder; readonly objective: MapperObjective; readonly candidates: number };
+  /**
+   * `--mapper search` only: what the mapper chose for this entry (GEMM dataflows: the fold loop order; row stationary:
+   * the temporal mapping in `rs`), for which objective, of how many valid candidates.
+   */
+  readonly mapping?: { readonly foldOrder?: FoldOrder; readonly objective: MapperObjective; readonly candidates: number };
+  /** Row stationary only: the convolution as RS ran it, its mapping, and the access counts per level in words. */
+  readonly rs?: RsEntry;
+}
+
+export interface RsEntry {
+  readonly conv: RsLayer;
+  readonly temporal: RsTemporal;
+  /** Whether the mapping fits the spads and the GLB partitions (a layer no mapping fits is priced as if it did). */
+  readonly fit: RsFit;
+  readonly spatial: { readonly passes: number; readonly tiles: number; readonly copies: number; readonly activePes: number };
+  readonly counts: Omit<RsCounts, 'macs'>;
 }
 
 /** What `--mapper search` minimizes per entry. */

@@ -11,10 +11,15 @@ import { FOLD_ORDERS, type FoldOrder, mapGemm } from '../map/mapping.js';
 import { SimError } from '../base/errors.js';
 import { COST_MODELS, type Compat, type CostModel } from './cost-model.js';
 import type { CostReport, GemmCost, LayerCost, MapperObjective } from './cost-report.js';
-import { energyContext, type Machine } from './energy-context.js';
+import { type EnergyContext, energyContext, type Machine } from './energy-context.js';
 import { gemmCost, vectorCost } from './entries.js';
 import { assertReportNumbers } from './report-check.js';
 import { checkRoofline, totalsOf } from './totals.js';
+import type { HwConfig } from '../arch/types.js';
+import type { RsTemporal } from '../map/row-stationary.js';
+import { rsLayerOfOp } from '../map/rs-layer.js';
+import { rsCapacities, traceRs } from '../timing/rs-trace.js';
+import { type RsSearch, searchRs } from './rs-mapper.js';
 import { spillWarning, trainingMemory } from './training-memory.js';
 
 export interface SimulateOptions {
@@ -26,9 +31,10 @@ export interface SimulateOptions {
   readonly program?: LoweredProgram;
   /**
    * `--mapper search`: per entry, every fold loop order the memory model prices (map/mapping.ts), the one with the
-   * least `objective` kept (ties: the fixed order). Absent: the fixed mapping, column folds outer.
+   * least `objective` kept (ties: the fixed order); for row stationary, the temporal mapspace searched `search`'s way
+   * (run/rs-mapper.ts, default pruned). Absent: the fixed mapping (column folds outer; rs: rsFixedTemporal).
    */
-  readonly mapper?: { readonly objective: MapperObjective };
+  readonly mapper?: { readonly objective: MapperObjective; readonly search?: RsSearch };
 }
 
 const objectiveOf = (c: GemmCost, o: MapperObjective): number =>
@@ -52,6 +58,10 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
       continue;
     }
     const gemms = ops as GemmOp[];
+    if (hw.array.dataflow === 'rs') {
+      layers.push(rsEntryCost(gemms, hw, model, ctx, options.mapper));
+      continue;
+    }
     const cost = (order: FoldOrder): GemmCost => gemmCost(gemms, gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array, order), hw)), hw, model, ctx);
     if (options.mapper === undefined) {
       layers.push(cost('colsOuter'));
@@ -81,6 +91,21 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
     ...(training ? { training } : {}),
     warnings,
   } satisfies CostReport, `the cost report of ${graph.name}`);
+}
+
+/**
+ * A row-stationary entry: the fixed temporal mapping, or the mapper's best for the objective (run/rs-mapper.ts).
+ * A conv's groups share one shape, so one search serves them all.
+ */
+function rsEntryCost(gemms: readonly GemmOp[], hw: HwConfig, model: CostModel, ctx: EnergyContext, mapper: SimulateOptions['mapper']): GemmCost {
+  const cost = (t?: RsTemporal): GemmCost => gemmCost(gemms, gemms.map((op) => traceRs(op, hw, t)), hw, model, ctx);
+  if (mapper === undefined) return cost();
+  const { objective } = mapper;
+  const found = searchRs(rsLayerOfOp(gemms[0]), rsCapacities(hw), mapper.search ?? { mode: 'pruned' }, (t) => {
+    const c = cost(t);
+    return { cost: c, objective: objectiveOf(c, objective) };
+  });
+  return { ...found.best[0].cost, mapping: { objective, candidates: found.priced } };
 }
 
 /** The ops of one report entry each: a conv's group GEMMs together when the model merges them, else one op each. */

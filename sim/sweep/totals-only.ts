@@ -64,6 +64,8 @@ export class TotalsOnly {
    * undefined when the fast path cannot give them (the caller runs the full path).
    */
   totals(point: Point, machine: Machine, program: LoweredProgram): PointTotals | undefined {
+    // Row stationary has no GEMM fold plan to share: its points take the full path.
+    if (machine.hw.array.dataflow === 'rs') return undefined;
     try {
       const key = planKey(point.params);
       let plan = this.plans.get(key);

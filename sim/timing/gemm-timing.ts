@@ -17,6 +17,8 @@ export interface GemmTiming extends Pick<Mapping, 'macs' | 'spatialRows' | 'spat
   readonly computeCycles: Cycles;
   /** MACs / (computeCycles·rows·cols) — SCALE-Sim's own definition in compat mode. */
   readonly computeUtilization: number;
+  /** PE-cycles of the PEs given work, when the fold rule (Sr·Sc PEs for a whole fold) does not say it (row stationary). */
+  readonly mappedPeCycles?: number;
 }
 
 /** Cycles one fold lasts, from its first preload cycle to its last MAC retiring. */

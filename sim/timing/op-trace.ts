@@ -5,6 +5,7 @@
  */
 import type { Bytes, Cycles } from '../base/units.js';
 import type { GemmTiming } from './gemm-timing.js';
+import type { RsTraceDetail } from './rs-trace.js';
 
 /** Per-operand access counts in words (elements); absent keys are not counted by that model. */
 export interface MemoryCounts {
@@ -26,4 +27,6 @@ export interface OpTrace {
   /** DRAM bandwidth each operand needs, in `bandwidthUnit` (SCALE-Sim reports words per cycle). */
   readonly bandwidth: OperandRates;
   readonly bandwidthUnit: 'bytesPerCycle' | 'wordsPerCycle';
+  /** Row stationary: the layer, its mapping and the fast model's per-level figures (timing/rs-trace.ts). */
+  readonly rs?: RsTraceDetail;
 }

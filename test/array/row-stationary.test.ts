@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RsProblem, rsConvOf, rsOutputDims, runRowStationary } from '../../sim/array/row-stationary.js';
+import { type RsProblem, rsLayerOf, rsOutputDims, runRowStationary } from '../../sim/array/row-stationary.js';
+import { RS_GLB_ORDERS, type RsTemporal, divisors } from '../../sim/map/row-stationary.js';
 import { conv2dForward } from '../../sim/float/conv.js';
 import { createRng } from '../../sim/float/rng.js';
 import { rsTiming } from '../../sim/timing/row-stationary.js';
@@ -18,19 +19,28 @@ function problem(d: { n: number; c: number; h: number; w: number; m: number; r: 
 }
 
 const layer = fc.record({
-  n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 12 }), w: fc.integer({ min: 1, max: 9 }),
-  m: fc.integer({ min: 1, max: 3 }), r: fc.integer({ min: 1, max: 5 }), s: fc.integer({ min: 1, max: 4 }), u: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 2 }),
+  n: fc.integer({ min: 1, max: 4 }), c: fc.integer({ min: 1, max: 6 }), h: fc.integer({ min: 1, max: 12 }), w: fc.integer({ min: 1, max: 9 }),
+  m: fc.integer({ min: 1, max: 6 }), r: fc.integer({ min: 1, max: 5 }), s: fc.integer({ min: 1, max: 4 }), u: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 2 }),
 }).filter((d) => d.h + 2 * d.pad >= d.r && d.w + 2 * d.pad >= d.s);
+/** A perfect factorization of the layer, picked by six numbers in [0, 1). */
+const pick = <T>(xs: readonly T[], f: number): T => xs[Math.floor(f * xs.length)];
+function temporalOf(d: { n: number; c: number; m: number }, f: readonly number[]): RsTemporal {
+  const glbM = pick(divisors(d.m), f[0]), glbC = pick(divisors(d.c), f[1]);
+  return { glbM, glbC, p: pick(divisors(glbM), f[2]), q: pick(divisors(glbC), f[3]), glbN: pick(divisors(d.n), f[4]), order: pick(RS_GLB_ORDERS, f[5]) };
+}
+const factors = fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 6, maxLength: 6 });
 const array = fc.record({ rows: fc.integer({ min: 1, max: 8 }), cols: fc.integer({ min: 1, max: 8 }) });
 
 describe('row stationary: PE array = fast model, outputs = the float engine', () => {
   it('on 300 random conv layers and arrays (folds, passes, copies and tall filters included)', () => {
-    fc.assert(fc.property(layer, array, fc.nat(10_000), (d, a, seed) => {
+    fc.assert(fc.property(layer, array, factors, fc.nat(10_000), (d, a, fs, seed) => {
       const p = problem(d, seed);
-      const run = runRowStationary(p, a);
+      const t = temporalOf(d, fs);
+      const run = runRowStationary(p, a, t);
       const { e, f } = rsOutputDims(p);
-      const fast = rsTiming(rsConvOf(p), { n: p.n, u: p.u, paddedW: p.w + 2 * p.pad }, a);
-      expect({ cycles: run.cycles, passes: run.passes, ...run.counts }).toEqual(fast);
+      const fast = rsTiming(rsLayerOf(p), t, a);
+      const { cycles, passes, tiles: _t, copies: _c, activePes: _a, mappedPeCycles: _m, interPePsumMoves: _i, ...counts } = fast;
+      expect({ cycles: run.cycles, passes: run.passes, ...run.counts }).toEqual({ cycles, passes, ...counts });
       const want = conv2dForward(p.input, p.weight, null, {
         n: p.n, c: p.c, h: p.h, w: p.w, k: p.m, r: p.r, s: p.s, p: e, q: f,
         strideH: p.u, strideW: p.u, dilationH: 1, dilationW: 1, padTop: p.pad, padLeft: p.pad, groups: 1,
@@ -42,12 +52,13 @@ describe('row stationary: PE array = fast model, outputs = the float engine', ()
   it('the check is real: a fast model off by one cycle per pass, or a lost psum read, is caught', () => {
     const p = problem({ n: 1, c: 2, h: 9, w: 6, m: 2, r: 3, s: 3, u: 1, pad: 1 }, 3);
     const a = { rows: 4, cols: 4 };
-    const run = runRowStationary(p, a), fast = rsTiming(rsConvOf(p), { n: 1, u: 1, paddedW: 8 }, a);
+    const t: RsTemporal = { p: 1, q: 1, glbN: 1, glbM: 2, glbC: 2, order: 'mnc' };
+    const run = runRowStationary(p, a, t), fast = rsTiming(rsLayerOf(p), t, a);
     expect(run.cycles).toBe(fast.cycles);
     expect(run.cycles).not.toBe(fast.cycles + fast.passes);
     expect(run.counts.glbPsumReads).toBeGreaterThan(0); // two channels: the second reads the first's sums back
     // A wrong weight changes the outputs (the comparison with the float engine is not vacuous).
     const bad = { ...p, weight: Float64Array.from(p.weight, (v, i) => (i === 0 ? v + 1 : v)) };
-    expect(Array.from(runRowStationary(bad, a).output)).not.toEqual(Array.from(run.output));
+    expect(Array.from(runRowStationary(bad, a, t).output)).not.toEqual(Array.from(run.output));
   });
 });

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DATAFLOWS } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS } from '../../sim/arch/types.js';
 import { type ArrayNumerics, type Operand, orderedGemm } from '../../sim/array/numerics.js';
 import { simulateArrayGemm } from '../../sim/array/systolic-array.js';
 import { traceGemm } from '../../sim/array/trace.js';
@@ -51,7 +51,7 @@ function bigSaturatingGemm(m: number, k: number, n: number, a: Operand, b: Opera
 const shapeArb = fc.record({
   m: fc.integer({ min: 1, max: 11 }), k: fc.integer({ min: 1, max: 11 }), n: fc.integer({ min: 1, max: 11 }),
   rows: fc.integer({ min: 1, max: 6 }), cols: fc.integer({ min: 1, max: 6 }),
-  dataflow: fc.constantFrom(...DATAFLOWS), d: fc.integer({ min: 1, max: 4 }),
+  dataflow: fc.constantFrom(...GEMM_DATAFLOWS), d: fc.integer({ min: 1, max: 4 }),
 });
 const withInts = (lo: number, hi: number) => shapeArb.chain((s) => fc.record({
   s: fc.constant(s),
@@ -116,7 +116,7 @@ describe('equals the fast timing model (default mode) and a plain GEMM', () => {
 describe('integer overflow, applied at every accumulation step in k order', () => {
   // 4-bit accumulator (−8…7), products 6, 6, −6: saturate 6 → 7 → 1; wrap 6 → −4 → 6 (= 6 mod 16); exact sum 6.
   const g = { m: 1, k: 3, n: 1, a: Int32Array.from([3, 3, -3]), b: Int32Array.from([2, 2, 2]) };
-  for (const dataflow of DATAFLOWS) {
+  for (const dataflow of GEMM_DATAFLOWS) {
     for (const [rows, cols] of [[1, 1], [2, 2], [4, 1]]) {
       it(`${dataflow} on ${rows}×${cols}: saturate gives 1, wrap gives 6`, () => {
         const shape = { rows, cols, dataflow, macPipelineCycles: 2 };

@@ -7,7 +7,7 @@
 import { simulateArrayGemm } from '../../sim/array/systolic-array.js';
 import type { ArrayNumerics } from '../../sim/array/numerics.js';
 import { createRng } from '../../sim/float/rng.js';
-import { DATAFLOWS } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS } from '../../sim/arch/types.js';
 
 const [m, k, n, rows, cols] = [256, 256, 256, 32, 32];
 const rng = createRng(1);
@@ -15,7 +15,7 @@ const a = Float64Array.from({ length: m * k }, () => Math.floor(rng.uniform() * 
 const b = Float64Array.from({ length: k * n }, () => Math.floor(rng.uniform() * 15) - 7);
 const numerics: Record<string, ArrayNumerics> = { float: { kind: 'float' }, int: { kind: 'int', accumulatorBits: 32, overflow: 'saturate' } };
 
-const cases = [...DATAFLOWS.flatMap((df) => [[df, 'float', 1], [df, 'int', 1]] as const), ['os', 'float', 4], ['ws', 'int', 4]] as const;
+const cases = [...GEMM_DATAFLOWS.flatMap((df) => [[df, 'float', 1], [df, 'int', 1]] as const), ['os', 'float', 4], ['ws', 'int', 4]] as const;
 for (const [dataflow, name, d] of cases) {
   {
     const num = numerics[name];

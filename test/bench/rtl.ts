@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomIntGemm, rtlSim } from '../../sim/api/rtl.js';
 import { simulateArrayGemm } from '../../sim/array/systolic-array.js';
-import { DATAFLOWS } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS } from '../../sim/arch/types.js';
 import { icarusVersion } from '../../sim/eda/icarus.js';
 import { verilatorVersion } from '../../sim/eda/verilator.js';
 import { synthesize, yosysVersion } from '../../sim/eda/yosys.js';
@@ -24,7 +24,7 @@ const version = icarusVersion();
 if (version === undefined) {
   console.log(JSON.stringify({ case: 'rtl_sim', skipped: 'iverilog is not installed (npm run setup:rtl)' }));
 } else {
-  for (const dataflow of DATAFLOWS) {
+  for (const dataflow of GEMM_DATAFLOWS) {
     const cfg = { rows: 8, cols: 8, dataflow, operandBits: 8, accumulatorBits: 32, overflow: 'saturate' as const, macPipelineCycles: 1 };
     const g = randomIntGemm(64, 64, 64, 8, 1);
     const t0 = process.hrtime.bigint();

@@ -108,7 +108,7 @@ describe('bad input: one line, exit 2', () => {
     ['zero array size', ['--array', '0x16'], /--array: must be ROWSxCOLS/],
     ['negative array size', ['--array=-4x16'], /--array: must be ROWSxCOLS/],
     ['non-integer array size', ['--array', '1.5x16'], /--array: must be ROWSxCOLS/],
-    ['unknown dataflow', ['--dataflow', 'rs'], /Invalid values|dataflow/],
+    ['unknown dataflow', ['--dataflow', 'xs'], /Invalid values|dataflow/],
     ['malformed .cfg line', ['--hw', join(dir, 'bad.cfg')], /bad\.cfg/],
     ['malformed CSV row', ['--model', join(dir, 'bad-row.csv')], /bad-row\.csv.*abc/],
     ['a layer larger than its input', ['--model', join(dir, 'too-big.csv')], /too-big\.csv/],

@@ -36,7 +36,8 @@ describe('presets', () => {
     expect(tpu.numerics).toEqual({ input: 'int8', weight: 'int8', accumulatorBits: 32, rounding: 'gemmlowp', overflow: 'saturate' });
     expect(tpu.sram.ifmapKib).toBe(24 * 1024);
     const eyeriss = loadHwConfig('eyeriss');
-    expect([eyeriss.array.rows, eyeriss.array.cols, eyeriss.array.dataflow, eyeriss.clockHz]).toEqual([12, 14, 'ws', 200e6]);
+    expect([eyeriss.array.rows, eyeriss.array.cols, eyeriss.array.dataflow, eyeriss.clockHz]).toEqual([12, 14, 'rs', 200e6]);
+    expect(eyeriss.array.spad).toEqual({ ifmapWords: 12, filterWords: 224, psumWords: 24 });
     expect(eyeriss.sram.ifmapKib + eyeriss.sram.filterKib + eyeriss.sram.ofmapKib).toBe(108);
     expect(eyeriss.numerics.input).toBe('int16');
     const edge = loadHwConfig('edge-16x16');
@@ -81,7 +82,7 @@ describe('parseHwConfig', () => {
     ['negative cols', { ...base, array: { ...base.array, cols: -4 } }, [FILE, 'array.cols', 'got -4']],
     ['non-integer rows', { ...base, array: { ...base.array, rows: 16.5 } }, [FILE, 'array.rows', 'got 16.5']],
     ['string rows', { ...base, array: { ...base.array, rows: '16' } }, [FILE, 'array.rows', 'got "16"']],
-    ['unknown dataflow', { ...base, array: { ...base.array, dataflow: 'rs' } }, [FILE, 'array.dataflow', 'got "rs"', 'os, ws, is']],
+    ['unknown dataflow', { ...base, array: { ...base.array, dataflow: 'xs' } }, [FILE, 'array.dataflow', 'got "xs"', 'os, ws, is, rs']],
     ['unknown top-level key', { ...base, clockGhz: 5 }, [FILE, 'clockGhz', 'got 5', 'Allowed: schemaVersion, name', 'clockMhz']],
     ['unknown array key', { ...base, array: { ...base.array, row: 4 } }, [FILE, 'array.row', 'Allowed: rows, cols, dataflow, macPipelineCycles']],
     ['missing rows', { ...base, array: { cols: 4, dataflow: 'os' } }, [FILE, 'array.rows', 'is required']],
@@ -150,7 +151,7 @@ describe('SCALE-Sim .cfg', () => {
     ['zero rows', good.replace('ArrayHeight:    8', 'ArrayHeight:    0'), ['bad.cfg', 'ArrayHeight (line 5)', 'got "0"']],
     ['negative cols', good.replace('ArrayWidth:     16', 'ArrayWidth: -16'), ['bad.cfg', 'ArrayWidth (line 6)', 'got "-16"']],
     ['non-integer rows', good.replace('ArrayHeight:    8', 'ArrayHeight: 8.5'), ['bad.cfg', 'ArrayHeight (line 5)', 'got "8.5"']],
-    ['unknown dataflow', good.replace('Dataflow : os', 'Dataflow : rs'), ['bad.cfg', 'Dataflow (line 14)', 'got "rs"', 'os, ws, is']],
+    ['unknown dataflow', good.replace('Dataflow : os', 'Dataflow : xs'), ['bad.cfg', 'Dataflow (line 14)', 'got "xs"', 'os, ws, is']],
     ['malformed line', good.replace('MemoryBanks:   1', 'MemoryBanks 1'), ['bad.cfg', 'line 15', 'got "MemoryBanks 1"', 'key: value']],
     ['missing key', good.replace(/^IfmapSramSzkB.*$/m, ''), ['bad.cfg', '[architecture_presets] IfmapSramSzkB', 'is required']],
     ['bad mode', good.replace('USER', 'FAST'), ['bad.cfg', 'InterfaceBandwidth (line 18)', 'got "FAST"', 'CALC, USER']],
@@ -179,7 +180,7 @@ describe('withOverrides', () => {
   it('validates them, naming the flag', () => {
     expect(errorOf(() => withOverrides(hw, { rows: 0 })).message).toContain('--rows: must be an integer ≥ 1 (got 0)');
     expect(errorOf(() => withOverrides(hw, { cols: 2.5 })).message).toContain('--cols');
-    expect(errorOf(() => withOverrides(hw, { dataflow: 'rs' })).message).toContain('os, ws, is');
+    expect(errorOf(() => withOverrides(hw, { dataflow: 'xs' })).message).toContain('os, ws, is, rs');
     expect(errorOf(() => withOverrides(hw, { precision: 'int1' })).message).toContain('--precision');
     expect(errorOf(() => withOverrides(hw, { bandwidthMode: 'fast' })).message).toContain('--bandwidth-mode: is not an allowed value');
     expect(errorOf(() => withOverrides(hw, { ifmapKib: '0.0001' })).message).toContain('--ifmap-kib: must be a whole number of bytes');

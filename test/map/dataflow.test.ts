@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DATAFLOWS, type Dataflow } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS, type GemmDataflow as Dataflow } from '../../sim/arch/types.js';
 import { DATAFLOW_STRATEGIES, type DataflowStrategy } from '../../sim/map/dataflow.js';
 import { type Mapping, mapGemm, mapWithStrategy } from '../../sim/map/mapping.js';
 
@@ -41,12 +41,12 @@ function agrees(mp: Mapping, df: Dataflow, m: number, k: number, n: number, R: n
 
 const arb = fc.record({
   m: fc.integer({ min: 1, max: 500 }), k: fc.integer({ min: 1, max: 500 }), n: fc.integer({ min: 1, max: 500 }),
-  R: fc.integer({ min: 1, max: 64 }), C: fc.integer({ min: 1, max: 64 }), df: fc.constantFrom(...DATAFLOWS),
+  R: fc.integer({ min: 1, max: 64 }), C: fc.integer({ min: 1, max: 64 }), df: fc.constantFrom(...GEMM_DATAFLOWS),
 });
 
 describe('mapGemm', () => {
   it('has a row for every dataflow, each placing the three GEMM dims once', () => {
-    expect(Object.keys(withRs).sort()).toEqual([...DATAFLOWS].sort());
+    expect(Object.keys(withRs).sort()).toEqual([...GEMM_DATAFLOWS].sort());
     for (const s of Object.values(DATAFLOW_STRATEGIES)) expect([s.rows, s.cols, s.time].sort()).toEqual(['k', 'm', 'n']);
   });
 

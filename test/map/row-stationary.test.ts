@@ -55,19 +55,19 @@ describe('row-stationary spatial mapping', () => {
     const r = rsMap({ model: 'lenet-digits', array: '12x14', mode: 'training' });
     const at = (layer: string, pass: string) => r.layers.find((l) => l.layer === layer && l.pass === pass);
     // c3: 6 → 16 channels, 5×5 filters, 14×14 in, 10×10 out. dX = dY ⊛ W: 16 → 6 channels, 14×14 out, a 5 × 14 set.
-    expect(at('c3', 'backwardData')?.conv).toEqual({ r: 5, s: 5, e: 14, f: 14, c: 16, m: 6 });
+    expect(at('c3', 'backwardData')?.conv).toMatchObject({ r: 5, s: 5, e: 14, f: 14, c: 16, m: 6, n: 1 });
     expect(at('c3', 'backwardData')?.mapping.set).toEqual({ rows: 5, cols: 14 });
     // dW = X ⋆ dY: dY (10×10) is the filter, 5×5 the output, summed over the batch of 1, 96 channel-filter pairs.
-    expect(at('c3', 'backwardWeight')?.conv).toEqual({ r: 10, s: 10, e: 5, f: 5, c: 1, m: 96 });
+    expect(at('c3', 'backwardWeight')?.conv).toMatchObject({ r: 10, s: 10, e: 5, f: 5, c: 1, m: 96, n: 1 });
     // The first layer needs no dX; its dW filter (28 rows of dY) is taller than the array: three row groups.
     expect(at('c1', 'backwardData')).toBeUndefined();
     expect(at('c1', 'backwardWeight')?.mapping).toMatchObject({ rowGroups: 3, stripRows: 10 });
-    // The RS view does the GEMM's MACs (batch 1): R·S·E·F·C·M = m·k·n for forward and backwardWeight; backwardData
+    // The RS view does the GEMM's MACs (batch 1): N·R·S·E·F·C·M = m·k·n for forward and backwardWeight; backwardData
     // convolves the zero-bordered dY, so a valid conv's dX takes more (its border terms are zeros).
     const gemms = lowerGraph(loadAnyModel(resolveModel('lenet-digits')), { mode: 'training' }).ops.filter((o): o is GemmOp => o.kind === 'gemm');
     for (const l of r.layers) {
       const c = l.conv, op = gemms.find((g) => g.layer === l.layer && g.pass === l.pass)!;
-      const rs = c.r * c.s * c.e * c.f * c.c * c.m, gemm = op.m * op.k * op.n;
+      const rs = c.n * c.r * c.s * c.e * c.f * c.c * c.m, gemm = op.m * op.k * op.n;
       if (l.pass === 'backwardData' && l.kind === 'conv2d') expect(rs, `${l.layer} ${l.pass}`).toBeGreaterThanOrEqual(gemm);
       else expect(rs, `${l.layer} ${l.pass}`).toBe(gemm);
     }

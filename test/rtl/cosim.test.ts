@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { randomIntGemm, rtlSim } from '../../sim/api/rtl.js';
-import { DATAFLOWS } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS } from '../../sim/arch/types.js';
 import { expectedRun } from '../../sim/rtl/cosim.js';
 import type { RtlConfig } from '../../sim/rtl/verilog.js';
 import { SKIP_ICARUS, skipTitle } from './tools.js';
@@ -13,7 +13,7 @@ import { SKIP_ICARUS, skipTitle } from './tools.js';
 const config: fc.Arbitrary<RtlConfig> = fc.record({
   rows: fc.integer({ min: 1, max: 8 }),
   cols: fc.integer({ min: 1, max: 8 }),
-  dataflow: fc.constantFrom(...DATAFLOWS),
+  dataflow: fc.constantFrom(...GEMM_DATAFLOWS),
   operandBits: fc.integer({ min: 2, max: 16 }),
   accumulatorBits: fc.integer({ min: 8, max: 40 }),
   overflow: fc.constantFrom('saturate' as const, 'wrap' as const),

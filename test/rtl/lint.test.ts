@@ -1,11 +1,11 @@
 /** The generated Verilog (design and testbench) is clean under `verilator --lint-only -Wall`, at the corners of the parameters. */
 import { describe, expect, test } from 'vitest';
-import { DATAFLOWS } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS } from '../../sim/arch/types.js';
 import { verilatorLint } from '../../sim/eda/verilator.js';
 import { type RtlConfig, generateRtl } from '../../sim/rtl/verilog.js';
 import { SKIP_VERILATOR, skipTitle } from './tools.js';
 
-const CORNERS: RtlConfig[] = DATAFLOWS.flatMap((dataflow) => [
+const CORNERS: RtlConfig[] = GEMM_DATAFLOWS.flatMap((dataflow) => [
   { rows: 1, cols: 1, dataflow, operandBits: 2, accumulatorBits: 40, overflow: 'saturate', macPipelineCycles: 1 },
   { rows: 4, cols: 3, dataflow, operandBits: 16, accumulatorBits: 8, overflow: 'wrap', macPipelineCycles: 3 },
   { rows: 2, cols: 5, dataflow, operandBits: 16, accumulatorBits: 8, overflow: 'saturate', macPipelineCycles: 2 },

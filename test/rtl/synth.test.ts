@@ -5,7 +5,7 @@
  * dependency); the WebAssembly one on fewer cases, as it is slower.
  */
 import { describe, expect, test } from 'vitest';
-import { DATAFLOWS } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS } from '../../sim/arch/types.js';
 import { synthesize, yosysVersion } from '../../sim/eda/yosys.js';
 import { type RtlConfig, generateRtl } from '../../sim/rtl/verilog.js';
 import { strategyOf } from '../../sim/map/dataflow.js';
@@ -29,7 +29,7 @@ const design = (c: RtlConfig) => {
 };
 
 describe.skipIf(SKIP_YOSYS !== '')(skipTitle('yosys synth', SKIP_YOSYS), () => {
-  test.each(DATAFLOWS.flatMap((dataflow) => [
+  test.each(GEMM_DATAFLOWS.flatMap((dataflow) => [
     { rows: 4, cols: 4, dataflow, operandBits: 8, accumulatorBits: 32, overflow: 'saturate' as const, macPipelineCycles: 1 },
     { rows: 4, cols: 4, dataflow, operandBits: 4, accumulatorBits: 12, overflow: 'wrap' as const, macPipelineCycles: 2 },
   ]))('PE $dataflow int$operandBits/$accumulatorBits $overflow d=$macPipelineCycles: clean, flip-flops = declared registers', async (c) => {

@@ -184,7 +184,7 @@ describe('bad input: one line, exit 2, nothing written', () => {
   const cases: [string, string[], RegExp][] = [
     ['zero array size', ['--model', 'tiny-cnn', '--array', '0x8'], /--array: must be ROWSxCOLS/],
     ['--jobs 0', ['--model', 'tiny-cnn', '--jobs', '0'], /--jobs: must be an integer ≥ 1/],
-    ['unknown dataflow', ['--model', 'tiny-cnn', '--dataflow', 'os,rs'], /--dataflow: is not an allowed value \(got "rs"\)/],
+    ['unknown dataflow', ['--model', 'tiny-cnn', '--dataflow', 'os,xs'], /--dataflow: is not an allowed value \(got "xs"\)/],
     ['unreadable spec', [join(tmp, 'no-such-spec.yaml')], /no-such-spec\.yaml: file not found/],
     ['--shard 4/3', ['--model', 'tiny-cnn', '--shard', '4/3'], /--shard: must be i\/N/],
     ['no model', ['--array', '8x8'], /--model: is required/],

@@ -12,7 +12,7 @@ import { scalesimTiming } from '../../sim/compat/scalesim/timing.js';
 
 /** SCALE-Sim's reported timing of C[m×n] = A[m×k]·B[k×n] (compat/scalesim/timing.ts). */
 const scalesimGemm = (m: number, k: number, n: number, a: ArrayShape) => scalesimTiming(mapGemm(m, k, n, a), a);
-import { DATAFLOWS } from '../../sim/arch/types.js';
+import { GEMM_DATAFLOWS } from '../../sim/arch/types.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'scalesim');
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
@@ -57,7 +57,7 @@ function report(file: string): number[][] {
 
 describe('SCALE-Sim v2 reports (CALC mode)', () => {
   const cases: [string, string, number, number][] = [];
-  for (const df of DATAFLOWS) {
+  for (const df of GEMM_DATAFLOWS) {
     for (const topo of ['conv', 'gemm']) cases.push([`${df}_example_${topo}_COMPUTE_REPORT.csv`, `example_${topo}.csv`, 16, 16]);
     for (const topo of ['conv', 'dw']) cases.push([`8x16_calc_${df}_example_${topo}_COMPUTE_REPORT.csv`, `example_${topo}.csv`, 8, 16]);
   }
@@ -83,7 +83,7 @@ describe('laws', () => {
   const arb = fc.record({
     m: fc.integer({ min: 1, max: 3000 }), k: fc.integer({ min: 1, max: 3000 }), n: fc.integer({ min: 1, max: 3000 }),
     rows: fc.integer({ min: 1, max: 256 }), cols: fc.integer({ min: 1, max: 256 }),
-    dataflow: fc.constantFrom(...DATAFLOWS), d: fc.integer({ min: 1, max: 8 }),
+    dataflow: fc.constantFrom(...GEMM_DATAFLOWS), d: fc.integer({ min: 1, max: 8 }),
   });
   it('MACs = m·k·n; 0 < utilizations ≤ mapping efficiency ≤ 1; scalesim = elapsed − 1', () => {
     fc.assert(fc.property(arb, ({ m, k, n, rows, cols, dataflow, d }) => {

@@ -14,7 +14,7 @@
  *   - Ofmap writes (both modes; drained at bw words/cycle in USER, cols in CALC) through its write buffer of S words.
  *   - The cycles SCALE-Sim's detailed report gives: SRAM first/last service cycles, DRAM start/stop per operand.
  */
-import type { Dataflow } from '../../arch/types.js';
+import type { GemmDataflow as Dataflow } from '../../arch/types.js';
 import type { ScalesimOperandWindows, ScalesimWindow } from './report-row.js';
 import { calcIfmapReads } from './calc-ifmap.js';
 import { type FoldPlan, type GemmShape, type IfmapMap, type Operand, entriesBefore, fillRow, foldPlan, foldWidth, ifmapMap, itemHi, itemLo, ofmapCount, type ScalesimConv } from './streams.js';

@@ -8,7 +8,7 @@
  *  - filter: filter·k + window;  ofmap: pixel·n + filter (only counts of outputs per row matter for DRAM).
  * Nothing is materialized: `fillRow` writes one demand row's valid addresses into a scratch array, in port order.
  */
-import type { Dataflow } from '../../arch/types.js';
+import type { GemmDataflow } from '../../arch/types.js';
 
 /** The conv behind a GEMM's ifmap: the unpadded input N×H×W×C (C per group), R×S window, strides, origin offset. */
 export interface ScalesimConv {
@@ -107,9 +107,9 @@ export interface FoldPlan {
   readonly ifmap: FoldSide; readonly filter: FoldSide; readonly ofmap: FoldSide;
 }
 
-const DF_CODE: Readonly<Record<Dataflow, number>> = { os: 0, ws: 1, is: 2 };
+const DF_CODE: Readonly<Record<GemmDataflow, number>> = { os: 0, ws: 1, is: 2 };
 
-export function foldPlan(shape: GemmShape, df: Dataflow, rows: number, cols: number): FoldPlan {
+export function foldPlan(shape: GemmShape, df: GemmDataflow, rows: number, cols: number): FoldPlan {
   const { m, k, n } = shape;
   const code = DF_CODE[df], os = code === 0, ws = code === 1;
   if (os) {

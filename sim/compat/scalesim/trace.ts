@@ -45,7 +45,7 @@ export function scalesimTrace(op: GemmOp, mp: Mapping, hw: HwConfig): OpTrace & 
   checkSize(scalesimSteps(mp, hw.array), 'scalesimSteps', { path: `layer ${op.layer} (${op.pass}, GEMM ${op.m}×${op.k}×${op.n})` },
     `the ${mp.folds} folds × ${mp.temporal} cycles of --compat scalesim's address streams`);
   const timing = scalesimTiming(mp, hw.array);
-  const { rows, cols, dataflow: df } = hw.array;
+  const { rows, cols } = hw.array, df = mp.dataflow;
   const words = { ifmap: hw.sram.ifmapKib * 1024, filter: hw.sram.filterKib * 1024, ofmap: hw.sram.ofmapKib * 1024 };
   const mode = hw.dram.bandwidthMode === 'user' ? 'user' : 'calc';
   const mem = scalesimMemory({ m: op.m, k: op.k, n: op.n }, df, rows, cols, { sramWords: words, mode, bw: hw.dram.bytesPerCycle }, scalesimConv(op));
