@@ -3,7 +3,8 @@
  * published figures), the mapper (never worse than the fixed mapping, for every dataflow on ResNet-18; exhaustive =
  * pruned; random from a seed), training convs on RS, and the commands that cover only the GEMM dataflows.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,17 @@ describe('row stationary in simulate', () => {
     expect(conv2.rs!.counts.spadReads).toBe(2 * conv2.macs);
     expect(conv2.energy.byComponent.dram).toBeGreaterThan(0);
     expect(conv2.energy.byComponent.registers).toBeGreaterThan(0);
+  });
+
+  it('sweeps take rs points (on the full path): the same totals as simulate, charts included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'systolab-rs-sweep-'));
+    writeFileSync(join(dir, 'spec.yaml'), 'models: [tiny-cnn]\narrays: [12x14]\ndataflows: [ws, rs]\n');
+    const r = systolab(['sweep', '--spec', join(dir, 'spec.yaml'), '--out', join(dir, 'out')]);
+    expect(r.code, r.err).toBe(0);
+    const rec = readFileSync(join(dir, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.params.dataflow === 'rs');
+    const sim = simulate({ model: 'tiny-cnn', array: '12x14', dataflow: 'rs' });
+    expect(rec.totals.cycles).toBe(sim.totals.totalCycles);
+    expect(rec.totals.energyPj).toBe(sim.totals.energy.total);
   });
 
   it('maps training convs too: backwardData and backwardWeight entries carry RS mappings', () => {

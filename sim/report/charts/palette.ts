@@ -11,7 +11,7 @@ const scale = (entries: readonly (readonly [string, string])[]): ColorScale => (
   domain: entries.map(([d]) => d), range: entries.map(([, c]) => c),
 });
 
-export const DATAFLOW_COLORS = scale([['os', '#4e79a7'], ['ws', '#f28e2b'], ['is', '#59a14f']]);
+export const DATAFLOW_COLORS = scale([['os', '#4e79a7'], ['ws', '#f28e2b'], ['is', '#59a14f'], ['rs', '#e15759']]);
 
 /** Energy components: the labels charts show, in stacking order, with their colours. */
 export const COMPONENT_LABELS: readonly (readonly [keyof EnergyByComponent, string, string])[] = [

@@ -11,6 +11,7 @@
  * model · mode, evenly spaced by latency, and says so in its subtitle. So a 20,000-point sweep's charts, and the HTML
  * that inlines them, stay small.
  */
+import { DATAFLOWS } from '../../arch/types.js';
 import { ENERGY_PJ, TIME_NS, chooseScale, inScale } from '../../base/display-units.js';
 import { OBJECTIVE_NAMES, type SweepRecord, groups, objectivesOf, paretoIds } from '../../sweep/record.js';
 import { estimateTextPx } from './layout.js';
@@ -157,7 +158,7 @@ export function utilizationHeatmapChart(records: readonly SweepRecord[]): Chart 
     spec: {
       $schema: VL_SCHEMA, title, config: CHART_CONFIG, data: { values: data },
       facet: {
-        column: { field: 'dataflow', type: 'nominal', title: 'dataflow', sort: ['os', 'ws', 'is'] },
+        column: { field: 'dataflow', type: 'nominal', title: 'dataflow', sort: [...DATAFLOWS] },
         ...(groups.size > 1 ? { row: { field: 'group', type: 'nominal', title: 'model · mode' } } : {}),
       },
       spec: inner,
@@ -185,7 +186,7 @@ export function latencyVsAxisChart(records: readonly SweepRecord[], axis: OtherA
       $schema: VL_SCHEMA, config: CHART_CONFIG, data: { values: plotted },
       title: { text: title, subtitle: [`panels: dataflow${groupCount > 1 ? '; rows of panels: model · mode' : ''}`, ...(note ? [note] : [])] },
       facet: {
-        column: { field: 'dataflow', type: 'nominal', title: 'dataflow', sort: ['os', 'ws', 'is'] },
+        column: { field: 'dataflow', type: 'nominal', title: 'dataflow', sort: [...DATAFLOWS] },
         ...(groupCount > 1 ? { row: { field: 'group', type: 'nominal', title: 'model · mode' } } : {}),
       },
       spec: {
