@@ -12,7 +12,7 @@ import { SimError } from '../base/errors.js';
 import { loadAnyModel, resolveModel } from '../load/model.js';
 import { lowerGraph } from '../lower/lower.js';
 import type { GemmOp, Mode, Pass } from '../lower/types.js';
-import { type RsLayer, type RsSpatialMapping, type RsTemporal, rsSpatialMapping, rsTileConv } from '../map/row-stationary.js';
+import { type RsLayer, type RsSpatialMapping, type RsTemporal, rsSpatialMapping } from '../map/row-stationary.js';
 import { rsLayerOfOp } from '../map/rs-layer.js';
 import type { RsTiming } from '../timing/row-stationary.js';
 import { rsCapacities, traceRs } from '../timing/rs-trace.js';
@@ -58,7 +58,7 @@ export interface LayerRsMapping {
   readonly kind: string;
   /** The convolution RS sees (a dense layer as a 1×1 one: images = rows of A, channels = k, filters = n). */
   readonly conv: RsLayer;
-  /** The spatial mapping of the fixed mapping's GLB tile. */
+  /** The spatial mapping of the whole layer (as the Eyeriss papers count PEs); a GLB tile of fewer ofmap rows may use fewer. */
   readonly mapping: RsSpatialMapping;
   readonly fixed: RsCandidate;
   /** The mapper's best `top`, best first (the fixed mapping among them when nothing beats it). */
@@ -109,13 +109,13 @@ export function rsMap(r: MapRequest, opts: RsMapOptions = {}): MapResult {
     layers: chosen.map((op) => {
       const fixed = candidate(op);
       const conv = rsLayerOfOp(op);
-      const found = searchRs(conv, rsCapacities(hw), search, (t) => {
+      const found = searchRs(conv, rsCapacities(hw), hw.array, search, (t) => {
         const c = candidate(op, t);
         return { cost: c, objective: score(c) };
       }, opts.top ?? 3);
       return {
         layer: op.layer, pass: op.pass as Exclude<Pass, 'update'>, kind: op.layerKind, conv,
-        mapping: rsSpatialMapping(rsTileConv(conv, fixed.temporal), hw.array), fixed: plain(fixed),
+        mapping: rsSpatialMapping(conv, hw.array), fixed: plain(fixed),
         best: found.best.map((b) => plain(b.cost)), priced: found.priced,
       };
     }),

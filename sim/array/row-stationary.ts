@@ -5,9 +5,10 @@
  * The independent check of timing/row-stationary.ts's closed forms; it never reads that file.
  *
  * The machine (docs/row-stationary.md):
- * - The GLB holds one tile at a time (glbN images × glbC channels of ifmap, glbM × glbC filters, glbN × glbM
- *   ofmaps of partial sums); the tiles are visited in the temporal mapping's loop order, and each operand's tile
- *   comes from DRAM when the GLB holds another.
+ * - The GLB holds one tile at a time (glbN images × glbC channels of the ifmap rows glbE ofmap rows read, glbM ×
+ *   glbC filters, glbN × glbM × glbE ofmap rows of partial sums); the tiles are visited in the temporal mapping's
+ *   loop order, and each operand's tile comes from DRAM when the GLB holds another (ifmap rows: from the first row
+ *   the tile's PEs read to the last).
  * - Within a tile, a processing pass holds some strips of the PE set (and, with copies, that many sets side by side
  *   or stacked). PE (i, j) of a strip keeps filter row i of p filters × q channels in its filter spad and reads
  *   ifmap row j·U + i of q channels: rows reach PEs diagonally, one multicast from the GLB per row per strip.
@@ -68,7 +69,7 @@ export const rsOutputDims = (p: Pick<RsProblem, 'h' | 'w' | 'r' | 's' | 'u' | 'p
 });
 
 export const rsConvOf = (p: RsProblem): RsConv => ({ r: p.r, s: p.s, ...rsOutputDims(p), c: p.c, m: p.m });
-export const rsLayerOf = (p: RsProblem): RsLayer => ({ ...rsConvOf(p), n: p.n, u: p.u, paddedW: p.w + 2 * p.pad, ifmapPlaneWords: p.h * p.w });
+export const rsLayerOf = (p: RsProblem): RsLayer => ({ ...rsConvOf(p), n: p.n, u: p.u, paddedW: p.w + 2 * p.pad, ifmapRows: p.h, ifmapRowWords: p.w, padTop: p.pad });
 
 /**
  * Runs the convolution on a rows × cols RS array under temporal mapping `t`, cycle by cycle. The GLB loops visit
@@ -78,7 +79,6 @@ export const rsLayerOf = (p: RsProblem): RsLayer => ({ ...rsConvOf(p), n: p.n, u
 export function runRowStationary(p: RsProblem, array: { readonly rows: number; readonly cols: number }, t: RsTemporal): RsRun {
   const { e: E, f: F } = rsOutputDims(p);
   const layer = rsLayerOf(p);
-  const map = rsSpatialMapping(rsTileConv(layer, t), array);
   const output = new Float64Array(p.n * p.m * E * F);
   const written = new Uint8Array(output.length); // whether an output already holds a partial sum (read-modify-write)
   const counts = {
@@ -93,17 +93,32 @@ export function runRowStationary(p: RsProblem, array: { readonly rows: number; r
   // The GLB: which tile of each operand it holds, and which psum tiles it has written out before.
   const held = { ifmap: '', filter: '', psum: '' };
   const spilled = new Set<string>();
-  const psumTileWords = t.glbN * t.glbM * E * F;
-  const tileCount = { n: p.n / t.glbN, m: p.m / t.glbM, c: p.c / t.glbC };
-  let cycle = 0, passes = 0;
-  const runTile = (n0: number, m0: number, c0: number): void => {
-    const ifKey = `${n0},${c0}`, fKey = `${m0},${c0}`, pKey = `${n0},${m0}`;
-    if (held.ifmap !== ifKey) { counts.dramIfmapReads += t.glbN * t.glbC * p.h * p.w; held.ifmap = ifKey; }
+  const tileCount = { n: p.n / t.glbN, m: p.m / t.glbM, c: p.c / t.glbC, e: Math.ceil(E / t.glbE) };
+  let cycle = 0, passes = 0, heldPsumWords = 0;
+  const runTile = (n0: number, m0: number, c0: number, e0: number): void => {
+    // The last tile of ofmap rows holds what is left when glbE does not divide E.
+    const rowsE = Math.min(t.glbE, E - e0);
+    const map = rsSpatialMapping(rsTileConv(layer, t, rowsE), array);
+    const psumTileWords = t.glbN * t.glbM * rowsE * F;
+    const ifKey = `${n0},${c0},${e0}`, fKey = `${m0},${c0}`, pKey = `${n0},${m0},${e0}`;
+    if (held.ifmap !== ifKey) {
+      // The real rows the tile's PEs read, first to last, for its images and channels.
+      let top = Infinity, bottom = -Infinity;
+      for (let eo = e0; eo < e0 + rowsE; eo++) {
+        for (let i = 0; i < p.r; i++) {
+          const row = eo * p.u + i - p.pad;
+          if (row >= 0 && row < p.h) { top = Math.min(top, row); bottom = Math.max(bottom, row); }
+        }
+      }
+      counts.dramIfmapReads += t.glbN * t.glbC * (bottom >= top ? bottom - top + 1 : 0) * p.w;
+      held.ifmap = ifKey;
+    }
     if (held.filter !== fKey) { counts.dramFilterReads += t.glbM * t.glbC * p.r * p.s; held.filter = fKey; }
     if (held.psum !== pKey) {
-      if (held.psum !== '') { counts.dramOfmapWrites += psumTileWords; spilled.add(held.psum); }
+      if (held.psum !== '') { counts.dramOfmapWrites += heldPsumWords; spilled.add(held.psum); }
       if (spilled.has(pKey)) counts.dramPsumReads += psumTileWords;
       held.psum = pKey;
+      heldPsumWords = psumTileWords;
     }
     // Work units of the tile, images innermost: (filter group, channel group, image).
     const units: [number, number, number][] = [];
@@ -113,7 +128,7 @@ export function runRowStationary(p: RsProblem, array: { readonly rows: number; r
       const rowLo = g * map.stripRows, rowsOfGroup = Math.min(map.stripRows, p.r - rowLo);
       for (let first = 0; first < map.strips; first += map.stripsAtOnce) {
         passes++;
-        const strips = map.stripWidths.slice(first, first + map.stripsAtOnce).map((width, k) => ({ col0: (first + k) * array.cols, width }));
+        const strips = map.stripWidths.slice(first, first + map.stripsAtOnce).map((width, k) => ({ col0: e0 + (first + k) * array.cols, width }));
         let passEnd = cycle;
         for (let from = 0; from < units.length; from += per) {
           let clock = cycle; // this copy's clock: its units run back to back
@@ -165,13 +180,13 @@ export function runRowStationary(p: RsProblem, array: { readonly rows: number; r
       }
     }
   };
-  const start = { n: 0, m: 0, c: 0 };
+  const start = { n: 0, m: 0, c: 0, e: 0 };
   const loop = (depth: number): void => {
-    if (depth === 3) { runTile(start.n * t.glbN, start.m * t.glbM, start.c * t.glbC); return; }
-    const d = t.order[depth] as 'n' | 'm' | 'c';
+    if (depth === 4) { runTile(start.n * t.glbN, start.m * t.glbM, start.c * t.glbC, start.e * t.glbE); return; }
+    const d = t.order[depth] as 'n' | 'm' | 'c' | 'e';
     for (let i = 0; i < tileCount[d]; i++) { start[d] = i; loop(depth + 1); }
   };
   loop(0);
-  counts.dramOfmapWrites += psumTileWords; // the last psum tile leaves the GLB
+  counts.dramOfmapWrites += heldPsumWords; // the last psum tile leaves the GLB
   return { output, cycles: cycle, passes, counts };
 }

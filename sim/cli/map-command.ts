@@ -63,7 +63,7 @@ export function mapBuilder(y: Argv): Argv<MapArgs> {
     .example(MAP_EXAMPLES.map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<MapArgs>;
 }
 
-const temporalText = (t: RsTemporal): string => `p ${t.p} q ${t.q} · GLB n ${t.glbN} m ${t.glbM} c ${t.glbC} · ${t.order}`;
+const temporalText = (t: RsTemporal): string => `p ${t.p} q ${t.q} · GLB n ${t.glbN} m ${t.glbM} c ${t.glbC} e ${t.glbE} · ${t.order}`;
 const candidateCells = (c: RsCandidate): string[] => [temporalText(c.temporal), int(c.cycles), percent(c.utilization), c.dramAccessesPerMac.toPrecision(3), c.energy.toPrecision(4), c.edp.toPrecision(4)];
 
 function mapText(r: MapResult): string {
@@ -85,14 +85,15 @@ function mapText(r: MapResult): string {
     'PE set: filter rows (R) down, ofmap rows (E) across: each PE convolves one filter row with one ifmap row.',
     'strips: a set wider than the array is cut into strips stacked vertically; passes: when they do not all fit, the',
     'array takes what fits, pass after pass; copies: a set that fits more than once runs on other channels or filters.',
-    'active PEs: the fullest pass (as Eyeriss reports it), of the fixed mapping\'s GLB tile. Dense layers map as 1×1',
-    'convolutions (images = batch rows).',
+    'active PEs: the fullest pass of the whole layer\'s set (as Eyeriss reports it); a GLB tile of fewer ofmap rows (e',
+    'below) may use fewer. Dense layers map as 1×1 convolutions (images = batch rows).',
     '',
     `Temporal mappings — the fixed one and the mapper's best (${r.search.mode} search, objective ${r.objective}), priced as simulate prices them:`,
     table(['layer', 'pass', 'mapping', 'p, q per PE · GLB tile · GLB loops', 'cycles', 'util %', 'DRAM acc/MAC', `energy (${r.energyUnit})`, `EDP (${r.energyUnit}·cycles)`], ranked, new Set([4, 5, 6, 7, 8])),
     '',
     'p filters × q channels per PE (ifmap spad q·S, filter spad p·q·S, psum spad p words); the GLB holds n images ×',
-    'c channels of ifmap, m × c filters and n × m ofmaps of partial sums; GLB loops outer first. docs/row-stationary.md.',
+    'c channels of the ifmap rows e ofmap rows read, m × c filters and n × m × e ofmap rows of partial sums; GLB loops',
+    'outer first. docs/row-stationary.md.',
     '',
   ].join('\n');
 }

@@ -93,7 +93,7 @@ export function rsSpatialMapping(conv: RsConv, array: { readonly rows: number; r
 // ---------------------------------------------------------------------------------------------------------------
 // The temporal half: what each PE's scratch pads hold, what the global buffer (GLB) holds, and the GLB loop order.
 
-/** One convolution as RS runs it: the set's dims plus the batch, the stride and the ifmap the GLB holds. */
+/** One convolution as RS runs it: the set's dims plus the batch, the stride and the ifmap as DRAM and the GLB hold it. */
 export interface RsLayer extends RsConv {
   /** Images (the batch). */
   readonly n: number;
@@ -101,21 +101,27 @@ export interface RsLayer extends RsConv {
   readonly u: number;
   /** Width of the ifmap rows the GLB sends to the array, padding included. */
   readonly paddedW: number;
-  /** Elements of one image's channel of the ifmap as DRAM holds it (H·W, no padding). */
-  readonly ifmapPlaneWords: number;
+  /** The ifmap as DRAM holds it, per image and channel: its rows (no padding), the words of a row, the top padding. */
+  readonly ifmapRows: number;
+  readonly ifmapRowWords: number;
+  readonly padTop: number;
 }
 
-/** The GLB loops, outer first: over tiles of images (n), filters (m) and channels (c). */
-export type RsGlbOrder = 'mnc' | 'mcn' | 'nmc' | 'ncm' | 'cmn' | 'cnm';
-export const RS_GLB_ORDERS: readonly RsGlbOrder[] = ['mnc', 'mcn', 'nmc', 'ncm', 'cmn', 'cnm'];
+/** The GLB's loop dims: images (n), filters (m), channels (c), ofmap rows (e). */
+export type RsGlbDim = 'n' | 'm' | 'c' | 'e';
+const permutations = (xs: readonly RsGlbDim[]): string[] =>
+  xs.length <= 1 ? [xs.join('')] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => x + rest));
+/** The GLB loops, outer first, e.g. `mnec`: all 24 orders of the four dims. */
+export const RS_GLB_ORDERS: readonly string[] = permutations(['m', 'n', 'e', 'c']);
 
 /**
  * Eyeriss' p and q (JSSC 2017, section IV-B) and a GLB tile. A PE holds q channels of its ifmap row window (q·S
  * values in the ifmap spad), p·q filter rows (p·q·S weights in the filter spad) and p partial sums (the psum spad):
  * each ifmap value it reads is used p times, and its psums add up q channels before they leave for the GLB. The
- * GLB holds glbN images × glbC channels of ifmap, glbM × glbC filters and glbN × glbM ofmaps of partial sums; its
- * loops over the tiles run in `order`. Every factor divides the next level's (p | glbM | M, q | glbC | C,
- * glbN | N): a perfect factorization, as Timeloop's mapspaces default to.
+ * GLB holds glbN images × glbC channels of the ifmap rows that glbE ofmap rows need, glbM × glbC filters and
+ * glbN × glbM × glbE ofmap rows of partial sums; its loops over the tiles run in `order`. Every factor divides the
+ * next level's (p | glbM | M, q | glbC | C, glbN | N): a perfect factorization, as Timeloop's mapspaces default to.
+ * glbE is a divisor of E or a whole number of strips (rsTileRows), the last tile then holding the rows left.
  */
 export interface RsTemporal {
   readonly p: number;
@@ -123,7 +129,8 @@ export interface RsTemporal {
   readonly glbN: number;
   readonly glbM: number;
   readonly glbC: number;
-  readonly order: RsGlbOrder;
+  readonly glbE: number;
+  readonly order: string;
 }
 
 /** Scratch-pad capacities per PE and GLB partition capacities, in words. */
@@ -135,11 +142,28 @@ export interface RsCapacities {
 /** Which capacities a temporal mapping meets: the spads (per PE) and the GLB partitions. */
 export interface RsFit { readonly spad: boolean; readonly glb: boolean }
 
+/**
+ * The real (unpadded) ifmap rows that ofmap rows [e0, e0 + rows) read, fetched as one contiguous range: from the
+ * first row any of them reads to the last (ofmap row e reads padded rows e·U … e·U + R − 1).
+ */
+export function rsIfmapRows(l: RsLayer, e0: number, rows: number): number {
+  const e1 = e0 + rows - 1;
+  // The first ofmap row that reaches a real row (its last tap at or below the top padding's end), and the last one
+  // that starts above the bottom padding.
+  const first = Math.max(e0, Math.ceil((l.padTop - l.r + 1) / l.u)), last = Math.min(e1, Math.floor((l.ifmapRows - 1 + l.padTop) / l.u));
+  if (first > last) return 0;
+  const top = Math.max(0, first * l.u - l.padTop), bottom = Math.min(l.ifmapRows - 1, last * l.u - l.padTop + l.r - 1);
+  return Math.max(0, bottom - top + 1);
+}
+
+/** The most ifmap words of one image-channel a GLB tile of glbE ofmap rows holds. */
+const tileRowWords = (l: RsLayer, glbE: number): number => Math.min(l.ifmapRows, (glbE - 1) * l.u + l.r) * l.ifmapRowWords;
+
 export function rsFit(l: RsLayer, t: RsTemporal, cap: RsCapacities): RsFit {
   return {
     spad: t.q * l.s <= cap.spad.ifmapWords && t.p * t.q * l.s <= cap.spad.filterWords && t.p <= cap.spad.psumWords,
-    glb: t.glbN * t.glbC * l.ifmapPlaneWords <= cap.glb.ifmapWords && t.glbM * t.glbC * l.r * l.s <= cap.glb.filterWords
-      && t.glbN * t.glbM * l.e * l.f <= cap.glb.psumWords,
+    glb: t.glbN * t.glbC * tileRowWords(l, t.glbE) <= cap.glb.ifmapWords && t.glbM * t.glbC * l.r * l.s <= cap.glb.filterWords
+      && t.glbN * t.glbM * t.glbE * l.f <= cap.glb.psumWords,
   };
 }
 
@@ -155,11 +179,11 @@ export function divisors(x: number): number[] {
   return [...lo, ...hi];
 }
 
-/** Whether the factors are a perfect factorization of the layer (p | glbM | M, q | glbC | C, glbN | N). */
+/** Whether the factors are valid: p | glbM | M, q | glbC | C, glbN | N, 1 ≤ glbE ≤ E, a known loop order. */
 export function rsFactorsValid(l: RsLayer, t: RsTemporal): boolean {
   const whole = (v: number) => Number.isInteger(v) && v >= 1;
-  return [t.p, t.q, t.glbN, t.glbM, t.glbC].every(whole) && t.glbM % t.p === 0 && l.m % t.glbM === 0
-    && t.glbC % t.q === 0 && l.c % t.glbC === 0 && l.n % t.glbN === 0 && RS_GLB_ORDERS.includes(t.order);
+  return [t.p, t.q, t.glbN, t.glbM, t.glbC, t.glbE].every(whole) && t.glbM % t.p === 0 && l.m % t.glbM === 0
+    && t.glbC % t.q === 0 && l.c % t.glbC === 0 && l.n % t.glbN === 0 && t.glbE <= l.e && RS_GLB_ORDERS.includes(t.order);
 }
 
 const largest = (options: readonly number[], ok: (v: number) => boolean): number | undefined => {
@@ -169,44 +193,60 @@ const largest = (options: readonly number[], ok: (v: number) => boolean): number
 
 /**
  * The fixed temporal mapping (`--mapper fixed`), greedy as a designer would pick it by hand: q as large as the ifmap
- * spad allows, then p as large as the filter and psum spads allow; in the GLB, the channels of one q group, the
- * most images whose ifmap and psums fit, the most filters whose psums and weights fit, then the most channels;
- * loops filters outer, images, channels inner (so psums finish in the GLB). p and q are first sought among those
- * whose smallest GLB tile fits. Where even the smallest choice does not fit, the smallest is taken and rsFit says so.
+ * spad allows, then p as large as the filter and psum spads allow; in the GLB, the most ofmap rows (of rsTileRows), then images,
+ * filters and channels that fit; loops filters outer, then images, rows, channels inner (`mnec`: psums finish in
+ * the GLB). p and q are first sought among those whose smallest GLB tile (one image, one ofmap row) fits. Where even
+ * the smallest choice does not fit, the smallest is taken and rsFit says so.
  */
-export function rsFixedTemporal(l: RsLayer, cap: RsCapacities): RsTemporal {
-  // The smallest GLB tile for p and q (one image, p filters, q channels) must fit too, where any does.
-  const smallest = (p: number, q: number): RsTemporal => ({ p, q, glbN: 1, glbM: p, glbC: q, order: 'mnc' });
+export function rsFixedTemporal(l: RsLayer, cap: RsCapacities, array: { readonly cols: number }): RsTemporal {
+  const smallest = (p: number, q: number): RsTemporal => ({ p, q, glbN: 1, glbM: p, glbC: q, glbE: 1, order: 'mnec' });
   const fits = (t: RsTemporal) => rsFit(l, t, cap).glb;
   const qOk = (q: number) => q * l.s <= cap.spad.ifmapWords && q * l.s <= cap.spad.filterWords;
   const pOk = (p: number, q: number) => p <= cap.spad.psumWords && p * q * l.s <= cap.spad.filterWords;
   const q = largest(divisors(l.c), (q) => qOk(q) && fits(smallest(1, q))) ?? largest(divisors(l.c), qOk) ?? 1;
   const p = largest(divisors(l.m), (p) => pOk(p, q) && fits(smallest(p, q))) ?? largest(divisors(l.m), (p) => pOk(p, q)) ?? 1;
   const base = smallest(p, q);
-  const glbN = largest(divisors(l.n), (glbN) => fits({ ...base, glbN })) ?? 1;
-  const glbM = largest(divisors(l.m).filter((d) => d % p === 0), (glbM) => fits({ ...base, glbN, glbM })) ?? p;
-  const glbC = largest(divisors(l.c).filter((d) => d % q === 0), (glbC) => fits({ ...base, glbN, glbM, glbC })) ?? q;
-  return { p, q, glbN, glbM, glbC, order: 'mnc' };
+  const glbE = largest(rsTileRows(l, array.cols), (glbE) => fits({ ...base, glbE })) ?? 1;
+  const glbN = largest(divisors(l.n), (glbN) => fits({ ...base, glbE, glbN })) ?? 1;
+  const glbM = largest(divisors(l.m).filter((d) => d % p === 0), (glbM) => fits({ ...base, glbE, glbN, glbM })) ?? p;
+  const glbC = largest(divisors(l.c).filter((d) => d % q === 0), (glbC) => fits({ ...base, glbE, glbN, glbM, glbC })) ?? q;
+  return { p, q, glbN, glbM, glbC, glbE, order: 'mnec' };
 }
 
-/** A GLB tile's sub-convolution: the set the array sees while the GLB holds one tile. */
-export const rsTileConv = (l: RsLayer, t: RsTemporal): RsConv => ({ r: l.r, s: l.s, e: l.e, f: l.f, c: t.glbC, m: t.glbM });
+/** A GLB tile's sub-convolution: the set the array sees while the GLB holds one tile (of `rows` ofmap rows). */
+export const rsTileConv = (l: RsLayer, t: RsTemporal, rows = t.glbE): RsConv => ({ r: l.r, s: l.s, e: rows, f: l.f, c: t.glbC, m: t.glbM });
+
+/**
+ * The ofmap rows a GLB tile may hold: E's divisors and the multiples of the array's columns below E (whole strips;
+ * the last tile then holds what is left), ascending.
+ */
+export function rsTileRows(l: RsLayer, cols: number): number[] {
+  const strips = Array.from({ length: Math.ceil(l.e / cols) - 1 }, (_, i) => (i + 1) * cols);
+  return [...new Set([...divisors(l.e), ...strips])].sort((a, b) => a - b);
+}
 
 /**
  * How many times DRAM traffic repeats per operand for the GLB loop order: an operand is fetched again every
- * iteration of a loop outside its innermost relevant loop that it does not depend on (ifmap: n, c; filter: m, c;
- * partial sums: n, m — and when the channel loop is outside the innermost n/m loop, psums leave for DRAM and come
- * back once per channel tile after the first).
+ * iteration of a loop outside its innermost relevant loop that it does not depend on (ifmap: n, c, e; filter: m, c;
+ * partial sums: n, m, e — and when the channel loop is outside the innermost n/m/e loop, psums leave for DRAM and
+ * come back once per channel tile after the first).
  */
 export function rsDramFactors(l: RsLayer, t: RsTemporal): { ifmap: number; filter: number; psumVisits: number } {
-  const tiles: Record<'n' | 'm' | 'c', number> = { n: l.n / t.glbN, m: l.m / t.glbM, c: l.c / t.glbC };
-  const loops = [...t.order] as ('n' | 'm' | 'c')[];
-  const factor = (relevant: readonly ('n' | 'm' | 'c')[]): number => {
+  const tiles: Record<RsGlbDim, number> = { n: l.n / t.glbN, m: l.m / t.glbM, c: l.c / t.glbC, e: Math.ceil(l.e / t.glbE) };
+  const loops = [...t.order] as RsGlbDim[];
+  const factor = (relevant: readonly RsGlbDim[]): number => {
     let inner = -1;
     loops.forEach((d, i) => { if (relevant.includes(d) && tiles[d] > 1) inner = i; });
     let f = 1;
     for (let i = 0; i < inner; i++) if (!relevant.includes(loops[i])) f *= tiles[loops[i]];
     return f;
   };
-  return { ifmap: factor(['n', 'c']), filter: factor(['m', 'c']), psumVisits: factor(['n', 'm']) };
+  return { ifmap: factor(['n', 'c', 'e']), filter: factor(['m', 'c']), psumVisits: factor(['n', 'm', 'e']) };
+}
+
+/** DRAM words of one pass over the whole ifmap, tile by tile: the rows each ofmap-row tile reads (halos included). */
+export function rsIfmapPassWords(l: RsLayer, t: RsTemporal): number {
+  let rows = 0;
+  for (let e0 = 0; e0 < l.e; e0 += t.glbE) rows += rsIfmapRows(l, e0, Math.min(t.glbE, l.e - e0));
+  return l.n * l.c * rows * l.ifmapRowWords;
 }

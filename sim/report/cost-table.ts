@@ -91,15 +91,15 @@ function rsLines(r: CostReport): string[] {
   if (gemms.length === 0) return [];
   const width = Math.max(...gemms.map((l) => l.id.length));
   const how = gemms[0].mapping ? `chosen by the mapper (--mapper search, objective ${gemms[0].mapping.objective})` : 'the fixed mapping (--mapper search looks for a better one)';
-  const tile = { n: 'glbN', m: 'glbM', c: 'glbC' } as const, whole = { n: 'n', m: 'm', c: 'c' } as const;
+  const tile = { n: 'glbN', m: 'glbM', c: 'glbC', e: 'glbE' } as const, whole = { n: 'n', m: 'm', c: 'c', e: 'e' } as const;
   const unfit = gemms.filter((l) => !l.rs!.fit.spad || !l.rs!.fit.glb);
   return [
-    `Row-stationary mappings, ${how}; loop nests outer first (GLB tiles of images n, filters m, channels c; a PE holds p filters × q channels; DRAM accesses per MAC):`,
+    `Row-stationary mappings, ${how}; loop nests outer first (GLB tiles of images n, filters m, ofmap rows e, channels c; a PE holds p filters × q channels; DRAM accesses per MAC):`,
     ...gemms.map((l) => {
       const { conv, temporal: t, spatial } = l.rs!;
-      const loops = [...t.order].map((d) => `for ${d} ${conv[whole[d as 'n' | 'm' | 'c']]}÷${t[tile[d as 'n' | 'm' | 'c']]}`).join(' { ');
+      const loops = [...t.order].map((d) => `for ${d} ${conv[whole[d as keyof typeof whole]]}÷${t[tile[d as keyof typeof tile]]}`).join(' { ');
       const dram = (l.rs!.counts.dramIfmapReads + l.rs!.counts.dramFilterReads + l.rs!.counts.dramPsumReads + l.rs!.counts.dramOfmapWrites) / l.macs;
-      return `  ${l.id.padEnd(width)}  ${loops} { ${spatial.passes / spatial.tiles} pass(es) × ${spatial.copies} cop${spatial.copies === 1 ? 'y' : 'ies'} of the ${conv.r}×${conv.e} set, ≤ ${spatial.activePes} PEs { p ${t.p} × q ${t.q} } } } }  DRAM ${dram.toPrecision(3)}/MAC`;
+      return `  ${l.id.padEnd(width)}  ${loops} { ${spatial.passes} pass(es) over ${spatial.tiles} GLB tile(s) × ${spatial.copies} cop${spatial.copies === 1 ? 'y' : 'ies'} of the ${conv.r}×${t.glbE} set, ≤ ${spatial.activePes} PEs { p ${t.p} × q ${t.q} } } } } }  DRAM ${dram.toPrecision(3)}/MAC`;
     }),
     ...(unfit.length ? [`warning: no mapping fits the scratch pads or the GLB for ${unfit.map((l) => l.id).join(', ')}; they are priced as if the smallest one fitted.`] : []),
   ];

@@ -101,7 +101,7 @@ function rsEntryCost(gemms: readonly GemmOp[], hw: HwConfig, model: CostModel, c
   const cost = (t?: RsTemporal): GemmCost => gemmCost(gemms, gemms.map((op) => traceRs(op, hw, t)), hw, model, ctx);
   if (mapper === undefined) return cost();
   const { objective } = mapper;
-  const found = searchRs(rsLayerOfOp(gemms[0]), rsCapacities(hw), mapper.search ?? { mode: 'pruned' }, (t) => {
+  const found = searchRs(rsLayerOfOp(gemms[0]), rsCapacities(hw), hw.array, mapper.search ?? { mode: 'pruned' }, (t) => {
     const c = cost(t);
     return { cost: c, objective: objectiveOf(c, objective) };
   });

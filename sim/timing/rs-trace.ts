@@ -8,7 +8,7 @@
 import { type HwConfig, PRECISION_BITS, RS_DEFAULT_SPAD } from '../arch/types.js';
 import { bytes, cycles } from '../base/units.js';
 import type { GemmOp } from '../lower/types.js';
-import { type RsCapacities, type RsFit, type RsLayer, type RsTemporal, rsFit, rsFixedTemporal } from '../map/row-stationary.js';
+import { type RsCapacities, type RsFit, type RsLayer, type RsTemporal, rsFit, rsFixedTemporal, rsIfmapRows } from '../map/row-stationary.js';
 import { rsLayerOfOp } from '../map/rs-layer.js';
 import { dramStallCycles, exact, packedBytes } from './gemm-memory.js';
 import type { OpTrace } from './op-trace.js';
@@ -36,7 +36,7 @@ export function rsCapacities(hw: Pick<HwConfig, 'array' | 'sram' | 'numerics'>):
 export function traceRs(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'pass' | 'conv'>, hw: HwConfig, temporal?: RsTemporal): OpTrace & { readonly rs: RsTraceDetail } {
   const layer = rsLayerOfOp(op);
   const cap = rsCapacities(hw);
-  const t = temporal ?? rsFixedTemporal(layer, cap);
+  const t = temporal ?? rsFixedTemporal(layer, cap, hw.array);
   const rt = rsTiming(layer, t, hw.array);
   const inBits = PRECISION_BITS[hw.numerics.input], wBits = PRECISION_BITS[hw.numerics.weight], accBits = hw.numerics.accumulatorBits;
   const outputs = layer.n * layer.m * layer.e * layer.f;
@@ -46,8 +46,8 @@ export function traceRs(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'pass' | 'conv'>, hw:
   const dramReadBytes = exact(ifmapBytes + filterBytes + psumBytes, 'dramReadBytes'), dramWriteBytes = exact(writeBytes, 'dramWriteBytes');
   const computeCycles = cycles(rt.cycles);
   // Exposed when not hidden by double buffering: the first tile's ifmap and filters, the last tile's ofmap.
-  const firstFillBytes = Math.min(dramReadBytes, packedBytes(t.glbN * t.glbC * layer.ifmapPlaneWords, inBits) + packedBytes(t.glbM * t.glbC * layer.r * layer.s, wBits));
-  const lastDrainBytes = Math.min(dramWriteBytes, packedBytes(t.glbN * t.glbM * layer.e * layer.f, inBits));
+  const firstFillBytes = Math.min(dramReadBytes, packedBytes(t.glbN * t.glbC * rsIfmapRows(layer, 0, t.glbE) * layer.ifmapRowWords, inBits) + packedBytes(t.glbM * t.glbC * layer.r * layer.s, wBits));
+  const lastDrainBytes = Math.min(dramWriteBytes, packedBytes(t.glbN * t.glbM * t.glbE * layer.f, inBits));
   const stallCycles = dramStallCycles(hw, computeCycles, { dramReadBytes, dramWriteBytes, firstFillBytes, lastDrainBytes });
   const per = (b: number) => (computeCycles > 0 ? b / computeCycles : 0);
   const pes = hw.array.rows * hw.array.cols;

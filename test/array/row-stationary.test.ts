@@ -22,22 +22,25 @@ const layer = fc.record({
   n: fc.integer({ min: 1, max: 4 }), c: fc.integer({ min: 1, max: 6 }), h: fc.integer({ min: 1, max: 12 }), w: fc.integer({ min: 1, max: 9 }),
   m: fc.integer({ min: 1, max: 6 }), r: fc.integer({ min: 1, max: 5 }), s: fc.integer({ min: 1, max: 4 }), u: fc.integer({ min: 1, max: 2 }), pad: fc.integer({ min: 0, max: 2 }),
 }).filter((d) => d.h + 2 * d.pad >= d.r && d.w + 2 * d.pad >= d.s);
-/** A perfect factorization of the layer, picked by six numbers in [0, 1). */
-const pick = <T>(xs: readonly T[], f: number): T => xs[Math.floor(f * xs.length)];
-function temporalOf(d: { n: number; c: number; m: number }, f: readonly number[]): RsTemporal {
+/** A temporal mapping of the layer, picked by seven whole numbers: perfect factors of n, m, c, any row count e. */
+const pick = <T>(xs: readonly T[], f: number): T => xs[f % xs.length];
+function temporalOf(d: { n: number; c: number; m: number }, e: number, f: readonly number[]): RsTemporal {
   const glbM = pick(divisors(d.m), f[0]), glbC = pick(divisors(d.c), f[1]);
-  return { glbM, glbC, p: pick(divisors(glbM), f[2]), q: pick(divisors(glbC), f[3]), glbN: pick(divisors(d.n), f[4]), order: pick(RS_GLB_ORDERS, f[5]) };
+  return {
+    glbM, glbC, p: pick(divisors(glbM), f[2]), q: pick(divisors(glbC), f[3]), glbN: pick(divisors(d.n), f[4]), glbE: 1 + (f[6] % e), // any row count: ragged last tiles too
+    order: pick(RS_GLB_ORDERS, f[5]),
+  };
 }
-const factors = fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 6, maxLength: 6 });
+const factors = fc.array(fc.nat({ max: 1_000_000 }), { minLength: 7, maxLength: 7 });
 const array = fc.record({ rows: fc.integer({ min: 1, max: 8 }), cols: fc.integer({ min: 1, max: 8 }) });
 
 describe('row stationary: PE array = fast model, outputs = the float engine', () => {
   it('on 300 random conv layers and arrays (folds, passes, copies and tall filters included)', () => {
     fc.assert(fc.property(layer, array, factors, fc.nat(10_000), (d, a, fs, seed) => {
       const p = problem(d, seed);
-      const t = temporalOf(d, fs);
-      const run = runRowStationary(p, a, t);
       const { e, f } = rsOutputDims(p);
+      const t = temporalOf(d, e, fs);
+      const run = runRowStationary(p, a, t);
       const fast = rsTiming(rsLayerOf(p), t, a);
       const { cycles, passes, tiles: _t, copies: _c, activePes: _a, mappedPeCycles: _m, interPePsumMoves: _i, ...counts } = fast;
       expect({ cycles: run.cycles, passes: run.passes, ...run.counts }).toEqual({ cycles, passes, ...counts });
@@ -52,7 +55,7 @@ describe('row stationary: PE array = fast model, outputs = the float engine', ()
   it('the check is real: a fast model off by one cycle per pass, or a lost psum read, is caught', () => {
     const p = problem({ n: 1, c: 2, h: 9, w: 6, m: 2, r: 3, s: 3, u: 1, pad: 1 }, 3);
     const a = { rows: 4, cols: 4 };
-    const t: RsTemporal = { p: 1, q: 1, glbN: 1, glbM: 2, glbC: 2, order: 'mnc' };
+    const t: RsTemporal = { p: 1, q: 1, glbN: 1, glbM: 2, glbC: 2, glbE: 9, order: 'mnec' };
     const run = runRowStationary(p, a, t), fast = rsTiming(rsLayerOf(p), t, a);
     expect(run.cycles).toBe(fast.cycles);
     expect(run.cycles).not.toBe(fast.cycles + fast.passes);
