@@ -44,6 +44,14 @@ export const FOLD_ORDERS: readonly FoldOrder[] = ['colsOuter', 'rowsOuter'];
 export interface Mapping {
   readonly dataflow: GemmDataflow;
   readonly order: FoldOrder;
+  /**
+   * Chunks of the streamed dim (ws: m, is: n; 1 = none, the fixed mapping): a mapper's choice that runs every fold
+   * once per chunk, chunks outermost, so that one chunk's partial sums fit the ofmap SRAM. The stationary operand is
+   * then loaded once per chunk. Only where partial sums leave the array, and only with column folds outer.
+   */
+  readonly chunks: number;
+  /** The streamed dim's length in the longest chunk: ⌈temporal / chunks⌉. */
+  readonly chunkTemporal: number;
   readonly strategy: DataflowStrategy;
   readonly m: number;
   readonly k: number;
@@ -66,15 +74,19 @@ export interface Mapping {
 /** The GEMM dimension each operand does not span. */
 const MISSING_DIM: Readonly<Record<OperandRole, GemmDim>> = { ifmap: 'n', filter: 'm', ofmap: 'k' };
 
-export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>, order: FoldOrder = 'colsOuter'): Mapping {
+export function mapGemm(m: number, k: number, n: number, a: Pick<ArrayShape, 'rows' | 'cols' | 'dataflow'>, order: FoldOrder = 'colsOuter', chunks = 1): Mapping {
   const dataflow = gemmDataflowOf(a.dataflow, 'the systolic GEMM model');
-  return mapWithStrategy(strategyOf(dataflow), m, k, n, { ...a, dataflow }, order);
+  return mapWithStrategy(strategyOf(dataflow), m, k, n, { ...a, dataflow }, order, chunks);
 }
 
 /** mapGemm with the strategy given (tests map with altered strategies to show the checks catch them). */
-export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: { readonly rows: number; readonly cols: number; readonly dataflow: GemmDataflow }, order: FoldOrder = 'colsOuter'): Mapping {
+export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: number, a: { readonly rows: number; readonly cols: number; readonly dataflow: GemmDataflow }, order: FoldOrder = 'colsOuter', chunks = 1): Mapping {
   const size: Record<GemmDim, number> = { m, k, n };
   const spatialRows = size[s.rows], spatialCols = size[s.cols], temporal = size[s.time];
+  if (!Number.isInteger(chunks) || chunks < 1 || chunks > temporal || (chunks > 1 && (!s.partialSumsLeaveArray || order !== 'colsOuter'))) {
+    throw new RangeError(`mapGemm: ${chunks} chunks of ${temporal} (chunks need partial sums that leave the array and column folds outer)`);
+  }
+  const chunkTemporal = Math.ceil(temporal / chunks);
   const rowFolds = ceilDiv(spatialRows, a.rows), colFolds = ceilDiv(spatialCols, a.cols);
   const tileRows = Math.min(a.rows, spatialRows), tileCols = Math.min(a.cols, spatialCols);
   // An operand spans two of the three dims; which one it lacks decides how it meets the folds.
@@ -86,16 +98,17 @@ export function mapWithStrategy(s: DataflowStrategy, m: number, k: number, n: nu
     // its tile is kept for a pass; row folds outer, a new tile every column fold, reloaded every pass. Lacks the cols
     // dim: the same with rows and columns swapped.
     const colsOuter = order === 'colsOuter';
+    // With chunks, a fold holds one chunk of the streamed dim, and the stationary operand is loaded once per chunk.
     const [tile, restreams, outerPasses] = lacks === s.time ? [tileRows * tileCols, 1, 1]
-      : lacks === s.rows ? [tileCols * temporal, rowFolds, colsOuter ? 1 : rowFolds] : [tileRows * temporal, colFolds, colsOuter ? colFolds : 1];
+      : lacks === s.rows ? [tileCols * chunkTemporal, rowFolds, colsOuter ? 1 : rowFolds] : [tileRows * chunkTemporal, colFolds, colsOuter ? colFolds : 1];
     return {
       stationary, movesBetweenPes: s.movesBetweenPes[role], foldTileWords: words(tile),
-      sramReadsWords: words(role === 'ofmap' || stationary ? elements : elements * restreams), outerPasses,
+      sramReadsWords: words(role === 'ofmap' ? elements : stationary ? elements * chunks : elements * restreams), outerPasses,
     };
   };
   const folds = rowFolds * colFolds;
   return {
-    dataflow: a.dataflow, order, strategy: s, m, k, n, macs: m * k * n, spatialRows, spatialCols, temporal,
+    dataflow: a.dataflow, order, chunks, chunkTemporal, strategy: s, m, k, n, macs: m * k * n, spatialRows, spatialCols, temporal,
     rowFolds, colFolds, folds, preloadCycles: cycles(s.preload ? a.rows : 0),
     mappingEfficiency: (spatialRows * spatialCols) / (folds * a.rows * a.cols),
     operands: { ifmap: operand('ifmap'), filter: operand('filter'), ofmap: operand('ofmap') },

@@ -69,14 +69,17 @@ function mapperLines(r: CostReport): string[] {
   const s = strategyOf(r.hw.array.dataflow);
   const size = (l: GemmCost, d: 'm' | 'k' | 'n'): number => l[d];
   const swapped = gemms.filter((l) => l.mapping!.foldOrder === 'rowsOuter').length;
+  const chunked = gemms.filter((l) => (l.mapping!.chunks ?? 1) > 1).length;
   const width = Math.max(...gemms.map((l) => l.id.length));
   return [
-    `Mapper (--mapper search, objective ${gemms[0].mapping!.objective}): of ${gemms[0].mapping!.candidates} fold loop orders per entry, ${swapped} of ${gemms.length} GEMM entries run row folds outer (the fixed mapping runs column folds outer). Loop nests, outer first:`,
+    `Mapper (--mapper search, objective ${gemms[0].mapping!.objective}): of up to 3 candidates per entry (two fold loop orders; chunks of the streamed dim that keep partial sums in the ofmap SRAM), ${swapped} of ${gemms.length} GEMM entries run row folds outer and ${chunked} run in chunks (the fixed mapping: column folds outer, no chunks). Loop nests, outer first:`,
     ...gemms.map((l) => {
       const cols = `${l.colFolds} column fold${l.colFolds === 1 ? '' : 's'} of ${s.cols} ${size(l, s.cols)}`;
       const rows = `${l.rowFolds} row fold${l.rowFolds === 1 ? '' : 's'} of ${s.rows} ${size(l, s.rows)}`;
       const [outer, inner] = l.mapping!.foldOrder === 'colsOuter' ? [cols, rows] : [rows, cols];
-      return `  ${l.id.padEnd(width)}  for ${outer} { for ${inner} { stream ${s.time} ${size(l, s.time)} } }`;
+      const c = l.mapping!.chunks ?? 1, t = size(l, s.time);
+      const nest = `for ${outer} { for ${inner} { stream ${s.time} ${c > 1 ? Math.ceil(t / c) : t} } }`;
+      return `  ${l.id.padEnd(width)}  ${c > 1 ? `for ${c} chunks of ${s.time} ${t} { ${nest} }` : nest}`;
     }),
   ];
 }

@@ -77,7 +77,7 @@ export interface GemmCost extends CostBase {
    * `--mapper search` only: what the mapper chose for this entry (GEMM dataflows: the fold loop order; row stationary:
    * the temporal mapping in `rs`), for which objective, of how many valid candidates.
    */
-  readonly mapping?: { readonly foldOrder?: FoldOrder; readonly objective: MapperObjective; readonly candidates: number };
+  readonly mapping?: { readonly foldOrder?: FoldOrder; readonly chunks?: number; readonly objective: MapperObjective; readonly candidates: number };
   /** Row stationary only: the convolution as RS ran it, its mapping, and the access counts per level in words. */
   readonly rs?: RsEntry;
 }

@@ -19,6 +19,7 @@ import type { HwConfig } from '../arch/types.js';
 import type { RsTemporal } from '../map/row-stationary.js';
 import { rsLayerOfOp } from '../map/rs-layer.js';
 import { rsCapacities, traceRs } from '../timing/rs-trace.js';
+import { chunksForPartialSums } from '../timing/gemm-memory.js';
 import { type RsSearch, searchRs } from './rs-mapper.js';
 import { spillWarning, trainingMemory } from './training-memory.js';
 
@@ -62,18 +63,23 @@ export function simulateGraph(graph: LayerGraph, machine: Machine, options: Simu
       layers.push(rsEntryCost(gemms, hw, model, ctx, options.mapper));
       continue;
     }
-    const cost = (order: FoldOrder): GemmCost => gemmCost(gemms, gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array, order), hw)), hw, model, ctx);
+    const cost = (order: FoldOrder, chunks = 1): GemmCost => gemmCost(gemms, gemms.map((op) => model.traceGemm(op, mapGemm(op.m, op.k, op.n, hw.array, order, chunks), hw)), hw, model, ctx);
     if (options.mapper === undefined) {
       layers.push(cost('colsOuter'));
       continue;
     }
+    // The candidates: both fold loop orders, and column folds outer in the fewest chunks that keep one chunk's
+    // partial sums in the ofmap SRAM (when they do not fit whole).
+    const first = gemms[0];
+    const chunks = chunksForPartialSums(mapGemm(first.m, first.k, first.n, hw.array), hw, hw.array.cols);
+    const candidates: [FoldOrder, number][] = [...FOLD_ORDERS.map((o): [FoldOrder, number] => [o, 1]), ...(chunks > 1 ? [['colsOuter', chunks] as [FoldOrder, number]] : [])];
     const { objective } = options.mapper;
-    let best: { order: FoldOrder; c: GemmCost } | undefined;
-    for (const order of FOLD_ORDERS) {
-      const c = cost(order);
-      if (best === undefined || objectiveOf(c, objective) < objectiveOf(best.c, objective)) best = { order, c };
+    let best: { order: FoldOrder; chunks: number; c: GemmCost } | undefined;
+    for (const [order, n] of candidates) {
+      const c = cost(order, n);
+      if (best === undefined || objectiveOf(c, objective) < objectiveOf(best.c, objective)) best = { order, chunks: n, c };
     }
-    layers.push({ ...best!.c, mapping: { foldOrder: best!.order, objective, candidates: FOLD_ORDERS.length } });
+    layers.push({ ...best!.c, mapping: { foldOrder: best!.order, ...(best!.chunks > 1 ? { chunks: best!.chunks } : {}), objective, candidates: candidates.length } });
   }
   const kept = options.mode === 'training' && model.trainingMemory ? trainingMemory(program.ops, hw) : undefined;
   const { totals, training, notes } = totalsOf({ layers, machine, ctx, model, training: kept, perPass: options.mode === 'training' });

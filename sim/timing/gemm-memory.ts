@@ -12,7 +12,9 @@
  * (2) the slice one outer pass re-streams — read once per pass (unique elements × passes); (3) nothing — every SRAM
  * read is a DRAM read. The stationary operand of ws/is is loaded tile by tile, once. Partial sums of ws/is stay in
  * the ofmap SRAM across row folds when one column fold's accumulators fit; otherwise every row fold writes them out
- * and reads them back.
+ * and reads them back. A mapper may split the streamed dim into chunks (map/mapping.ts `chunks`): every fold then
+ * runs once per chunk, one chunk's partial sums are what must fit, the stationary operand is loaded once per chunk
+ * (from DRAM once if it fits its SRAM, else at every load), and a streamed operand whose chunk share fits is read once.
  *
  * Stalls (USER bandwidth mode; CALC never stalls and reports the bandwidth needed instead): DRAM moves
  * bytes ÷ bytesPerCycle cycles. Double buffered: the first tile's fill (plus the DRAM latency) and the last output
@@ -72,9 +74,13 @@ export function packedBytes(words: number, bits: number): number {
 
 interface Level { readonly level: 1 | 2 | 3; readonly reads: number }
 
-/** DRAM reads of a streamed operand under the tiling rule. */
-function streamedReads(unique: number, passes: number, sliceWords: number, sramReads: number, capWords: number): Level {
+/**
+ * DRAM reads of a streamed operand under the tiling rule. With chunks (a mapper's choice), one chunk's share of the
+ * operand that fits is loaded once and serves every fold of its chunk: the operand is read once in all.
+ */
+function streamedReads(unique: number, passes: number, sliceWords: number, sramReads: number, capWords: number, chunks = 1): Level {
   if (unique <= capWords) return { level: 1, reads: unique };
+  if (chunks > 1 && Math.ceil(unique / chunks) <= capWords) return { level: 2, reads: Math.min(unique, sramReads) };
   if (sliceWords <= capWords) return { level: 2, reads: Math.min(unique * passes, sramReads) };
   return { level: 3, reads: sramReads };
 }
@@ -101,7 +107,7 @@ export function gemmTraffic(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: 
   // A stationary operand is loaded tile by tile, once: from DRAM once if it fits, else every load is a DRAM read.
   const level = (o: OperandMapping, unique: number, sramReads: number, capWords: number): Level =>
     o.stationary ? (unique <= capWords ? { level: 1, reads: unique } : { level: 3, reads: sramReads })
-      : streamedReads(unique, o.outerPasses, o.foldTileWords, sramReads, capWords);
+      : streamedReads(unique, o.outerPasses, o.foldTileWords, sramReads, capWords, mp.chunks);
   const a = level(opA, uA, sramA, capA), b = level(opB, uB, sramB, capB);
   const leave = mp.strategy.partialSumsLeaveArray;
   const out = m * n;
@@ -165,4 +171,17 @@ export function userStallCycles(
   if (!doubleBuffered) return latencyCycles + total;
   const fill = Math.ceil(firstFillBytes / bw), drain = Math.ceil(lastDrainBytes / bw);
   return latencyCycles + fill + drain + Math.max(0, total - fill - drain - computeCycles);
+}
+
+/**
+ * The fewest chunks of the streamed dim (map/mapping.ts `chunks`) with which one column fold's partial sums fit the
+ * ofmap SRAM (1 when they already fit, when they never leave the array, or when even one row of them does not fit).
+ */
+export function chunksForPartialSums(mp: Mapping, hw: Pick<HwConfig, 'sram' | 'numerics'>, cols: number): number {
+  if (!mp.strategy.partialSumsLeaveArray || mp.rowFolds === 1) return 1;
+  const capC = Math.floor((hw.sram.ofmapKib * 1024 * 8 * (hw.sram.doubleBuffered ? 0.5 : 1)) / hw.numerics.accumulatorBits);
+  const tileCols = Math.min(cols, mp.spatialCols);
+  const rowsThatFit = Math.floor(capC / tileCols);
+  if (rowsThatFit < 1 || rowsThatFit >= mp.temporal) return 1;
+  return Math.ceil(mp.temporal / rowsThatFit);
 }

@@ -27,7 +27,9 @@ export function cyclesPerFold(mp: Mapping, a: ArrayShape): Cycles {
 }
 
 export function timeMapping(mp: Mapping, a: ArrayShape): GemmTiming {
-  const perFold = cyclesPerFold(mp, a);
+  // Chunks (a mapper's choice): every fold runs once per chunk, each paying the fold's fixed cycles, and the chunks
+  // stream the temporal dim between them once: folds · (chunks · (preload + rows + cols − 2 + d − 1) + T).
+  const perFold = mp.chunks === 1 ? cyclesPerFold(mp, a) : cycles((mp.chunks * (cyclesPerFold(mp, a) - mp.temporal) + mp.temporal));
   const elapsed = cycles(mp.folds * perFold);
   return {
     macs: mp.macs, spatialRows: mp.spatialRows, spatialCols: mp.spatialCols, temporal: mp.temporal,
