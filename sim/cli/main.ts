@@ -136,6 +136,20 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    command: 'validate', describe: 'published figures of built accelerators (TPU v1, Eyeriss, Gemmini) beside Systolab\'s: error, tolerance, and why a row misses',
+    load: async () => {
+      const m = await import('./validate-command.js');
+      return {
+        builder: m.validateBuilder,
+        handler: async (a: import('./validate-command.js').ValidateArgs) => {
+          const r = await m.validateCommand(a, argv);
+          process.stdout.write(r.text);
+          process.exitCode = r.exitCode;
+        },
+      };
+    },
+  },
+  {
     command: 'rtl <action>', describe: 'Verilog of the configured array (rtl gen), co-simulated under Icarus Verilog against the PE array, cycle for cycle (rtl sim), synthesized with Yosys (rtl synth); patterns and a grader for your own Verilog array (rtl lab, rtl check)',
     load: async () => {
       const m = await import('./rtl-command.js');

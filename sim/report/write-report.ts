@@ -26,7 +26,8 @@ import { sweepCharts } from './charts/sweep-charts.js';
 import { checkCharts, gradientErrorChart, isLossHistory } from './charts/numerics-charts.js';
 import { type TrainHistory, isTrainHistory, trainingCurvesChart } from './train-charts.js';
 import { trainHtml } from './train-report.js';
-import type { Chart } from './charts/types.js';
+import { type Chart, VL_SCHEMA } from './charts/types.js';
+import type { ValidationResult, ValidationRow } from '../api/validate.js';
 import { CHART_TEXT_CHARS, chartData } from './charts/layout.js';
 import { type HtmlReport, renderHtml } from './html.js';
 import { reviveReportJson } from './report-json.js';
@@ -238,4 +239,36 @@ export async function regenerateReport(dir: string): Promise<{ kind: string; wri
   throw new SimError('holds none of results.jsonl, cost-report.json, numerics-report.json, history.json', {
     code: 'badValue', path: 'DIR', value: dir, hint: 'Point it at a folder written by simulate --out, sweep, check --out or train.',
   });
+}
+
+/** `validate --out DIR`: validation.json, a chart of every numeric row's error against its tolerance, index.html. */
+export function writeValidationReport(dir: string, v: ValidationResult, cells: (r: ValidationRow) => string[], header: readonly string[], command?: string): Promise<WrittenReport> {
+  writeFileAtomic(join(dir, 'validation.json'), `${JSON.stringify(v, null, 2)}\n`);
+  const values = v.rows.filter((r) => r.error !== undefined && r.tolerance.kind === 'relative').map((r) => ({
+    row: `${r.machine} · ${r.workload} · ${r.figure}`, errorPct: r.error! * 100, tolerancePct: (r.tolerance as { value: number }).value * 100, status: r.status,
+  }));
+  const chart: Chart = {
+    name: 'validation-errors', title: 'Error of each figure against its published value',
+    spec: {
+      $schema: VL_SCHEMA, width: 520, height: { step: 16 }, data: { values },
+      title: { text: 'Systolab vs published figures', subtitle: 'error in % of the published value; ticks: the tolerance' },
+      layer: [
+        { mark: 'bar', encoding: {
+          y: { field: 'row', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } },
+          x: { field: 'errorPct', type: 'quantitative', title: 'error (%)' },
+          color: { field: 'status', type: 'nominal', title: 'status', scale: { domain: ['pass', 'known-gap', 'not-modelled', 'fail'], range: ['#59a14f', '#f28e2b', '#bab0ac', '#e15759'] } },
+          tooltip: [{ field: 'row', type: 'nominal' }, { field: 'errorPct', type: 'quantitative', format: '.1f' }, { field: 'tolerancePct', type: 'quantitative' }, { field: 'status', type: 'nominal' }],
+        } },
+        { mark: { type: 'tick', color: '#333' }, encoding: { y: { field: 'row', type: 'nominal', sort: null }, x: { field: 'tolerancePct', type: 'quantitative' } } },
+        { mark: { type: 'tick', color: '#333' }, encoding: { y: { field: 'row', type: 'nominal', sort: null }, x: { datum: 0 } } },
+      ],
+    } as unknown as Chart['spec'],
+  };
+  const c = v.counts;
+  return write(dir, [chart], {
+    title: 'Validation: published figures beside Systolab\'s', subtitle: `systolab ${v.version}`,
+    summary: [['rows', String(v.rows.length)], ['pass', String(c.pass)], ['known gaps', String(c['known-gap'])], ['not modelled', String(c['not-modelled'])], ['unexplained misses', String(c.fail)]],
+    tables: [{ title: 'Every row', header, rows: v.rows.map(cells) }],
+    files: ['validation.json'],
+  }, command);
 }
