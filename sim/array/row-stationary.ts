@@ -24,7 +24,7 @@
  * MAC), GLB reads (ifmap rows multicast, filter rows loaded, partial sums read back), GLB writes (partial sums), and
  * DRAM reads and writes of the GLB's tiles.
  */
-import { type RsConv, type RsLayer, type RsTemporal, rsSpatialMapping, rsTileConv } from '../map/row-stationary.js';
+import { type RsConv, type RsCounts, type RsLayer, type RsTemporal, rsSpatialMapping, rsTileConv } from '../map/row-stationary.js';
 
 /** A convolution with its data: N×C×H×W input, M×C×R×S weights, stride U, zero padding P on every side. */
 export interface RsProblem {
@@ -39,20 +39,6 @@ export interface RsProblem {
   readonly pad: number;
   readonly input: Float64Array;
   readonly weight: Float64Array;
-}
-
-export interface RsCounts {
-  readonly macs: number;
-  readonly spadReads: number;
-  readonly spadPsumAccesses: number;
-  readonly glbIfmapReads: number;
-  readonly glbFilterReads: number;
-  readonly glbPsumReads: number;
-  readonly glbPsumWrites: number;
-  readonly dramIfmapReads: number;
-  readonly dramFilterReads: number;
-  readonly dramPsumReads: number;
-  readonly dramOfmapWrites: number;
 }
 
 export interface RsRun {

@@ -133,6 +133,28 @@ export interface RsTemporal {
   readonly order: string;
 }
 
+/**
+ * A layer's access counts in words (elements) at every level, all GLB tiles: what the fast model (timing/) computes
+ * and the PE array (array/) counts, defined once here because neither may import the other.
+ */
+export interface RsCounts {
+  readonly macs: number;
+  /** Spad reads: a filter and an ifmap value per MAC; the psum spad is read and written once per MAC. */
+  readonly spadReads: number;
+  readonly spadPsumAccesses: number;
+  /** GLB → spads: ifmap rows (one multicast per row per strip), filter rows (per strip, when a copy's filters change). */
+  readonly glbIfmapReads: number;
+  readonly glbFilterReads: number;
+  /** Partial sums read back from and written to the GLB (a column's sum per p-filter group and q-channel group). */
+  readonly glbPsumReads: number;
+  readonly glbPsumWrites: number;
+  /** DRAM → GLB and back: ifmap and filter tiles, partial sums spilled and re-read, the ofmap written. */
+  readonly dramIfmapReads: number;
+  readonly dramFilterReads: number;
+  readonly dramPsumReads: number;
+  readonly dramOfmapWrites: number;
+}
+
 /** Scratch-pad capacities per PE and GLB partition capacities, in words. */
 export interface RsCapacities {
   readonly spad: { readonly ifmapWords: number; readonly filterWords: number; readonly psumWords: number };

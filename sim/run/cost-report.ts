@@ -13,8 +13,7 @@ import type { EnergyAnalysis, Roofline } from '../energy/analysis.js';
 import type { AreaMm2ByComponent } from '../energy/price.js';
 import type { ScalesimReportRow } from '../compat/scalesim/report-row.js';
 import type { FoldOrder } from '../map/mapping.js';
-import type { RsFit, RsLayer, RsTemporal } from '../map/row-stationary.js';
-import type { RsCounts } from '../timing/row-stationary.js';
+import type { RsCounts, RsFit, RsLayer, RsTemporal } from '../map/row-stationary.js';
 
 export interface UtilizationLoss {
   /** Fractions of all PE-cycles (they add up to 1 − overallUtilization). */

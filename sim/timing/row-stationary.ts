@@ -8,26 +8,7 @@
  * p, channel group of q, image), images innermost — each unit p·q·F·S cycles; a pass ends R − 1 cycles (the adder
  * chain) after its busiest copy's last unit.
  */
-import { type RsLayer, type RsTemporal, rsDramFactors, rsIfmapPassWords, rsSpatialMapping, rsTileConv } from '../map/row-stationary.js';
-
-/** Counts in words (elements) of the layer, all GLB tiles. */
-export interface RsCounts {
-  readonly macs: number;
-  /** Spad reads: a filter and an ifmap value per MAC; the psum spad is read and written once per MAC. */
-  readonly spadReads: number;
-  readonly spadPsumAccesses: number;
-  /** GLB → spads: ifmap rows (one multicast per row per strip), filter rows (per strip, when a copy's filters change). */
-  readonly glbIfmapReads: number;
-  readonly glbFilterReads: number;
-  /** Partial sums read back from and written to the GLB (a column's sum per p-filter group and q-channel group). */
-  readonly glbPsumReads: number;
-  readonly glbPsumWrites: number;
-  /** DRAM → GLB and back: ifmap and filter tiles, partial sums spilled and re-read, the ofmap written. */
-  readonly dramIfmapReads: number;
-  readonly dramFilterReads: number;
-  readonly dramPsumReads: number;
-  readonly dramOfmapWrites: number;
-}
+import { type RsCounts, type RsLayer, type RsTemporal, rsDramFactors, rsIfmapPassWords, rsSpatialMapping, rsTileConv } from '../map/row-stationary.js';
 
 export interface RsTiming extends RsCounts {
   readonly cycles: number;
