@@ -150,7 +150,7 @@ function tpuRows(presets: Presets): ValidationRow[] {
     rows.push(row({
       machine: 'tpu-v1', workload: name, figure: 'weight-stall share of cycles', source: `${JOUPPI}, Table 3`,
       published: t3.weightStallPct, simulated: (100 * t.stallCycles) / t.totalCycles, unit: '% of cycles', tolerance: { kind: 'absolute', value: 15, unit: 'points' },
-      knownGap: TPU_GAPS[app]?.stalls, note: 'our DRAM stall cycles (weights are nearly all of the DRAM traffic)',
+      knownGap: TPU_GAPS[app]?.stalls, note: 'our DRAM stall cycles over all cycles',
     }));
   }
   return rows;
@@ -169,7 +169,7 @@ function eyerissRows(presets: Presets): ValidationRow[] {
   const rows: ValidationRow[] = [];
   const published = [154, 135, 156, 156, 156];
   alex.conv.forEach((l, i) => rows.push(row({
-    machine: 'eyeriss', workload: `AlexNet CONV${i + 1}, batch 4`, figure: 'active PEs', source: `${CHEN}, Table V`,
+    machine: 'eyeriss', workload: `AlexNet CONV${i + 1}, batch 4`, figure: 'active PEs', source: `${CHEN}, section VI (AlexNet CONV1–5, batch 4)`,
     published: published[i], simulated: l.rs!.spatial.activePes, unit: 'PEs', tolerance: { kind: 'exact' },
   })));
   const compression = 'Eyeriss measured it with run-length compression of zero activations, which Systolab does not model; ours is the uncompressed count';
