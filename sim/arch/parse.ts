@@ -40,7 +40,7 @@ const SPAD_KEYS = ['ifmapWords', 'filterWords', 'psumWords'] as const;
 const NUMERICS_KEYS = ['input', 'weight', 'accumulatorBits', 'rounding', 'overflow'];
 const ROUNDING_RULES = ['nearestEven', 'nearestAway', 'towardZero', 'stochastic', 'gemmlowp'] as const;
 const OVERFLOW_RULES = ['saturate', 'wrap'] as const;
-const SRAM_KEYS = ['ifmapKib', 'filterKib', 'ofmapKib', 'doubleBuffered'];
+const SRAM_KEYS = ['ifmapKib', 'filterKib', 'ofmapKib', 'doubleBuffered', 'activationsOnChip'];
 const DRAM_KEYS = ['bytesPerCycle', 'bandwidthMode', 'type', 'latencyCycles'];
 const VECTOR_KEYS = ['lanes'];
 
@@ -126,6 +126,7 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
   const filterKib = optional(sram, 'filterKib', sramAt, (v, a) => kib(v, a, 'filterKib: 64'), HW_DEFAULTS.sramKib);
   const ofmapKib = optional(sram, 'ofmapKib', sramAt, (v, a) => kib(v, a, 'ofmapKib: 64'), HW_DEFAULTS.sramKib);
   const doubleBuffered = optional(sram, 'doubleBuffered', sramAt, boolean, HW_DEFAULTS.doubleBuffered);
+  const activationsOnChip = optional(sram, 'activationsOnChip', sramAt, boolean, false);
 
   const dramAt = child(root, 'dram');
   const dram = section(top, 'dram', DRAM_KEYS, root, 'the dram section', false);
@@ -168,7 +169,7 @@ export function parseHwConfig(doc: unknown, file?: string): HwConfig {
     clockHz,
     array: { rows, cols, dataflow, macPipelineCycles, ...(spad ? { spad } : {}) },
     numerics: { input, weight, accumulatorBits, rounding, overflow },
-    sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered },
+    sram: { ifmapKib, filterKib, ofmapKib, doubleBuffered, ...(activationsOnChip ? { activationsOnChip } : {}) },
     dram: { bytesPerCycle, bandwidthMode, type, ...(latencyCycles > 0 ? { latencyCycles } : {}) },
     vectorUnit: { lanes },
     ...('energy' in top ? { energy: { table, leakage } } : {}),

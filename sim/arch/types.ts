@@ -59,7 +59,14 @@ export interface HwConfig {
     /** What the accumulator does when a sum leaves its range, at every step [default saturate]. */
     readonly overflow?: 'saturate' | 'wrap';
   };
-  readonly sram: { readonly ifmapKib: number; readonly filterKib: number; readonly ofmapKib: number; readonly doubleBuffered: boolean };
+  readonly sram: {
+    readonly ifmapKib: number; readonly filterKib: number; readonly ofmapKib: number; readonly doubleBuffered: boolean;
+    /**
+     * Activations live on chip (TPU v1's Unified Buffer): a GEMM's input a and its result stay in the ifmap SRAM
+     * when both fit there, so neither moves through DRAM; only weights (and spilled partial sums) do [default false].
+     */
+    readonly activationsOnChip?: boolean;
+  };
   readonly dram: {
     /** DRAM interface bandwidth; SCALE-Sim's `Bandwidth` (words/cycle, word = 1 byte there). */
     readonly bytesPerCycle: number;

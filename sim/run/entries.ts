@@ -59,10 +59,13 @@ export function gemmCost(ops: readonly GemmOp[], traces: readonly ModelTrace[], 
   }
   const totalCycles = computeCycles + stallCycles;
   let outputs = 0, compulsoryBits = 0;
-  for (const g of ops) {
+  // The compulsory DRAM traffic: every operand that moves through DRAM at all, once (activations kept on chip do not).
+  ops.forEach((g, i) => {
     outputs += g.m * g.n;
-    compulsoryBits += (g.operands.a.uniqueElements + g.operands.c.uniqueElements) * ctx.inBits + g.operands.b.uniqueElements * ctx.wBits;
-  }
+    const d = traces[i].dramWords, moves = (words: number | undefined) => (words ?? 0) > 0;
+    compulsoryBits += ((moves(d.ifmapReads) ? g.operands.a.uniqueElements : 0) + (moves(d.ofmapWrites) ? g.operands.c.uniqueElements : 0)) * ctx.inBits
+      + (moves(d.filterReads) ? g.operands.b.uniqueElements : 0) * ctx.wBits;
+  });
   const counts = { macs, outputs, totalCycles, sram: sramWords!, dram: dramWords!, dramWriteBytes };
   const actions = rs ? rsActions(counts, interPePsumMoves, ctx.widths) : gemmActions(counts, strategyOf(gemmDataflowOf(hw.array.dataflow, 'the GEMM cost model')), ctx.widths);
   const e = priceActions(actions, ctx.prices);

@@ -12,7 +12,8 @@
  * (2) the slice one outer pass re-streams — read once per pass (unique elements × passes); (3) nothing — every SRAM
  * read is a DRAM read. The stationary operand of ws/is is loaded tile by tile, once. Partial sums of ws/is stay in
  * the ofmap SRAM across row folds when one column fold's accumulators fit; otherwise every row fold writes them out
- * and reads them back. A mapper may split the streamed dim into chunks (map/mapping.ts `chunks`): every fold then
+ * and reads them back. With sram.activationsOnChip (TPU v1's Unified Buffer), a GEMM whose input a and result both
+ * fit the ifmap SRAM reads a from it and writes the result into it: neither moves through DRAM. A mapper may split the streamed dim into chunks (map/mapping.ts `chunks`): every fold then
  * runs once per chunk, one chunk's partial sums are what must fit, the stationary operand is loaded once per chunk
  * (from DRAM once if it fits its SRAM, else at every load), and a streamed operand whose chunk share fits is read once.
  *
@@ -108,16 +109,20 @@ export function gemmTraffic(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: 
   const level = (o: OperandMapping, unique: number, sramReads: number, capWords: number): Level =>
     o.stationary ? (unique <= capWords ? { level: 1, reads: unique } : { level: 3, reads: sramReads })
       : streamedReads(unique, o.outerPasses, o.foldTileWords, sramReads, capWords, mp.chunks);
-  const a = level(opA, uA, sramA, capA), b = level(opB, uB, sramB, capB);
+  const uC = op.operands.c.uniqueElements;
+  // Activations on chip (sram.activationsOnChip): the input and the result both held in the ifmap SRAM.
+  const actsOnChip = hw.sram.activationsOnChip === true && uA + uC <= capA;
+  const a = actsOnChip ? { level: 1 as const, reads: 0 } : level(opA, uA, sramA, capA), b = level(opB, uB, sramB, capB);
   const leave = mp.strategy.partialSumsLeaveArray;
   const out = m * n;
   // Partial sums that leave the array stay in the ofmap SRAM across row folds when what is open at once fits: one
   // column fold's (column folds outer), or all of them (row folds outer: every row fold passes over every column).
   const onChip = !leave || rf === 1 || (mp.order === 'colsOuter' ? opC.foldTileWords : out) <= capC;
-  const ofmapWritesDram = onChip ? out : rf * out;
+  const finalWrites = actsOnChip ? 0 : out; // on chip, the result goes to the ifmap SRAM for the next layer
+  const ofmapWritesDram = onChip ? finalWrites : (rf - 1) * out + finalWrites;
   const ofmapReadsDram = onChip ? 0 : (rf - 1) * out;
   const sram: SramCounts = {
-    ifmapReads: exact(sramA, 'sram.ifmapReads'), ifmapWrites: exact(a.reads, 'sram.ifmapWrites'),
+    ifmapReads: exact(sramA, 'sram.ifmapReads'), ifmapWrites: exact(actsOnChip ? out : a.reads, 'sram.ifmapWrites'),
     filterReads: exact(sramB, 'sram.filterReads'), filterWrites: exact(b.reads, 'sram.filterWrites'),
     // Partial sums leaving the array: each row fold adds its partial sums to the ones held (read-modify-write).
     ofmapWrites: exact(leave ? rf * out + ofmapReadsDram : out, 'sram.ofmapWrites'),
@@ -128,11 +133,11 @@ export function gemmTraffic(op: Pick<GemmOp, 'm' | 'k' | 'n' | 'operands'>, hw: 
     ofmapReads: exact(ofmapReadsDram, 'dram.ofmapReads'), ofmapWrites: exact(ofmapWritesDram, 'dram.ofmapWrites'),
   };
   // Partial sums travel at accumulator width, final outputs at the activation width.
-  const ofmapWriteBytes = onChip ? packedBytes(out, inBits) : packedBytes((rf - 1) * out, accBits) + packedBytes(out, inBits);
+  const ofmapWriteBytes = (onChip ? 0 : packedBytes((rf - 1) * out, accBits)) + packedBytes(finalWrites, inBits);
   const ifmapBytes = packedBytes(dram.ifmapReads, inBits), filterBytes = packedBytes(dram.filterReads, wBits), psumBytes = packedBytes(ofmapReadsDram, accBits);
   const dramReadBytes = exact(ifmapBytes + filterBytes + psumBytes, 'dramReadBytes');
   const dramWriteBytes = exact(ofmapWriteBytes, 'dramWriteBytes');
-  if (dram.ifmapReads < uA || dram.filterReads < uB || dram.ofmapWrites < op.operands.c.uniqueElements) {
+  if ((!actsOnChip && (dram.ifmapReads < uA || dram.ofmapWrites < uC)) || dram.filterReads < uB) {
     throw new SimError('DRAM traffic below the compulsory traffic (every element touched once): a memory-model bug', { code: 'internal', path: 'memory', value: dram });
   }
   const bwPer = (bytes: number) => (computeCycles > 0 ? bytes / computeCycles : 0);

@@ -95,3 +95,25 @@ describe('default memory model', () => {
     expect(() => gemmMemory(op, hwOf('os', 4, 4, 1, 'user'), 1)).toThrow(/2\^53/);
   });
 });
+
+describe('sram.activationsOnChip (TPU v1\'s Unified Buffer)', () => {
+  it('an input and a result that fit the ifmap SRAM never touch DRAM; weights still do; what does not fit is unchanged', () => {
+    fc.assert(fc.property(
+      fc.constantFrom('os', 'ws', 'is'), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(1, 16, 256),
+      (df, m, k, n, kib) => {
+        const base = hwOf(df as Dataflow, 16, 16, kib, 'user');
+        const on: HwConfig = { ...base, sram: { ...base.sram, activationsOnChip: true } };
+        const op = { m, k, n, operands: { a: { tensor: 'a', uniqueElements: m * k }, b: { tensor: 'b', uniqueElements: k * n }, c: { tensor: 'c', uniqueElements: m * n } } };
+        const off = gemmTraffic(op, base, 1000), t = gemmTraffic(op, on, 1000);
+        const capWords = Math.floor((kib * 1024 * 8 * 0.5) / 8); // int8 activations, double buffered
+        if (m * k + m * n <= capWords) {
+          expect(t.dram.ifmapReads).toBe(0);
+          expect(t.dram.ofmapWrites).toBe(off.dram.ofmapWrites - m * n); // partial-sum spills, if any, still go out
+          expect(t.dram.filterReads).toBe(off.dram.filterReads);
+          expect(t.dramReadBytes).toBeLessThan(off.dramReadBytes + 1);
+        } else {
+          expect(t).toEqual(off);
+        }
+      }), { numRuns: 300 });
+  });
+});
