@@ -108,6 +108,19 @@ function rsLines(r: CostReport): string[] {
   ];
 }
 
+/**
+ * The fixed mapping of ws/is writes partial sums out and reads them back when one column fold's sums do not fit the
+ * ofmap SRAM: say so, with the DRAM bytes it costs, and what runs them on chip (the mapper's chunks).
+ */
+function spillLines(r: CostReport): string[] {
+  if (r.compat !== 'none' || r.hw.array.dataflow === 'rs') return [];
+  const spilled = r.layers.filter((l): l is GemmCost => l.kind === 'gemm' && (l.dramWords.ofmapReads ?? 0) > 0 && (l.mapping?.chunks ?? 1) === 1);
+  if (spilled.length === 0) return [];
+  const words = spilled.reduce((a, l) => a + (l.dramWords.ofmapReads ?? 0), 0);
+  const hint = r.layers.some((l) => l.kind === 'gemm' && l.mapping !== undefined) ? '' : ' --mapper search runs such layers in chunks of the streamed dim that keep their sums on chip (docs/mapper.md).';
+  return [`Partial sums spill: ${spilled.length} GEMM entr${spilled.length === 1 ? 'y' : 'ies'} (e.g. ${spilled[0].id}) write their partial sums to DRAM and read ${int(words)} words of them back, because one column fold's sums do not fit the ${r.hw.sram.ofmapKib} KiB ofmap SRAM${r.hw.sram.doubleBuffered ? ' (half of it, double buffered)' : ''}.${hint}`];
+}
+
 export function costToText(r: CostReport): string {
   const a = r.hw.array;
   const t = r.totals;
@@ -148,6 +161,7 @@ export function costToText(r: CostReport): string {
     ...(loss ? [`Lost PE-cycles: array not filled ${pct(loss.unmappedPes)} %, fill/drain ${pct(loss.fillAndDrain)} %, memory stalls ${pct(loss.stalls)} %, vector-unit time ${pct(loss.vectorUnit)} %.`] : []),
     ...(passes.length ? [`By pass: ${passes.map(([p, v]) => `${p} ${int(v!.totalCycles)} cycles, ${q(v!.energy.total)}`).join('; ')}.`] : []),
     ...(r.compat === 'scalesim' ? ['Compat mode: cycles are SCALE-Sim\'s (one less than elapse); compute utilization uses its fold length.'] : []),
+    ...spillLines(r),
     ...mapperLines(r),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];

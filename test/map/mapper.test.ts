@@ -9,6 +9,7 @@ import { parseHwConfig } from '../../sim/arch/parse.js';
 import type { HwConfig } from '../../sim/arch/types.js';
 import { simulate } from '../../sim/api/simulate.js';
 import { mapGemm } from '../../sim/map/mapping.js';
+import { costToText } from '../../sim/report/cost-table.js';
 import type { GemmCost } from '../../sim/run/cost-report.js';
 import { chunksForPartialSums, gemmTraffic } from '../../sim/timing/gemm-memory.js';
 import { timeMapping } from '../../sim/timing/gemm-timing.js';
@@ -138,5 +139,8 @@ describe('chunks of the streamed dim (ws, is)', () => {
     expect(chunked.length).toBeGreaterThan(0);
     expect(found.totals.totalCycles).toBeLessThan(fixed.totals.totalCycles / 2);
     expect(found.totals.stallCycles).toBeLessThan(fixed.totals.stallCycles / 10);
+    // The fixed mapping's report says why, and what to do; the search's has nothing to say.
+    expect(costToText(fixed)).toMatch(/Partial sums spill: \d+ GEMM entries .* --mapper search runs such layers in chunks/);
+    expect(costToText(found)).not.toContain('Partial sums spill');
   });
 });
