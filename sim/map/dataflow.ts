@@ -58,18 +58,12 @@ export function strategyOf(dataflow: GemmDataflow): DataflowStrategy {
 
 /**
  * `dataflow` when it is a GEMM dataflow; for row stationary a SimError naming what covers only os, ws and is (the
- * RTL twin, SCALE-Sim compat, the fixed-point check on the array, the cycle trace). Also narrows an array's type for
- * the GEMM cost model, which run/pipeline.ts never calls with rs.
+ * RTL twin, SCALE-Sim compat, the fixed-point check on the array, the cycle trace, and mapGemm, which
+ * run/pipeline.ts never calls with rs).
  */
 export function gemmDataflowOf(dataflow: Dataflow, what: string, path = 'array.dataflow'): GemmDataflow {
   if (isGemmDataflow(dataflow)) return dataflow;
   throw new SimError(`is rs (row stationary), but ${what} covers the systolic GEMM dataflows only`, {
     code: 'badValue', path, value: dataflow, hint: `Use --dataflow os, ws or is (or a config with one) here; rs runs in simulate, sweep and map (docs/row-stationary.md).`,
   });
-}
-
-/** The array with its dataflow checked to be a GEMM one. */
-export function gemmArray<A extends { readonly dataflow: Dataflow }>(a: A, what = 'the systolic GEMM model'): A & { readonly dataflow: GemmDataflow } {
-  gemmDataflowOf(a.dataflow, what);
-  return a as A & { readonly dataflow: GemmDataflow };
 }

@@ -201,13 +201,6 @@ export function divisors(x: number): number[] {
   return [...lo, ...hi];
 }
 
-/** Whether the factors are valid: p | glbM | M, q | glbC | C, glbN | N, 1 ≤ glbE ≤ E, a known loop order. */
-export function rsFactorsValid(l: RsLayer, t: RsTemporal): boolean {
-  const whole = (v: number) => Number.isInteger(v) && v >= 1;
-  return [t.p, t.q, t.glbN, t.glbM, t.glbC, t.glbE].every(whole) && t.glbM % t.p === 0 && l.m % t.glbM === 0
-    && t.glbC % t.q === 0 && l.c % t.glbC === 0 && l.n % t.glbN === 0 && t.glbE <= l.e && RS_GLB_ORDERS.includes(t.order);
-}
-
 const largest = (options: readonly number[], ok: (v: number) => boolean): number | undefined => {
   for (let i = options.length - 1; i >= 0; i--) if (ok(options[i])) return options[i];
   return undefined;

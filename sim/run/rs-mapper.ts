@@ -19,7 +19,6 @@ import {
 } from '../map/row-stationary.js';
 
 export type RsSearchMode = 'exhaustive' | 'pruned' | 'random';
-export const RS_SEARCH_MODES: readonly RsSearchMode[] = ['pruned', 'exhaustive', 'random'];
 export interface RsSearch { readonly mode: RsSearchMode; readonly budget?: number; readonly seed?: number }
 export const RS_EXHAUSTIVE_LIMIT = 2_000_000;
 
