@@ -81,3 +81,28 @@ const cli = await build({
 writeFileSync('dist/bundle.json', JSON.stringify(cli.metafile));
 
 await build({ ...COMMON, entryPoints: ['dist/sim/sweep/worker.js'], outfile: 'dist/sweep-worker.mjs' });
+
+// The playground (docs/playground.md): one self-contained dist/playground/index.html, so it works from file:// and
+// from `systolab playground`'s server alike. Its Web Worker is bundled first and inlined as a string (the page starts
+// it from a Blob URL: a file:// page may not load a worker script from a file); the presets, energy tables and
+// datasets the page offers go in as JSON (sim/playground/embed.ts). `node:path` gets the page's POSIX stand-in.
+const { embeddedData } = await import('../dist/sim/playground/embed.js');
+const { readFileSync, mkdirSync, renameSync } = await import('node:fs');
+const BROWSER = {
+  bundle: true, platform: 'browser', format: 'iife', target: 'chrome110', minify: process.env.SYSTOLAB_NO_MINIFY === undefined,
+  logLevel: 'warning', write: false, alias: { 'node:path': './sim/playground/ui/node-path.ts' }, legalComments: 'none',
+};
+const text = (r) => r.outputFiles[0].text;
+const workerJs = text(await build({ ...BROWSER, entryPoints: ['sim/playground/ui/worker.ts'] }));
+const appJs = text(await build({ ...BROWSER, entryPoints: ['sim/playground/ui/main.ts'], define: { __WORKER_SOURCE__: JSON.stringify(workerJs) } }));
+if (/<\/script/i.test(appJs)) throw new Error('the playground bundle holds "</script": it cannot be inlined');
+// In a <script type="application/json"> nothing may close the element: every "<" becomes \u003c (still valid JSON).
+const embeddedJson = JSON.stringify(embeddedData()).replace(/</g, '\\u003c');
+const page = readFileSync('sim/playground/ui/page.html', 'utf8')
+  .replace('/*STYLE*/', () => readFileSync('sim/playground/ui/style.css', 'utf8'))
+  .replace('/*EMBEDDED*/', () => embeddedJson)
+  .replace('/*APP*/', () => appJs);
+mkdirSync('dist/playground', { recursive: true });
+writeFileSync('dist/playground/index.html.tmp', page);
+renameSync('dist/playground/index.html.tmp', 'dist/playground/index.html');
+writeFileSync('dist/playground/bundle.json', `${JSON.stringify({ htmlBytes: Buffer.byteLength(page), appBytes: Buffer.byteLength(appJs), workerBytes: Buffer.byteLength(workerJs), embeddedBytes: Buffer.byteLength(embeddedJson) })}\n`);

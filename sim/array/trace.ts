@@ -11,6 +11,10 @@ import { type ArrayGemm, type ArrayRun, SystolicArray } from './systolic-array.j
 export const TRACE_MAX_PES = 64;
 export const TRACE_MAX_CYCLES = 200;
 
+/** How large a trace may be: the CLI's text view keeps to TRACE_LIMITS; the playground draws larger arrays. */
+export interface TraceLimits { readonly pes: number; readonly cycles: number }
+export const TRACE_LIMITS: TraceLimits = { pes: TRACE_MAX_PES, cycles: TRACE_MAX_CYCLES };
+
 export interface CycleSnapshot {
   /** 0-based over the whole run. */
   readonly cycle: number;
@@ -38,16 +42,16 @@ function grid<T>(rows: number, cols: number, at: (p: number) => T): T[][] {
   return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => at(i * cols + j)));
 }
 
-export function traceGemm(g: ArrayGemm, shape: ArrayShape, numerics: ArrayNumerics): GemmTrace {
+export function traceGemm(g: ArrayGemm, shape: ArrayShape, numerics: ArrayNumerics, limits: TraceLimits = TRACE_LIMITS): GemmTrace {
   const array = new SystolicArray(shape);
   const pes = shape.rows * shape.cols;
-  if (pes > TRACE_MAX_PES) {
-    throw new SimError(`a trace shows at most ${TRACE_MAX_PES} PEs`, { code: 'traceTooLarge', path: 'array', value: `${shape.rows}x${shape.cols}`, hint: 'Trace a small array, e.g. --array 2x2 or 4x4.' });
+  if (pes > limits.pes) {
+    throw new SimError(`a trace shows at most ${limits.pes} PEs`, { code: 'traceTooLarge', path: 'array', value: `${shape.rows}x${shape.cols}`, hint: 'Trace a small array, e.g. --array 2x2 or 4x4.' });
   }
   let cycles = 0;
   for (const f of array.folds(g.m, g.k, g.n)) cycles += f.preloadCycles + f.streamCycles;
-  if (cycles > TRACE_MAX_CYCLES) {
-    throw new SimError(`a trace shows at most ${TRACE_MAX_CYCLES} cycles; this GEMM takes ${cycles}`, { code: 'traceTooLarge', path: 'gemm', value: `${g.m}x${g.k}x${g.n}`, hint: 'Trace a smaller GEMM, e.g. 2x3x2.' });
+  if (cycles > limits.cycles) {
+    throw new SimError(`a trace shows at most ${limits.cycles} cycles; this GEMM takes ${cycles}`, { code: 'traceTooLarge', path: 'gemm', value: `${g.m}x${g.k}x${g.n}`, hint: 'Trace a smaller GEMM, e.g. 2x3x2.' });
   }
   const snaps: CycleSnapshot[] = [];
   const aIsH = array.horizontalOperand === 'a';

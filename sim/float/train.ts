@@ -170,10 +170,16 @@ function splitAs(s: Split, dtype: Dtype): Split {
   return { features: withDtype(s.features, dtype), targets: s.targets };
 }
 
-export function train(
-  graph: LayerGraph, initial: Params, given: Splits, cfg: TrainConfig, onEpoch?: (e: EpochRecord) => void,
-  onWarning?: (w: LossGrowth) => void,
-): TrainResult {
+/** What a training run yields after every epoch: the epoch's record and the parameters as they now are (live: copy to keep). */
+export interface EpochProgress { readonly record: EpochRecord; readonly params: Params }
+
+/**
+ * The training loop, one epoch at a time: yields after every epoch (a caller may stop there, as the playground's
+ * worker pauses) and returns the result when the run ends. `train` drains it; both give the same numbers.
+ */
+export function* trainEpochs(
+  graph: LayerGraph, initial: Params, given: Splits, cfg: TrainConfig, onWarning?: (w: LossGrowth) => void,
+): Generator<EpochProgress, TrainResult, void> {
   const dtype = cfg.dtype ?? 'float64';
   const params = copyParams(initial, dtype);
   // Converted once here rather than batch by batch in forward.
@@ -221,7 +227,7 @@ export function train(
       ...(data.test ? { test: evaluate(graph, params, data.test, cfg.loss, cfg.accuracy, arena) } : {}),
     };
     epochs.push(record);
-    onEpoch?.(record);
+    yield { record, params };
     if (cfg.earlyStopPatience !== undefined && record.validation) {
       if (best === undefined || record.validation.loss < best.loss) {
         best = { loss: record.validation.loss, epoch, params: copyParams(params) };
@@ -241,6 +247,18 @@ export function train(
     };
   }
   return { steps, epochs, params, ...warned };
+}
+
+export function train(
+  graph: LayerGraph, initial: Params, given: Splits, cfg: TrainConfig, onEpoch?: (e: EpochRecord) => void,
+  onWarning?: (w: LossGrowth) => void,
+): TrainResult {
+  const run = trainEpochs(graph, initial, given, cfg, onWarning);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+    onEpoch?.(next.value.record);
+  }
 }
 
 /** Fisher–Yates with the run's RNG. */

@@ -5,7 +5,7 @@
  */
 import { SimError } from '../base/errors.js';
 import { checkSize } from '../base/limits.js';
-import { type GemmTrace, traceGemm } from '../array/trace.js';
+import { type GemmTrace, TRACE_LIMITS, type TraceLimits, traceGemm } from '../array/trace.js';
 import { createRng } from '../float/rng.js';
 import type { ArrayShape } from '../map/mapping.js';
 import { timeGemm } from '../timing/gemm-timing.js';
@@ -42,14 +42,15 @@ export function parseGemmSpec(spec: string): { m: number; k: number; n: number }
 
 const rowsOf = (x: Float64Array, cols: number) => Array.from({ length: x.length / cols }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols)));
 
-export function runTrace(gemm: { m: number; k: number; n: number }, array: ArrayShape, seed: number, accumulatorBitsOfConfig: number): TraceRun {
+export function runTrace(gemm: { m: number; k: number; n: number }, array: ArrayShape, seed: number, accumulatorBitsOfConfig: number,
+  limits: TraceLimits = TRACE_LIMITS): TraceRun {
   if (!Number.isInteger(seed)) throw new SimError('must be an integer', { code: 'badValue', path: '--seed', value: seed });
   const { m, k, n } = gemm;
   const rng = createRng(seed);
   const draw = (len: number) => Float64Array.from({ length: len }, () => Math.floor(rng.uniform() * 7) - 3);
   const a = draw(m * k), b = draw(k * n);
   const accumulatorBits = Math.min(64, Math.max(2, accumulatorBitsOfConfig));
-  const trace = traceGemm({ m, k, n, a, b }, array, { kind: 'int', accumulatorBits, overflow: 'saturate' });
+  const trace = traceGemm({ m, k, n, a, b }, array, { kind: 'int', accumulatorBits, overflow: 'saturate' }, limits);
   const plain = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) plain[i * n + j] += a[i * k + p] * b[p * n + j];
   return {

@@ -10,7 +10,7 @@ import type { InitConfig, LayerGraph, LayerNode } from '../ir/types.js';
 import { type Divergence, type LossGrowth, lossDivergence } from '../float/divergence.js';
 import { forward } from '../float/engine.js';
 import { assertFiniteParams } from './finite.js';
-import { initParams } from '../float/init.js';
+import { type Params, initParams } from '../float/init.js';
 import type { LossKind } from '../float/losses.js';
 import { createRng } from '../float/rng.js';
 import type { Dtype, Tensor } from '../float/tensor.js';
@@ -121,14 +121,19 @@ export function fitFeatures(features: Tensor, input: readonly number[]): Tensor 
  * Train | validation | test, drawn by a seeded permutation (always: a file sorted by class, like iris, must not put
  * one class in the test split); each split keeps file order, so `--shuffle false` trains in file order.
  */
+/** The permutation `split` draws: its first n − held samples train, the next validate, the last test. */
+export function splitOrder(n: number, held: number, seed: number): number[] {
+  const identity = Array.from({ length: n }, (_, i) => i);
+  return held > 0 ? shuffled(identity, createRng(seed ^ 0x5eed)) : identity;
+}
+
 export function split(features: Tensor, targets: Tensor, val: number, test: number, seed: number): Splits {
   const n = features.shape[0];
   const nVal = Math.round(n * val), nTest = Math.round(n * test);
   if (n - nVal - nTest < 1) {
     throw new SimError(`leaves no training samples out of ${n}`, { code: 'badValue', path: '--val-split/--test-split', value: [val, test] });
   }
-  const identity = Array.from({ length: n }, (_, i) => i);
-  const order = nVal + nTest > 0 ? shuffled(identity, createRng(seed ^ 0x5eed)) : identity;
+  const order = splitOrder(n, nVal + nTest, seed);
   const part = (from: number, to: number): Split | undefined => {
     if (to <= from) return undefined;
     const idx = order.slice(from, to).sort((a, b) => a - b); // keep file order inside a split
@@ -138,7 +143,19 @@ export function split(features: Tensor, targets: Tensor, val: number, test: numb
   return { train: part(0, nTrain)!, validation: part(nTrain, nTrain + nVal), test: part(nTrain + nVal, n) };
 }
 
-export function runTraining(req: TrainRequest): TrainRun {
+/** A run made ready: the model as trained (dropout applied), the loss and accuracy rule, the splits, the initial parameters. */
+export interface PreparedTraining {
+  readonly graph: LayerGraph;
+  readonly loss: LossKind;
+  readonly lossDefault?: string;
+  readonly accuracy: AccuracyRule;
+  readonly splits: Splits;
+  readonly params: Params;
+  readonly notes: readonly string[];
+}
+
+/** Everything runTraining does before the loop (float/train.ts), so a caller can run the loop epoch by epoch. */
+export function prepareTraining(req: Omit<TrainRequest, 'onEpoch' | 'onWarning'>): PreparedTraining {
   const notes: string[] = [];
   let graph = req.graph;
   if (req.dropout !== undefined) {
@@ -168,6 +185,11 @@ export function runTraining(req: TrainRequest): TrainRun {
   // Parameters the model file does not give are drawn from the run's seed.
   const params = initParams(graph, req.config.seed, req.init ?? graph.init);
   assertFiniteParams(params, 'to train');
+  return { graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, splits, params, notes };
+}
+
+export function runTraining(req: TrainRequest): TrainRun {
+  const { graph, loss, lossDefault, accuracy, splits, params, notes } = prepareTraining(req);
   const result = train(graph, params, splits, { ...req.config, loss, accuracy }, req.onEpoch, req.onWarning);
   const metrics = (s?: Split) => (s ? evaluate(graph, result.params, s, loss, accuracy) : undefined);
   const scored = result.diverged ? undefined : { train: metrics(splits.train)!, validation: metrics(splits.validation), test: metrics(splits.test) };
@@ -176,7 +198,7 @@ export function runTraining(req: TrainRequest): TrainRun {
   const lastBad = scored && finalDivergence(graph, result, splits, scored, loss);
   const final = scored && !lastBad ? { final: scored } : {};
   return {
-    graph, loss, ...(picked ? { lossDefault: picked.why } : {}), accuracy, result: lastBad ? { ...result, diverged: lastBad } : result, ...final, notes,
+    graph, loss, ...(lossDefault !== undefined ? { lossDefault } : {}), accuracy, result: lastBad ? { ...result, diverged: lastBad } : result, ...final, notes,
     dtype: req.config.dtype ?? 'float64',
     sizes: { train: splits.train.features.shape[0], validation: splits.validation?.features.shape[0] ?? 0, test: splits.test?.features.shape[0] ?? 0 },
   };
