@@ -136,6 +136,13 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    command: 'playground', describe: 'the browser playground: train a small network and watch what it costs on the array (serves it on 127.0.0.1)',
+    load: async () => {
+      const m = await import('./playground-command.js');
+      return { builder: m.playgroundBuilder, handler: (a: import('./playground-command.js').PlaygroundArgs) => m.playgroundCommand(a, (t) => process.stdout.write(t)) };
+    },
+  },
+  {
     command: 'validate', describe: 'published figures of built accelerators (TPU v1, Eyeriss, Gemmini) beside Systolab\'s: error, tolerance, and why a row misses',
     load: async () => {
       const m = await import('./validate-command.js');

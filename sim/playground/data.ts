@@ -125,6 +125,20 @@ export function datasetOf(s: PlaygroundState, embedded: EmbeddedData, csvText?: 
   return { dataset: csvToDataset(parsed, csvTask(parsed.label)) };
 }
 
+/** A dataset as CSV: one column per feature, then `label` (class names for classes) — what "Export data" saves. */
+export function datasetCsv(d: Dataset): string {
+  const f = d.features.data.length / d.features.shape[0];
+  const quote = (n: string) => (/[",\n]/.test(n) ? `"${n.replace(/"/g, '""')}"` : n);
+  const lines = [[...d.featureNames, 'label'].map(quote).join(',')];
+  for (let i = 0; i < d.features.shape[0]; i++) {
+    const row = Array.from(d.features.data.subarray(i * f, (i + 1) * f), String);
+    const label = d.targets.data[i];
+    row.push(d.classes && d.task === 'multiclass' ? quote(d.classes[label]) : String(label));
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** Classes of a dataset (2 for binary). */
 export const classCount = (d: Dataset): number =>
   (d.task === 'multiclass' ? d.targets.data.reduce((a, b) => Math.max(a, b), 0) + 1 : 2);

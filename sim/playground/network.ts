@@ -82,11 +82,14 @@ export function trainRequest(s: PlaygroundState, d: Dataset, epochs: number): Om
 
 /**
  * The `systolab train` command of the same run, from the exported untrained network. The data is named by its
- * generator spec for a 2-D set with the features x1, x2, as `iris`, and otherwise as the exported CSV.
+ * generator spec for a 2-D set with the features x1, x2 (and a loss on 0/1 labels), as `iris`, and otherwise as the
+ * exported CSV.
  */
 export function trainCommand(s: PlaygroundState, d: Dataset, epochs: number, modelFile = 'playground-network.json'): string {
   const plain = s.features.length === 2 && s.features[0] === 'x1' && s.features[1] === 'x2';
-  const data = isPlane(s.dataset) && plain ? planeSpec(s) : s.dataset === 'iris' ? 'iris' : 'playground-data.csv';
+  // A two-class set trained with softmax-ce is a class-label task, which only a CSV can state.
+  const asGenerated = d.task === 'binary' ? lossOf(s, d) !== 'softmax-ce' : true;
+  const data = isPlane(s.dataset) && plain && asGenerated ? planeSpec(s) : s.dataset === 'iris' ? 'iris' : 'playground-data.csv';
   const opt = [
     `--loss ${lossOf(s, d)}`, `--optimizer ${s.optimizer}`, `--lr ${s.lr}`, `--batch ${s.batch}`, `--epochs ${epochs}`,
     `--test-split ${testSplitOf(s)}`, `--seed ${s.seed}`,

@@ -13,11 +13,11 @@ import type { EpochRecord } from '../../float/train.js';
 import { graphToDocument } from '../../ir/serialize.js';
 import type { LayerGraph } from '../../ir/types.js';
 import { splitOrder } from '../../run/train-run.js';
-import { type EmbeddedData, FEATURE_LABELS, datasetOf } from '../data.js';
+import { type EmbeddedData, FEATURE_LABELS, datasetCsv, datasetOf } from '../data.js';
 import {
   type TrainingStepView, configDocument, hwConfigOf, layerTileTrace, machineOf, presetConfig, seededTrace, simulateTrainingStep, trainingStepView,
 } from '../hardware.js';
-import { datasetForLoss, lossOf, networkGraph, testSplitOf, trainCommand } from '../network.js';
+import { datasetForLoss, lossOf, modelDocument, networkGraph, testSplitOf, trainCommand } from '../network.js';
 import type { Boundary, PrecisionView } from '../session.js';
 import {
   DEFAULT_STATE, FEATURES, HW_PRECISIONS, MAX_HIDDEN_LAYERS, MAX_NEURONS, type PlaygroundState, PRESETS, decodeState, encodeState, isPlane,
@@ -185,7 +185,7 @@ function bindControls(): void {
   $('export-model').addEventListener('click', () => exportModel());
   $('export-network').addEventListener('click', () => {
     if (!graph) return;
-    download('playground-network.json', JSON.stringify(graphToDocument(networkGraph(state, forLoss()), {}, 'the playground network, untrained'), null, 2));
+    download('playground-network.json', JSON.stringify(modelDocument(state, dataset!), null, 2));
   });
   $('export-data').addEventListener('click', () => exportData());
   $('export-config').addEventListener('click', () => { if (hw) download('playground-hw.json', JSON.stringify(configDocument(hw), null, 2)); });
@@ -496,18 +496,7 @@ async function exportModel(): Promise<void> {
 }
 
 function exportData(): void {
-  if (!dataset) return;
-  const d = forLoss();
-  const f = d.features.data.length / d.features.shape[0];
-  const names = [...d.featureNames, 'label'].map((n) => (/[",\n]/.test(n) ? `"${n.replace(/"/g, '""')}"` : n));
-  const lines = [names.join(',')];
-  for (let i = 0; i < d.features.shape[0]; i++) {
-    const row = Array.from(d.features.data.subarray(i * f, (i + 1) * f), String);
-    const label = d.targets.data[i];
-    row.push(d.classes && d.task === 'multiclass' ? d.classes[label] : String(label));
-    lines.push(row.join(','));
-  }
-  download('playground-data.csv', `${lines.join('\n')}\n`, 'text/csv');
+  if (dataset) download('playground-data.csv', datasetCsv(forLoss()), 'text/csv');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
