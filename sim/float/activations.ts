@@ -6,6 +6,7 @@ import { normalCdf, normalPdf } from './special.js';
 import { type Alloc, freshLike } from './arena.js';
 import { reluBackward, reluForward } from './relu.js';
 import type { Tensor } from './tensor.js';
+import { tanh } from './portable-math.js';
 
 /** f(x) and f'(x) (given x and y = f(x); whichever is cheaper). */
 export interface Activation {
@@ -24,13 +25,13 @@ const SQRT_2_OVER_PI = 0.7978845608028654;
 
 export const relu: Activation = { f: (x) => (x > 0 || x !== x ? x : 0), df: (x) => (x > 0 ? 1 : 0) };
 export const sigmoidAct: Activation = { f: sigmoid, df: (_x, y) => y * (1 - y) };
-export const tanhAct: Activation = { f: Math.tanh, df: (_x, y) => 1 - y * y };
+export const tanhAct: Activation = { f: tanh, df: (_x, y) => 1 - y * y };
 export const geluExact: Activation = { f: (x) => x * normalCdf(x), df: (x) => normalCdf(x) + x * normalPdf(x) };
 export const geluTanh: Activation = {
-  f: (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
+  f: (x) => 0.5 * x * (1 + tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
   df: (x) => {
     const inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
-    const t = Math.tanh(inner);
+    const t = tanh(inner);
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
   },
 };
@@ -49,7 +50,7 @@ export function clip(min: number, max: number): Activation {
 export function applyForward(act: Activation, x: Tensor, alloc: Alloc = freshLike(x.data), inPlace = false): Tensor {
   const out = inPlace ? x.data : alloc(x.data.length, true);
   const d = x.data;
-  if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
+  if (act === tanhAct) for (let i = 0; i < d.length; i++) out[i] = tanh(d[i]);
   else if (act === sigmoidAct) for (let i = 0; i < d.length; i++) out[i] = sigmoid(d[i]);
   else if (act === relu) reluForward(d, out);
   else for (let i = 0; i < d.length; i++) out[i] = act.f(d[i]);

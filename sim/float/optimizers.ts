@@ -9,6 +9,7 @@
  * L2 adds λ·w to g and L1 adds λ·sign(w) (sign 0 = 0), before the optimizer sees g (PyTorch's weight_decay is L2).
  */
 import { type FloatData, type Tensor, zerosLike } from './tensor.js';
+import { powInt } from './portable-math.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export type OptimizerKind = (typeof OPTIMIZERS)[number];
@@ -86,7 +87,7 @@ export function optimizerStep(
       }
       case 'adam': {
         const [m, s] = bufs;
-        const bc1 = 1 - cfg.beta1 ** t, bc2 = 1 - cfg.beta2 ** t;
+        const bc1 = 1 - powInt(cfg.beta1, t), bc2 = 1 - powInt(cfg.beta2, t);
         const stepSize = lr / bc1, sqrtBc2 = Math.sqrt(bc2);
         for (let i = 0; i < w.length; i++) {
           m[i] = cfg.beta1 * m[i] + (1 - cfg.beta1) * g[i];
@@ -124,8 +125,8 @@ export function learningRate(lr0: number, s: Schedule, epochIndex: number): numb
     case 'constant':
       return lr0;
     case 'step':
-      return lr0 * s.gamma ** Math.floor(epochIndex / s.stepEpochs);
+      return lr0 * powInt(s.gamma, Math.floor(epochIndex / s.stepEpochs));
     case 'exponential':
-      return lr0 * s.gamma ** epochIndex;
+      return lr0 * powInt(s.gamma, epochIndex);
   }
 }
