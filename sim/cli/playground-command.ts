@@ -23,6 +23,11 @@ export function playgroundBuilder(y: Argv): Argv<PlaygroundArgs> {
 
 /** Starts the server, prints where to point the browser, and resolves when a signal stops it. */
 export async function playgroundCommand(a: PlaygroundArgs, write: (text: string) => void): Promise<void> {
+  // The handlers go in first, so a Ctrl-C that arrives while the server starts still stops it cleanly.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => { stop = resolve; });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const dir = playgroundDir();
   const server = await servePlayground(dir, a.port);
   write([
@@ -31,9 +36,8 @@ export async function playgroundCommand(a: PlaygroundArgs, write: (text: string)
     'Ctrl-C stops the server.',
     '',
   ].join('\n'));
-  await new Promise<void>((resolve) => {
-    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void server.close().then(resolve); };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  await server.close();
 }

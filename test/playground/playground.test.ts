@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simulate, trace } from '../../sim/api/simulate.js';
+import { requestedHw, simulate, trace } from '../../sim/api/simulate.js';
 import { train } from '../../sim/api/train.js';
 import { graphToDocument } from '../../sim/ir/serialize.js';
 import { iris } from '../../sim/load/datasets/real.js';
@@ -72,6 +72,9 @@ describe('training in the page is systolab train', () => {
     const { dataset } = datasetOf(s, embedded);
     const session = new TrainingSession(s, dataset);
     for (let e = 0; e < EPOCHS; e++) expect(session.step().kind).toBe('epoch');
+    // "training data 70 %" holds out 30 % for test.
+    const n = dataset.features.shape[0];
+    expect(session.prepared.splits.test!.features.shape[0]).toBe(Math.round((n * (100 - s.trainPercent)) / 100));
     const dir = tmp();
     const model = join(dir, 'playground-network.json');
     writeFileSync(model, JSON.stringify(modelDocument(s, dataset)));
@@ -146,6 +149,18 @@ describe('the accelerator panel is simulate --mode training', () => {
     expect(page.totals).toEqual(cli.totals);
     expect(page.layers).toEqual(cli.layers);
     expect(page.energyTable).toEqual(cli.energyTable);
+  });
+
+  it('the panel\'s fields override the preset as the CLI\'s flags do (--hw P --rows … --clock-mhz …)', () => {
+    fc.assert(fc.property(arbState, (s) => {
+      const flags = {
+        hw: s.preset, rows: s.rows, cols: s.cols, dataflow: s.dataflow, precision: s.precision,
+        ifmapKib: s.ifmapKib, filterKib: s.filterKib, ofmapKib: s.ofmapKib, clockMhz: s.clockMhz,
+      };
+      const cli = requestedHw(flags);
+      const table = s.energyTable === 'preset' ? cli.energy : { leakage: cli.energy?.leakage ?? 'lstp', table: s.energyTable };
+      expect(hwConfigOf(s, embedded)).toEqual({ ...cli, energy: table });
+    }), { numRuns: 200 });
   });
 
   it('a change the panel makes moves the number (16×16 is not 8×8)', () => {

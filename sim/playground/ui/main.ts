@@ -47,7 +47,9 @@ let generation = 0;
 let playing = false;
 let hwView: TrainingStepView | undefined;
 let hw: HwConfig | undefined;
-const frameTimes: number[] = [];
+/** Milliseconds the page spent on each training update it drew, each PE-array step and each accelerator-panel recomputation (the last 1,000 of each). */
+const frameTimes = { update: [] as number[], pe: [] as number[], hardware: [] as number[] };
+const record = (list: number[], ms: number) => { list.push(ms); if (list.length > 1000) list.splice(0, list.length - 1000); };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Formatting
@@ -281,8 +283,7 @@ worker.onmessage = (e: MessageEvent<WorkerReply>) => {
     if (!m.playing && playing) { playing = false; showPlaying(); }
   }
   renderTraining();
-  frameTimes.push(performance.now() - t0);
-  if (frameTimes.length > 1000) frameTimes.splice(0, frameTimes.length - 1000);
+  record(frameTimes.update, performance.now() - t0);
 };
 
 function testMask(): boolean[] | undefined {
@@ -322,6 +323,12 @@ function renderTraining(): void {
 // The accelerator panel
 
 function recomputeHardware(): void {
+  const t0 = performance.now();
+  showHardware();
+  record(frameTimes.hardware, performance.now() - t0);
+}
+
+function showHardware(): void {
   const error = $('hw-error');
   error.hidden = true;
   if (!graph) return;
@@ -456,7 +463,7 @@ function peShow(c: number): void {
   } else if (!snap) {
     $('pe-values').textContent = '';
   }
-  frameTimes.push(performance.now() - t0);
+  record(frameTimes.pe, performance.now() - t0);
 }
 
 function peStep(n: number): void {
@@ -509,6 +516,8 @@ if (location.hash === '' || location.hash === '#') {
 }
 showState();
 bindControls();
+// A link pasted into this tab (only the hash changes, so the page does not load again) starts that setup.
+window.addEventListener('hashchange', () => { if (location.hash.replace(/^#/, '') !== encodeState(state)) location.reload(); });
 restartTraining();
 recomputeHardware();
 void rebuildTrace();
@@ -517,6 +526,6 @@ void rebuildTrace();
   state: () => state,
   history: () => records,
   hardware: () => hwView,
-  frameTimes: () => [...frameTimes],
+  frameTimes: () => ({ update: [...frameTimes.update], pe: [...frameTimes.pe], hardware: [...frameTimes.hardware] }),
   trace: () => trace && { shape: trace.shape, cycles: trace.cycles.length, gemm: trace.gemm },
 };
