@@ -123,7 +123,11 @@ const isFinite64 = (a: ArrayLike<number>): boolean => {
   return true;
 };
 
-export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits, cfg: TrainConfig, opts: QTrainOptions, onEpoch?: (e: EpochRecord) => void): QTrainResult {
+/**
+ * The quantized loop one epoch at a time (as float/train.ts' trainEpochs): yields every epoch's record with the
+ * master weights as they now are (live: copy to keep), returns the result. `trainQuantized` drains it.
+ */
+export function* trainQuantizedEpochs(graph: LayerGraph, initial: Params, data: Splits, cfg: TrainConfig, opts: QTrainOptions): Generator<{ record: EpochRecord; params: Params }, QTrainResult, void> {
   const F = opts.formats;
   const qw = quantizer(F.weight, 'weight format'), qa = quantizer(F.activation, 'activation format');
   const qe = quantizer(F.error, 'error format'), qg = quantizer(F.gradient, 'gradient format'), qm = quantizer(F.master, 'master format');
@@ -301,9 +305,18 @@ export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits,
       ...(data.test ? { test: evaluate(graph, master, data.test, cfg.loss, cfg.accuracy) } : {}),
     };
     epochs.push(record);
-    onEpoch?.(record);
+    yield { record, params: master };
   }
   return { steps, epochs, params: master, warnings, nanAtStep, ...(diverged ? { diverged } : {}) };
+}
+
+export function trainQuantized(graph: LayerGraph, initial: Params, data: Splits, cfg: TrainConfig, opts: QTrainOptions, onEpoch?: (e: EpochRecord) => void): QTrainResult {
+  const run = trainQuantizedEpochs(graph, initial, data, cfg, opts);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+    onEpoch?.(next.value.record);
+  }
 }
 
 /** Forward + backward of the lowered training program; dL/d(output)·scale is computed when the loss op asks for it. */

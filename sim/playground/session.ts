@@ -8,6 +8,7 @@
 import type { Dataset } from '../datasets/types.js';
 import { type Calibration, calibrate } from '../fixed/calibrate.js';
 import { executeFixed } from '../fixed/execute-fixed.js';
+import { type QTrainOptions, type QTrainResult, trainQuantizedEpochs } from '../fixed/qtrain.js';
 import { parseFormat } from '../fixed/format.js';
 import { forward } from '../float/engine.js';
 import type { Params } from '../float/init.js';
@@ -33,6 +34,8 @@ export interface Boundary {
 
 export interface PrecisionView {
   readonly format: string;
+  /** Whether the network was trained in the format (else: the float network run in it). */
+  readonly trained: boolean;
   readonly trainAccuracy: number;
   readonly testAccuracy: number | null;
   readonly boundary?: Boundary;
@@ -47,29 +50,54 @@ export type StepOutcome =
 const CALIBRATION: Calibration = { method: 'max' };
 const CALIBRATION_SAMPLES = 500;
 
+/**
+ * What `systolab train --precision F` runs (api/train.ts quantOptions): every GEMM operand role in F, fp32 master
+ * weights, round to nearest, no loss scaling, the default accumulator; without the float64 reference gradient,
+ * which only feeds diagnostics the page does not show.
+ */
+export function quantTrainOptions(format: string): QTrainOptions {
+  return { formats: { weight: format, activation: format, error: format, gradient: format, master: 'fp32' }, stochastic: false, lossScale: 1, reference: false };
+}
+
 export class TrainingSession {
   readonly prepared: PreparedTraining;
   readonly records: EpochRecord[] = [];
+  /** The run in `trainFormat` beside the float one (same data, splits and initial weights), when asked for. */
+  readonly fixedRecords: EpochRecord[] = [];
   private readonly run: Generator<{ record: EpochRecord; params: Params }, TrainResult, void>;
+  private readonly fixedRun?: Generator<{ record: EpochRecord; params: Params }, QTrainResult, void>;
   private params: Params;
+  private fixedParams?: Params;
   private readonly grid?: Tensor;
   ended?: TrainResult;
+  fixedEnded?: QTrainResult;
 
-  constructor(readonly state: PlaygroundState, dataset: Dataset) {
+  /** `trainFormat`: also train in this format (int8, fp16, …), as `systolab train --precision` does. */
+  constructor(readonly state: PlaygroundState, dataset: Dataset, readonly trainFormat?: string) {
     const req = trainRequest(state, dataset, OPEN_ENDED_EPOCHS);
     this.prepared = prepareTraining(req);
     const p = this.prepared;
     this.params = p.params;
-    this.run = trainEpochs(p.graph, p.params, p.splits, { ...req.config, loss: p.loss, accuracy: p.accuracy });
+    const cfg = { ...req.config, loss: p.loss, accuracy: p.accuracy };
+    this.run = trainEpochs(p.graph, p.params, p.splits, cfg);
+    if (trainFormat !== undefined) {
+      this.fixedRun = trainQuantizedEpochs(p.graph, p.params, p.splits, cfg, quantTrainOptions(trainFormat));
+      this.fixedParams = p.params;
+    }
     if (isPlane(state.dataset)) this.grid = { shape: [GRID * GRID, state.features.length], data: planeFeatures(gridPoints(), state.features) };
   }
 
   get graph(): LayerGraph { return this.prepared.graph; }
   get epoch(): number { return this.records.length; }
 
-  /** Trains one more epoch. */
+  /** Trains one more epoch (of both runs, when there are two; the fixed-point one stops on its own at a NaN). */
   step(): StepOutcome {
     if (this.ended) return { kind: 'ended', result: this.ended };
+    if (this.fixedRun && !this.fixedEnded) {
+      const q = this.fixedRun.next();
+      if (q.done) this.fixedEnded = q.value;
+      else { this.fixedParams = q.value.params; this.fixedRecords.push(q.value.record); }
+    }
     const next = this.run.next();
     if (next.done) {
       this.ended = next.value;
@@ -110,19 +138,24 @@ export class TrainingSession {
     return this.grid ? this.boundaryOf(this.outputs(this.grid)) : undefined;
   }
 
-  /** The network run in `format` (int8, fp16, …): accuracy on both splits and, for 2-D sets, its boundary. */
+  /**
+   * The network run in `format` (int8, fp16, …): accuracy on both splits and, for 2-D sets, its boundary. When the
+   * session trains in that format, it is the network trained so (its master weights), else the float one.
+   */
   precisionView(format: string): PrecisionView {
     const { graph, splits, accuracy } = this.prepared;
+    const trained = this.trainFormat === format && this.fixedParams !== undefined;
+    const params = trained ? this.fixedParams! : this.params;
     const f = parseFormat(format, { rounding: 'nearestEven', overflow: 'saturate' });
     const train = splits.train;
     const cal = train.features.shape[0] > CALIBRATION_SAMPLES
       ? { shape: [CALIBRATION_SAMPLES, ...train.features.shape.slice(1)], data: train.features.data.subarray(0, CALIBRATION_SAMPLES * (train.features.data.length / train.features.shape[0])) }
       : train.features;
-    const ranges = f.kind === 'int' && f.fractionBits === undefined ? calibrate(graph, this.params, cal as Tensor, CALIBRATION) : {};
+    const ranges = f.kind === 'int' && f.fractionBits === undefined ? calibrate(graph, params, cal as Tensor, CALIBRATION) : {};
     let clamps = 0;
     const run = (x: Tensor) => {
       const program = lowerGraph(graph, { mode: 'inference', batch: x.shape[0] });
-      const r = executeFixed(program, graph, this.params, { [graph.order[0]]: x }, { format: f, accumulatorBits: 32, overflow: 'saturate', rounding: 'gemmlowp', ranges });
+      const r = executeFixed(program, graph, params, { [graph.order[0]]: x }, { format: f, accumulatorBits: 32, overflow: 'saturate', rounding: 'gemmlowp', ranges });
       return r;
     };
     const acc = (s: Split | undefined) => {
@@ -133,7 +166,7 @@ export class TrainingSession {
     };
     const testAccuracy = acc(splits.test);
     const trainAccuracy = acc(train)!;
-    return { format, trainAccuracy, testAccuracy, clamps, ...(this.grid ? { boundary: this.boundaryOf(run(this.grid).output) } : {}) };
+    return { format, trained, trainAccuracy, testAccuracy, clamps, ...(this.grid ? { boundary: this.boundaryOf(run(this.grid).output) } : {}) };
   }
 
   /**

@@ -51,6 +51,8 @@ export interface PlaygroundState {
   readonly seed: number;
   /** The format the network is also run in (its boundary and accuracy beside float's). */
   readonly netPrecision: (typeof NET_PRECISIONS)[number];
+  /** Also train in that format (`systolab train --precision`), not only run the float network in it. */
+  readonly trainFixed: boolean;
   readonly preset: (typeof PRESETS)[number];
   readonly rows: number;
   readonly cols: number;
@@ -75,7 +77,7 @@ export interface PlaygroundState {
 export const DEFAULT_STATE: PlaygroundState = {
   dataset: 'spiral', points: 500, noise: 0, dataSeed: 0, trainPercent: 50, features: ['x1', 'x2'],
   layers: [16, 16], activation: 'tanh', loss: 'bce', optimizer: 'adam', lr: 0.03, batch: 16, l1: 0, l2: 0, dropout: 0, seed: 0,
-  netPrecision: 'int8',
+  netPrecision: 'int8', trainFixed: false,
   preset: 'scalesim-32x32', rows: 8, cols: 8, dataflow: 'os', precision: 'int8', ifmapKib: 64, filterKib: 64, ofmapKib: 64,
   clockMhz: 1000, energyTable: 'preset',
   traceSource: 'seeded', traceM: 4, traceK: 4, traceN: 4, traceSeed: 1, traceLayer: 0,
@@ -83,6 +85,7 @@ export const DEFAULT_STATE: PlaygroundState = {
 };
 
 type Key = keyof PlaygroundState;
+const bool = (v: string): boolean | undefined => (v === '1' ? true : v === '0' ? false : undefined);
 const oneOf = <T extends string>(values: readonly T[]) => (v: string): T | undefined => (values as readonly string[]).includes(v) ? v as T : undefined;
 const num = (lo: number, hi: number, int: boolean) => (v: string): number | undefined => {
   const x = Number(v);
@@ -104,13 +107,13 @@ const READERS: { readonly [K in Key]: (v: string) => PlaygroundState[K] | undefi
   },
   activation: oneOf(ACTIVATIONS), loss: oneOf(PLAYGROUND_LOSSES), optimizer: oneOf(PLAYGROUND_OPTIMIZERS),
   lr: num(1e-6, 10, false), batch: num(1, 512, true), l1: num(0, 1, false), l2: num(0, 1, false), dropout: num(0, 0.9, false),
-  seed: num(0, 2 ** 31, true), netPrecision: oneOf(NET_PRECISIONS),
+  seed: num(0, 2 ** 31, true), netPrecision: oneOf(NET_PRECISIONS), trainFixed: bool,
   preset: oneOf(PRESETS), rows: num(1, 256, true), cols: num(1, 256, true), dataflow: oneOf(DATAFLOWS), precision: oneOf(HW_PRECISIONS),
   ifmapKib: num(1, 65536, true), filterKib: num(1, 65536, true), ofmapKib: num(1, 65536, true), clockMhz: num(1, 10000, false),
   energyTable: oneOf(ENERGY_TABLES),
   traceSource: oneOf(['seeded', 'layer'] as const), traceM: num(1, 64, true), traceK: num(1, 64, true), traceN: num(1, 64, true),
   traceSeed: num(0, 2 ** 31, true), traceLayer: num(0, MAX_HIDDEN_LAYERS, true),
-  classroom: (v) => (v === '1' ? true : v === '0' ? false : undefined),
+  classroom: bool,
 };
 
 const show = (v: PlaygroundState[Key]): string =>

@@ -35,7 +35,7 @@ declare const document: {
   querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null;
   querySelectorAll(s: string): { length: number };
 };
-declare const window: { systolabPlayground: { history(): { train: { loss: number }; test: { loss: number; accuracy: number } }[] } };
+declare const window: { systolabPlayground: { history(): { train: { loss: number }; test: { loss: number; accuracy: number } }[]; fixedHistory(): unknown[] } };
 
 interface Watched { page: Page; errors: string[]; requests: string[] }
 
@@ -176,6 +176,12 @@ describe.skipIf(SKIP !== '')(`the playground in headless Chromium${SKIP ? ` — 
       expect(acc, d).toBeGreaterThan(0);
       expect(acc, d).toBeLessThanOrEqual(1);
     }
+    // Trained in int8 beside float: the fixed-point run has its own history.
+    await page.click('[data-testid=train-fixed]');
+    for (let i = 0; i < 2; i++) await page.click('[data-testid=step]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]')?.getAttribute('data-value') === '2');
+    expect(await page.evaluate(() => window.systolabPlayground.fixedHistory().length)).toBe(2);
+    expect(await page.textContent('[data-testid=fixed-head]')).toBe('accuracy, trained in int8');
     await page.selectOption('[data-testid=trace-source]', 'layer');
     await page.waitForFunction(() => document.querySelectorAll('.pe').length > 0 && document.querySelector('[data-testid=pe-note]')!.textContent!.includes('int8 codes'));
     for (let i = 0; i < 3; i++) await page.click('[data-testid=pe-step]');

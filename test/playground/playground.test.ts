@@ -10,7 +10,7 @@ import { join, posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { requestedHw, simulate, trace } from '../../sim/api/simulate.js';
-import { train } from '../../sim/api/train.js';
+import * as trainApi from '../../sim/api/train.js';
 import { graphToDocument } from '../../sim/ir/serialize.js';
 import { iris } from '../../sim/load/datasets/real.js';
 import { loadEnergyTable } from '../../sim/load/energy-table.js';
@@ -35,7 +35,7 @@ const arbState: fc.Arbitrary<PlaygroundState> = fc.record({
   features: fc.subarray([...FEATURES], { minLength: 1 }), layers: fc.array(fc.integer({ min: 1, max: MAX_NEURONS }), { maxLength: MAX_HIDDEN_LAYERS }),
   activation: fc.constantFrom(...ACTIVATIONS), loss: fc.constantFrom(...PLAYGROUND_LOSSES), optimizer: fc.constantFrom(...PLAYGROUND_OPTIMIZERS),
   lr: fc.constantFrom(0.001, 0.03, 0.3, 1), batch: fc.integer({ min: 1, max: 512 }), l1: fc.constantFrom(0, 0.001), l2: fc.constantFrom(0, 0.01),
-  dropout: fc.constantFrom(0, 0.1, 0.5), seed: fc.nat(1000), netPrecision: fc.constantFrom(...NET_PRECISIONS), preset: fc.constantFrom(...PRESETS),
+  dropout: fc.constantFrom(0, 0.1, 0.5), seed: fc.nat(1000), netPrecision: fc.constantFrom(...NET_PRECISIONS), trainFixed: fc.boolean(), preset: fc.constantFrom(...PRESETS),
   rows: fc.integer({ min: 1, max: 256 }), cols: fc.integer({ min: 1, max: 256 }), dataflow: fc.constantFrom(...DATAFLOWS),
   precision: fc.constantFrom(...HW_PRECISIONS), ifmapKib: fc.integer({ min: 1, max: 4096 }), filterKib: fc.integer({ min: 1, max: 4096 }),
   ofmapKib: fc.integer({ min: 1, max: 4096 }), clockMhz: fc.constantFrom(200, 700, 1000), energyTable: fc.constantFrom('preset', '45nm', '22nm') as fc.Arbitrary<PlaygroundState['energyTable']>,
@@ -83,7 +83,7 @@ describe('training in the page is systolab train', () => {
     writeFileSync(csv, datasetCsv(datasetForLoss(dataset, lossOf(s, dataset))));
     const data = / --dataset (\S+)/.exec(command)![1];
     expect(data).toBe(s.dataset === 'iris' ? 'iris' : s.loss === 'softmax-ce' ? 'playground-data.csv' : planeSpec(s));
-    const cli = train({
+    const cli = trainApi.train({
       model, dataset: data === 'playground-data.csv' ? csv : data, loss: lossOf(s, dataset), optimizer: s.optimizer, lr: s.lr, batch: s.batch,
       epochs: EPOCHS, testSplit: testSplitOf(s), seed: s.seed, l1: s.l1, l2: s.l2, ...(s.dropout > 0 ? { dropout: s.dropout } : {}),
     }) as { epochs: { train: { loss: number; accuracy: number }; test: { loss: number; accuracy: number } }[] };
@@ -107,8 +107,30 @@ describe('training in the page is systolab train', () => {
     const dir = tmp();
     const model = join(dir, 'n.json');
     writeFileSync(model, JSON.stringify(modelDocument(s, dataset)));
-    const cli = train({ model, dataset: planeSpec(s), loss: 'bce', optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: 2, testSplit: testSplitOf(s), seed: s.seed }) as { epochs: { train: { loss: number } }[] };
+    const cli = trainApi.train({ model, dataset: planeSpec(s), loss: 'bce', optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: 2, testSplit: testSplitOf(s), seed: s.seed }) as { epochs: { train: { loss: number } }[] };
     expect(Math.abs(session.records[1].train.loss - cli.epochs[1].train.loss)).toBeGreaterThan(1e-9);
+  });
+
+  it.each([['int8'], ['fp16'], ['int4']])('training in %s beside float is systolab train --precision\'s fixed-point curve', (format) => {
+    const s: PlaygroundState = { ...DEFAULT_STATE, netPrecision: format as PlaygroundState['netPrecision'], trainFixed: true, dataset: 'xor', layers: [8] };
+    const { dataset } = datasetOf(s, embedded);
+    const session = new TrainingSession(s, dataset, format);
+    const E = 4;
+    for (let e = 0; e < E; e++) session.step();
+    const dir = tmp();
+    const model = join(dir, 'n.json');
+    writeFileSync(model, JSON.stringify(modelDocument(s, dataset)));
+    const { trainModel } = trainApi;
+    const run = trainModel({ model, dataset: planeSpec(s), loss: 'bce', optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: E, testSplit: testSplitOf(s), seed: s.seed, precision: format });
+    const fixed = run.quantized!.run.fixed.epochs;
+    expect(session.fixedRecords).toHaveLength(E);
+    session.fixedRecords.forEach((r, i) => {
+      expect(Math.abs(r.train.loss - fixed[i].train.loss)).toBeLessThanOrEqual(1e-9);
+      expect(Math.abs(r.test!.loss - fixed[i].test!.loss)).toBeLessThanOrEqual(1e-9);
+    });
+    session.records.forEach((r, i) => expect(Math.abs(r.train.loss - run.quantized!.run.float.result.epochs[i].train.loss)).toBeLessThanOrEqual(1e-9));
+    expect(session.precisionView(format).trained).toBe(true);
+    expect(session.precisionView(format === 'int8' ? 'fp16' : 'int8').trained).toBe(false);
   });
 
   it('the precision view runs the network in int8 (accuracy near float) and int4 (some clamps), with a boundary', () => {

@@ -66,15 +66,15 @@ export function drawBoundary(canvas: HTMLCanvasElement, boundary: Boundary | und
   }
 }
 
-/** Train (solid) and test (dashed) loss per epoch, log scale. */
-export function drawCurve(canvas: HTMLCanvasElement, records: readonly EpochRecord[]): void {
+/** Train (solid) and test (dashed) loss per epoch, log scale; the run trained in a format (dotted), when there is one. */
+export function drawCurve(canvas: HTMLCanvasElement, records: readonly EpochRecord[], fixed: readonly EpochRecord[] = [], format = ''): void {
   const ctx = ctxOf(canvas);
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
   ctx.fillStyle = '#666';
   ctx.font = '11px system-ui';
   if (records.length === 0) { ctx.fillText('loss per epoch: press Play or Step', 40, height / 2); return; }
-  const values = records.flatMap((r) => [r.train.loss, ...(r.test ? [r.test.loss] : [])]).filter((v) => v > 0 && Number.isFinite(v));
+  const values = [...records, ...fixed].flatMap((r) => [r.train.loss, ...(r.test ? [r.test.loss] : [])]).filter((v) => v > 0 && Number.isFinite(v));
   const lo = Math.log10(Math.min(...values)), hi = Math.log10(Math.max(...values));
   const span = Math.max(hi - lo, 1e-6);
   const left = 44, bottom = height - 18, top = 8, right = width - 8;
@@ -85,11 +85,11 @@ export function drawCurve(canvas: HTMLCanvasElement, records: readonly EpochReco
   ctx.fillText(Math.max(...values).toPrecision(3), 2, top + 8);
   ctx.fillText(Math.min(...values).toPrecision(3), 2, bottom);
   ctx.fillText(`epoch ${records.length}`, right - 60, height - 4);
-  const line = (pick: (r: EpochRecord) => number | undefined, colour: string, dash: number[]) => {
+  const line = (pick: (r: EpochRecord) => number | undefined, colour: string, dash: number[], rs = records) => {
     ctx.strokeStyle = colour;
     ctx.setLineDash(dash);
     ctx.beginPath();
-    records.forEach((r, i) => { const v = pick(r); if (v !== undefined && v > 0) { if (i === 0) ctx.moveTo(x(i), y(v)); else ctx.lineTo(x(i), y(v)); } });
+    rs.forEach((r, i) => { const v = pick(r); if (v !== undefined && v > 0) { if (i === 0) ctx.moveTo(x(i), y(v)); else ctx.lineTo(x(i), y(v)); } });
     ctx.stroke();
     ctx.setLineDash([]);
   };
@@ -97,6 +97,10 @@ export function drawCurve(canvas: HTMLCanvasElement, records: readonly EpochReco
   line((r) => r.test?.loss, '#f59322', [5, 3]);
   ctx.fillStyle = '#183153'; ctx.fillText('train', left + 6, top + 10);
   ctx.fillStyle = '#f59322'; ctx.fillText('test (dashed)', left + 64, top + 10);
+  if (fixed.length > 0) {
+    line((r) => r.train.loss, '#2ca02c', [2, 2], fixed);
+    ctx.fillStyle = '#2ca02c'; ctx.fillText(`trained in ${format}: train (dotted)`, left + 150, top + 10);
+  }
 }
 
 export interface NetParams { readonly [key: string]: { readonly shape: readonly number[]; readonly data: Float64Array } }

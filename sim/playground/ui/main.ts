@@ -40,6 +40,7 @@ let dataset: Dataset | undefined;
 let xy: Float64Array | undefined;
 let graph: LayerGraph | undefined;
 let records: EpochRecord[] = [];
+let fixedRecords: EpochRecord[] = [];
 let params: NetParams = {};
 let boundary: Boundary | undefined;
 let precision: PrecisionView | undefined;
@@ -117,7 +118,9 @@ function showState(): void {
   document.body.classList.toggle('show-plane', isPlane(state.dataset));
   document.body.classList.toggle('show-csv', state.dataset === 'csv');
   document.body.classList.toggle('trace-seeded', state.traceSource === 'seeded');
-  $('fixed-head').textContent = state.netPrecision === 'float' ? 'accuracy (fixed point off)' : `accuracy in ${state.netPrecision}`;
+  $('fixed-head').textContent = state.netPrecision === 'float' ? 'accuracy (fixed point off)'
+    : state.trainFixed ? `accuracy, trained in ${state.netPrecision}` : `accuracy in ${state.netPrecision}`;
+  ($('train-fixed') as HTMLInputElement).checked = state.trainFixed;
   const feats = $('features');
   feats.replaceChildren(...FEATURES.map((f) => {
     const label = document.createElement('label');
@@ -169,6 +172,7 @@ function bindControls(): void {
   $('remove-layer').addEventListener('click', () => {
     if (state.layers.length > 0 && update({ layers: state.layers.slice(0, -1) })) changed('network');
   });
+  $('train-fixed').addEventListener('change', () => { if (update({ trainFixed: ($('train-fixed') as HTMLInputElement).checked })) changed('network'); });
   $('classroom').addEventListener('change', () => { update({ classroom: ($('classroom') as HTMLInputElement).checked }); showState(); });
   $('play').addEventListener('click', () => (playing ? pause() : play()));
   $('step').addEventListener('click', () => { playing = false; showPlaying(); post({ type: 'step' }); });
@@ -212,7 +216,8 @@ function changed(kind: Kind): void {
   showState();
   if (kind === 'data' || kind === 'network') restartTraining();
   if (kind === 'data' || kind === 'network' || kind === 'hw') recomputeHardware();
-  if (kind === 'precision') post({ type: 'precision', format: state.netPrecision });
+  if (kind === 'precision' && state.trainFixed) restartTraining();   // the run in the format starts over
+  else if (kind === 'precision') post({ type: 'precision', format: state.netPrecision });
   if (kind === 'hw' || kind === 'trace' || kind === 'network' || kind === 'data') rebuildTrace();
 }
 
@@ -230,6 +235,7 @@ function restartTraining(): void {
   playing = false;
   showPlaying();
   records = [];
+  fixedRecords = [];
   precision = undefined;
   generation++;
   try {
@@ -241,7 +247,8 @@ function restartTraining(): void {
     drawBoundary($('boundary') as HTMLCanvasElement, undefined, undefined, e instanceof Error ? e.message : String(e));
     return;
   }
-  status('');
+  const loss = lossOf(state, dataset);
+  status(loss === state.loss ? '' : `${dataset.name} has more than two classes: the loss is softmax cross-entropy (${state.loss} needs 0/1 labels)`);
   post({ type: 'precision', format: state.netPrecision });
   post({ type: 'reset', generation, state, dataset });
   showTrainCommand();
@@ -278,6 +285,7 @@ worker.onmessage = (e: MessageEvent<WorkerReply>) => {
     if (m.notes.length) status(m.notes.join('; '));
   } else {
     records.push(...m.records);
+    fixedRecords.push(...m.fixedRecords);
     params = m.params; boundary = m.boundary;
     if (m.precision) precision = m.precision;
     if (!m.playing && playing) { playing = false; showPlaying(); }
@@ -313,7 +321,7 @@ function renderTraining(): void {
   const note = `${dataset.name}: ${dataset.features.data.length / dataset.features.shape[0]} inputs, not 2-D,\nso no decision boundary is drawn;\nsee the accuracies below.`;
   drawBoundary($('boundary') as HTMLCanvasElement, boundary, points, note);
   drawBoundary($('boundary-fixed') as HTMLCanvasElement, p?.boundary, points, p ? note : 'choose a format below\nto run the network in it');
-  drawCurve($('loss-curve') as HTMLCanvasElement, records);
+  drawCurve($('loss-curve') as HTMLCanvasElement, records, state.trainFixed ? fixedRecords : [], state.netPrecision);
   const inputs = isPlane(state.dataset) ? state.features.map((f) => FEATURE_LABELS[f]) : dataset.featureNames;
   const out = lossOf(state, dataset) === 'softmax-ce' ? Math.max(2, dataset.task === 'multiclass' ? Math.max(...dataset.targets.data) + 1 : 2) : 1;
   drawNetwork($('network-diagram') as HTMLCanvasElement, inputs, [...state.layers, out], params);
@@ -525,6 +533,7 @@ void rebuildTrace();
 (window as unknown as { systolabPlayground: unknown }).systolabPlayground = {
   state: () => state,
   history: () => records,
+  fixedHistory: () => fixedRecords,
   hardware: () => hwView,
   frameTimes: () => ({ update: [...frameTimes.update], pe: [...frameTimes.pe], hardware: [...frameTimes.hardware] }),
   trace: () => trace && { shape: trace.shape, cycles: trace.cycles.length, gemm: trace.gemm },

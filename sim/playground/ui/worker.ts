@@ -22,7 +22,7 @@ export interface ParamsMessage { readonly [key: string]: { readonly shape: reado
 
 export type WorkerReply =
   | { readonly type: 'ready'; readonly generation: number; readonly loss: string; readonly sizes: { readonly train: number; readonly test: number }; readonly notes: readonly string[]; readonly boundary?: Boundary; readonly params: ParamsMessage }
-  | { readonly type: 'update'; readonly generation: number; readonly epoch: number; readonly records: readonly EpochRecord[]; readonly boundary?: Boundary; readonly precision?: PrecisionView; readonly params: ParamsMessage; readonly playing: boolean; readonly ended: boolean }
+  | { readonly type: 'update'; readonly generation: number; readonly epoch: number; readonly records: readonly EpochRecord[]; readonly fixedRecords: readonly EpochRecord[]; readonly boundary?: Boundary; readonly precision?: PrecisionView; readonly params: ParamsMessage; readonly playing: boolean; readonly ended: boolean }
   | { readonly type: 'tile'; readonly generation: number; readonly op?: { layer: string; m: number; k: number; n: number; a: Float64Array; b: Float64Array } }
   | { readonly type: 'params'; readonly generation: number; readonly params: ParamsMessage }
   | { readonly type: 'error'; readonly generation: number; readonly message: string };
@@ -42,6 +42,7 @@ let playing = false;
 let stopAt = 0;
 let format = 'int8';
 let sent = 0;
+let sentFixed = 0;
 let lastPrecision = 0;
 
 const params = (): ParamsMessage => (session ? session.currentParams() as unknown as ParamsMessage : {});
@@ -50,10 +51,12 @@ function post(withPrecision: boolean): void {
   const s = session!;
   const records = s.records.slice(sent);
   sent = s.records.length;
+  const fixedRecords = s.fixedRecords.slice(sentFixed);
+  sentFixed = s.fixedRecords.length;
   const precision = withPrecision && format !== 'float' ? s.precisionView(format) : undefined;
   if (withPrecision) lastPrecision = performance.now();
   scope.postMessage({
-    type: 'update', generation, epoch: s.epoch, records, boundary: s.boundary(), precision, params: params(), playing, ended: s.ended !== undefined,
+    type: 'update', generation, epoch: s.epoch, records, fixedRecords, boundary: s.boundary(), precision, params: params(), playing, ended: s.ended !== undefined,
   });
 }
 
@@ -88,7 +91,8 @@ scope.onmessage = (e) => {
         generation = m.generation;
         playing = false;
         sent = 0;
-        session = new TrainingSession(m.state, m.dataset);
+        session = new TrainingSession(m.state, m.dataset, m.state.trainFixed && m.state.netPrecision !== 'float' ? m.state.netPrecision : undefined);
+        sentFixed = 0;
         const p = session.prepared;
         scope.postMessage({
           type: 'ready', generation, loss: p.loss, notes: p.notes, boundary: session.boundary(), params: params(),
