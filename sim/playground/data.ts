@@ -7,6 +7,7 @@
 import { SimError } from '../base/errors.js';
 import { csvToDataset, parseCsv } from '../datasets/csv.js';
 import { circle, gaussians, spiral, xor } from '../datasets/generators.js';
+import { decodeBase64 } from '../float/wasm/wasm-module.js';
 import type { Dataset, Task } from '../datasets/types.js';
 import { type Feature, type PlaygroundState, isPlane } from './state.js';
 
@@ -65,13 +66,6 @@ export function gridPoints(): Float64Array {
 
 /** The `systolab train --dataset` spec of a 2-D set (the same data when the features are x1, x2). */
 export const planeSpec = (s: PlaygroundState): string => `${s.dataset}:n=${s.points}:noise=${s.noise}:seed=${s.dataSeed}`;
-
-function decodeBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /** The task of an uploaded CSV's label column: text or more than two values → classes; 0/1 → binary. */
 function csvTask(label: ReturnType<typeof parseCsv>['label']): Task {
