@@ -6,11 +6,12 @@
  * URL restores the setup, classroom mode hides the controls; an uploaded CSV, iris and digits train; and the page
  * logs no console error and makes no network request. Without /usr/bin/chromium the tests skip and say why.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumSkip, launchChromium } from '../helpers/chromium.js';
 import type { Browser, Page } from 'playwright-core';
 import { train } from '../../sim/api/train.js';
 import { datasetOf, planeSpec } from '../../sim/playground/data.js';
@@ -19,10 +20,8 @@ import { modelDocument, testSplitOf } from '../../sim/playground/network.js';
 import { DEFAULT_STATE } from '../../sim/playground/state.js';
 import { ROOT, systolab } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PAGE = join(ROOT, 'dist', 'playground', 'index.html');
-const SKIP = existsSync(CHROMIUM) ? '' : `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium); skipping the playground browser tests`;
-if (SKIP) console.warn(`test/playground/browser.test.ts: ${SKIP}`);
+const SKIP = chromiumSkip('test/playground/browser.test.ts', 'the playground browser tests');
 
 /** Epochs within which spiral (500 points, noise 0, 50 % training) reaches 90 % test accuracy with the defaults. */
 const SPIRAL_EPOCHS = 200;
@@ -41,13 +40,7 @@ interface Watched { page: Page; errors: string[]; requests: string[] }
 
 describe.skipIf(SKIP !== '')(`the playground in headless Chromium${SKIP ? ` — SKIPPED: ${SKIP}` : ''}`, () => {
   let browser: Browser;
-  beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-  }, 60_000);
+  beforeAll(async () => { browser = await launchChromium(); }, 60_000);
   afterAll(async () => { await browser?.close(); });
 
   async function open(hash = '', url = pathToFileURL(PAGE).href): Promise<Watched> {

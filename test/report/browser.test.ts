@@ -3,11 +3,12 @@
  * console error, no network, and a model named <script>alert(1)</script> shows as text (no dialog opens). Needs
  * Debian's chromium at /usr/bin/chromium (.ci/run installs it); without it the tests skip and say why.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumSkip, launchChromium } from '../helpers/chromium.js';
 import type { Browser } from 'playwright-core';
 import { writeCheckReport, writeSimulateReport, writeSweepReport } from '../../sim/report/write-report.js';
 import { resolveMachine, loadHwConfig } from '../../sim/load/hw.js';
@@ -21,20 +22,12 @@ import { sampleCheck, sampleSweep } from './samples.js';
 /** The pipeline on a graph and a config, its energy table loaded. */
 const simulate = (g: LayerGraph, hw: HwConfig, o: SimulateOptions) => simulateGraph(g, resolveMachine(hw), o);
 
-const CHROMIUM = '/usr/bin/chromium';
 const EVIL = '<script>alert(1)</script>';
-const SKIP = existsSync(CHROMIUM) ? '' : `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium); skipping the browser test`;
-if (SKIP) console.warn(`test/report/browser.test.ts: ${SKIP}`);
+const SKIP = chromiumSkip('test/report/browser.test.ts', 'the browser test');
 
 describe.skipIf(SKIP !== '')(`index.html in headless Chromium${SKIP ? ` — SKIPPED: ${SKIP}` : ''}`, () => {
   let browser: Browser;
-  beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-  }, 60_000);
+  beforeAll(async () => { browser = await launchChromium(); }, 60_000);
   afterAll(async () => { await browser?.close(); });
 
   async function open(html: string, expectedCharts: number) {
