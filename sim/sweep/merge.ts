@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
 
-import type { SweepRecord } from './record.js';
+import { type SweepRecord, compareRecords } from './record.js';
 import { lockOut } from './lock.js';
 import { readResultsFile, writeTables } from './results-file.js';
 
@@ -77,9 +77,10 @@ function mergeLocked(dirs: readonly string[], out: string, version: string): Mer
       }
     });
   }
-  const ids = [...byId.keys()].sort();
-  const lines = ids.map((id) => byId.get(id)!.line);
-  const records = ids.map((id) => byId.get(id)!.record);
+  // The canonical order (record.ts compareRecords): what a complete unsharded sweep's results.jsonl holds, byte for byte.
+  const kept = [...byId.values()].sort((a, b) => compareRecords(a.record, b.record));
+  const lines = kept.map((k) => k.line);
+  const records = kept.map((k) => k.record);
   const hashes = new Set(inputs.map((i) => i.info?.gridHash));
   const gridPoints = hashes.size === 1 && !hashes.has(undefined) ? inputs[0].info?.gridPoints : undefined;
   writeFileAtomic(join(out, 'results.jsonl'), lines.length ? `${lines.join('\n')}\n` : '');

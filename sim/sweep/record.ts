@@ -132,13 +132,22 @@ export function parseRecordLine(line: string): SweepRecord | undefined {
 
 /** A human order for tables: by the parameters (models and modes first), then id. */
 export function sortRecords(records: readonly SweepRecord[]): SweepRecord[] {
-  return [...records].sort((a, b) => {
-    for (const k of PARAM_KEYS) {
-      const x = a.params[k], y = b.params[k];
-      if (x !== y) return typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
-    }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
+  return [...records].sort(compareRecords);
+}
+
+/** The canonical order of a result set (results.jsonl once a sweep completes, merge, results.csv): by parameters, then id. */
+export function compareRecords(a: SweepRecord, b: SweepRecord): number {
+  for (const k of PARAM_KEYS) {
+    const x = a.params[k], y = b.params[k];
+    if (x !== y) return typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Lines and their records (same index) in the canonical order, as results.jsonl text. */
+export function canonicalLines(lines: readonly string[], records: readonly SweepRecord[]): string {
+  const order = records.map((_, i) => i).sort((i, j) => compareRecords(records[i], records[j]));
+  return order.length ? `${order.map((i) => lines[i]).join('\n')}\n` : '';
 }
 
 export type Objective = 'seconds' | 'energyPj' | 'areaMm2';

@@ -7,7 +7,9 @@
  * write(2) of complete, newline-terminated lines to a file opened with O_APPEND, so a SIGINT/SIGKILL leaves whole
  * lines only (a crash inside write(2) itself could at worst leave a trailing fragment; `--resume` truncates one if it
  * is ever found). `--resume` skips the points whose id is already in results.jsonl; since a line depends only on its
- * point, the resumed file holds exactly the lines of an uninterrupted run (in another order).
+ * point, the resumed file holds exactly the lines of an uninterrupted run. Lines are appended in completion order; once
+ * every point is done, results.jsonl is rewritten (atomically) in the canonical order merge writes, so a complete
+ * folder's bytes depend only on its grid.
  */
 import { removeStaleTemps, writeError, writeFileAtomic } from '../base/files.js';
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { packageRoot } from '../base/package-root.js';
 
 import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
 import { type OutLock, lockOut } from './lock.js';
-import { type SweepRecord, type SweepSummary, parseRecordLine, sortRecords, summarize } from './record.js';
+import { type SweepRecord, type SweepSummary, canonicalLines, parseRecordLine, sortRecords, summarize } from './record.js';
 import { previousRunNote, readResultsFile, writeTables } from './results-file.js';
 import {
   DEFAULT_SWEEP_HW, type Point, type Shard, type SweepSpec, expandGrid, gridHash, parseShard, parseSweepSpec, shardOf, sweepName,
@@ -300,8 +302,14 @@ async function runPoints(plan: SweepPlan, options: SweepOptions): Promise<SweepO
   let records: SweepRecord[];
   let summary: SweepSummary | undefined;
   if (plan.out !== undefined) {
-    records = sortRecords(wroteAll ? ours() : readResultsFile(join(plan.out, 'results.jsonl')).records);
-    if (!interrupted) writeTables(plan.out, records, (summary = summarize(records)));
+    const set = wroteAll ? { lines, records: ours() } : readResultsFile(results!);
+    records = sortRecords(set.records);
+    if (!interrupted) {
+      // A complete result set is rewritten in the canonical order (record.ts compareRecords), the order merge writes:
+      // the same grid gives the same bytes, however it was run (threads, shards, resumed).
+      writeFileAtomic(results!, canonicalLines(set.lines, set.records));
+      writeTables(plan.out, records, (summary = summarize(records)));
+    }
     writeRun(interrupted ? 'interrupted' : 'complete');
   } else {
     records = sortRecords(ours());
