@@ -34,7 +34,8 @@ export const SIM_ERROR_CODES = [
   'overflow',            // a count beyond the exact range of a double (2^53)
   'traceTooLarge',       // a --trace beyond what a trace shows
   'unsupported',         // valid input Systolab does not handle (ONNX external data, string tensors, dilation in a SCALE-Sim export)
-  'missingTool',         // an external program a command needs (iverilog, verilator, yosys) is not installed
+  'missingTool',         // an external program a command needs (iverilog, verilator, yosys, sbatch) is not installed
+  'submitRejected',      // sbatch refused a job (its first line is quoted: a partition or time limit the cluster does not have)
   'unsupportedOpset',    // an ONNX opset outside 7–17
   'unsupportedOperator', // ONNX operators the importer does not map
   'onnx',                // an ONNX node the importer cannot map as it stands (the message names the node)

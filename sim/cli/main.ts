@@ -122,6 +122,20 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    command: 'slurm-status <dir>', describe: 'what became of a Slurm sweep (sweep --slurm): each task done, pending, running or failed, and how to rerun only the failed ones',
+    load: async () => {
+      const m = await import('./slurm-command.js');
+      return {
+        builder: m.slurmStatusBuilder,
+        handler: (a: import('./slurm-command.js').SlurmStatusArgs) => {
+          const r = m.slurmStatusCommand(a);
+          process.stdout.write(r.text);
+          if (r.exitCode !== 0) process.exitCode = r.exitCode;
+        },
+      };
+    },
+  },
+  {
     command: 'report <dir>', describe: 'charts (.vl.json, .svg, .png) and an offline index.html from a result folder (results.jsonl, cost-report.json …), without re-simulating',
     load: async () => {
       const m = await import('./report-command.js');

@@ -18,6 +18,7 @@ import { commandLine, writeSweepReport } from '../report/write-report.js';
 import { prewarmChartThread } from '../report/chart-thread.js';
 import { allowPathsAnywhere } from '../base/files.js';
 import { ALLOW_PATHS_OPTION } from './allow-paths.js';
+import { SimError } from '../base/errors.js';
 
 /** The flags; every hardware flag (arch/flags.ts) takes a comma list here. */
 export type SweepArgs = { [K in HwFlagKey]?: string | string[] } & {
@@ -29,7 +30,13 @@ export type SweepArgs = { [K in HwFlagKey]?: string | string[] } & {
   shard?: string;
   out?: string;
   resume: boolean;
+  report?: boolean;
   allowPaths?: boolean;
+  slurm?: boolean;
+  slurmTasks?: number;
+  partition?: string;
+  time?: string;
+  submit?: boolean;
 };
 
 export interface MergeArgs {
@@ -43,10 +50,11 @@ export const SWEEP_EXAMPLES: readonly [string, string][] = [
   ['sweep --model tiny-cnn --mode inference,training --sram-kib 16,64 --shard 1/2 --out reports/sweep-tiny-1of2', 'the first half of a grid (a cluster job runs --shard i/N)'],
   ['sweep --model tiny-cnn --mode inference,training --sram-kib 16,64 --shard 2/2 --out reports/sweep-tiny-2of2', 'the second half'],
   ['merge reports/sweep-tiny-1of2 reports/sweep-tiny-2of2 --out reports/sweep-tiny', 'the halves as one result set: results.jsonl, results.csv, summary'],
+  ['sweep --model resnet50 --mode inference,training --array 8x8,16x16,32x32 --sram-kib 32,64,128 --slurm --slurm-tasks 4 --out reports/sweep-slurm', 'a Slurm job array of 4 tasks and a merge job: writes and prints the two sbatch scripts (add --submit on a cluster to submit them)'],
 ];
 
 /** The grid's flags: the flag's key in the args, the spec key it sets. */
-const GRID_FLAGS: readonly [keyof SweepArgs, string][] = [
+export const GRID_FLAGS: readonly [keyof SweepArgs, string][] = [
   ['model', 'models'], ['mode', 'modes'], ...Object.entries(HW_DIMENSIONS).map(([specKey, key]) => [key, specKey] as [keyof SweepArgs, string]),
 ];
 
@@ -60,7 +68,13 @@ export function sweepBuilder(y: Argv): Argv<SweepArgs> {
     .option('shard', { type: 'string', describe: 'i/N: run only the i-th of N deterministic slices of the grid (merge them with systolab merge)' })
     .option('out', { type: 'string', describe: 'result folder [default: reports/sweep-NAME-GRIDHASH, the same for the same grid]' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue a sweep in --out: skip the points already in results.jsonl' })
+    .option('report', { type: 'boolean', default: true, describe: 'draw the charts and index.html (--no-report: results and tables only, as each Slurm task does)' })
     .option('allow-paths', ALLOW_PATHS_OPTION)
+    .option('slurm', { type: 'boolean', describe: 'write a Slurm job array (one task per shard, resumable) and a merge job into --out, and print them (docs/cluster.md)' })
+    .option('slurm-tasks', { type: 'number', describe: 'with --slurm: the job array\'s tasks (shards) [default: one per 10,000 points, at most 1,000]' })
+    .option('partition', { type: 'string', describe: 'with --slurm: the Slurm partition (sbatch --partition)' })
+    .option('time', { type: 'string', describe: 'with --slurm: the time limit per task, e.g. 2:00:00 (sbatch --time)' })
+    .option('submit', { type: 'boolean', describe: 'with --slurm: submit the job array and the merge (sbatch) and print their job ids' })
     .example(SWEEP_EXAMPLES.filter(([c]) => c.startsWith('sweep')).map(([cmd, what]) => [`$0 ${cmd}`, what])) as unknown as Argv<SweepArgs>;
 }
 
@@ -143,6 +157,12 @@ function progressDisplay(): { update: (done: number, total: number) => void; sto
 export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []): Promise<{ text: string; exitCode: number }> {
   allowPathsAnywhere(args.allowPaths === true);
   const spec = sweepSpecFromArgs(args);
+  if (args.slurm === true) return (await import('./slurm-command.js')).slurmSweepCommand(args, spec);
+  const stray = (['slurmTasks', 'partition', 'time', 'submit'] as const).find((k) => args[k] !== undefined);
+  if (stray !== undefined) {
+    const flag = `--${stray === 'slurmTasks' ? 'slurm-tasks' : stray}`;
+    throw new SimError('needs --slurm', { code: 'badValue', path: flag, value: args[stray], hint: `Example: systolab sweep … --slurm ${flag} … (docs/cluster.md).` });
+  }
   // Plan (validates everything, writes nothing), then choose the default folder from the grid.
   const grid = planSweep(spec, { ...(args.jobs !== undefined ? { jobs: args.jobs } : {}), shard: args.shard });
   const out = args.out ?? defaultSweepOut(grid.spec, grid.gridHash, grid.shard, args.spec);
@@ -168,7 +188,7 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint); // `kill PID`, a cluster's time limit: stop as after Ctrl-C
   // Charts follow the evaluation: vega loads on a second thread meanwhile, and draws there (report/chart-thread.ts).
-  if (plan.points.length > 0) prewarmChartThread();
+  if (plan.points.length > 0 && args.report !== false) prewarmChartThread();
   const display = progressDisplay();
   const todo = plan.points.filter((p) => !plan.finished.has(p.id)).length;
   process.stderr.write(`sweep: ${plan.points.length} point(s)${plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count} of ${plan.grid.length})` : ''}`
@@ -188,7 +208,7 @@ export async function sweepCommand(args: SweepArgs, argv: readonly string[] = []
   }
   const rate = outcome.evaluated / Math.max(outcome.seconds, 1e-9);
   process.stderr.write(`sweep: ${outcome.evaluated} point(s) evaluated in ${outcome.seconds.toFixed(2)} s (${Math.round(rate)} points/s); results in ${out}\n`);
-  if (outcome.records.length > 0) {
+  if (outcome.records.length > 0 && args.report !== false) {
     const written = await writeSweepReport(out, outcome.records, commandLine(argv), outcome.summary);
     process.stderr.write(`sweep: charts in ${join(out, 'charts')}, report ${written.html}\n`);
   }

@@ -1,7 +1,9 @@
 /**
  * One sweep per output folder: `sweep` holds DIR/sweep.lock (created with O_EXCL, holding its pid and host) while it
  * writes, and a second sweep or merge on the same folder is refused. A lock whose pid no longer runs on this host is
- * stale (the sweep was killed): it is taken over, and said so. Also what a run.json that still says "running" means.
+ * stale (the sweep was killed): it is taken over, and said so. Under Slurm the lock also names the job and its restart
+ * count: a lock left by an earlier run of the same job (requeued or preempted, perhaps on another node) is stale too,
+ * since Slurm runs one instance of a job at a time. Also what a run.json that still says "running" means.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -15,6 +17,9 @@ export interface LockInfo {
   readonly pid: number;
   readonly host: string;
   readonly startedAt: string;
+  /** $SLURM_JOB_ID and $SLURM_RESTART_COUNT of the holder, when it ran as a Slurm job. */
+  readonly slurmJob?: string;
+  readonly slurmRestart?: number;
 }
 
 export interface OutLock {
@@ -29,14 +34,31 @@ export interface OutLock {
 export function readLock(dir: string): LockInfo | undefined {
   try {
     const v = JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as Partial<LockInfo>;
-    return typeof v.pid === 'number' && typeof v.host === 'string' ? { pid: v.pid, host: v.host, startedAt: String(v.startedAt) } : undefined;
+    if (typeof v.pid !== 'number' || typeof v.host !== 'string') return undefined;
+    return {
+      pid: v.pid, host: v.host, startedAt: String(v.startedAt),
+      ...(typeof v.slurmJob === 'string' ? { slurmJob: v.slurmJob, slurmRestart: typeof v.slurmRestart === 'number' ? v.slurmRestart : 0 } : {}),
+    };
   } catch {
     return undefined;
   }
 }
 
-/** Whether the holder still runs: on this host, its pid is alive; on another host it cannot be told, so it counts as alive. */
-export function holderAlive(info: LockInfo): boolean {
+/** This process's Slurm job and restart count ($SLURM_JOB_ID, $SLURM_RESTART_COUNT), outside Slurm undefined. */
+function slurmRun(env: NodeJS.ProcessEnv = process.env): { slurmJob: string; slurmRestart: number } | undefined {
+  const job = env.SLURM_JOB_ID;
+  if (job === undefined || job === '') return undefined;
+  const restart = Number(env.SLURM_RESTART_COUNT ?? 0);
+  return { slurmJob: job, slurmRestart: Number.isInteger(restart) && restart >= 0 ? restart : 0 };
+}
+
+/**
+ * Whether the holder still runs: an earlier run of this very Slurm job does not (Slurm requeued it: one run at a time);
+ * on this host, its pid is alive; on another host it cannot be told, so it counts as alive.
+ */
+export function holderAlive(info: LockInfo, env: NodeJS.ProcessEnv = process.env): boolean {
+  const me = slurmRun(env);
+  if (me !== undefined && info.slurmJob === me.slurmJob && (info.slurmRestart ?? 0) < me.slurmRestart) return false;
   return info.host !== hostname() || pidAlive(info.pid);
 }
 
@@ -44,7 +66,7 @@ export function holderAlive(info: LockInfo): boolean {
 export function lockOut(dir: string): OutLock {
   makeFolder(dir);
   const file = join(dir, LOCK_FILE);
-  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), ...(slurmRun() ?? {}) };
   let tookOver: LockInfo | undefined;
   for (let attempt = 0; ; attempt++) {
     let fd: number;

@@ -5,14 +5,14 @@
  * unwritable --out is one line naming the path; temp files of killed writes are cleaned and never read; a model
  * file with commas in its name is one model.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pidAlive, removeStaleTemps, tempName, writeError, writeFileAtomic } from '../../sim/base/files.js';
 import { SimError } from '../../sim/base/errors.js';
-import { LOCK_FILE, effectiveStatus, lockOut } from '../../sim/sweep/lock.js';
+import { LOCK_FILE, effectiveStatus, holderAlive, lockOut, readLock } from '../../sim/sweep/lock.js';
 import { executeSweep, planSweep } from '../../sim/sweep/run.js';
 import { CLI, ROOT, systolab } from '../helpers/cli.js';
 
@@ -88,6 +88,36 @@ describe('one sweep per --out', () => {
     expect(effectiveStatus(dir, 'running').status).toBe('running');
     expect(() => lockOut(dir)).toThrow(/is held by another sweep/);
     lock.release();
+  });
+});
+
+describe('a lock left by an earlier run of the same Slurm job', () => {
+  // Slurm runs one instance of a job at a time, so a requeued task may take over its own earlier run's lock, even one
+  // that ran on another node; any other holder elsewhere still counts as alive.
+  const other = { pid: process.pid, host: `${hostname()}-elsewhere`, startedAt: '2026-01-01T00:00:00.000Z' };
+  it('an earlier restart of this job is not alive; the same restart, another job, or no Slurm job stays alive', () => {
+    const env = { SLURM_JOB_ID: '42', SLURM_RESTART_COUNT: '1' };
+    expect(holderAlive({ ...other, slurmJob: '42', slurmRestart: 0 }, env)).toBe(false);
+    expect(holderAlive({ ...other, slurmJob: '42', slurmRestart: 1 }, env)).toBe(true);
+    expect(holderAlive({ ...other, slurmJob: '43', slurmRestart: 0 }, env)).toBe(true);
+    expect(holderAlive({ ...other }, env)).toBe(true);
+    expect(holderAlive({ ...other, slurmJob: '42', slurmRestart: 0 }, {})).toBe(true);
+  });
+  it('the lock records the job and restart count, and --resume in a requeued run takes the folder over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'systolab-slurm-lock-'));
+    writeFileSync(join(dir, LOCK_FILE), `${JSON.stringify({ ...other, slurmJob: '42', slurmRestart: 0 })}\n`);
+    expect(readLock(dir)).toEqual({ ...other, slurmJob: '42', slurmRestart: 0 });
+    const env = { ...process.env, SLURM_JOB_ID: '42', SLURM_RESTART_COUNT: '1' };
+    const r = spawnSync(process.execPath, [CLI, 'sweep', '--model', 'tiny-cnn', '--array', '8x8', '--out', dir, '--resume', '--no-report'], { env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/which no longer runs: taken over/);
+    expect(existsSync(join(dir, 'index.html'))).toBe(false); // --no-report: tables only
+    expect(existsSync(join(dir, 'results.csv'))).toBe(true);
+    // Without the Slurm job, the same lock on another host is refused.
+    writeFileSync(join(dir, LOCK_FILE), `${JSON.stringify({ ...other, slurmJob: '42', slurmRestart: 0 })}\n`);
+    const refused = systolab(['sweep', '--model', 'tiny-cnn', '--array', '8x8', '--out', dir, '--resume']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/is held by another sweep/);
   });
 });
 

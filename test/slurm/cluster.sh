@@ -13,6 +13,13 @@ if [ "$cmd" = stop ]; then
   for _ in $(seq 1 20); do pgrep -f -- "$dir/slurm.conf" >/dev/null || break; sleep 0.25; done
   pkill -f -- "$dir/slurm.conf" 2>/dev/null || true
   pkill -f -- "$dir/munge/" 2>/dev/null || true
+  # A job still running when the daemons stop leaves its slurmstepd (and the job's processes) behind; they all carry
+  # this cluster's SLURM_CONF in their environment.
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    [ "$pid" = $$ ] && continue
+    grep -qzx -- "SLURM_CONF=$dir/slurm.conf" "$p/environ" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+  done
   exit 0
 fi
 for tool in munged slurmctld slurmd sbatch sinfo; do command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install slurm-wlm munge)" >&2; exit 3; }; done
