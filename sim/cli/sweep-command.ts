@@ -71,7 +71,7 @@ export function sweepBuilder(y: Argv): Argv<SweepArgs> {
     .option('report', { type: 'boolean', default: true, describe: 'draw the charts and index.html (--no-report: results and tables only, as each Slurm task does)' })
     .option('allow-paths', ALLOW_PATHS_OPTION)
     .option('slurm', { type: 'boolean', describe: 'write a Slurm job array (one task per shard, resumable) and a merge job into --out, and print them (docs/cluster.md)' })
-    .option('slurm-tasks', { type: 'number', describe: 'with --slurm: the job array\'s tasks (shards) [default: one per 10,000 points, at most 1,000]' })
+    .option('slurm-tasks', { type: 'number', describe: 'with --slurm: the job array\'s tasks (shards) [default: one per 50,000 points, at most 1,000]' })
     .option('partition', { type: 'string', describe: 'with --slurm: the Slurm partition (sbatch --partition)' })
     .option('time', { type: 'string', describe: 'with --slurm: the time limit per task, e.g. 2:00:00 (sbatch --time)' })
     .option('submit', { type: 'boolean', describe: 'with --slurm: submit the job array and the merge (sbatch) and print their job ids' })

@@ -37,8 +37,12 @@ export const SLURM_FILES = {
   shards: 'shards',
 } as const;
 
-/** Points per task by default: at the measured 400–5,000 points/s per core (docs/cluster.md) a task runs seconds to a minute or so. */
-export const DEFAULT_POINTS_PER_TASK = 10_000;
+/**
+ * Points per task by default. One task evaluates about 2,700 ResNet-50 points per CPU-second on the totals-only path
+ * and 560 on the full one (test/bench/sweep.ts, docs/cluster.md): 50,000 points is ~20 s to ~1.5 min of work, well
+ * above the seconds Slurm spends starting a task.
+ */
+export const DEFAULT_POINTS_PER_TASK = 50_000;
 
 /** Slurm's default MaxArraySize is 1001: task ids up to 1000. */
 export const DEFAULT_MAX_TASKS = 1000;

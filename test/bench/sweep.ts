@@ -7,7 +7,9 @@
  *     on the main thread alone (--jobs 1);
  *   - hw-configs/sweeps/resnet50-20k.yaml: 10,000 hardware points × inference and training = 20,000 points (target
  *     ≤ 2 s on 2 cores), before (the full path: SYSTOLAB_SWEEP_EVALUATION=full) and after (the totals-only path), on
- *     the main thread and on 2 workers, in the same run. Every case checks its lines against the first 20k case's.
+ *     the main thread and on 2 workers, in the same run. Every case checks its lines against the first 20k case's;
+ *   - one Slurm task's work (docs/cluster.md): shard 1/4 of that spec (5,000 points) on one thread with --no-report,
+ *     on both paths — `pointsPerCpuSecond` is the points/s per core that sizes a job array.
  * The machine's other load moves these numbers: run it on an idle machine and take the best of a few runs.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,8 +36,8 @@ function childCpuSeconds(): number | undefined {
   }
 }
 
-/** The sorted lines of a case, to compare cases whose line order differs (worker threads finish in any order). */
-const sortedLines = (out: string) => readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter((l) => l !== '').sort().join('\n');
+/** A case's lines: a complete sweep writes them in the canonical order, so cases compare byte for byte. */
+const resultLines = (out: string) => readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter((l) => l !== '').join('\n');
 
 function run(name: string, args: string[], points: number, jobs: number, options: { targetMs?: number; env?: Record<string, string>; sameAs?: string } = {}): string {
   const out = join(tmp, name);
@@ -45,12 +47,12 @@ function run(name: string, args: string[], points: number, jobs: number, options
   const ms = performance.now() - t0;
   const cpu1 = childCpuSeconds();
   if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
-  const lines = sortedLines(out);
+  const lines = resultLines(out);
   if (lines.split('\n').length !== points) throw new Error(`${name}: ${lines.split('\n').length} lines, expected ${points}`);
-  if (options.sameAs !== undefined && lines !== sortedLines(options.sameAs)) throw new Error(`${name}: its lines differ from ${options.sameAs}'s`);
+  if (options.sameAs !== undefined && lines !== resultLines(options.sameAs)) throw new Error(`${name}: its lines differ from ${options.sameAs}'s`);
   console.log(JSON.stringify({
     case: name, points, jobs, cores: availableParallelism(), ms: Math.round(ms),
-    ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMs: Math.round((cpu1 - cpu0) * 1e3) } : {}),
+    ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMs: Math.round((cpu1 - cpu0) * 1e3), pointsPerCpuSecond: Math.round(points / Math.max(cpu1 - cpu0, 0.01)) } : {}),
     pointsPerSecond: Math.round(points / (ms / 1e3)), ...(options.targetMs !== undefined ? { targetMs: options.targetMs } : {}),
     ...(options.env ? { env: options.env } : {}),
   }));
@@ -67,6 +69,9 @@ try {
   run('sweep_resnet50_20k_before_full_path_main_thread', spec, 20000, 1, { env: full, sameAs: before });
   run('sweep_resnet50_20k_after_totals_only_main_thread', spec, 20000, 1, { targetMs: 2000, sameAs: before });
   run('sweep_resnet50_20k_after_totals_only_2_workers', spec, 20000, 2, { targetMs: 2000, sameAs: before });
+  const task = [...spec, '--shard', '1/4', '--no-report'];
+  run('slurm_task_resnet50_20k_shard_1of4_totals_only', task, 5000, 1);
+  run('slurm_task_resnet50_20k_shard_1of4_full_path', task, 5000, 1, { env: full });
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

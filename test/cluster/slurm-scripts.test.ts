@@ -133,7 +133,7 @@ describe('shell quoting, squeue lines, --array specs', () => {
 
   it('taskCount, checkTime: the defaults and the one-line errors', () => {
     expect(taskCount(undefined, 288)).toBe(1);
-    expect(taskCount(undefined, 25_001)).toBe(3);
+    expect(taskCount(undefined, 100_001)).toBe(3);
     expect(taskCount(undefined, 50_000_000)).toBe(1000);
     expect(taskCount(4, 288)).toBe(4);
     for (const bad of [0, 289, 2.5, '4']) expect(() => taskCount(bad, 288)).toThrow(/--slurm-tasks: must be an integer from 1 to the grid's 288/);
