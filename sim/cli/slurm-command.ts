@@ -35,7 +35,7 @@ export async function slurmSweepCommand(args: SweepArgs, spec: SweepSpec): Promi
   const grid = planSweep(spec); // validates the whole grid (models, hardware) before anything is written
   const out = args.out ?? defaultSweepOut(grid.spec, grid.gridHash, undefined, args.spec);
   const job = slurmJobOf({
-    out, sweepArgs: gridArgs(args), name: `${sweepName(grid.spec, args.spec)}-${grid.gridHash.slice(0, 8)}`,
+    out, sweepArgs: gridArgs(args), name: `${sweepName(grid.spec, args.spec).replace(/[^A-Za-z0-9_.=-]+/g, '_')}-${grid.gridHash.slice(0, 8)}`, // a spec file's name may hold spaces
     gridPoints: grid.grid.length, gridHash: grid.gridHash, tasks: args.slurmTasks, cpusPerTask: args.jobs,
     partition: args.partition, time: args.time, version: version(),
   });

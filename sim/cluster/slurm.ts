@@ -211,6 +211,8 @@ export function slurmStatusOf(dir: string): StatusReport {
   const run = readRunJson(job.dir);
   const merged: MergedState | undefined = run?.status === 'merged' && typeof run.points === 'number'
     ? { points: run.points, ...(typeof run.gridHash === 'string' ? { gridHash: run.gridHash } : {}) } : undefined;
-  return slurmStatus(job, shards, queue(), merged);
+  // Run inside the merge job (its last step), the merge job itself is running: it is not something to wait for.
+  const self = Number(process.env.SLURM_JOB_ID);
+  return slurmStatus(job, shards, queue()?.filter((r) => r.jobId !== self), merged);
 }
 

@@ -12,7 +12,7 @@
  * slurm-wlm/munge are missing or the tests do not run as root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,7 +191,16 @@ describe.skipIf(SKIP !== '')(`a single-node Slurm on localhost${SKIP ? ` — SKI
 
   it('stopping the cluster leaves no daemon, job step or job process behind', async () => {
     execFileSync('bash', [SCRIPT, 'stop', dir]);
-    const ours = () => execFileSync('bash', ['-c', `for p in /proc/[0-9]*; do grep -qzx -- "SLURM_CONF=${dir}/slurm.conf" "$p/environ" 2>/dev/null && echo "\${p#/proc/}"; done; pgrep -f -- "${dir}/" || true`], { encoding: 'utf8' }).trim();
-    expect(await until('every process to go', () => (ours() === '' ? true : undefined), 10_000)).toBe(true);
+    // Processes started with this cluster's paths (munged, slurmctld, slurmd) or carrying its SLURM_CONF (job steps, jobs).
+    const ours = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${dir}/`) || readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`SLURM_CONF=${dir}/slurm.conf`);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+    const start = Date.now();
+    while (ours().length > 0 && Date.now() - start < 10_000) await sleep(200);
+    expect(ours().map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' '))).toEqual([]);
   }, 20_000);
 });
