@@ -6,9 +6,9 @@
  * where the cache lacks a package (a machine that never did), the test skips itself and says so in one line.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
@@ -39,6 +39,24 @@ describe.skipIf(installed.reason !== undefined)('npm pack → npm install -g --o
   it('installs (a failure that is not a missing cache entry fails here)', () => {
     expect(installed.error).toBeUndefined();
     expect(existsSync(installed.bin!)).toBe(true);
+  });
+
+  it('sweep --slurm from the global install names `systolab` in its scripts, and the scripts run (task by task, then the merge)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'systolab-user-'));
+    const env = { ...process.env, PATH: `${dirname(installed.bin!)}${delimiter}${process.env.PATH ?? ''}` };
+    const w = spawnSync('systolab', ['sweep', '--model', 'tiny-cnn', '--array', '8x8,16x16', '--slurm', '--slurm-tasks', '2', '--out', 'job'], { cwd, env, encoding: 'utf8' });
+    expect(w.status, w.stderr).toBe(0);
+    const script = readFileSync(join(cwd, 'job', 'slurm', 'sweep.sbatch'), 'utf8');
+    expect(script).toMatch(/^systolab=\(systolab\)$/m);
+    // What Slurm would do, without Slurm: each array task, then the merge (its slurm-status finds every shard complete).
+    for (const task of ['1', '2']) {
+      const t = spawnSync('bash', [join(cwd, 'job', 'slurm', 'sweep.sbatch')], { cwd, env: { ...env, SLURM_ARRAY_TASK_ID: task }, encoding: 'utf8' });
+      expect(t.status, t.stderr).toBe(0);
+    }
+    const m = spawnSync('bash', [join(cwd, 'job', 'slurm', 'merge.sbatch')], { cwd, env, encoding: 'utf8' });
+    expect(m.status, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/merged: all 2 points/);
+    expect(readFileSync(join(cwd, 'job', 'results.csv'), 'utf8').split('\n')).toHaveLength(4); // header, 2 rows, ''
   });
 
   it('systolab hw lists the shipped presets from a temp folder', () => {

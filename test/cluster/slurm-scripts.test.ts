@@ -15,6 +15,8 @@ import { type SlurmJob, checkTime, mergeScript, shardPoints, shellQuote, sweepSc
 import { type ShardState, type SlurmRecord, arraySpec, parseSqueue, slurmStatus } from '../../sim/cluster/slurm-status.js';
 import { systolabInvocation } from '../../sim/cluster/slurm.js';
 import { CLI, WORKSPACE } from '../helpers/cli.js';
+import { SWEEP_EXAMPLES } from '../../sim/cli/sweep-command.js';
+import { SLURM_STATUS_EXAMPLES } from '../../sim/cli/slurm-command.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'systolab-slurm-scripts-'));
 
@@ -233,6 +235,22 @@ describe('the CLI', () => {
     expect(status.code).toBe(1);
     expect(status.out).toMatch(/4 point\(s\) in 1 task\(s\), 0 done/);
     expect(systolab(['slurm-status', tmp]).err).toMatch(/is not a Slurm sweep folder/);
+  });
+
+  it('the --help examples of sweep --slurm and slurm-status work', () => {
+    const help = (systolab(['sweep', '--help']).out + systolab(['slurm-status', '--help']).out).replace(/\s+/g, ' ');
+    const dir = join(tmp, 'examples');
+    const [sweepCmd, what] = SWEEP_EXAMPLES.find(([c]) => c.includes('--slurm'))!;
+    expect(help).toContain(what);
+    const w = systolab(sweepCmd.split(' ').map((a) => a.replace(/^reports\//, `${dir}/`)));
+    expect(w.code, w.err).toBe(0);
+    expect(w.out).toContain('#SBATCH --array=1-4');
+    for (const [cmd, does] of SLURM_STATUS_EXAMPLES) {
+      expect(help).toContain(does);
+      const r = systolab(cmd.split(' ').map((a) => a.replace(/^reports\//, `${dir}/`)));
+      expect(r.code, r.err).toBe(1); // written, not submitted: no task is complete
+      expect(r.out).toMatch(/in 4 task\(s\), 0 done/);
+    }
   });
 
   it('the scripts name `systolab` when PATH\'s systolab is this program, else this node and this bundle', () => {
