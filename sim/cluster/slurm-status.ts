@@ -165,7 +165,9 @@ export function slurmStatus(job: SlurmJob, shards: readonly (ShardState | undefi
     const waiting = merges.filter((m) => ACTIVE.has(m.state)).map((m) => m.jobId);
     out.push(`${rerun.length} task(s) did not finish (${arraySpec(rerun)}). Rerun only ${rerun.length === 1 ? 'it' : 'them'} (each resumes its shard) with a merge after:`);
     if (waiting.length > 0) out.push(`  scancel ${waiting.join(' ')}`);
-    out.push(`  sbatch --dependency=afterok:$(sbatch --parsable --array=${arraySpec(rerun)} ${shellQuote(`${job.dir}/${SLURM_FILES.sweepScript}`)}) ${shellQuote(`${job.dir}/${SLURM_FILES.mergeScript}`)}`);
+    // The new merge waits for the rerun and for the tasks still pending or running (ARRAY_TASK: one task of an array).
+    const still = tasks.filter((t) => t.verdict === 'active').map((t) => `:${latestFor(t.task, arrays)!.arrayJobId}_${t.task}`).join('');
+    out.push(`  sbatch --dependency=afterok:$(sbatch --parsable --array=${arraySpec(rerun)} ${shellQuote(`${job.dir}/${SLURM_FILES.sweepScript}`)})${still} ${shellQuote(`${job.dir}/${SLURM_FILES.mergeScript}`)}`);
     if (waiting.length > 0) out.push(`(the scancel removes the merge job that still waits for the unfinished task${rerun.length === 1 ? '' : 's'}: it would never start)`);
     out.push(`Logs: ${job.dir}/${SLURM_FILES.logs}/sweep-JOBID_TASK.out`);
   }

@@ -169,7 +169,11 @@ describe('slurm-status', () => {
     expect(r.rerun).toEqual([3]);
     expect(r.text).toContain('1 task(s) pending or running');
     expect(r.text).toContain('  scancel 150\n');
-    expect(r.text).toContain(`  sbatch --dependency=afterok:$(sbatch --parsable --array=3 ${shellQuote(`${j.dir}/slurm/sweep.sbatch`)}) ${shellQuote(`${j.dir}/slurm/merge.sbatch`)}\n`);
+    // The new merge also waits for task 2, still running.
+    expect(r.text).toContain(`  sbatch --dependency=afterok:$(sbatch --parsable --array=3 ${shellQuote(`${j.dir}/slurm/sweep.sbatch`)}):100_2 ${shellQuote(`${j.dir}/slurm/merge.sbatch`)}\n`);
+    const none = slurmStatus(j, [done(1), done(2), undefined], [rec(3, 'FAILED')], undefined);
+    expect(none.text).toContain(`--array=3 ${shellQuote(`${j.dir}/slurm/sweep.sbatch`)}) ${shellQuote(`${j.dir}/slurm/merge.sbatch`)}\n`);
+    expect(none.text).not.toContain('scancel');
   });
 
   it('a rerun (a later array job) decides a task\'s state; a shard of another grid is not complete', () => {
