@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { resolve } from 'node:path';
 import { SimError } from '../base/errors.js';
 import { packageVersion as version } from '../base/package-root.js';
-import { readSlurmJob, slurmJobOf, slurmStatusOf, submitSlurmJob, writeSlurmJob } from '../cluster/slurm.js';
+import { slurmJobOf, slurmStatusOf, submitSlurmJob, writeSlurmJob } from '../cluster/slurm.js';
 import { SLURM_FILES, shardPoints, shellQuote } from '../cluster/slurm-script.js';
 import { defaultSweepOut, planSweep } from '../sweep/run.js';
 import { type SweepSpec, sweepName } from '../sweep/spec.js';
@@ -78,7 +78,6 @@ export function slurmStatusBuilder(y: Argv): Argv<SlurmStatusArgs> {
 
 /** The report; exit 0 when every task's shard is complete, 1 otherwise (pending, running or failed: the text says which). */
 export function slurmStatusCommand(args: SlurmStatusArgs): { text: string; exitCode: number } {
-  readSlurmJob(args.dir); // a folder that is not a Slurm sweep: one line, exit 2
-  const r = slurmStatusOf(args.dir);
+  const r = slurmStatusOf(args.dir); // a folder that is not a Slurm sweep: one line, exit 2
   return { text: r.text, exitCode: r.complete ? 0 : 1 };
 }
