@@ -93,7 +93,7 @@ describe.skipIf(SKIP !== '')(`a single-node Slurm on localhost${SKIP ? ` — SKI
     expect(file(job, 'results.jsonl').split('\n').length - 1).toBe(points);
     expect(existsSync(join(job, 'index.html'))).toBe(true); // the merge draws the report
   };
-  const taskStates = (array: string, tasks: number) => Array.from({ length: tasks }, (_, i) => `${i + 1}:${states().get(`${array}_${i + 1}`)}`).join(' ');
+  const taskStates = (array: string, tasks: number) => Array.from({ length: tasks }, (_, i) => `${i + 1}:${states().get(`${array}_${i + 1}`) ?? 'not listed'}`).join(' ');
 
   it('runs a 4-task job array and a job that waits for it (afterok)', async () => {
     const script = join(dir, 'array.sh');
