@@ -8,6 +8,7 @@
  * where it was and changes only what the noise touches.
  */
 import { type At, fail, integer, number } from '../base/fields.js';
+import { cos, sin } from '../float/fdlibm.js';
 import { createRng, type Rng } from '../float/rng.js';
 import type { Dataset } from './types.js';
 
@@ -161,7 +162,7 @@ export function circle(options: GeneratorOptions = {}): Dataset {
     for (let i = 0; i < count; i++) {
       const r = uniform(rng, rMin, rMax);
       const angle = uniform(rng, 0, 2 * Math.PI);
-      const x = r * Math.sin(angle), y = r * Math.cos(angle);
+      const x = r * sin(angle), y = r * cos(angle);
       const nx = uniform(rng, -5, 5) * noise, ny = uniform(rng, -5, 5) * noise;
       xs.push(x);
       ys.push(y);
@@ -238,8 +239,8 @@ export function spiral(options: GeneratorOptions = {}): Dataset {
     for (let i = 0; i < m; i++) {
       const r = (i / m) * 5;
       const t = ((1.75 * i) / m) * 2 * Math.PI + delta;
-      xs.push(r * Math.sin(t) + uniform(rng, -1, 1) * noise);
-      ys.push(r * Math.cos(t) + uniform(rng, -1, 1) * noise);
+      xs.push(r * sin(t) + uniform(rng, -1, 1) * noise);
+      ys.push(r * cos(t) + uniform(rng, -1, 1) * noise);
       labels.push(label);
     }
   };

@@ -5,6 +5,7 @@
  * Outside the table (capacity < 2 KiB or > 4 MiB, width < 8 or > 128 bits) the two end points are extrapolated the
  * same way and the result is flagged `extrapolated`.
  */
+import { exp, log } from '../float/fdlibm.js';
 import type { CactiRow } from './table.js';
 
 export interface SramFigures {
@@ -27,8 +28,8 @@ function bracket(xs: readonly number[], x: number): [number, number, boolean] {
 /** y at x on the line through (x0, y0), (x1, y1) in log-log space. */
 function logLog(x: number, x0: number, y0: number, x1: number, y1: number): number {
   if (x0 === x1 || y0 <= 0 || y1 <= 0) return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0 || 1);
-  const t = Math.log(x / x0) / Math.log(x1 / x0);
-  return Math.exp(Math.log(y0) + t * (Math.log(y1) - Math.log(y0)));
+  const t = log(x / x0) / log(x1 / x0);
+  return exp(log(y0) + t * (log(y1) - log(y0)));
 }
 
 /** Figures already interpolated, per CACTI table: a sweep prices the same few sizes thousands of times. */

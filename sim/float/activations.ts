@@ -7,6 +7,7 @@ import { type Alloc, freshLike } from './arena.js';
 import { reluBackward, reluForward } from './relu.js';
 import type { Tensor } from './tensor.js';
 import { tanh } from './portable-math.js';
+import { exp } from './fdlibm.js';
 
 /** f(x) and f'(x) (given x and y = f(x); whichever is cheaper). */
 export interface Activation {
@@ -16,8 +17,8 @@ export interface Activation {
 
 export function sigmoid(x: number): number {
   // Stable on both sides: never exp of a large positive number.
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
+  if (x >= 0) return 1 / (1 + exp(-x));
+  const e = exp(x);
   return e / (1 + e);
 }
 

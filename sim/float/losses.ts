@@ -8,6 +8,7 @@
  */
 import { SimError } from '../base/errors.js';
 import { sigmoid } from './activations.js';
+import { exp, log, log1p } from './fdlibm.js';
 import { type Tensor, sameShape, showShape, zerosLike } from './tensor.js';
 
 export const LOSS_KINDS = ['mse', 'bce', 'bce-logits', 'softmax-ce'] as const;
@@ -52,7 +53,7 @@ export function bce(prob: Tensor, target: Tensor, reduction: Reduction = 'mean')
   for (let i = 0; i < g.length; i++) {
     const p = prob.data[i], t = target.data[i];
     // PyTorch clamps each log at −100, so p = 0 with t = 1 costs 100 rather than ∞, and 0·log 0 counts 0.
-    const logP = Math.max(Math.log(p), -100), log1mP = Math.max(Math.log1p(-p), -100);
+    const logP = Math.max(log(p), -100), log1mP = Math.max(log1p(-p), -100);
     sum -= t * logP + (1 - t) * log1mP;
     g[i] = (p - t) / Math.max(p * (1 - p), BCE_EPS) / n;
   }
@@ -66,7 +67,7 @@ export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reducti
   const g = zerosLike(logits.data, logits.data.length);
   for (let i = 0; i < g.length; i++) {
     const z = logits.data[i], t = target.data[i];
-    sum += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+    sum += Math.max(z, 0) - z * t + log1p(exp(-Math.abs(z)));
     g[i] = (sigmoid(z) - t) / n;
   }
   return { loss: sum / n, gradient: { shape: logits.shape, data: g } };
@@ -95,10 +96,10 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: R
     let max = -Infinity;
     for (let c = 0; c < classes; c++) max = Math.max(max, logits.data[row + c]);
     let z = 0;
-    for (let c = 0; c < classes; c++) z += Math.exp(logits.data[row + c] - max);
-    const logZ = max + Math.log(z);
+    for (let c = 0; c < classes; c++) z += exp(logits.data[row + c] - max);
+    const logZ = max + log(z);
     sum += logZ - logits.data[row + label];
-    for (let c = 0; c < classes; c++) g[row + c] = (Math.exp(logits.data[row + c] - logZ) - (c === label ? 1 : 0)) / n;
+    for (let c = 0; c < classes; c++) g[row + c] = (exp(logits.data[row + c] - logZ) - (c === label ? 1 : 0)) / n;
   }
   return { loss: sum / n, gradient: { shape: logits.shape, data: g } };
 }

@@ -2,20 +2,21 @@
  * Math functions whose results must not depend on the JavaScript engine. ECMAScript leaves Math.tanh and Math.pow
  * "implementation-approximated", and engines do differ: 5 of 20,000 tanh arguments and 186 of 3,000 powers β^t came
  * out a unit in the last place apart between Node 20 (V8 11.3) and Chromium 150, enough to move a 200-epoch
- * training curve by 1e-9. These two are built from operations that are exact or agree everywhere (IEEE arithmetic
- * and Math.expm1), so the playground in a browser and `systolab train` in Node give the same bits.
+ * training curve by 1e-9. These two are built from IEEE arithmetic and fdlibm.ts's expm1, so the playground in a
+ * browser and `systolab train` in Node give the same bits (fdlibm.ts does the same for exp, log, sin, cos, …).
  */
+import { expm1 } from './fdlibm.js';
 
-/** tanh as fdlibm's s_tanh.c (also glibc's) computes it, from Math.expm1. */
+/** tanh as fdlibm's s_tanh.c (also glibc's) computes it, from expm1. */
 export function tanh(x: number): number {
   if (x !== x) return x;
   const ax = Math.abs(x);
   let z: number;
   if (ax >= 22) z = 1;                        // tanh(22) = 1 − 1.6e−19: 1 in float64
   else if (ax < 2 ** -55) return x;           // tanh(x) = x − x³/3: x in float64 (and keeps −0)
-  else if (ax >= 1) z = 1 - 2 / (Math.expm1(2 * ax) + 2);
+  else if (ax >= 1) z = 1 - 2 / (expm1(2 * ax) + 2);
   else {
-    const t = Math.expm1(-2 * ax);
+    const t = expm1(-2 * ax);
     z = -t / (t + 2);
   }
   return x < 0 ? -z : z;

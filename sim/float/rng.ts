@@ -2,6 +2,8 @@
  * Seeded random numbers: the engine never calls Math.random(). Same seed, same stream, on every machine.
  * Generator: xoshiro128** (Blackman & Vigna, 2018) seeded through splitmix32; normals by Box–Muller.
  */
+import { cos, log, sin } from './fdlibm.js';
+
 export interface Rng {
   /** Uniform in [0, 1), 53 random bits. */
   uniform(): number;
@@ -42,9 +44,9 @@ export function createRng(seed: number): Rng {
       let u = 0;
       while (u === 0) u = ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
       const v = ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
+      const r = Math.sqrt(-2 * log(u));
+      spare = r * sin(2 * Math.PI * v);
+      return r * cos(2 * Math.PI * v);
     },
   };
 }

@@ -2,6 +2,7 @@
  * Softmax along one axis, with max subtraction (so exp never overflows); backward dx = s·(dy − Σ(dy·s)) along
  * the same axis.
  */
+import { exp } from './fdlibm.js';
 import { type Tensor, zerosLike } from './tensor.js';
 
 /** outer × axisLength × inner view of a shape around `axis` (already normalized to 0…rank−1). */
@@ -25,7 +26,7 @@ export function softmaxForward(x: Tensor, axis: number): Tensor {
       for (let a = 0; a < len; a++) max = Math.max(max, x.data[base + a * inner]);
       let sum = 0;
       for (let a = 0; a < len; a++) {
-        const e = Math.exp(x.data[base + a * inner] - max);
+        const e = exp(x.data[base + a * inner] - max);
         y[base + a * inner] = e;
         sum += e;
       }

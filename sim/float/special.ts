@@ -5,6 +5,8 @@
  *   x ≥ 2.5:    erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …)))))  (modified Lentz)
  * Checked through exact GELU against PyTorch's F.gelu on [−8, 8] (test/float/torch-refs.test.ts).
  */
+import { exp } from './fdlibm.js';
+
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
 const SPLIT = 2.5;
@@ -18,7 +20,7 @@ function erfSeries(x: number): number {
     sum += term;
     if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
   }
-  return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+  return TWO_OVER_SQRT_PI * exp(-x2) * sum;
 }
 
 /** erfc(x) for x ≥ SPLIT by the continued fraction, evaluated with the modified Lentz method. */
@@ -37,7 +39,7 @@ function erfcFraction(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return (ONE_OVER_SQRT_PI * Math.exp(-x * x)) / f;
+  return (ONE_OVER_SQRT_PI * exp(-x * x)) / f;
 }
 
 export function erf(x: number): number {
@@ -60,5 +62,5 @@ export function normalCdf(x: number): number {
 
 /** Standard normal density φ(x). */
 export function normalPdf(x: number): number {
-  return 0.3989422804014327 * Math.exp(-0.5 * x * x);
+  return 0.3989422804014327 * exp(-0.5 * x * x);
 }

@@ -7,6 +7,7 @@
 import { SimError } from '../base/errors.js';
 import { csvToDataset, parseCsv } from '../datasets/csv.js';
 import { circle, gaussians, spiral, xor } from '../datasets/generators.js';
+import { sin } from '../float/fdlibm.js';
 import { decodeBase64 } from '../float/wasm/wasm-module.js';
 import type { Dataset, Task } from '../datasets/types.js';
 import { type Feature, type PlaygroundState, isPlane } from './state.js';
@@ -37,7 +38,7 @@ const GENERATORS = { circle, xor, gaussians, spiral } as const;
 
 const FEATURE_FN: Readonly<Record<Feature, (x: number, y: number) => number>> = {
   x1: (x) => x, x2: (_x, y) => y, x1sq: (x) => x * x, x2sq: (_x, y) => y * y, x1x2: (x, y) => x * y,
-  sinx1: (x) => Math.sin(x), sinx2: (_x, y) => Math.sin(y),
+  sinx1: (x) => sin(x), sinx2: (_x, y) => sin(y),
 };
 export const FEATURE_LABELS: Readonly<Record<Feature, string>> = {
   x1: 'X₁', x2: 'X₂', x1sq: 'X₁²', x2sq: 'X₂²', x1x2: 'X₁X₂', sinx1: 'sin(X₁)', sinx2: 'sin(X₂)',

@@ -11,6 +11,7 @@ import { executeFixed } from '../fixed/execute-fixed.js';
 import { type QTrainOptions, type QTrainResult, trainQuantizedEpochs } from '../fixed/qtrain.js';
 import { parseFormat } from '../fixed/format.js';
 import { forward } from '../float/engine.js';
+import { exp } from '../float/fdlibm.js';
 import type { Params } from '../float/init.js';
 import type { Tensor } from '../float/tensor.js';
 import { type EpochRecord, type Split, type TrainResult, copyParams, correct, trainEpochs } from '../float/train.js';
@@ -126,7 +127,7 @@ export class TrainingSession {
       let best = 0;
       for (let c = 1; c < width; c++) if (out.data[i * width + c] > out.data[i * width + best]) best = c;
       let sum = 0;
-      for (let c = 0; c < width; c++) sum += Math.exp(out.data[i * width + c] - out.data[i * width + best]);
+      for (let c = 0; c < width; c++) sum += exp(out.data[i * width + c] - out.data[i * width + best]);
       value[i] = 1 / sum;
       cls[i] = best;
     }

@@ -106,8 +106,8 @@ describe.skipIf(SKIP !== '')(`the playground in headless Chromium${SKIP ? ` — 
     const cliRun = train({ model, dataset: planeSpec(s), loss: s.loss, optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: SPIRAL_EPOCHS, testSplit: testSplitOf(s), seed: s.seed }) as { epochs: { train: { loss: number }; test: { loss: number; accuracy: number } }[] };
     expect(history).toHaveLength(SPIRAL_EPOCHS);
     history.forEach((h, i) => {
-      expect(Math.abs(h.train.loss - cliRun.epochs[i].train.loss)).toBeLessThanOrEqual(1e-9);
-      expect(Math.abs(h.test.loss - cliRun.epochs[i].test.loss)).toBeLessThanOrEqual(1e-9);
+      expect(h.train.loss).toBe(cliRun.epochs[i].train.loss);   // the same bits: fdlibm.ts, not the engine's Math
+      expect(h.test.loss).toBe(cliRun.epochs[i].test.loss);
       expect(h.test.accuracy).toBe(cliRun.epochs[i].test.accuracy);
     });
     expect(Number(await value(page, 'fixed-test-accuracy'))).toBeGreaterThan(0.5);   // the int8 run beside float
