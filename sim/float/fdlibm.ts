@@ -29,22 +29,39 @@ const TWO_M1000 = 9.33263618503218878990e-302; // 2^-1000
 const O_THRESHOLD = 7.09782712893383973096e+02;
 const U_THRESHOLD = -7.45133219101941108420e+02;
 
+/**
+ * exp and expm1 run in the training loops (tanh, sigmoid, softmax), so they test |x| against doubles instead of
+ * reading x's high word, and scale by a table of powers of two: "high word ≥ H" is "|x| ≥ the double whose high word
+ * is H and low word 0", the same test (NaN goes first).
+ */
+const atHighWord = (h: number): number => fromWords(h, 0);
+/** POW2[k + 1074] = 2^k for k = −1074…1023, made by exact doublings and halvings. */
+const POW2 = new Float64Array(2098);
+POW2[1074] = 1;
+for (let k = 1; k <= 1023; k++) POW2[1074 + k] = POW2[1073 + k] * 2;
+for (let k = 1; k <= 1074; k++) POW2[1074 - k] = POW2[1075 - k] / 2;
+const pow2 = (k: number): number => POW2[k + 1074];
+
+const ABS_709 = atHighWord(0x40862e42);       // |x| ≥ 709.78…: overflow or underflow is near
+const ABS_HALF_LN2 = atHighWord(0x3fd62e43);  // |x| > ln2/2 (high word above 0x3fd62e42)
+const ABS_1_5_LN2 = atHighWord(0x3ff0a2b2);   // |x| < 1.5·ln2
+const ABS_2M28 = atHighWord(0x3e300000);      // 2^-28
+const ABS_56_LN2 = atHighWord(0x4043687a);    // 56·ln2
+const ABS_2M54 = atHighWord(0x3c900000);      // 2^-54
+
 /** e^x (fdlibm e_exp.c), with V8's exact e for x = 1. */
 export function exp(x: number): number {
-  const h = highWord(x);
-  const negative = h >>> 31;
-  const hx = h & 0x7fffffff;
-  if (hx >= 0x40862e42) {                     // |x| ≥ 709.78…
-    if (hx >= 0x7ff00000) {
-      if (((hx & 0xfffff) | lowWord(x)) !== 0) return x + x;  // NaN
-      return negative === 0 ? x : 0;
-    }
+  if (x !== x) return x + x;
+  const ax = Math.abs(x);
+  const negative = x < 0;
+  if (ax >= ABS_709) {
+    if (ax === Infinity) return negative ? 0 : x;
     if (x > O_THRESHOLD) return Infinity;
     if (x < U_THRESHOLD) return 0;
   }
   let hi = 0, lo = 0, k = 0;
-  if (hx > 0x3fd62e42) {                      // |x| > ln2/2: x = k·ln2 + r
-    if (hx < 0x3ff0a2b2) {                    // |x| < 1.5·ln2
+  if (ax >= ABS_HALF_LN2) {                   // x = k·ln2 + r
+    if (ax < ABS_1_5_LN2) {
       if (x === 1) return Math.E;             // V8 returns e itself here (the formula is an ulp off)
       hi = negative ? x + LN2_HI : x - LN2_HI;
       lo = negative ? -LN2_LO : LN2_LO;
@@ -55,7 +72,7 @@ export function exp(x: number): number {
       lo = k * LN2_LO;
     }
     x = hi - lo;
-  } else if (hx < 0x3e300000) {               // |x| < 2^-28
+  } else if (ax < ABS_2M28) {
     return 1 + x;
   }
   const t = x * x;
@@ -63,11 +80,8 @@ export function exp(x: number): number {
     + t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
   if (k === 0) return 1 - ((x * c) / (c - 2) - x);
   const y = 1 - ((lo - (x * c) / (2 - c)) - hi);
-  if (k >= -1021) {
-    if (k === 1024) return y * 2 * 8.98846567431158e+307;
-    return y * fromWords(0x3ff00000 + (k << 20), 0);
-  }
-  return y * fromWords(0x3ff00000 + ((k + 1000) << 20), 0) * TWO_M1000;
+  if (k >= -1021) return k === 1024 ? y * 2 * 8.98846567431158e+307 : y * pow2(k);
+  return y * pow2(k + 1000) * TWO_M1000;
 }
 
 const LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01, LG3 = 2.857142874366239149e-01,
@@ -172,23 +186,20 @@ const Q1 = -3.33333333333331316428e-02, Q2 = 1.58730158725481460165e-03, Q3 = -7
 
 /** e^x − 1, accurate near 0 (fdlibm s_expm1.c). */
 export function expm1(x: number): number {
-  const h = highWord(x);
-  const negative = (h >>> 31) !== 0;
-  const hx = h & 0x7fffffff;
-  if (hx >= 0x4043687a) {                     // |x| ≥ 56·ln2
-    if (hx >= 0x40862e42) {                   // |x| ≥ 709.78…
-      if (hx >= 0x7ff00000) {
-        if (((hx & 0xfffff) | lowWord(x)) !== 0) return x + x;
-        return negative ? -1 : x;
-      }
+  if (x !== x) return x + x;
+  const ax = Math.abs(x);
+  const negative = x < 0;
+  if (ax >= ABS_56_LN2) {
+    if (ax >= ABS_709) {
+      if (ax === Infinity) return negative ? -1 : x;
       if (x > O_THRESHOLD) return Infinity;
     }
     if (negative) return -1;                  // x < −56·ln2
   }
   let k = 0, c = 0;
-  if (hx > 0x3fd62e42) {                      // |x| > ln2/2
+  if (ax >= ABS_HALF_LN2) {
     let hi: number, lo: number;
-    if (hx < 0x3ff0a2b2) {                    // |x| < 1.5·ln2
+    if (ax < ABS_1_5_LN2) {
       if (!negative) { hi = x - LN2_HI; lo = LN2_LO; k = 1; } else { hi = x + LN2_HI; lo = -LN2_LO; k = -1; }
     } else {
       k = (INV_LN2 * x + (negative ? -0.5 : 0.5)) | 0;
@@ -197,35 +208,25 @@ export function expm1(x: number): number {
     }
     x = hi - lo;
     c = (hi - x) - lo;
-  } else if (hx < 0x3c900000) {               // |x| < 2^-54
+  } else if (ax < ABS_2M54) {
     return x;
   }
   const hfx = 0.5 * x;
   const hxs = x * hfx;
   const r1 = 1 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
-  let t = 3 - r1 * hfx;
+  const t = 3 - r1 * hfx;
   let e = hxs * ((r1 - t) / (6 - x * t));
   if (k === 0) return x - (x * e - hxs);
-  const twopk = fromWords(0x3ff00000 + (k << 20), 0);
   e = x * (e - c) - c;
   e -= hxs;
   if (k === -1) return 0.5 * (x - e) - 0.5;
   if (k === 1) return x < -0.25 ? -2 * (e - (x + 0.5)) : 1 + 2 * (x - e);
-  let y: number;
   if (k <= -2 || k > 56) {
-    y = 1 - (e - x);
-    y = k === 1024 ? y * 2 * 8.98846567431158e+307 : y * twopk;
-    return y - 1;
+    const y = 1 - (e - x);
+    return (k === 1024 ? y * 2 * 8.98846567431158e+307 : y * pow2(k)) - 1;
   }
-  if (k < 20) {
-    t = fromWords(0x3ff00000 - (0x200000 >> k), 0);  // 1 − 2^-k
-    y = t - (e - x);
-  } else {
-    t = fromWords((0x3ff - k) << 20, 0);      // 2^-k
-    y = x - (e + t);
-    y += 1;
-  }
-  return y * twopk;
+  if (k < 20) return ((1 - pow2(-k)) - (e - x)) * pow2(k);   // 1 − 2^-k is exact here
+  return ((x - (e + pow2(-k))) + 1) * pow2(k);
 }
 
 // ---- sin and cos: reduction by π/2 (e_rem_pio2.c, |x| ≤ 2^19·π/2), then the kernels on [−π/4, π/4].
