@@ -90,10 +90,9 @@ const LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01, LG3 = 2.85
 /** The natural logarithm (fdlibm e_log.c). */
 export function log(x: number): number {
   let hx = highWord(x);
-  const lx = lowWord(x);
   let k = 0;
   if (hx < 0x00100000) {                      // x < 2^-1022: zero, negative or subnormal
-    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+    if (((hx & 0x7fffffff) | lowWord(x)) === 0) return -Infinity;
     if (hx < 0) return NaN;
     k -= 54;
     x *= TWO54;
@@ -236,7 +235,7 @@ const S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03, S3 = -1
 /** sin(x + y) for |x| ≤ π/4, y the tail of x (k_sin.c); iy = 0 says y is 0. */
 function kernelSin(x: number, y: number, iy: number): number {
   const ix = highWord(x) & 0x7fffffff;
-  if (ix < 0x3e400000 && (x | 0) === 0) return x;  // |x| < 2^-27
+  if (ix < 0x3e400000) return x;              // |x| < 2^-27
   const z = x * x;
   const v = z * x;
   const r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
@@ -250,7 +249,7 @@ const C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03, C3 = 2.
 /** cos(x + y) for |x| ≤ π/4 (k_cos.c). */
 function kernelCos(x: number, y: number): number {
   const ix = highWord(x) & 0x7fffffff;
-  if (ix < 0x3e400000 && (x | 0) === 0) return 1;  // |x| < 2^-27
+  if (ix < 0x3e400000) return 1;              // |x| < 2^-27
   const z = x * x;
   const r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
   if (ix < 0x3fd33333) return 1 - (0.5 * z - (z * r - x * y));  // |x| < 0.3
@@ -273,8 +272,10 @@ export const NPIO2_HIGH_WORDS = [
   0x4043a28c, 0x40446b9c, 0x404534ac, 0x4045fdbb, 0x4046c6cb, 0x40478fdb, 0x404858eb, 0x404921fb,
 ];
 
-/** x = n·π/2 + (y0 + y1), |y0 + y1| ≤ π/4; for 3π/4 ≤ |x| ≤ 2^19·π/2 (the caller handles the rest). */
+/** remPio2's result besides n: the reduced argument as head + tail. */
 let reducedHead = 0, reducedTail = 0;
+
+/** x = n·π/2 + (reducedHead + reducedTail), |head + tail| ≤ π/4, for π/4 < |x| ≤ 2^19·π/2; returns n. */
 function remPio2(x: number, hx: number, ix: number): number {
   if (ix < 0x4002d97c) {                      // |x| < 3π/4: n = ±1
     if (hx > 0) {
@@ -304,11 +305,9 @@ function remPio2(x: number, hx: number, ix: number): number {
   const n = (t0 * INV_PIO2 + 0.5) | 0;
   let r = t0 - n * PIO2_1;
   let w = n * PIO2_1T;                        // good to 85 bits
-  if (n < 32 && ix !== NPIO2_HIGH_WORDS[n - 1]) {
-    reducedHead = r - w;
-  } else {
+  reducedHead = r - w;
+  if (n >= 32 || ix === NPIO2_HIGH_WORDS[n - 1]) {  // else no cancellation is possible
     const j = ix >> 20;
-    reducedHead = r - w;
     let i = j - ((highWord(reducedHead) >> 20) & 0x7ff);
     if (i > 16) {                             // a second step: 118 bits
       let t = r;
