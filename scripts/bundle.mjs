@@ -1,14 +1,15 @@
 /**
- * Bundles the CLI for `npm run build` (after tsc): dist/systolab.mjs, an entry that loads each command's code only
- * when that command runs (code splitting: the commands' modules and what only they use go to dist/chunks/), and
- * dist/sweep-worker.mjs, one file a worker thread loads. dist/bundle.json is esbuild's metafile: which source went
- * into which output and which output imports which (test/cli/startup.test.ts reads the simulate path from it).
+ * Bundles the CLI for `npm run build` (after tsc): dist/cli.cjs, the whole CLI in one CommonJS file that evaluates
+ * each command's modules only when that command runs; dist/systolab.cjs, the bin, which runs it with a V8 code cache
+ * (scripts/launcher.cjs) made at the end of the build, dist/cli.cjs.cache; and dist/sweep-worker.mjs, one file a worker
+ * thread loads. dist/bundle.json is esbuild's metafile for the CLI: which sources went in and which imports which
+ * (test/cli/startup.test.ts walks it for what simulate evaluates at start-up).
  *
  * Start-up cost is the bytes V8 compiles plus the module code it runs, so packages needed only now and then are
  * evaluated on their first use instead (STAND_INS).
  */
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 // The bundled CommonJS packages (protobufjs, cli-progress …) call require() for Node's built-ins.
 const REQUIRE_BANNER = "import { createRequire as __systolabRequire } from 'node:module'; const require = __systolabRequire(import.meta.url);";
@@ -65,29 +66,75 @@ const lazyStandIns = {
   },
 };
 
-// Chunk names carry a hash of their content: last build's chunks would pile up beside this build's.
+// The CLI is one CommonJS file, dist/cli.cjs, so that its launcher (scripts/launcher.cjs → dist/systolab.cjs, the bin)
+// can hand V8 a code cache: Node 20 has none for ES modules. esbuild still evaluates each command's modules only when
+// the command runs: a module reached only through import() is wrapped in a lazy initializer that the import() calls
+// (test/cli/startup.test.ts walks the metafile's import graph to check what simulate evaluates at start-up).
+// The ES-module bundle of earlier builds (systolab.mjs and its chunks/) goes, so no stale entry is left to run.
 rmSync('dist/chunks', { recursive: true, force: true });
+rmSync('dist/systolab.mjs', { force: true });
 const cli = await build({
-  ...COMMON,
-  entryPoints: [{ in: 'dist/sim/cli/main.js', out: 'systolab' }],
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: COMMON.minify, logLevel: 'warning',
+  entryPoints: ['dist/sim/cli/main.js'],
+  outfile: 'dist/cli.cjs',
+  // import.meta.url in CommonJS: the bundle's own file URL (its modules find the package root and workers from it)
+  define: { 'import.meta.url': '__systolabModuleUrl' },
+  banner: { js: [
+    // ES modules are strict: so is the bundle (the directive must come first; esbuild's own comes after the banner)
+    "'use strict';",
+    "var __systolabModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+    // import() of an ES-module package (see below): the launcher's, else (node dist/cli.cjs) this file's own.
+    "var __systolabImportPackage = typeof __systolabImport === 'function' ? __systolabImport : (s) => import(s);",
+  ].join('\n') },
   external: ['piscina', '@resvg/resvg-js', 'vega', 'vega-lite', '@yowasp/yosys'],
   plugins: [lazyStandIns],
   metafile: true,
 });
+// A function that V8 restores from a code cache has lost what import() needs in a vm.Script (Node 20:
+// ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so the bundle's import() of the external packages calls the launcher's
+// import() instead, which it passes in as __systolabImport. Every such call is rewritten, or the build fails.
+{
+  const externalImports = [...new Set(cli.metafile.outputs['dist/cli.cjs'].imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path))];
+  let code = readFileSync('dist/cli.cjs', 'utf8');
+  for (const name of externalImports) {
+    const call = `import(${JSON.stringify(name)})`;
+    if (!code.includes(call)) throw new Error(`bundle.mjs: dist/cli.cjs has no ${call} to rewrite`);
+    code = code.replaceAll(call, `__systolabImportPackage(${JSON.stringify(name)})`);
+  }
+  // (the banner's fallback excepted: it runs only where the bundle is not run from a cache)
+  const afterBanner = code.indexOf('\n', code.indexOf('var __systolabImportPackage')) + 1;
+  const left = /(?<![\w$.])import\((?!\$\{)/.exec(code.slice(afterBanner));
+  if (left) throw new Error(`bundle.mjs: dist/cli.cjs still calls import() at offset ${afterBanner + left.index}: ${code.slice(afterBanner + left.index, afterBanner + left.index + 60)}`);
+  writeFileSync('dist/cli.cjs', code);
+}
+copyFileSync('scripts/launcher.cjs', 'dist/systolab.cjs');
+chmodSync('dist/systolab.cjs', 0o755);
 writeFileSync('dist/bundle.json', JSON.stringify(cli.metafile));
 
 await build({ ...COMMON, entryPoints: ['dist/sim/sweep/worker.js'], outfile: 'dist/sweep-worker.mjs' });
+
+// The code cache: one run of the command users wait on most (start-up, docs/performance.md), with the launcher
+// writing what V8 compiled as it exits. In a temp folder, like any run the build makes; its output is not kept.
+{
+  const { execFileSync } = await import('node:child_process');
+  const { tmpdir } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const cwd = mkdtempSync(join(tmpdir(), 'systolab-code-cache-'));
+  try {
+    execFileSync(process.execPath, [resolve('dist/systolab.cjs'), 'simulate', '--model', 'resnet18', '--format', 'json'], {
+      cwd, env: { ...process.env, SYSTOLAB_MAKE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
 
 // The playground (docs/playground.md): one self-contained dist/playground/index.html, so it works from file:// and
 // from `systolab playground`'s server alike. Its Web Worker is bundled first and inlined as a string (the page starts
 // it from a Blob URL: a file:// page may not load a worker script from a file); the presets, energy tables and
 // datasets the page offers go in as JSON (sim/playground/embed.ts). `node:path` gets the page's POSIX stand-in.
 const { embeddedData } = await import('../dist/sim/playground/embed.js');
-const { readFileSync, mkdirSync, renameSync } = await import('node:fs');
+const { mkdirSync, renameSync } = await import('node:fs');
 const BROWSER = {
   bundle: true, platform: 'browser', format: 'iife', target: 'chrome110', minify: process.env.SYSTOLAB_NO_MINIFY === undefined,
   logLevel: 'warning', write: false, alias: { 'node:path': './sim/playground/ui/node-path.ts' }, legalComments: 'none',

@@ -1,7 +1,7 @@
 /**
  * The installed package's root folder (where models/, hw-configs/ and package.json live), found by walking up from
  * this module until a package.json named "systolab" appears — so it holds from dist/sim/…, from the single-file
- * bundle dist/systolab.mjs, and from the TypeScript sources under vitest.
+ * bundle dist/cli.cjs, and from the TypeScript sources under vitest.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';

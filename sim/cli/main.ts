@@ -1,11 +1,10 @@
-#!/usr/bin/env node
 /**
  * The `systolab` command: yargs wiring only. A failure prints one line (failure.ts): bad input (a SimError or a
  * usage error) exits 2, anything else is a bug and exits 3; 1 is left for `check`'s thresholds. Stack traces only
  * with --debug.
  *
  * Start-up is paid on every run (and hundreds of times by the test suite), so only the command being run is loaded:
- * COMMANDS names each command and imports its module on demand (a chunk of its own in the bundle,
+ * COMMANDS names each command and imports its module on demand (evaluated only then in the bundle,
  * scripts/bundle.mjs), and yargs is told about that one command. Without a known command (`--help`, `--version`, a
  * typo) every command is registered by name and description only, which is all the top-level help and "did you
  * mean" need.
@@ -228,7 +227,11 @@ async function trainHandler(trainCommand: typeof import('./train-command.js').tr
 const named = argv.find((a) => !a.startsWith('-'));
 const chosen = COMMANDS.find((c) => c.command.split(' ')[0] === named);
 
-try {
+/**
+ * Parses the command line and runs the command. A function, not top-level await: the bundle is CommonJS, so that its
+ * launcher can hand V8 a code cache (scripts/bundle.mjs).
+ */
+async function main(): Promise<void> {
   const cli = yargs(argv);
   // yargs renders a command's whole help text after its handler runs, to show on a later failure: ~17 ms of text
   // measuring on every run, for output we never print (our failures are one line). Skip it.
@@ -263,6 +266,6 @@ try {
       exitWith(usageFailure(msg ?? String(err), known));
     })
     .parseAsync();
-} catch (e) {
-  exitWith(failureOf(e, debug));
 }
+
+main().catch((e: unknown) => exitWith(failureOf(e, debug)));

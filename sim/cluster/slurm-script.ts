@@ -12,7 +12,7 @@ export interface SlurmJob {
   readonly dir: string;
   /** Absolute folder the sweep was written from: the tasks run there, so relative paths in the flags hold. */
   readonly cwd: string;
-  /** How a task runs Systolab: ['systolab'] (installed globally) or [node, <checkout>/dist/systolab.mjs]. */
+  /** How a task runs Systolab: ['systolab'] (installed globally) or [node, <checkout>/dist/systolab.cjs]. */
   readonly systolab: readonly string[];
   /** The grid as sweep arguments (spec file and flags), without --out, --shard, --resume, --jobs. */
   readonly sweepArgs: readonly string[];
@@ -120,7 +120,7 @@ function preamble(job: SlurmJob): string[] {
     '# Stop at the first failing command (-e), treat unset variables as errors (-u), fail a pipe if any part fails.',
     'set -euo pipefail',
     '# How this job runs Systolab: `systolab` when it is installed on PATH (npm install -g), or a shared checkout\'s',
-    '# bundle, `node <checkout>/dist/systolab.mjs`. Edit this line if Node lives elsewhere on the compute nodes',
+    '# bundle, `node <checkout>/dist/systolab.cjs`. Edit this line if Node lives elsewhere on the compute nodes',
     '# (e.g. after `module load nodejs`).',
     `systolab=(${words(job.systolab)})`,
   ];

@@ -52,7 +52,7 @@ function onPath(name: string, path = process.env.PATH ?? ''): string | undefined
 
 /**
  * How the tasks run Systolab: `systolab` when the `systolab` on PATH is this very program (a global install),
- * else this Node and this bundle (`node <checkout>/dist/systolab.mjs`, a shared checkout), by absolute paths.
+ * else this Node and this bundle (`node <checkout>/dist/systolab.cjs`, a shared checkout), by absolute paths.
  */
 export function systolabInvocation(script = process.argv[1] ?? '', path = process.env.PATH): string[] {
   const self = realOrSelf(resolve(script));

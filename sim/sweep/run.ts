@@ -20,7 +20,6 @@ import { SimError } from '../base/errors.js';
 import type { HwConfig } from '../arch/types.js';
 import { loadHwConfig } from '../load/hw.js';
 import type { LayerGraph } from '../ir/types.js';
-import { packageRoot } from '../base/package-root.js';
 
 import { Evaluator, canonicalModel, pointErrorToException } from './evaluate.js';
 import { type OutLock, lockOut } from './lock.js';
@@ -161,13 +160,12 @@ export function withOut(plan: SweepPlan, out: string, resume: boolean): SweepPla
 }
 
 /**
- * The worker thread's file: beside this module (dist/sim/sweep/worker.js when run from tsc's output, a
- * sweep-worker.mjs beside a single-file bundle), else the package's dist/sweep-worker.mjs — where the CLI finds it,
- * its sweep code being a chunk in dist/chunks/.
+ * The worker thread's file, beside this module: dist/sweep-worker.mjs beside the CLI's bundle (dist/cli.cjs), or
+ * dist/sim/sweep/worker.js when run from tsc's output (the library).
  */
 function workerFile(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  return [join(here, 'sweep-worker.mjs'), join(here, 'worker.js'), join(packageRoot(), 'dist', 'sweep-worker.mjs')].find((f) => existsSync(f));
+  return [join(here, 'sweep-worker.mjs'), join(here, 'worker.js')].find((f) => existsSync(f));
 }
 
 function writeAll(fd: number, text: string): void {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = process.cwd();
-const cli = join(root, 'dist', 'systolab.mjs');
+const cli = join(root, 'dist', 'systolab.cjs');
 const REPS = Number(process.env.SYSTOLAB_BENCH_REPS ?? 7);
 const dir = mkdtempSync(join(tmpdir(), 'systolab-bench-'));
 // A preload that prints the process's own CPU time (all threads) as it exits.

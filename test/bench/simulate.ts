@@ -45,7 +45,7 @@ const evalMs = bestMs(() => {
 }, 20);
 console.log(JSON.stringify({ case: 'timing_evaluations_per_second', evaluations, ms: Number(evalMs.toFixed(3)), perSecond: Math.round(evaluations / (evalMs / 1e3)), target: 100000, sink: sink > 0 }));
 
-const cli = join(root, 'dist', 'systolab.mjs');
+const cli = join(root, 'dist', 'systolab.cjs');
 const procMs = bestMs(() => {
   const r = spawnSync(process.execPath, [cli, 'simulate', '--format', 'json'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);

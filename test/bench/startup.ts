@@ -3,8 +3,8 @@
  * --format json`, best of 10 runs (SYSTOLAB_BENCH_REPS to change) in CPU time (user + system, of the child process,
  * from bash's `time`: Node reports no child's CPU) and wall-clock time, beside bare `node -e ''` measured in the same
  * run, interleaved. The last line scales issue 20's target (80 ms where `node -e ''` takes 49 ms) to this machine. With
- * SYSTOLAB_BASELINE=<path to another systolab.mjs> (e.g. a build of the previous commit) the same command of that
- * bundle is measured in the same run too, so the figures are comparable.
+ * SYSTOLAB_BASELINE=<another build's bin> (e.g. dist/systolab.mjs of a build before the code cache) the same command
+ * of that build is measured in the same run too, so the figures are comparable.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ function measure(argv: readonly string[], cwd: string): { cpuMs: number; wallMs:
 
 const cases: { name: string; argv: string[]; cwd: string }[] = [
   { name: 'node -e ""', argv: ['-e', ''], cwd: root },
-  { name: 'systolab simulate --model resnet18 --format json', argv: [join(root, 'dist', 'systolab.mjs'), ...ARGS], cwd: root },
+  { name: 'systolab simulate --model resnet18 --format json', argv: [join(root, 'dist', 'systolab.cjs'), ...ARGS], cwd: root },
 ];
 const baseline = process.env.SYSTOLAB_BASELINE;
 if (baseline) cases.push({ name: `baseline ${baseline}: simulate --model resnet18 --format json`, argv: [baseline, ...ARGS], cwd: join(baseline, '..', '..') });

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../sim/base/package-root.js';
 
 const root = packageRoot();
-const cli = join(root, 'dist', 'systolab.mjs');
+const cli = join(root, 'dist', 'systolab.cjs');
 const tmp = mkdtempSync(join(tmpdir(), 'systolab-bench-sweep-'));
 const sizes = [4, 8, 12, 16, 24, 32, 48, 64, 96, 128];
 const arrays = sizes.flatMap((r) => sizes.map((c) => `${r}x${c}`)).join(',');

@@ -13,7 +13,7 @@ import { HW_FLAGS, type HwFlagKey } from '../../sim/arch/flags.js';
 import { WORKSPACE, systolab as cli } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
+const CLI = join(ROOT, 'dist', 'systolab.cjs') // the bundled bin users run;
 const FIX = join(ROOT, 'test', 'fixtures', 'scalesim');
 
 function systolab(args: string[]) {

@@ -17,7 +17,7 @@ import { type JsonTensor, closeness } from '../helpers/golden.js';
 import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs') // the bundled bin users run;
+const CLI = join(ROOT, 'dist', 'systolab.cjs') // the bundled bin users run;
 const FILE = join(import.meta.dirname, '..', 'fixtures', 'train-refs', 'runs.json');
 const RTOL = 1e-9, ATOL = 1e-12;
 

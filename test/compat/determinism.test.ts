@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs');
+const CLI = join(ROOT, 'dist', 'systolab.cjs');
 const LARGE = join(ROOT, 'test', 'fixtures', 'scalesim', 'large');
 const PROCESSES = 50;
 

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs');
+const CLI = join(ROOT, 'dist', 'systolab.cjs');
 const FIX = join(ROOT, 'test', 'fixtures', 'scalesim');
 const LARGE = join(FIX, 'large');
 const tmp = mkdtempSync(join(tmpdir(), 'systolab-scalesim-'));

@@ -17,7 +17,7 @@ export const ROOT = ((): string => {
   while (!existsSync(join(dir, 'package.json'))) dir = join(dir, '..');
   return dir;
 })();
-export const CLI = join(ROOT, 'dist', 'systolab.mjs');
+export const CLI = join(ROOT, 'dist', 'systolab.cjs');
 const WORKER = join(ROOT, 'dist', 'test', 'fuzz', 'inprocess-worker.js');
 
 /** Heap of one case (MB): a blow-up beyond it is a failure, not a machine brought to its knees. */

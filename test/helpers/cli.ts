@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'systolab.mjs');
+export const CLI = join(ROOT, 'dist', 'systolab.cjs');
 
 /** A fresh working folder per test file, with `test/` linked in. */
 export const WORKSPACE = ((): string => {

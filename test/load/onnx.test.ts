@@ -21,7 +21,7 @@ import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIX = join(ROOT, 'test', 'fixtures', 'onnx');
-const CLI = join(ROOT, 'dist', 'systolab.mjs');
+const CLI = join(ROOT, 'dist', 'systolab.cjs');
 const counts = JSON.parse(readFileSync(join(FIX, 'counts.json'), 'utf8')) as Record<string, { macs: number; parameters: number; dynamic: boolean; weights: boolean; inputShape: number[] }>;
 const tmp = () => mkdtempSync(join(tmpdir(), 'systolab-onnx-'));
 

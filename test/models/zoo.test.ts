@@ -2,7 +2,7 @@
  * The built-in models (models/zoo): published parameter counts exactly where torchvision's figure is known, forward
  * MACs (Σ m·k·n over the forward GEMMs of lowerGraph) within 1 % of the published figure, every registry entry
  * builds, runs forward in the float engine at a tiny size and lowers in training mode, and `--model NAME[:k=v…]` works
- * through the bundled CLI (dist/systolab.mjs; run `npm run build` first).
+ * through the bundled CLI (dist/systolab.cjs; run `npm run build` first).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

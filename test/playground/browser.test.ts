@@ -187,7 +187,7 @@ describe.skipIf(SKIP !== '')(`the playground in headless Chromium${SKIP ? ` — 
 
   it('served by systolab playground on 127.0.0.1: the same page, no request elsewhere', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'systolab.mjs'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'systolab.cjs'), 'playground', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -15,7 +15,7 @@ import { sampleCheck, sampleHistory, sampleSweep } from './samples.js';
 import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs');
+const CLI = join(ROOT, 'dist', 'systolab.cjs');
 const EVIL = '<script>alert(1)</script>';
 const systolab = (args: string[], cwd = WORKSPACE) => {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = join(root, 'dist/systolab.mjs');
+const cli = join(root, 'dist/systolab.cjs');
 const out = resolve(process.argv[2] ?? 'snapshot-out');
 mkdirSync(out, { recursive: true });
 

@@ -1,5 +1,5 @@
 /**
- * `systolab sweep` / `systolab merge` end to end through the bundled CLI (dist/systolab.mjs + dist/sweep-worker.mjs):
+ * `systolab sweep` / `systolab merge` end to end through the bundled CLI (dist/systolab.cjs + dist/sweep-worker.mjs):
  * SIGKILL and SIGINT part-way then --resume give exactly the lines of an uninterrupted run (SIGINT leaves whole lines;
  * SIGKILL at most a cut last line, which --resume drops);
  * shards 1/3, 2/3, 3/3 merged equal the unsharded sweep; bad input → one line, exit 2, nothing written; the help
@@ -19,7 +19,7 @@ import type { CostReport } from '../../sim/run/cost-report.js';
 import { WORKSPACE } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'systolab.mjs');
+const CLI = join(ROOT, 'dist', 'systolab.cjs');
 const tmp = mkdtempSync(join(tmpdir(), 'systolab-sweep-'));
 
 function systolab(args: string[], cwd = WORKSPACE) {
