@@ -95,7 +95,7 @@ const rowsOf = (c: Chart): number => {
  * With `thread` (by default the one prewarmChartThread started, chart-thread.ts) the work is shared out: the other
  * thread, where vega is loaded already, draws the SVGs, smallest chart first, two in flight so that it never waits for
  * this one; this thread turns them into PNGs as they come (and loads no vega), and the other takes PNGs too once it
- * has drawn every SVG. Each file is made whole by one thread, so the bytes do not depend on which.
+ * has drawn every SVG, one at a time. Each file is made whole by one thread, so the bytes do not depend on which.
  * Without a thread, SVGs are drawn here and the PNGs render on libuv's threads while vega draws the next chart (a
  * 20,000-point sweep's five PNGs took 2 s one after another).
  */
@@ -130,7 +130,7 @@ export async function writeCharts(dir: string, charts: readonly Chart[], options
     }
   };
   // With a thread: SVGs there (vega is loaded there already), PNGs here as the SVGs come, and there once it has drawn them all.
-  let drawingThere = 0, lanesThere = 0;
+  let drawingThere = 0, lanesThere = 0, pngThere = false;
   const here = async () => {
     for (;;) {
       const job = pngJobs.shift();
@@ -156,9 +156,16 @@ export async function writeCharts(dir: string, charts: readonly Chart[], options
           }
           continue;
         }
+        // One PNG at a time there: a second would wait in the thread's queue while this thread may be free for it.
+        if (pngThere) return;
         const job = pngJobs.shift();
-        if (job) { writePng(job.chart, await t.png(job.svg)); continue; }
-        return;
+        if (!job) return;
+        pngThere = true;
+        try {
+          writePng(job.chart, await t.png(job.svg));
+        } finally {
+          pngThere = false;
+        }
       }
     } finally {
       lanesThere--;
