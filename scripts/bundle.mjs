@@ -9,7 +9,10 @@
  * evaluated on their first use instead (STAND_INS).
  */
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 // The bundled CommonJS packages (protobufjs, cli-progress …) call require() for Node's built-ins.
 const REQUIRE_BANNER = "import { createRequire as __systolabRequire } from 'node:module'; const require = __systolabRequire(import.meta.url);";
@@ -116,9 +119,6 @@ await build({ ...COMMON, entryPoints: ['dist/sim/sweep/worker.js'], outfile: 'di
 // The code cache: one run of the command users wait on most (start-up, docs/performance.md), with the launcher
 // writing what V8 compiled as it exits. In a temp folder, like any run the build makes; its output is not kept.
 {
-  const { execFileSync } = await import('node:child_process');
-  const { tmpdir } = await import('node:os');
-  const { join, resolve } = await import('node:path');
   const cwd = mkdtempSync(join(tmpdir(), 'systolab-code-cache-'));
   try {
     execFileSync(process.execPath, [resolve('dist/systolab.cjs'), 'simulate', '--model', 'resnet18', '--format', 'json'], {

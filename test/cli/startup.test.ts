@@ -7,10 +7,10 @@
  * launcher (dist/systolab.cjs) hands V8 the build's code cache and V8 takes it.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, systolab } from '../helpers/cli.js';
 
 interface Metafile {
@@ -73,12 +73,19 @@ describe('systolab simulate at start-up', () => {
   });
 });
 
+/** The temp folders this file makes, removed at the end. */
+const temps: string[] = [];
+const tempDir = (prefix: string) => { const d = mkdtempSync(join(tmpdir(), prefix)); temps.push(d); return d; };
+afterAll(() => { for (const d of temps) rmSync(d, { recursive: true, force: true }); });
+
+interface Watched { code: number | null; out: string; scripts: { file: string; cached: boolean; rejected: boolean }[]; required: string[]; builtins: string[] }
+
 /**
  * A preloaded script (node --require) that records, as the process exits, every vm.Script made with the code cache
  * it was given and whether V8 took it, the CommonJS modules loaded and Node's built-ins loaded (process.moduleLoadList).
  */
-function watched(cli: string, args: readonly string[]): { code: number | null; out: string; scripts: { file: string; cached: boolean; rejected: boolean }[]; required: string[]; builtins: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'systolab-startup-'));
+function watched(cli: string, args: readonly string[]): Watched {
+  const dir = tempDir('systolab-startup-');
   const record = join(dir, 'record.json');
   const preload = join(dir, 'watch.cjs');
   writeFileSync(preload, `
@@ -96,7 +103,7 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(recor
 })));
 `);
   const r = spawnSync(process.execPath, ['--require', preload, cli, ...args], { cwd: dir, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, ...(JSON.parse(readFileSync(record, 'utf8')) as { scripts: never[]; required: string[]; builtins: string[] }) };
+  return { code: r.status, out: r.stdout, ...(JSON.parse(readFileSync(record, 'utf8')) as Omit<Watched, 'code' | 'out'>) };
 }
 
 describe('a real run of systolab simulate', () => {
@@ -118,7 +125,7 @@ describe('a real run of systolab simulate', () => {
 describe('the launcher\'s code cache', () => {
   /** A copy of the launcher beside a tiny bundle and a cache file, the cache `ageMs` older than the bundle. */
   function launcherWith(cache: string, ageMs: number): string {
-    const dir = mkdtempSync(join(tmpdir(), 'systolab-launcher-'));
+    const dir = tempDir('systolab-launcher-');
     copyFileSync(CLI, join(dir, 'systolab.cjs'));
     writeFileSync(join(dir, 'cli.cjs'), "'use strict'; process.stdout.write(`ran ${typeof __systolabImport}`);\n");
     writeFileSync(join(dir, 'cli.cjs.cache'), cache);
